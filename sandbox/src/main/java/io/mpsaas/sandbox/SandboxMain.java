@@ -1,0 +1,7 @@
+package io.mpsaas.sandbox;
+
+/** Placeholder. */
+public final class SandboxMain {
+    public static void main(String[] args) {
+    }
+}
