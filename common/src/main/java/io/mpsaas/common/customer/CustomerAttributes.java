@@ -1,0 +1,41 @@
+package io.mpsaas.common.customer;
+
+/**
+ * Attribute names of the customer item ({@code sk = CUSTOMER}) in the customers table. Each service writes only its
+ * own attributes, with UpdateItem and conditions, never a whole-item put: onboarding the landing ones,
+ * entitlement-service the subscription and entitlement ones. {@link #VERSION} is incremented by every write.
+ */
+public final class CustomerAttributes {
+
+    // identity (written by whoever creates the item first, never changed afterwards)
+    public static final String IDENTITY_MODEL = "identityModel";
+    public static final String PRODUCT_CODE = "productCode";
+    public static final String CUSTOMER_IDENTIFIER = "customerIdentifier";
+    public static final String CUSTOMER_AWS_ACCOUNT_ID = "customerAwsAccountId";
+    public static final String LICENSE_ARN = "licenseArn";
+    public static final String AGREEMENT_ID = "agreementId";
+    public static final String OFFER_ID = "offerId";
+    public static final String CREATED_AT = "createdAt";
+
+    // onboarding-service
+    public static final String FIRST_LANDED_AT = "firstLandedAt";
+    public static final String LAST_LANDED_AT = "lastLandedAt";
+    public static final String LANDINGS = "landings";
+    public static final String FREE_TRIAL_OFFER = "freeTrialOffer";
+    public static final String REGISTERED = "registered";
+    public static final String REGISTERED_AT = "registeredAt";
+
+    // entitlement-service
+    public static final String SUBSCRIPTION_STATE = "subscriptionState";
+    public static final String STATE_CHANGED_AT = "stateChangedAt";
+    /** Time of the notification that set the current state; older notifications never move the state back. */
+    public static final String STATE_EVENT_AT = "stateEventAt";
+    public static final String FREE_TRIAL = "freeTrial";
+    public static final String ENTITLEMENTS = "entitlements";
+    public static final String ENTITLEMENTS_REFRESHED_AT = "entitlementsRefreshedAt";
+
+    public static final String VERSION = "version";
+
+    private CustomerAttributes() {
+    }
+}

@@ -1,0 +1,60 @@
+package io.mpsaas.common.customer;
+
+import java.util.Objects;
+
+/**
+ * Partition keys of the customers table. A customer is one subscription: under Concurrent Agreements one AWS account
+ * may hold several licenses of a product, so the license is the key; legacy customers are keyed by product code and
+ * CustomerIdentifier, which is what SNS notifications carry.
+ */
+public final class CustomerKeys {
+
+    public static final String LICENSE_PREFIX = "license#";
+    public static final String LEGACY_PREFIX = "customer#";
+    public static final String AGREEMENT_PREFIX = "agreement#";
+    public static final String ACCOUNT_PREFIX = "account#";
+    public static final String PRODUCT_PREFIX = "product#";
+
+    /** Sort key of the customer item itself. */
+    public static final String CUSTOMER_SK = "CUSTOMER";
+    /** Sort key of the registration item (personal data, kept apart from the customer item). */
+    public static final String REGISTRATION_SK = "REGISTRATION";
+    /** Sort key of an agreement-to-customer pointer item. */
+    public static final String AGREEMENT_SK = "AGREEMENT";
+
+    private CustomerKeys() {
+    }
+
+    /** Key of a Concurrent Agreements customer: {@code license#l-<id>}, whatever form the ARN arrived in. */
+    public static String forLicense(String licenseArn) {
+        return LICENSE_PREFIX + licenseId(licenseArn);
+    }
+
+    /** Key of a legacy customer: {@code customer#<productCode>#<customerIdentifier>}. */
+    public static String forLegacy(String productCode, String customerIdentifier) {
+        Objects.requireNonNull(productCode, "productCode");
+        Objects.requireNonNull(customerIdentifier, "customerIdentifier");
+        return LEGACY_PREFIX + productCode + "#" + customerIdentifier.strip();
+    }
+
+    /** Key of the pointer item from an agreement id to its customer. */
+    public static String forAgreement(String agreementId) {
+        return AGREEMENT_PREFIX + Objects.requireNonNull(agreementId, "agreementId");
+    }
+
+    /**
+     * The license id ({@code l-...}) of a license ARN. AWS writes the ARN as
+     * {@code arn:aws:license-manager::<account>:license:l-<hex>}, but its EventBridge examples drop the {@code arn:}
+     * prefix and the {@code license:} resource type, so the last segment is what identifies the license.
+     */
+    public static String licenseId(String licenseArn) {
+        Objects.requireNonNull(licenseArn, "licenseArn");
+        String arn = licenseArn.strip();
+        int cut = Math.max(arn.lastIndexOf(':'), arn.lastIndexOf('/'));
+        String id = arn.substring(cut + 1);
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("not a license ARN: " + licenseArn);
+        }
+        return id;
+    }
+}

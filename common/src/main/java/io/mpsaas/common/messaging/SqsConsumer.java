@@ -1,0 +1,374 @@
+package io.mpsaas.common.messaging;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Long-polls one SQS queue and hands each message to a handler on a bounded pool, acknowledging per message. It never
+ * stops on a bad message or a failing dependency: a handler's exception or {@link Outcome.Retry} makes the message
+ * visible again after a backoff (SQS's redrive policy moves it to the dead-letter queue after too many receives), and
+ * {@link Outcome.Park} moves it to the dead-letter queue at once with its reason in a message attribute.
+ */
+public final class SqsConsumer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SqsConsumer.class);
+
+    /** Message attributes set on a message parked in the dead-letter queue. */
+    public static final String PARK_REASON_ATTRIBUTE = "parkReason";
+    public static final String PARK_SOURCE_ATTRIBUTE = "parkSourceQueue";
+    public static final String PARK_MESSAGE_ID_ATTRIBUTE = "parkOriginalMessageId";
+    public static final String PARK_AT_ATTRIBUTE = "parkedAt";
+
+    /** Longest backoff before a failed message is tried again. */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    /** What became of one message. */
+    public sealed interface Outcome {
+        /** Handled (or a duplicate): delete it. */
+        record Done() implements Outcome {
+        }
+
+        /** Could not be handled now (a dependency is down): try again after {@code delay}. */
+        record Retry(Duration delay, String reason) implements Outcome {
+        }
+
+        /** Can never be handled (malformed, forged, unknown): move it to the dead-letter queue with the reason. */
+        record Park(String reason) implements Outcome {
+        }
+
+        Outcome DONE = new Done();
+    }
+
+    /** Handles one message; may throw, which counts as a retry with backoff. */
+    @FunctionalInterface
+    public interface Handler {
+        Outcome handle(Message message) throws Exception;
+    }
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final String deadLetterQueueUrl;
+    private final Handler handler;
+    private final int concurrency;
+    private final int waitTimeSeconds;
+    private final String name;
+
+    private final Semaphore permits;
+    private final ExecutorService workers;
+    private final Thread poller;
+    private volatile boolean running;
+
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
+    private final AtomicReference<String> lastPollError = new AtomicReference<>();
+
+    private SqsConsumer(Builder b) {
+        this.sqs = Objects.requireNonNull(b.sqs, "sqs");
+        this.queueUrl = Objects.requireNonNull(b.queueUrl, "queueUrl");
+        this.deadLetterQueueUrl = b.deadLetterQueueUrl;
+        this.handler = Objects.requireNonNull(b.handler, "handler");
+        this.concurrency = b.concurrency;
+        this.waitTimeSeconds = b.waitTimeSeconds;
+        this.name = b.name != null ? b.name : queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        this.permits = new Semaphore(concurrency);
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "sqs-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.workers = Executors.newFixedThreadPool(concurrency, factory);
+        this.poller = new Thread(this::pollLoop, "sqs-" + name + "-poller");
+        this.poller.setDaemon(true);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts polling; returns at once. */
+    public SqsConsumer start() {
+        running = true;
+        poller.start();
+        LOG.infof("Consuming %s with %d workers (dead-letter queue %s)", name, concurrency,
+                deadLetterQueueUrl == null ? "none" : deadLetterQueueUrl);
+        return this;
+    }
+
+    /** Whether the last receive call succeeded (a queue or SQS outage makes this false until it recovers). */
+    public boolean healthy() {
+        return running && lastPollError.get() == null && lastPoll.get() != null;
+    }
+
+    /** When the poller last got an answer from SQS; null before the first. */
+    public Instant lastPoll() {
+        return lastPoll.get();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long received() {
+        return received.get();
+    }
+
+    public long done() {
+        return done.get();
+    }
+
+    public long retried() {
+        return retried.get();
+    }
+
+    public long parked() {
+        return parked.get();
+    }
+
+    /** Messages being handled right now. */
+    public int inFlight() {
+        return concurrency - permits.availablePermits();
+    }
+
+    private void pollLoop() {
+        long failures = 0;
+        while (running) {
+            try {
+                permits.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            int wanted = 1 + drainUpTo(9);
+            List<Message> messages;
+            try {
+                messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                        .maxNumberOfMessages(wanted)
+                        .waitTimeSeconds(waitTimeSeconds)
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                                MessageSystemAttributeName.SENT_TIMESTAMP))
+                        .messages();
+                lastPoll.set(Instant.now());
+                lastPollError.set(null);
+                failures = 0;
+            } catch (RuntimeException e) {
+                permits.release(wanted);
+                if (!running) {
+                    return;
+                }
+                failures++;
+                lastPollError.set(e.toString());
+                long pauseMs = Math.min(30_000, 250L << Math.min(failures, 7));
+                LOG.warnf("Receiving from %s failed (%s); trying again in %d ms", name, e.getMessage(), pauseMs);
+                sleepQuietly(pauseMs);
+                continue;
+            }
+            permits.release(wanted - messages.size());
+            for (Message message : messages) {
+                received.incrementAndGet();
+                workers.execute(() -> {
+                    try {
+                        process(message);
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        }
+    }
+
+    private int drainUpTo(int max) {
+        int got = 0;
+        while (got < max && permits.tryAcquire()) {
+            got++;
+        }
+        return got;
+    }
+
+    private void process(Message message) {
+        int receiveCount = receiveCount(message);
+        Outcome outcome;
+        try {
+            outcome = handler.handle(message);
+        } catch (Exception e) {
+            LOG.warnf(e, "Handling message %s from %s failed (receive %d); it will be retried", message.messageId(),
+                    name, receiveCount);
+            outcome = new Outcome.Retry(backoff(receiveCount), e.toString());
+        }
+        try {
+            if (outcome instanceof Outcome.Done) {
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                done.incrementAndGet();
+            } else if (outcome instanceof Outcome.Retry retry) {
+                int seconds = (int) Math.min(Math.max(retry.delay().toSeconds(), 0), 43_200);
+                sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())
+                        .visibilityTimeout(seconds));
+                retried.incrementAndGet();
+                LOG.infof("Message %s from %s will be retried in %d s: %s", message.messageId(), name, seconds,
+                        retry.reason());
+            } else if (outcome instanceof Outcome.Park park) {
+                park(message, park.reason());
+            }
+        } catch (RuntimeException e) {
+            // the message stays in flight and comes back after its visibility timeout: nothing is lost
+            LOG.warnf("Acknowledging message %s on %s failed (%s); SQS will deliver it again", message.messageId(),
+                    name, e.getMessage());
+        }
+    }
+
+    private void park(Message message, String reason) {
+        if (deadLetterQueueUrl == null) {
+            LOG.errorf("Message %s from %s cannot be handled (%s) and the queue has no dead-letter queue; leaving it"
+                    + " to SQS", message.messageId(), name, reason);
+            retried.incrementAndGet();
+            return;
+        }
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
+        attributes.put(PARK_REASON_ATTRIBUTE, stringAttribute(truncate(reason, 1000)));
+        attributes.put(PARK_SOURCE_ATTRIBUTE, stringAttribute(queueUrl));
+        attributes.put(PARK_MESSAGE_ID_ATTRIBUTE, stringAttribute(message.messageId()));
+        attributes.put(PARK_AT_ATTRIBUTE, stringAttribute(Instant.now().toString()));
+        // SQS allows at most 10 message attributes: keep ours, drop the oldest of the rest
+        while (attributes.size() > 10) {
+            attributes.keySet().stream().filter(k -> !k.startsWith("park")).findFirst().ifPresent(attributes::remove);
+        }
+        sqs.sendMessage(r -> r.queueUrl(deadLetterQueueUrl).messageBody(message.body())
+                .messageAttributes(attributes));
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        parked.incrementAndGet();
+        LOG.warnf("Parked message %s from %s in the dead-letter queue: %s", message.messageId(), name, reason);
+    }
+
+    /** Exponential backoff by receive count: 2, 4, 8 ... seconds, at most five minutes. */
+    static Duration backoff(int receiveCount) {
+        long seconds = 1L << Math.min(Math.max(receiveCount, 1), 20);
+        return seconds > MAX_BACKOFF.toSeconds() ? MAX_BACKOFF : Duration.ofSeconds(seconds);
+    }
+
+    /** How many times SQS has delivered the message, this time included. */
+    public static int receiveCount(Message message) {
+        String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+        try {
+            return count == null ? 1 : Integer.parseInt(count);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    private static MessageAttributeValue stringAttribute(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null ? "" : value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops receiving, lets the messages in hand finish (up to {@code timeout}), and stops the workers. */
+    public void stop(Duration timeout) {
+        running = false;
+        poller.interrupt();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // unfinished messages were not deleted: SQS delivers them again
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    /** Settings of a consumer. */
+    public static final class Builder {
+        private SqsClient sqs;
+        private String queueUrl;
+        private String deadLetterQueueUrl;
+        private Handler handler;
+        private int concurrency = 4;
+        private int waitTimeSeconds = 20;
+        private String name;
+
+        public Builder sqs(SqsClient sqs) {
+            this.sqs = sqs;
+            return this;
+        }
+
+        public Builder queueUrl(String queueUrl) {
+            this.queueUrl = queueUrl;
+            return this;
+        }
+
+        /** Where {@link Outcome.Park} sends messages; null leaves them to the redrive policy. */
+        public Builder deadLetterQueueUrl(String deadLetterQueueUrl) {
+            this.deadLetterQueueUrl = deadLetterQueueUrl;
+            return this;
+        }
+
+        public Builder handler(Handler handler) {
+            this.handler = handler;
+            return this;
+        }
+
+        /** Messages handled at once (default 4). */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1");
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** Long-poll wait, 0..20 seconds (default 20). */
+        public Builder waitTimeSeconds(int waitTimeSeconds) {
+            if (waitTimeSeconds < 0 || waitTimeSeconds > 20) {
+                throw new IllegalArgumentException("waitTimeSeconds must be 0..20");
+            }
+            this.waitTimeSeconds = waitTimeSeconds;
+            return this;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public SqsConsumer build() {
+            return new SqsConsumer(this);
+        }
+    }
+}

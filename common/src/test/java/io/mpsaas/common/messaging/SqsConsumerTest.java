@@ -1,0 +1,188 @@
+package io.mpsaas.common.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** The SQS consumer against ElasticMQ: acknowledgement, retry, parking with a reason, redrive, and staying alive. */
+class SqsConsumerTest {
+
+    private static SQSRestServer elasticMq;
+    private static SqsClient sqs;
+    private final ObjectMapper mapper = SuiteJson.newMapper();
+    private String queueUrl;
+    private String dlqUrl;
+    private SqsConsumer consumer;
+
+    @BeforeAll
+    static void startElasticMq() {
+        elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+        int port = elasticMq.waitUntilStarted().localAddress().getPort();
+        sqs = SqsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    @AfterAll
+    static void stopElasticMq() {
+        sqs.close();
+        elasticMq.stopAndWait();
+    }
+
+    @BeforeEach
+    void createQueues() {
+        String name = "consumer-" + UUID.randomUUID();
+        dlqUrl = sqs.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
+        String dlqArn = sqs.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        queueUrl = sqs.createQueue(r -> r.queueName(name).attributes(Map.of(
+                QueueAttributeName.VISIBILITY_TIMEOUT, "30",
+                QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}"))).queueUrl();
+    }
+
+    @AfterEach
+    void stopConsumer() {
+        if (consumer != null) {
+            consumer.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    private SqsConsumer consume(SqsConsumer.Handler handler) {
+        consumer = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .deadLetterQueueUrl(QueueUrls.deadLetterQueueUrl(sqs, mapper, queueUrl))
+                .handler(handler).concurrency(3).waitTimeSeconds(1).build().start();
+        return consumer;
+    }
+
+    private List<Message> drain(String url) {
+        return sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                .messageAttributeNames("All")).messages();
+    }
+
+    @Test
+    void doneMessages_areDeleted_once() {
+        // GIVEN
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < 25; i++) {
+            int n = i;
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("m" + n));
+        }
+
+        // WHEN
+        consume(m -> {
+            calls.incrementAndGet();
+            seen.add(m.body());
+            return SqsConsumer.Outcome.DONE;
+        });
+
+        // THEN
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(seen).hasSize(25));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(25));
+        assertThat(calls.get()).isEqualTo(25);
+        assertThat(drain(queueUrl)).isEmpty();
+        assertThat(consumer.healthy()).isTrue();
+    }
+
+    @Test
+    void parkedMessage_landsInTheDeadLetterQueue_withItsReason_andTheConsumerGoesOn() {
+        // GIVEN
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{not json"));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good"));
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+
+        // WHEN
+        consume(m -> {
+            if (m.body().startsWith("{not")) {
+                return new SqsConsumer.Outcome.Park("malformed JSON at line 1");
+            }
+            handled.add(m.body());
+            return SqsConsumer.Outcome.DONE;
+        });
+
+        // THEN
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.parked()).isEqualTo(1));
+        assertThat(handled).containsExactly("good");
+        List<Message> parked = drain(dlqUrl);
+        assertThat(parked).singleElement().satisfies(m -> {
+            assertThat(m.body()).isEqualTo("{not json");
+            assertThat(m.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
+                    .isEqualTo("malformed JSON at line 1");
+            assertThat(m.messageAttributes().get(SqsConsumer.PARK_SOURCE_ATTRIBUTE).stringValue())
+                    .isEqualTo(queueUrl);
+        });
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
+    void failingHandler_isRetried_untilItSucceeds() {
+        // GIVEN a handler that throws on the first delivery
+        AtomicInteger attempts = new AtomicInteger();
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("flaky"));
+
+        // WHEN
+        consume(m -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("dependency down");
+            }
+            return SqsConsumer.Outcome.DONE;
+        });
+
+        // THEN: the first failure backs off 2 s (receive count 1), then the second delivery succeeds
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(1));
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(consumer.retried()).isEqualTo(1);
+    }
+
+    @Test
+    void retryOutcome_makesTheMessageVisibleAgainAfterItsDelay_andRedriveEndsInTheDlq() {
+        // GIVEN a message that can never be handled but is not recognised as poison
+        AtomicInteger attempts = new AtomicInteger();
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("stuck"));
+
+        // WHEN
+        consume(m -> {
+            attempts.incrementAndGet();
+            return new SqsConsumer.Outcome.Retry(Duration.ZERO, "still failing");
+        });
+
+        // THEN: after maxReceiveCount (3) receives SQS's redrive policy moves it to the DLQ
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(drain(dlqUrl))
+                .extracting(Message::body).containsExactly("stuck"));
+        assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void backoff_growsExponentially_andIsCapped() {
+        assertThat(SqsConsumer.backoff(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(SqsConsumer.backoff(3)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(SqsConsumer.backoff(50)).isEqualTo(Duration.ofMinutes(5));
+    }
+}

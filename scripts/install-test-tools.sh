@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the system tools the tests drive, from Debian's packages, when they are missing:
+# Chromium and ChromeDriver (browser tests of the buyer pages). Idempotent; needs root or sudo to install.
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "install-test-tools: ${missing[*]} missing and no root or sudo to install them." >&2
+    echo "Install them (Debian: apt-get install ${missing[*]}) and run the tests again." >&2
+    exit 1
+  fi
+fi
+
+echo "install-test-tools: installing ${missing[*]} from Debian's packages"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
