@@ -1,7 +1,85 @@
 package io.mpsaas.sandbox;
 
-/** Placeholder. */
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code java -jar sandbox/target/marketplace-sandbox.jar [options]}: runs DynamoDB Local, ElasticMQ and the AWS
+ * Marketplace simulator until Ctrl-C, and prints where they listen and how to point a service at them.
+ */
 public final class SandboxMain {
-    public static void main(String[] args) {
+
+    private static final Logger LOG = Logger.getLogger(SandboxMain.class);
+
+    private static final String USAGE = """
+            Usage: java -jar sandbox/target/marketplace-sandbox.jar [options]
+              --host <address>          interface to listen on (default 127.0.0.1)
+              --dynamodb-port <port>    DynamoDB Local (default 8000; 0 = any free port)
+              --sqs-port <port>         ElasticMQ, the SQS API (default 9324; 0 = any free port)
+              --marketplace-port <port> AWS Marketplace simulator (default 8100; 0 = any free port)
+              --fulfillment-url <url>   where buyers land after subscribing (default http://localhost:8080/)
+              --random-ports            every port 0
+              --help                    this text""";
+
+    private SandboxMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String host = "127.0.0.1";
+        int dynamo = Sandbox.Ports.DEFAULT.dynamo();
+        int sqs = Sandbox.Ports.DEFAULT.sqs();
+        int marketplace = Sandbox.Ports.DEFAULT.marketplace();
+        URI fulfillment = URI.create("http://localhost:8080/");
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--host" -> host = args[++i];
+                    case "--dynamodb-port" -> dynamo = Integer.parseInt(args[++i]);
+                    case "--sqs-port" -> sqs = Integer.parseInt(args[++i]);
+                    case "--marketplace-port" -> marketplace = Integer.parseInt(args[++i]);
+                    case "--fulfillment-url" -> fulfillment = URI.create(args[++i]);
+                    case "--random-ports" -> {
+                        dynamo = 0;
+                        sqs = 0;
+                        marketplace = 0;
+                    }
+                    case "--help", "-h" -> {
+                        LOG.info(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("%s%n%s", e.getMessage(), USAGE);
+            System.exit(2);
+        }
+
+        long started = System.nanoTime();
+        Sandbox sandbox = Sandbox.start(host, new Sandbox.Ports(dynamo, sqs, marketplace), fulfillment);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sandbox.close();
+            stopped.countDown();
+        }, "sandbox-shutdown"));
+
+        StringBuilder summary = new StringBuilder();
+        summary.append(String.format("%nSandbox ready in %d ms%n", (System.nanoTime() - started) / 1_000_000));
+        summary.append(String.format("  DynamoDB Local            %s%n", sandbox.aws().dynamoEndpoint()));
+        summary.append(String.format("  SQS (ElasticMQ)           %s%n", sandbox.aws().sqsEndpoint()));
+        summary.append(String.format("  AWS Marketplace simulator %s  (control API under /sandbox/)%n",
+                sandbox.simulator().endpoint()));
+        summary.append(String.format("  Fulfillment URL           %s%n", fulfillment));
+        summary.append(String.format("  Credentials               access key id %s, secret %s, region %s%n",
+                LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY, LocalAws.REGION));
+        summary.append(String.format("Service configuration for this sandbox:%n"));
+        for (Map.Entry<String, String> e : sandbox.serviceConfig().entrySet()) {
+            summary.append(String.format("  %s=%s%n", e.getKey(), e.getValue()));
+        }
+        summary.append("Ctrl-C stops the sandbox.");
+        LOG.info(summary);
+        stopped.await();
     }
 }

@@ -1,15 +1,17 @@
 package io.mpsaas.common.config;
 
 import io.mpsaas.common.marketplace.MarketplaceClientSettings;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
- * {@code suite.marketplace.*}: how every service reaches AWS Marketplace. Nested in each service's own
- * {@code @ConfigMapping(prefix = "suite")}, so the keys and environment variables are the same in all three.
+ * {@code suite.marketplace.*}: how every service reaches AWS Marketplace. Shared by the three services, so the keys
+ * and environment variables ({@code SUITE_MARKETPLACE_REGION}, ...) are the same in all of them.
  */
+@ConfigMapping(prefix = "suite.marketplace")
 public interface MarketplaceConfig {
 
     /** Region of the Metering API. AWS enables us-east-1 for SaaS metering unless Seller Ops enabled another. */

@@ -1,6 +1,7 @@
 package io.mpsaas.common.config;
 
 import io.mpsaas.common.messaging.SuiteQueues;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import java.util.List;
  * {@code suite.queues.*}: SQS queues by name (resolved with GetQueueUrl) or by full URL. Defaults match deploy/aws;
  * each queue has a dead-letter queue named {@code <name>-dlq}, found through its redrive policy.
  */
+@ConfigMapping(prefix = "suite.queues")
 public interface QueuesConfig {
 
     /** Where AWS Marketplace notifications land: SNS subscriptions and the EventBridge rule's SQS target. */

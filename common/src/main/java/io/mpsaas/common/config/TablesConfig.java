@@ -1,9 +1,11 @@
 package io.mpsaas.common.config;
 
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** {@code suite.tables.*}: DynamoDB table names, shared by the three services; defaults match deploy/aws. */
+@ConfigMapping(prefix = "suite.tables")
 public interface TablesConfig {
 
     /** Customers: landing, registration, subscription state and entitlements. */
