@@ -521,7 +521,8 @@ class BatchMeterUsageTest {
         SubscribeResult b = sim.subscribe(SubscribeRequest.of(product.code()).withBuyer("444455556666").activated());
         Instant hour = currentHour(sim);
 
-        JsonNode r = rawMeter(batch(product.code(), caRecord(a, "requests", 1, hour), caRecord(b, "requests", 2, hour)));
+        JsonNode r = rawMeter(batch(product.code(), caRecord(a, "requests", 1, hour),
+                caRecord(b, "requests", 2, hour)));
 
         assertThat(r.at("/Results/0/Status").asText()).isEqualTo("Success");
         assertThat(r.at("/Results/1/Status").asText()).isEqualTo("Success");

@@ -250,7 +250,8 @@ class GetEntitlementsTest {
         });
 
         HttpResponse<String> raw = rawAws(sim, "AWSMPEntitlementService.GetEntitlements",
-                "{\"ProductCode\":\"" + product.code() + "\",\"Filter\":{\"CUSTOMER_AWS_ACCOUNT_ID\":[\"555566667777\"],"
+                "{\"ProductCode\":\"" + product.code()
+                        + "\",\"Filter\":{\"CUSTOMER_AWS_ACCOUNT_ID\":[\"555566667777\"],"
                         + "\"DIMENSION\":[\"seats\"]}}", AUTH);
         JsonNode body = json.readTree(raw.body());
         assertThat(body.get("Entitlements")).hasSize(2);

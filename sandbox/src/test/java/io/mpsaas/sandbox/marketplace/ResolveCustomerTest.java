@@ -171,6 +171,7 @@ class ResolveCustomerTest {
 
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json.readTree(r.body()).get("__type").asText()).isEqualTo("UnknownOperationException");
+        assertThat(r.headers().firstValue("x-amzn-ErrorType")).contains("UnknownOperationException");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class AwsJsonProtocol {
                 case GET_ENTITLEMENTS -> getEntitlements.handle(request, ctx);
             };
             LOG.debugf("%s %s -> 200", op.awsName(), ctx.requestId());
-            return new AwsResponse(200, ctx.requestId(), mapper.writeValueAsBytes(answer));
+            return new AwsResponse(200, ctx.requestId(), null, mapper.writeValueAsBytes(answer));
         } catch (AwsApiError e) {
             if (operation.orElse(null) == Operation.BATCH_METER_USAGE) {
                 batchMeterUsage.recordRejected(request != null ? request : lenient(body), ctx, e.errorType());
@@ -101,7 +101,7 @@ public final class AwsJsonProtocol {
 
     private static void checkAuthorization(String authorization, Operation operation) {
         if (authorization == null || authorization.isBlank()) {
-            throw AwsApiError.client("MissingAuthenticationTokenException", "Missing Authentication Token");
+            throw AwsApiError.client("MissingAuthenticationTokenException", "Request is missing Authentication Token");
         }
         Matcher m = CREDENTIAL.matcher(authorization);
         if (!authorization.startsWith("AWS4-HMAC-SHA256 ") || !m.find()) {
@@ -154,7 +154,7 @@ public final class AwsJsonProtocol {
         body.put("__type", e.errorType());
         body.put("message", e.getMessage());
         try {
-            return new AwsResponse(e.httpStatus(), ctx.requestId(), mapper.writeValueAsBytes(body));
+            return new AwsResponse(e.httpStatus(), ctx.requestId(), e.errorType(), mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }

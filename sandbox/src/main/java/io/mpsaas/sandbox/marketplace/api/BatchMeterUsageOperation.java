@@ -96,7 +96,7 @@ final class BatchMeterUsageOperation {
         }
         Optional<Product> product = resolveProduct(productCode, records);
         if (product.isEmpty()) {
-            return response(List.of(), List.of()); // no records, no product: nothing to do
+            return emptyResponse(); // no records and no ProductCode: nothing to do
         }
         Product p = product.get();
         checkIdentities(p, records);
@@ -118,10 +118,10 @@ final class BatchMeterUsageOperation {
         return result;
     }
 
-    private ObjectNode response(List<ObjectNode> results, List<ObjectNode> unprocessed) {
+    private ObjectNode emptyResponse() {
         ObjectNode result = mapper.createObjectNode();
-        result.putArray("Results").addAll(results);
-        result.putArray("UnprocessedRecords").addAll(unprocessed);
+        result.putArray("Results");
+        result.putArray("UnprocessedRecords");
         return result;
     }
 
@@ -148,7 +148,8 @@ final class BatchMeterUsageOperation {
         }
         String customerIdentifier = Json.text(node, "CustomerIdentifier");
         if (customerIdentifier != null && customerIdentifier.length() > 255) {
-            throw AwsApiError.validation(at + "customerIdentifier", "Member must have length less than or equal to 255");
+            throw AwsApiError.validation(at + "customerIdentifier",
+                    "Member must have length less than or equal to 255");
         }
         String account = Json.text(node, "CustomerAWSAccountId");
         if (account != null && !ACCOUNT.matcher(account).matches()) {
@@ -298,7 +299,8 @@ final class BatchMeterUsageOperation {
                         "Every usage record needs CustomerAWSAccountId (or CustomerIdentifier).");
             }
             if (r.licenseArn() != null) {
-                Subscription s = registry.byLicenseArn(r.licenseArn()).orElseThrow(() -> unknownLicense(r.licenseArn()));
+                Subscription s = registry.byLicenseArn(r.licenseArn())
+                        .orElseThrow(() -> unknownLicense(r.licenseArn()));
                 if (!s.productCode().equals(product.code())) {
                     throw AwsApiError.client("InvalidLicenseException", "LicenseArn " + r.licenseArn()
                             + " is not a license of product " + product.code() + ".");

@@ -73,7 +73,8 @@ final class GetEntitlementsOperation {
         ObjectNode result = mapper.createObjectNode();
         ArrayNode entitlements = result.putArray("Entitlements");
         if (cursor.emptyPagesLeft() > 0) {
-            // "If the result contains an empty set of entitlements, NextToken might still be present and should be used."
+            // AWS: "If the result contains an empty set of entitlements, NextToken might still be present and
+            // should be used." The injected fault makes clients prove they follow it.
             result.put("NextToken", encode(new Cursor(queryHash, cursor.offset(), cursor.emptyPagesLeft() - 1)));
             return result;
         }

@@ -114,7 +114,10 @@ public final class Subscription {
         return cancelRequestedAt != null ? cancelRequestedAt : contractEnd;
     }
 
-    /** Whether GetEntitlements lists this agreement (simulator choice: from creation until the cancellation completes or payment fails). */
+    /**
+     * Whether GetEntitlements lists this agreement (simulator choice: contracts, from creation until the cancellation
+     * completes or the payment fails).
+     */
     public synchronized boolean hasEntitlements() {
         return product.pricingModel().hasContract()
                 && state != SubscriptionState.FAILED && state != SubscriptionState.CANCELLED;

@@ -46,7 +46,9 @@ public record Product(
         name = name == null ? code : name;
         pricingModel = Objects.requireNonNull(pricingModel, "pricingModel is required for product " + code);
         identityModel = identityModel == null ? IdentityModel.LEGACY : identityModel;
-        notificationFormat = notificationFormat == null ? NotificationFormat.defaultFor(identityModel) : notificationFormat;
+        notificationFormat = notificationFormat == null
+                ? NotificationFormat.defaultFor(identityModel)
+                : notificationFormat;
         dimensions = List.copyOf(Objects.requireNonNull(dimensions, "dimensions are required for product " + code));
         productId = productId == null ? derivedProductId(code) : productId;
         contractMonths = contractMonths == null ? 12 : contractMonths;

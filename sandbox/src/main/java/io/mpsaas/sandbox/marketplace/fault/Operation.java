@@ -1,5 +1,6 @@
 package io.mpsaas.sandbox.marketplace.fault;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -31,6 +32,12 @@ public enum Operation {
 
     public static Optional<Operation> fromTarget(String target) {
         return Arrays.stream(values()).filter(o -> o.target().equals(target)).findFirst();
+    }
+
+    /** JSON form: the enum name or the AWS operation name; "ALL" (or empty) means every operation (null). */
+    @JsonCreator
+    public static Operation fromJson(String value) {
+        return value == null || value.isBlank() || "ALL".equalsIgnoreCase(value) ? null : parse(value);
     }
 
     /** Accepts the enum name or the AWS operation name (case-insensitive), as the control API does. */

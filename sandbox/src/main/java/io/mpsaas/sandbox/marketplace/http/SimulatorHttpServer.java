@@ -60,7 +60,8 @@ public final class SimulatorHttpServer {
             t.setDaemon(true); // never keep a test JVM alive
             return t;
         };
-        // Bounded queue; when full the dispatcher thread runs the exchange itself, which slows accepting (backpressure).
+        // Bounded queue; when full the dispatcher thread runs the exchange itself, which slows accepting
+        // (backpressure instead of unbounded memory).
         executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
                 factory, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
@@ -95,8 +96,12 @@ public final class SimulatorHttpServer {
                                 .getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
+            // A simulator bug: answer 500 (if nothing was sent yet) rather than dropping the connection.
             LOG.errorf(e, "request %s %s failed", exchange.getRequestMethod(), exchange.getRequestURI());
-            throw e;
+            if (exchange.getResponseCode() == -1) {
+                HttpSupport.send(exchange, 500, "application/json", ("{\"error\":\"INTERNAL\",\"message\":\""
+                        + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
         }
     }
 
@@ -104,6 +109,9 @@ public final class SimulatorHttpServer {
         byte[] body = exchange.getRequestBody().readAllBytes();
         AwsResponse response = aws.handle(target, exchange.getRequestHeaders().getFirst("Authorization"), body);
         exchange.getResponseHeaders().set("x-amzn-RequestId", response.requestId());
+        if (response.errorType() != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
+        }
         HttpSupport.send(exchange, response.status(), AwsResponse.CONTENT_TYPE, response.body());
     }
 
