@@ -515,6 +515,26 @@ class BatchMeterUsageTest {
     }
 
     @Test
+    void meter_fractionalEpochSecondTimestamps_areReadExactly_andDedupeWithinTheHour() throws Exception {
+        Product product = SimulatorFixture.addCaSubscription(sim);
+        SubscribeResult sub = sim.subscribe(SubscribeRequest.of(product.code()).activated());
+        Instant hour = currentHour(sim);
+        ObjectNode fractional = caRecord(sub, "gb", 4, hour);
+        fractional.put("Timestamp", new java.math.BigDecimal(hour.getEpochSecond() + ".75"));
+
+        JsonNode first = rawMeter(batch(null, fractional));
+        JsonNode sameHour = rawMeter(batch(null, caRecord(sub, "gb", 4, hour)));
+
+        assertThat(first.at("/Results/0/Status").asText()).isEqualTo("Success");
+        assertThat(first.at("/Results/0/UsageRecord/Timestamp").decimalValue())
+                .isEqualByComparingTo(new java.math.BigDecimal(hour.getEpochSecond() + ".75"));
+        assertThat(sameHour.at("/Results/0/MeteringRecordId").asText())
+                .isEqualTo(first.at("/Results/0/MeteringRecordId").asText());
+        assertThat(sim.ledger().records(product.code(), sub.licenseArn())).singleElement()
+                .satisfies(r -> assertThat(r.timestamp()).isEqualTo(hour.plusMillis(750)));
+    }
+
+    @Test
     void meter_concurrentAgreements_dedupePerLicense_soTwoAgreementsOfOneAccountBillSeparately() throws Exception {
         Product product = SimulatorFixture.addCaSubscription(sim);
         SubscribeResult a = sim.subscribe(SubscribeRequest.of(product.code()).withBuyer("444455556666").activated());

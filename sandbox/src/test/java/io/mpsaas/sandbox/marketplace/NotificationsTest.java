@@ -293,6 +293,24 @@ class NotificationsTest {
     }
 
     @Test
+    void undeliverableNotification_isLogged_andTheActionStillSucceeds() {
+        String missing = sqs.createQueue(b -> b.queueName(SimulatorFixture.uniqueCode("gone"))).queueUrl();
+        sqs.deleteQueue(b -> b.queueUrl(missing));
+        sim = MarketplaceSimulator.builder().sqsClient(sqs).snsQueueUrl(missing).build().start();
+        Product product = SimulatorFixture.addLegacySubscription(sim);
+
+        SubscribeResult sub = sim.subscribe(SubscribeRequest.of(product.code()).activated());
+
+        assertThat(sim.subscription(sub.subscriptionId()).state())
+                .isEqualTo(io.mpsaas.sandbox.marketplace.buyer.SubscriptionState.ACTIVE);
+        assertThat(sim.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.delivered()).isFalse();
+            assertThat(n.queueUrl()).isEqualTo(missing);
+            assertThat(n.error()).contains("QueueDoesNotExist");
+        });
+    }
+
+    @Test
     void bothFormats_freeTrial_andFailedPayment() throws Exception {
         startSimulator("1");
         Product product = sim.addProduct(Product.builder(SimulatorFixture.uniqueCode("both"), PricingModel.SUBSCRIPTION)
