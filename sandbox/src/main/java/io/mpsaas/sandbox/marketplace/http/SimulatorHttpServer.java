@@ -1,0 +1,132 @@
+package io.mpsaas.sandbox.marketplace.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.api.AwsJsonProtocol;
+import io.mpsaas.sandbox.marketplace.api.AwsResponse;
+import io.mpsaas.sandbox.marketplace.notify.NotificationPublisher;
+import io.mpsaas.sandbox.marketplace.notify.SnsSigning;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The simulator's HTTP face on the JDK server: AWS JSON 1.1 at {@code POST /}, the control API under
+ * {@code /sandbox/}, the SNS signing certificates under {@code /sns/}. A bounded worker pool keeps a runaway client
+ * from exhausting the test JVM.
+ */
+public final class SimulatorHttpServer {
+
+    private static final Logger LOG = Logger.getLogger(SimulatorHttpServer.class);
+
+    private final String host;
+    private final int port;
+    private final int threads;
+    private final AwsJsonProtocol aws;
+    private final ControlApi control;
+    private final SnsSigning signing;
+    private HttpServer server;
+    private ThreadPoolExecutor executor;
+
+    public SimulatorHttpServer(String host, int port, int threads, ObjectMapper mapper, AwsJsonProtocol aws,
+            MarketplaceSimulator simulator, SnsSigning signing) {
+        this.host = host;
+        this.port = port;
+        this.threads = threads;
+        this.aws = aws;
+        this.control = new ControlApi(mapper, simulator);
+        this.signing = signing;
+    }
+
+    /** Binds and starts; returns the bound port. */
+    public int start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind the marketplace simulator to " + host + ":" + port, e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "mp-simulator-http-" + n.incrementAndGet());
+            t.setDaemon(true); // never keep a test JVM alive
+            return t;
+        };
+        // Bounded queue; when full the dispatcher thread runs the exchange itself, which slows accepting
+        // (backpressure instead of unbounded memory).
+        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                factory, new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+        server.start();
+        return server.getAddress().getPort();
+    }
+
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            if ("POST".equals(method) && ("/".equals(path) || target != null)) {
+                handleAws(exchange, target);
+            } else if (path.equals("/sandbox") || path.startsWith("/sandbox/")) {
+                control.handle(exchange);
+            } else if (path.startsWith("/sns/")) {
+                handleSns(exchange, path);
+            } else {
+                HttpSupport.send(exchange, 404, "application/json",
+                        ("{\"error\":\"NOT_FOUND\",\"message\":\"no resource at " + method + " " + path
+                                + "; AWS APIs are POST /, the control API is under /sandbox/\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (RuntimeException e) {
+            // A simulator bug: answer 500 (if nothing was sent yet) rather than dropping the connection.
+            LOG.errorf(e, "request %s %s failed", exchange.getRequestMethod(), exchange.getRequestURI());
+            if (exchange.getResponseCode() == -1) {
+                HttpSupport.send(exchange, 500, "application/json", ("{\"error\":\"INTERNAL\",\"message\":\""
+                        + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private void handleAws(HttpExchange exchange, String target) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        AwsResponse response = aws.handle(target, exchange.getRequestHeaders().getFirst("Authorization"), body);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", response.requestId());
+        if (response.errorType() != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
+        }
+        HttpSupport.send(exchange, response.status(), AwsResponse.CONTENT_TYPE, response.body());
+    }
+
+    private void handleSns(HttpExchange exchange, String path) throws IOException {
+        if (path.equals(NotificationPublisher.SIGNING_CERT_PATH)) {
+            HttpSupport.send(exchange, 200, "application/x-pem-file", signing.leafCertificatePem());
+        } else if (path.equals(NotificationPublisher.ROOT_CERT_PATH)) {
+            HttpSupport.send(exchange, 200, "application/x-pem-file", signing.rootCertificatePem());
+        } else if (path.equals("/sns/")) {
+            // The envelope's UnsubscribeURL: a sandbox has nothing to unsubscribe from, so acknowledge like SNS.
+            HttpSupport.send(exchange, 200, "text/xml", ("<UnsubscribeResponse xmlns=\"http://sns.amazonaws.com/doc/"
+                    + "2010-03-31/\"><ResponseMetadata><RequestId>sandbox</RequestId></ResponseMetadata>"
+                    + "</UnsubscribeResponse>").getBytes(StandardCharsets.UTF_8));
+        } else {
+            HttpSupport.send(exchange, 404, "text/plain", ("no SNS resource " + path).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
