@@ -30,6 +30,11 @@ public final class LocalAws implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalAws.class);
 
+    /** DynamoDB Local logs every request at INFO; held here so the level sticks (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger DYNAMO_LOCAL_LOG = quiet("software.amazon.dynamodb");
+    private static final java.util.logging.Logger DYNAMO_LOCAL_LEGACY_LOG = quiet("com.amazonaws.services.dynamodbv2");
+    private static final java.util.logging.Logger JETTY_LOG = quiet("org.eclipse.jetty");
+
     public static final String ACCESS_KEY_ID = "test";
     public static final String SECRET_ACCESS_KEY = "test";
     public static final String REGION = "us-east-1";
@@ -155,6 +160,12 @@ public final class LocalAws implements AutoCloseable {
         } catch (Exception e) {
             LOG.debugf("DynamoDB Local stop: %s", e);
         }
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     static int freePort() {

@@ -11,6 +11,12 @@ import org.jboss.logging.Logger;
  */
 public final class SandboxMain {
 
+    static {
+        // before any logger exists: JBoss Logging (ours, DynamoDB Local's log4j bridge, ElasticMQ's slf4j bridge)
+        // goes through JBoss LogManager, as in the services
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+    }
+
     private static final Logger LOG = Logger.getLogger(SandboxMain.class);
 
     private static final String USAGE = """

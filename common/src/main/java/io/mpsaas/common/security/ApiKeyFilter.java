@@ -2,6 +2,7 @@ package io.mpsaas.common.security;
 
 import io.mpsaas.common.rest.Problem;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -27,17 +28,19 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
     private static final Logger LOG = Logger.getLogger(ApiKeyFilter.class);
 
-    private final ApiKeysConfig config;
+    // Quarkus REST builds providers at static init, before runtime config exists: look the keys up per request
+    private final Instance<ApiKeysConfig> keys;
 
     @Context
     ResourceInfo resourceInfo;
 
-    public ApiKeyFilter(ApiKeysConfig config) {
-        this.config = config;
+    public ApiKeyFilter(Instance<ApiKeysConfig> keys) {
+        this.keys = keys;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
+        ApiKeysConfig config = keys.get();
         ApiRole required = requiredRole();
         String presented = presentedKey(request);
         if (presented == null) {

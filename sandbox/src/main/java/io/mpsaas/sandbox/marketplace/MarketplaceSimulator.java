@@ -206,6 +206,16 @@ public final class MarketplaceSimulator implements AutoCloseable {
         return URI.create(buyers.launchUrl(subscriptionId));
     }
 
+    /** The seller's fulfillment URL the launch page POSTs to; may be null. */
+    public URI fulfillmentUrl() {
+        return buyers.fulfillmentUrl();
+    }
+
+    /** Changes the seller's fulfillment URL for later launches. */
+    public void fulfillmentUrl(URI url) {
+        buyers.fulfillmentUrl(url);
+    }
+
     // ---------------------------------------------------------------- faults, quotas, settings, clock
 
     public FaultInjector faults() {

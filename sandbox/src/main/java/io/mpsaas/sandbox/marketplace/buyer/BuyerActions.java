@@ -28,7 +28,7 @@ public final class BuyerActions {
     private final NotificationPublisher publisher;
     private final Supplier<Instant> clock;
     private final Supplier<URI> endpoint;
-    private final URI fulfillmentUrl;
+    private volatile URI fulfillmentUrl;
 
     public BuyerActions(Catalog catalog, SubscriptionRegistry registry, NotificationPublisher publisher,
             Supplier<Instant> clock, Supplier<URI> endpoint, URI fulfillmentUrl) {
@@ -207,7 +207,17 @@ public final class BuyerActions {
         return launchHtml(s.latestToken(), s.freeTrial());
     }
 
+    /** Where the launch page sends the buyer; settable because a test learns its service's port only after start. */
+    public void fulfillmentUrl(URI url) {
+        this.fulfillmentUrl = url;
+    }
+
+    public URI fulfillmentUrl() {
+        return fulfillmentUrl;
+    }
+
     private String launchHtml(String token, boolean freeTrial) {
+        URI fulfillmentUrl = this.fulfillmentUrl;
         String action = fulfillmentUrl == null ? "" : fulfillmentUrl.toString();
         StringBuilder html = new StringBuilder()
                 .append("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">")

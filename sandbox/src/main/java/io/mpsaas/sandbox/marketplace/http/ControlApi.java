@@ -15,6 +15,7 @@ import io.mpsaas.sandbox.marketplace.fault.QuotaSettings;
 import io.mpsaas.sandbox.marketplace.ledger.AttemptOutcome;
 import io.mpsaas.sandbox.marketplace.notify.Channel;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +59,7 @@ final class ControlApi {
     record ClockView(Instant now, long offsetSeconds) { }
 
     /** Body and answer of {@code /sandbox/settings}. */
-    record SettingsBody(String snsSignatureVersion, QuotaSettings quotas) { }
+    record SettingsBody(String snsSignatureVersion, QuotaSettings quotas, URI fulfillmentUrl) { }
 
     void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -233,10 +234,13 @@ final class ControlApi {
             if (body.quotas() != null) {
                 sim.quotas(body.quotas());
             }
+            if (body.fulfillmentUrl() != null) {
+                sim.fulfillmentUrl(body.fulfillmentUrl());
+            }
         } else {
             expect(method, "GET", path);
         }
-        return new SettingsBody(sim.snsSignatureVersion(), sim.quotas());
+        return new SettingsBody(sim.snsSignatureVersion(), sim.quotas(), sim.fulfillmentUrl());
     }
 
     private Object clock(HttpExchange ex, String method, List<String> seg, String path) throws IOException {
