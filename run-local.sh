@@ -30,7 +30,8 @@ stop_all() {
     kill -9 "${pids[@]}" 2>/dev/null || true
   fi
 }
-trap stop_all INT TERM EXIT
+trap 'stop_all; exit 130' INT TERM
+trap stop_all EXIT
 
 wait_for() { # url name pid
   for _ in $(seq 1 600); do
