@@ -262,6 +262,20 @@ public final class MarketplaceSimulator implements AutoCloseable {
         return publisher.sellerAccountId();
     }
 
+    /**
+     * Holds back the product's notifications: they are still built, signed and logged ({@link #notifications}), but
+     * not sent to SQS, so a test can deliver their exact bodies itself, reordered or duplicated.
+     * {@link #reset()} releases every product.
+     */
+    public void holdNotifications(String productCode) {
+        publisher.hold(productCode, true);
+    }
+
+    /** Delivers the product's later notifications again (held ones stay in the log only). */
+    public void releaseNotifications(String productCode) {
+        publisher.hold(productCode, false);
+    }
+
     public byte[] signingCertificatePem() {
         return signing.leafCertificatePem();
     }

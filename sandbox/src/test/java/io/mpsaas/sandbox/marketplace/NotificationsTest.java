@@ -12,6 +12,7 @@ import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.catalog.ValueType;
 import io.mpsaas.sandbox.marketplace.notify.Channel;
+import io.mpsaas.sandbox.marketplace.notify.NotificationPublisher;
 import io.mpsaas.sandbox.marketplace.notify.SentNotification;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -308,6 +309,33 @@ class NotificationsTest {
             assertThat(n.queueUrl()).isEqualTo(missing);
             assertThat(n.error()).contains("QueueDoesNotExist");
         });
+    }
+
+    @Test
+    void heldProduct_logsSignedNotificationsWithoutSending_untilReleased() throws Exception {
+        // GIVEN a simulator delivering to SQS, and one product whose notifications are held
+        startSimulator("1");
+        Product held = SimulatorFixture.addLegacySubscription(sim);
+        Product other = SimulatorFixture.addLegacySubscription(sim);
+        sim.holdNotifications(held.code());
+
+        // WHEN buyers of both products subscribe
+        SubscribeResult heldSub = sim.subscribe(SubscribeRequest.of(held.code()).activated());
+        sim.subscribe(SubscribeRequest.of(other.code()).activated());
+
+        // THEN only the other product's notification reaches SQS; the held one is logged, signed, not delivered
+        JsonNode delivered = receive(snsQueue, 1).get(0);
+        assertThat(delivered.get("TopicArn").asText()).endsWith(other.code());
+        SentNotification logged = sim.notifications(held.code(), heldSub.subscriptionId(), Channel.SNS).get(0);
+        assertThat(logged.delivered()).isFalse();
+        assertThat(logged.error()).startsWith(NotificationPublisher.HELD);
+        JsonNode envelope = json.readTree(logged.body());
+        assertThat(verifies(envelope, certificate(envelope.get("SigningCertURL").asText()), "SHA1withRSA")).isTrue();
+
+        // AND after release the product's next notification is delivered again
+        sim.releaseNotifications(held.code());
+        sim.cancel(heldSub.subscriptionId());
+        assertThat(receive(snsQueue, 1).get(0).get("TopicArn").asText()).endsWith(held.code());
     }
 
     @Test

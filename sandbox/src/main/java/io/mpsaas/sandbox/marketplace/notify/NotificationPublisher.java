@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,6 +33,8 @@ public final class NotificationPublisher {
     public static final String EVENT_SOURCE = "aws.agreement-marketplace";
     public static final String SIGNING_CERT_PATH = "/sns/" + SnsSigning.LEAF_CERT;
     public static final String ROOT_CERT_PATH = "/sns/" + SnsSigning.ROOT_CERT;
+    /** Start of the log's {@code error} for a notification held back by {@link #hold(String, boolean)}. */
+    public static final String HELD = "held: delivery paused for product ";
 
     // SNS stamps milliseconds always (".000" included): verifiers must sign the string as sent.
     static final DateTimeFormatter SNS_TIMESTAMP =
@@ -50,6 +53,7 @@ public final class NotificationPublisher {
     private volatile String signatureVersion;
     private final String initialSignatureVersion;
     private final Map<String, String> topicSubscriptionIds = new ConcurrentHashMap<>();
+    private final Set<String> heldProducts = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<SentNotification> log = new ConcurrentLinkedQueue<>();
 
     public NotificationPublisher(ObjectMapper mapper, SqsClient sqs, String snsQueueUrl, String eventBridgeQueueUrl,
@@ -277,7 +281,9 @@ public final class NotificationPublisher {
         boolean delivered = false;
         String sqsMessageId = null;
         String error = null;
-        if (sqs == null || queueUrl == null) {
+        if (heldProducts.contains(s.productCode())) {
+            error = HELD + s.productCode();
+        } else if (sqs == null || queueUrl == null) {
             error = sqs == null ? "no SQS client configured" : "no " + channel + " queue URL configured";
         } else {
             try {
@@ -311,7 +317,20 @@ public final class NotificationPublisher {
         return list;
     }
 
+    /**
+     * Stops (or resumes) delivering the product's notifications: while held they are built, signed and logged with
+     * {@code delivered = false}, so a test can take their bodies from the log and send them itself, in any order.
+     */
+    public void hold(String productCode, boolean held) {
+        if (held) {
+            heldProducts.add(productCode);
+        } else {
+            heldProducts.remove(productCode);
+        }
+    }
+
     public void reset() {
+        heldProducts.clear();
         log.clear();
         signatureVersion = initialSignatureVersion;
     }
