@@ -1,0 +1,216 @@
+package io.mpsaas.entitlement.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code suite.entitlement.*}: entitlement-service's own settings. The queues, tables and Marketplace client come from
+ * the shared mappings ({@code suite.queues}, {@code suite.tables}, {@code suite.marketplace}).
+ */
+@ConfigMapping(prefix = "suite.entitlement")
+public interface EntitlementConfig {
+
+    /** How the notification queues are consumed. */
+    Consumer consumer();
+
+    /** SNS signature verification and the topics trusted. */
+    Sns sns();
+
+    /**
+     * Whether SNS inner messages delivered raw (SNS raw message delivery on: no envelope, no signature) are accepted.
+     * Off by default: with it on, anyone allowed to send to the queue can forge a notification, so the queue policy is
+     * the only protection. Leave raw delivery off on the SNS subscriptions instead.
+     */
+    @WithDefault("false")
+    boolean acceptRawMessages();
+
+    /** Backoff before a notification whose dependency failed (DynamoDB, AWS Marketplace) is tried again. */
+    Retry retry();
+
+    /** The inbox: processed message ids. */
+    Inbox inbox();
+
+    /** The final-usage flush requested from metering-service when a subscription ends. */
+    Flush flush();
+
+    /** The scheduled re-read of every customer's entitlements. */
+    Reconciliation reconciliation();
+
+    /** EventBridge specifics. */
+    EventBridge eventbridge();
+
+    /** Operator endpoints. */
+    Admin admin();
+
+    /** Times a write that lost a race (optimistic version check) is recomputed before the message is retried. */
+    @WithDefault("10")
+    int conflictRetries();
+
+    /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
+    interface Consumer {
+
+        /** Whether the consumers start with the application (off: the API and reconciliation only). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Messages handled at once per queue. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** Long-poll wait of one ReceiveMessage call, 0..20 seconds. */
+        @WithDefault("20")
+        int waitTimeSeconds();
+    }
+
+    /** SNS envelope checks. */
+    interface Sns {
+
+        /**
+         * Whether SNS signatures are verified. Turning it off (only ever for a local experiment) logs a warning at
+         * start; the topic allow-list still applies.
+         */
+        @WithDefault("true")
+        boolean verifySignatures();
+
+        /**
+         * TopicArns accepted, {@code *} matching any run of characters. Default: AWS Marketplace's subscription and
+         * entitlement topics of every product, in account 287250355862, us-east-1.
+         */
+        @WithDefault("arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-*,"
+                + "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-*")
+        List<String> topicArns();
+
+        /**
+         * Extra SigningCertURL prefixes accepted besides {@code https://sns.<region of the topic>.amazonaws.com/}.
+         * For the sandbox in dev and tests only (its certificate is served over http from 127.0.0.1); empty in
+         * production.
+         */
+        Optional<List<String>> certificateUrlPrefixes();
+
+        /**
+         * PEM files or URLs ({@code file:}, {@code http(s):}, {@code classpath:} or a plain path) whose certificates
+         * are the trust anchors of the signing certificate's chain. Unset: the JDK's default trust store (which holds
+         * Amazon's roots). Dev and tests point it at the sandbox root CA.
+         */
+        Optional<List<String>> trustAnchors();
+
+        /**
+         * PEM files or URLs of intermediate certificates offered to the chain builder, in addition to the bundled
+         * Amazon RSA 2048 M01 and any issuer fetched through the certificate's Authority Information Access.
+         */
+        Optional<List<String>> intermediateCertificates();
+
+        /**
+         * Whether a missing intermediate is fetched from the signing certificate's Authority Information Access URL
+         * (only {@code http(s)} URLs on hosts ending with one of {@link #aiaHosts()}); it is then checked like any
+         * other certificate of the chain.
+         */
+        @WithDefault("true")
+        boolean fetchIntermediates();
+
+        /** Host suffixes an Authority Information Access URL may point at. */
+        @WithDefault(".amazontrust.com")
+        List<String> aiaHosts();
+
+        /**
+         * Names the signing certificate must carry (subject alternative DNS name or common name); {@code {region}} is
+         * the topic's region. AWS uses {@code sns.amazonaws.com}, and {@code sns-signing.<region>.amazonaws.com} in
+         * newer opt-in regions.
+         */
+        @WithDefault("sns.amazonaws.com,sns-signing.{region}.amazonaws.com")
+        List<String> certificateNames();
+
+        /** Signing certificates kept after verification (least recently used evicted). */
+        @WithDefault("20")
+        int certificateCacheSize();
+
+        /** Timeout of a certificate download. */
+        @WithDefault("5s")
+        Duration fetchTimeout();
+    }
+
+    /** Retry backoff. */
+    interface Retry {
+
+        /** First delay; doubled per receive of the same message. */
+        @WithDefault("10s")
+        Duration baseDelay();
+
+        /** Longest delay. */
+        @WithDefault("5m")
+        Duration maxDelay();
+    }
+
+    /** Inbox settings. */
+    interface Inbox {
+
+        /** How long a processed message id is remembered (DynamoDB TTL); longer than SQS's 14-day retention. */
+        @WithDefault("P15D")
+        Duration retention();
+
+        /** How long an agreement event waiting for its license (a parked fact) is kept. */
+        @WithDefault("P90D")
+        Duration factRetention();
+
+        /**
+         * Age after which the side effects (events, flush commands) of a message whose state change is committed but
+         * whose effects were not confirmed sent are sent again by the reconciliation run.
+         */
+        @WithDefault("5m")
+        Duration pendingEffectsAfter();
+    }
+
+    /** Flush settings. */
+    interface Flush {
+
+        /** Final-usage window AWS allows after unsubscribe-pending / Purchase Agreement Ended: the flush deadline. */
+        @WithDefault("1h")
+        Duration window();
+    }
+
+    /** Reconciliation settings. */
+    interface Reconciliation {
+
+        /** Whether the scheduled run happens (the admin endpoint can still start one). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Quartz-style cron of the run (default: every hour at minute 17). */
+        @WithDefault("0 17 * * * ?")
+        String cron();
+
+        /**
+         * GetEntitlements calls per second the run may make. AWS allows 20 per second per account, shared with the
+         * notification path and every replica: keep it well below.
+         */
+        @WithDefault("5")
+        double maxCallsPerSecond();
+
+        /**
+         * Products to reconcile. Unset: every product code found in the customers table (a Scan; set the list for a
+         * large table).
+         */
+        Optional<List<String>> productCodes();
+    }
+
+    /** EventBridge settings. */
+    interface EventBridge {
+
+        /**
+         * Products whose lifecycle is followed through SNS only (legacy identity). Their EventBridge license events
+         * are acknowledged and ignored, so a product that sends both formats is not tracked twice under two keys.
+         */
+        Optional<List<String>> ignoredProductCodes();
+    }
+
+    /** Admin settings. */
+    interface Admin {
+
+        /** Most parked messages one listing or replay-all reads from a dead-letter queue. */
+        @WithDefault("500")
+        int maxParkedMessages();
+    }
+}

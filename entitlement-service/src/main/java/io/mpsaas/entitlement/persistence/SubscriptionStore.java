@@ -1,0 +1,388 @@
+package io.mpsaas.entitlement.persistence;
+
+import static io.mpsaas.common.customer.CustomerAttributes.*;
+
+import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.customer.RegistrationRecord;
+import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.entitlement.domain.Step;
+import io.mpsaas.entitlement.domain.Subscriber;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * DynamoDB side of the subscription use cases: reads of the customer, agreement and inbox items, and the one
+ * transaction that writes everything a notification changes (customer, agreement pointer, parked facts, inbox entry)
+ * or nothing. Every write is conditional: a lost race is a {@link CommitOutcome#CONFLICT}, a second processing of the
+ * same message a {@link CommitOutcome#DUPLICATE}, never an overwrite.
+ */
+@ApplicationScoped
+public class SubscriptionStore {
+
+    static final String MESSAGE_PREFIX = "msg#";
+    static final String MESSAGE_SK = "MESSAGE";
+    static final String FACT_PREFIX = "FACT#";
+    /** Sparse index key of inbox entries whose effects are not confirmed sent. */
+    static final String PENDING_EFFECTS = "inbox#pending-effects";
+
+    // inbox and pointer attributes (entitlement-service's own items)
+    static final String STATUS = "status";
+    static final String KIND = "kind";
+    static final String CUSTOMER_KEY = "customerKey";
+    static final String RESULT = "result";
+    static final String EFFECTS = "effects";
+    static final String RECEIVED_AT = "receivedAt";
+    static final String DONE_AT = "doneAt";
+    static final String ACCEPTOR = "acceptorAccountId";
+    static final String SOURCE_ID = "sourceId";
+    static final String OCCURRED_AT = "occurredAt";
+    static final String DETAIL_TYPE = "detailType";
+    static final String AGREEMENT_STATUS = "agreementStatus";
+
+    private final DynamoDbClient dynamo;
+    private final String customers;
+    private final String inbox;
+
+    public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables) {
+        this.dynamo = dynamo;
+        this.customers = tables.customers();
+        this.inbox = tables.inbox();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The customer item, read consistently (a write is about to be based on it). */
+    public Optional<CustomerRecord> customer(String key) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(customers).consistentRead(true)
+                .key(key(key, CustomerKeys.CUSTOMER_SK))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(CustomerRecord.fromItem(item));
+    }
+
+    /** The customer item for the API: eventually consistent, one read. */
+    public Optional<CustomerRecord> customerForRead(String key) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(customers)
+                .key(key(key, CustomerKeys.CUSTOMER_SK))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(CustomerRecord.fromItem(item));
+    }
+
+    /** The registration onboarding stored (personal data: for the API only, never logged). */
+    public Optional<RegistrationRecord> registration(String key) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(customers)
+                .key(key(key, CustomerKeys.REGISTRATION_SK))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RegistrationRecord.fromItem(item));
+    }
+
+    public Optional<AgreementPointer> agreement(String agreementId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(customers).consistentRead(true)
+                .key(key(CustomerKeys.forAgreement(agreementId), CustomerKeys.AGREEMENT_SK))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        Long version = Attr.number(item, VERSION);
+        return Optional.of(new AgreementPointer(agreementId, Attr.string(item, CUSTOMER_KEY),
+                Attr.string(item, PRODUCT_CODE), Attr.string(item, LICENSE_ARN), Attr.string(item, ACCEPTOR),
+                Attr.string(item, OFFER_ID), version == null ? 0 : version));
+    }
+
+    /** Agreement events waiting for the agreement's license. */
+    public List<ParkedFact> parkedFacts(String agreementId) {
+        List<ParkedFact> facts = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(customers).consistentRead(true)
+                .keyConditionExpression("pk = :pk AND begins_with(sk, :fact)")
+                .expressionAttributeValues(Map.of(":pk", Attr.s(CustomerKeys.forAgreement(agreementId)),
+                        ":fact", Attr.s(FACT_PREFIX)))
+                .build()).items().forEach(item -> facts.add(new ParkedFact(agreementId,
+                        Attr.string(item, SOURCE_ID), Step.Kind.valueOf(Attr.string(item, KIND)),
+                        Attr.instant(item, OCCURRED_AT), Attr.string(item, DETAIL_TYPE),
+                        Attr.string(item, AGREEMENT_STATUS), Attr.string(item, ACCEPTOR),
+                        Attr.string(item, OFFER_ID))));
+        return facts;
+    }
+
+    public Optional<InboxEntry> inbox(String dedupeKey) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(inbox).consistentRead(true)
+                .key(key(MESSAGE_PREFIX + dedupeKey, MESSAGE_SK))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(inboxEntry(item));
+    }
+
+    /** Inbox entries whose effects were committed before {@code cutoff} and are still not confirmed sent. */
+    public List<InboxEntry> pendingEffects(Instant cutoff) {
+        List<InboxEntry> entries = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(inbox).indexName(SuiteTables.GSI1)
+                .keyConditionExpression("gsi1pk = :p AND gsi1sk < :cutoff")
+                .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_EFFECTS), ":cutoff", Attr.instant(cutoff)))
+                .build()).items().forEach(item -> entries.add(inboxEntry(item)));
+        return entries;
+    }
+
+    /** Every customer of a product (GSI {@code gsi2}, {@code product#<code>}), page by page. */
+    public Stream<CustomerRecord> customersOfProduct(String productCode) {
+        return dynamo.queryPaginator(QueryRequest.builder().tableName(customers).indexName(SuiteTables.GSI2)
+                .keyConditionExpression("gsi2pk = :p")
+                .expressionAttributeValues(Map.of(":p", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode)))
+                .build()).items().stream()
+                .filter(item -> CustomerKeys.CUSTOMER_SK.equals(Attr.string(item, SuiteTables.SK)))
+                .map(CustomerRecord::fromItem);
+    }
+
+    /** The distinct product codes of the customers table (a Scan of the customer items' product code). */
+    public Set<String> productCodes() {
+        Set<String> codes = new LinkedHashSet<>();
+        dynamo.scanPaginator(ScanRequest.builder().tableName(customers)
+                .filterExpression("sk = :c AND attribute_exists(productCode)")
+                .projectionExpression("productCode")
+                .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .build()).items().forEach(item -> codes.add(Attr.string(item, PRODUCT_CODE)));
+        return codes;
+    }
+
+    // ---------------------------------------------------------------- the transaction
+
+    /** Everything one message writes, all or nothing. */
+    public static final class Commit {
+        private final List<TransactWriteItem> items = new ArrayList<>();
+        private int inboxIndex = -1;
+
+        public boolean isEmpty() {
+            return items.isEmpty();
+        }
+    }
+
+    public Commit newCommit() {
+        return new Commit();
+    }
+
+    /** Adds the customer write. */
+    public void customer(Commit commit, CustomerChange change) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        values.put(":one", Attr.n(1));
+        Subscriber id = change.identity();
+        if (id != null) {
+            setIfAbsent(sets, values, IDENTITY_MODEL, Attr.s(id.identityModel().name()));
+            setIfAbsent(sets, values, PRODUCT_CODE, string(id.productCode()));
+            setIfAbsent(sets, values, CUSTOMER_IDENTIFIER, string(id.customerIdentifier()));
+            setIfAbsent(sets, values, CUSTOMER_AWS_ACCOUNT_ID, string(id.customerAwsAccountId()));
+            setIfAbsent(sets, values, LICENSE_ARN, string(id.licenseArn()));
+            if (id.productCode() != null) {
+                setIfAbsent(sets, values, SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()));
+                setIfAbsent(sets, values, SuiteTables.GSI2_SK, Attr.s(change.key()));
+            }
+            if (id.customerAwsAccountId() != null) {
+                setIfAbsent(sets, values, SuiteTables.GSI1_PK,
+                        Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()));
+                setIfAbsent(sets, values, SuiteTables.GSI1_SK, Attr.s(change.key()));
+            }
+        }
+        setIfAbsent(sets, values, AGREEMENT_ID, string(change.agreementId()));
+        setIfAbsent(sets, values, OFFER_ID, string(change.offerId()));
+        setIfAbsent(sets, values, CREATED_AT, Attr.instant(change.now()));
+        if (change.state() != null && change.state().state() != null) {
+            set(sets, values, SUBSCRIPTION_STATE, Attr.s(change.state().state().name()));
+            set(sets, values, STATE_EVENT_AT, Attr.instant(change.state().stateEventAt()));
+            set(sets, values, STATE_CHANGED_AT, Attr.instant(change.now()));
+            set(sets, values, FREE_TRIAL, Attr.bool(change.state().freeTrial()));
+        } else {
+            setIfAbsent(sets, values, SUBSCRIPTION_STATE, Attr.s("PENDING"));
+        }
+        if (change.entitlements() != null) {
+            Map<String, AttributeValue> map = new HashMap<>();
+            change.entitlements().forEach((dimension, e) -> map.put(dimension, e.toAttribute()));
+            names.put("#ents", ENTITLEMENTS);
+            values.put(":ents", AttributeValue.fromM(map));
+            sets.add("#ents = :ents");
+            set(sets, values, ENTITLEMENTS_REFRESHED_AT, Attr.instant(change.entitlementsReadAt()));
+        }
+        String condition;
+        if (change.expectedVersion() == null) {
+            condition = "attribute_not_exists(pk)";
+        } else if (change.expectedVersion() == 0) {
+            condition = "attribute_exists(pk) AND attribute_not_exists(version)";
+        } else {
+            condition = "version = :expected";
+            values.put(":expected", Attr.n(change.expectedVersion()));
+        }
+        Update.Builder update = Update.builder().tableName(customers).key(key(change.key(), CustomerKeys.CUSTOMER_SK))
+                .updateExpression("SET " + String.join(", ", sets) + " ADD version :one")
+                .conditionExpression(condition)
+                .expressionAttributeValues(values);
+        if (!names.isEmpty()) {
+            update.expressionAttributeNames(names);
+        }
+        commit.items.add(TransactWriteItem.builder().update(update.build()).build());
+    }
+
+    /** Adds the agreement pointer write; with {@code customerKey} null it only records the agreement. */
+    public void pointer(Commit commit, PointerChange change) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        values.put(":one", Attr.n(1));
+        setIfAbsent(sets, values, AGREEMENT_ID, Attr.s(change.agreementId()));
+        setIfAbsent(sets, values, CUSTOMER_KEY, string(change.customerKey()));
+        setIfAbsent(sets, values, PRODUCT_CODE, string(change.productCode()));
+        setIfAbsent(sets, values, LICENSE_ARN, string(change.licenseArn()));
+        setIfAbsent(sets, values, ACCEPTOR, string(change.acceptorAccountId()));
+        setIfAbsent(sets, values, OFFER_ID, string(change.offerId()));
+        String condition;
+        if (change.expectedVersion() == null) {
+            condition = "attribute_not_exists(pk)";
+        } else {
+            condition = "version = :expected";
+            values.put(":expected", Attr.n(change.expectedVersion()));
+        }
+        commit.items.add(TransactWriteItem.builder().update(Update.builder().tableName(customers)
+                .key(key(CustomerKeys.forAgreement(change.agreementId()), CustomerKeys.AGREEMENT_SK))
+                .updateExpression("SET " + String.join(", ", sets) + " ADD version :one")
+                .conditionExpression(condition)
+                .expressionAttributeValues(values).build()).build());
+    }
+
+    /** Parks an agreement event under its agreement until the license is known. */
+    public void parkFact(Commit commit, ParkedFact fact, Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(SuiteTables.PK, Attr.s(CustomerKeys.forAgreement(fact.agreementId())));
+        item.put(SuiteTables.SK, Attr.s(factSk(fact)));
+        item.put(SOURCE_ID, Attr.s(fact.sourceId()));
+        item.put(KIND, Attr.s(fact.kind().name()));
+        item.put(OCCURRED_AT, Attr.instant(fact.occurredAt()));
+        putIfPresent(item, DETAIL_TYPE, fact.detailType());
+        putIfPresent(item, AGREEMENT_STATUS, fact.status());
+        putIfPresent(item, ACCEPTOR, fact.acceptorAccountId());
+        putIfPresent(item, OFFER_ID, fact.offerId());
+        item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
+        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(customers).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+    }
+
+    /** Removes a parked fact that is being applied. */
+    public void removeFact(Commit commit, ParkedFact fact) {
+        commit.items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(customers)
+                .key(key(CustomerKeys.forAgreement(fact.agreementId()), factSk(fact)))
+                .conditionExpression("attribute_exists(pk)").build()).build());
+    }
+
+    /** Adds the inbox entry: the message id, what it did, and its effects while they are not confirmed sent. */
+    public void inboxEntry(Commit commit, InboxEntry entry, Instant expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(SuiteTables.PK, Attr.s(MESSAGE_PREFIX + entry.dedupeKey()));
+        item.put(SuiteTables.SK, Attr.s(MESSAGE_SK));
+        item.put(STATUS, Attr.s(entry.status().name()));
+        putIfPresent(item, KIND, entry.kind());
+        putIfPresent(item, CUSTOMER_KEY, entry.customerKey());
+        putIfPresent(item, RESULT, entry.result());
+        putIfPresent(item, EFFECTS, entry.effectsJson());
+        item.put(RECEIVED_AT, Attr.instant(entry.receivedAt()));
+        if (entry.status() == InboxEntry.Status.APPLIED) {
+            item.put(SuiteTables.GSI1_PK, Attr.s(PENDING_EFFECTS));
+            item.put(SuiteTables.GSI1_SK, Attr.instant(entry.receivedAt()));
+        } else {
+            item.put(DONE_AT, Attr.instant(entry.receivedAt()));
+        }
+        item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
+        commit.inboxIndex = commit.items.size();
+        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+    }
+
+    /** Writes the commit; a failed condition is reported, never thrown. */
+    public CommitOutcome commit(Commit commit) {
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(commit.items));
+            return CommitOutcome.COMMITTED;
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+            if (commit.inboxIndex >= 0 && commit.inboxIndex < reasons.size()
+                    && "ConditionalCheckFailed".equals(reasons.get(commit.inboxIndex).code())) {
+                return CommitOutcome.DUPLICATE;
+            }
+            for (CancellationReason reason : reasons) {
+                String code = reason.code();
+                if (code != null && !code.equals("None") && !code.equals("ConditionalCheckFailed")
+                        && !code.equals("TransactionConflict")) {
+                    throw e;
+                }
+            }
+            return CommitOutcome.CONFLICT;
+        }
+    }
+
+    /** The effects of an entry were sent: drop them from the pending index. */
+    public void markDone(String dedupeKey, Instant at) {
+        dynamo.updateItem(r -> r.tableName(inbox).key(key(MESSAGE_PREFIX + dedupeKey, MESSAGE_SK))
+                .updateExpression("SET #s = :done, doneAt = :at REMOVE gsi1pk, gsi1sk")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeNames(Map.of("#s", STATUS))
+                .expressionAttributeValues(Map.of(":done", Attr.s(InboxEntry.Status.DONE.name()),
+                        ":at", Attr.instant(at))));
+    }
+
+    /** TTL instant of an inbox entry written now. */
+    public static Instant expiry(Instant now, Duration retention) {
+        return now.plus(retention);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static InboxEntry inboxEntry(Map<String, AttributeValue> item) {
+        String pk = Attr.string(item, SuiteTables.PK);
+        return new InboxEntry(pk.substring(MESSAGE_PREFIX.length()),
+                InboxEntry.Status.valueOf(Attr.string(item, STATUS)), Attr.string(item, KIND),
+                Attr.string(item, CUSTOMER_KEY), Attr.string(item, RESULT), Attr.string(item, EFFECTS),
+                Attr.instant(item, RECEIVED_AT));
+    }
+
+    private static String factSk(ParkedFact fact) {
+        return FACT_PREFIX + fact.occurredAt() + "#" + fact.sourceId();
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
+    }
+
+    private static AttributeValue string(String value) {
+        return value == null ? null : Attr.s(value);
+    }
+
+    private static void set(List<String> sets, Map<String, AttributeValue> values, String name, AttributeValue v) {
+        values.put(":" + name, v);
+        sets.add(name + " = :" + name);
+    }
+
+    private static void setIfAbsent(List<String> sets, Map<String, AttributeValue> values, String name,
+            AttributeValue v) {
+        if (v == null) {
+            return;
+        }
+        values.put(":" + name, v);
+        sets.add(name + " = if_not_exists(" + name + ", :" + name + ")");
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, Attr.s(value));
+        }
+    }
+}

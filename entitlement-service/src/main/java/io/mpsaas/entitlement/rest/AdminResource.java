@@ -1,0 +1,131 @@
+package io.mpsaas.entitlement.rest;
+
+import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.common.security.ApiRole;
+import io.mpsaas.common.security.SecuredApi;
+import io.mpsaas.entitlement.config.EntitlementConfig;
+import io.mpsaas.entitlement.listener.NotificationConsumers;
+import io.mpsaas.entitlement.listener.NotificationHandler;
+import io.mpsaas.entitlement.messaging.DeadLetterQueues;
+import io.mpsaas.entitlement.messaging.NotificationQueues;
+import io.mpsaas.entitlement.messaging.ParkedMessage;
+import io.mpsaas.entitlement.service.ReconciliationReport;
+import io.mpsaas.entitlement.service.ReconciliationService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Operators: parked messages and their replay, a reconciliation run on demand, consumer counters. */
+@Path("/api/v1/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@SecuredApi(ApiRole.ADMIN)
+@Tag(name = "admin")
+public class AdminResource {
+
+    private final NotificationQueues queues;
+    private final DeadLetterQueues deadLetters;
+    private final ReconciliationService reconciliation;
+    private final NotificationConsumers consumers;
+    private final NotificationHandler handler;
+    private final EntitlementConfig config;
+
+    public AdminResource(NotificationQueues queues, DeadLetterQueues deadLetters, ReconciliationService reconciliation,
+            NotificationConsumers consumers, NotificationHandler handler, EntitlementConfig config) {
+        this.queues = queues;
+        this.deadLetters = deadLetters;
+        this.reconciliation = reconciliation;
+        this.consumers = consumers;
+        this.handler = handler;
+        this.config = config;
+    }
+
+    /** Messages listed or replayed. */
+    public record ParkedMessages(int count, List<ParkedMessage> messages) {
+    }
+
+    /** Consumer counters since start. */
+    public record ConsumerStats(String queue, boolean healthy, long received, long done, long retried, long parked,
+            int inFlight) {
+    }
+
+    /** Counters of every consumer, and parked messages by reason. */
+    public record Stats(List<ConsumerStats> consumers, Map<String, Long> parkedByReason) {
+    }
+
+    @GET
+    @Path("/parked-messages")
+    @Operation(summary = "Messages parked in the dead-letter queues of the notification queues, with their reason")
+    public ParkedMessages parked(@QueryParam("queue") String queue) {
+        List<ParkedMessage> all = new ArrayList<>();
+        for (NotificationQueues.Queue q : selected(queue)) {
+            all.addAll(deadLetters.list(q, config.admin().maxParkedMessages()));
+        }
+        return new ParkedMessages(all.size(), all);
+    }
+
+    @POST
+    @Path("/parked-messages/{messageId}/replay")
+    @Operation(summary = "Moves one parked message back to its notification queue")
+    public ParkedMessages replayOne(@PathParam("messageId") String messageId, @QueryParam("queue") String queue) {
+        List<ParkedMessage> replayed = new ArrayList<>();
+        for (NotificationQueues.Queue q : selected(queue)) {
+            replayed.addAll(deadLetters.replay(q, config.admin().maxParkedMessages(),
+                    m -> m.messageId().equals(messageId)));
+        }
+        if (replayed.isEmpty()) {
+            throw ApiException.notFound("no parked message " + messageId);
+        }
+        return new ParkedMessages(replayed.size(), replayed);
+    }
+
+    @POST
+    @Path("/parked-messages/replay")
+    @Operation(summary = "Moves every parked message back to its notification queue")
+    public ParkedMessages replayAll(@QueryParam("queue") String queue) {
+        List<ParkedMessage> replayed = new ArrayList<>();
+        for (NotificationQueues.Queue q : selected(queue)) {
+            replayed.addAll(deadLetters.replay(q, config.admin().maxParkedMessages(), m -> true));
+        }
+        return new ParkedMessages(replayed.size(), replayed);
+    }
+
+    @POST
+    @Path("/reconciliation")
+    @Operation(summary = "Runs a reconciliation now, over one product or every product")
+    public ReconciliationReport reconcile(@QueryParam("productCode") List<String> productCodes) {
+        try {
+            return reconciliation.run(productCodes == null || productCodes.isEmpty() ? null : productCodes);
+        } catch (ReconciliationService.AlreadyRunningException e) {
+            throw new ApiException(409, "reconciliation-running", "Reconciliation running", e.getMessage());
+        }
+    }
+
+    @GET
+    @Path("/consumers")
+    @Operation(summary = "Counters of the notification consumers")
+    public Stats consumers() {
+        List<ConsumerStats> stats = new ArrayList<>();
+        for (SqsConsumer c : consumers.consumers()) {
+            stats.add(new ConsumerStats(c.name(), c.healthy(), c.received(), c.done(), c.retried(), c.parked(),
+                    c.inFlight()));
+        }
+        return new Stats(stats, handler.parkedByReason());
+    }
+
+    private List<NotificationQueues.Queue> selected(String queue) {
+        if (queue == null || queue.isBlank()) {
+            return queues.all();
+        }
+        return List.of(queues.byName(queue.strip()).orElseThrow(() -> ApiException.notFound(
+                "no notification queue " + queue)));
+    }
+}

@@ -1,0 +1,90 @@
+package io.mpsaas.entitlement.rest;
+
+import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.security.ApiRole;
+import io.mpsaas.common.security.SecuredApi;
+import io.mpsaas.entitlement.service.CustomerQueries;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The seller's app asks about a customer: state, identity, registration and entitlements, and whether it may use a
+ * dimension. Answers come from DynamoDB only (one GetItem), never from AWS.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@SecuredApi(ApiRole.APP)
+@Tag(name = "customers")
+public class CustomerResource {
+
+    private final CustomerQueries queries;
+
+    public CustomerResource(CustomerQueries queries) {
+        this.queries = queries;
+    }
+
+    @GET
+    @Path("/customers/{customerKey}")
+    @Operation(summary = "A customer by its key (license#l-... or customer#<productCode>#<customerIdentifier>,"
+            + " URL-encoded)")
+    public CustomerView byKey(@PathParam("customerKey") String customerKey) {
+        return view(customerKey);
+    }
+
+    @GET
+    @Path("/customers")
+    @Operation(summary = "A customer by license ARN, or by product code and CustomerIdentifier")
+    public CustomerView find(@QueryParam("licenseArn") String licenseArn, @QueryParam("productCode") String productCode,
+            @QueryParam("customerIdentifier") String customerIdentifier) {
+        return view(key(licenseArn, productCode, customerIdentifier));
+    }
+
+    @GET
+    @Path("/customers/{customerKey}/access")
+    @Operation(summary = "May the customer use this dimension now, how much, and why")
+    public AccessView accessByKey(@PathParam("customerKey") String customerKey,
+            @Parameter(required = true) @QueryParam("dimension") String dimension) {
+        return access(customerKey, dimension);
+    }
+
+    @GET
+    @Path("/access")
+    @Operation(summary = "The access check, naming the customer by license ARN or product code + CustomerIdentifier")
+    public AccessView access(@Parameter(required = true) @QueryParam("dimension") String dimension,
+            @QueryParam("licenseArn") String licenseArn, @QueryParam("productCode") String productCode,
+            @QueryParam("customerIdentifier") String customerIdentifier) {
+        return access(key(licenseArn, productCode, customerIdentifier), dimension);
+    }
+
+    private CustomerView view(String key) {
+        CustomerRecord customer = queries.customer(key).orElseThrow(() -> notFound(key));
+        return CustomerView.of(customer, queries.registration(key).orElse(null), queries.clock().instant());
+    }
+
+    private AccessView access(String key, String dimension) {
+        if (dimension == null || dimension.isBlank()) {
+            throw ApiException.badRequest("the query parameter 'dimension' is required");
+        }
+        return queries.access(key, dimension.strip()).map(d -> AccessView.of(key, d))
+                .orElseThrow(() -> notFound(key));
+    }
+
+    private static String key(String licenseArn, String productCode, String customerIdentifier) {
+        try {
+            return CustomerQueries.keyOf(licenseArn, productCode, customerIdentifier);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static ApiException notFound(String key) {
+        return ApiException.notFound("no customer " + key);
+    }
+}

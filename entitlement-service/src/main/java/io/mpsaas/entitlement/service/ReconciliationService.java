@@ -1,0 +1,95 @@
+package io.mpsaas.entitlement.service;
+
+import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.entitlement.config.EntitlementConfig;
+import io.mpsaas.entitlement.persistence.SubscriptionStore;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Repairs what lost notifications left wrong: re-reads the entitlements of every known customer of each product
+ * (GSI {@code gsi2}), rate-limited well under the 20 TPS GetEntitlements quota, rewrites drifted ones and publishes
+ * {@code customer-entitlements-changed}. It also sends again the effects of messages whose change was committed but
+ * whose events were never confirmed sent. One run at a time per replica.
+ */
+@ApplicationScoped
+public class ReconciliationService {
+
+    private final SubscriptionService subscriptions;
+    private final SubscriptionStore store;
+    private final EntitlementConfig config;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public ReconciliationService(SubscriptionService subscriptions,
+            SubscriptionStore store, EntitlementConfig config, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Thrown when a run is asked for while one is going. */
+    public static class AlreadyRunningException extends RuntimeException {
+        public AlreadyRunningException() {
+            super("a reconciliation run is in progress");
+        }
+    }
+
+    /**
+     * One run over the given products, or (null) the configured ones, or every product of the customers table.
+     */
+    public ReconciliationReport run(List<String> onlyProducts) {
+        if (!running.compareAndSet(false, true)) {
+            throw new AlreadyRunningException();
+        }
+        try {
+            return doRun(onlyProducts);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private ReconciliationReport doRun(List<String> onlyProducts) {
+        Instant started = clock.instant();
+        int resent = subscriptions.resendPendingEffects(started.minus(config.inbox().pendingEffectsAfter()));
+        List<String> products = onlyProducts != null ? onlyProducts
+                : config.reconciliation().productCodes().orElseGet(() -> new ArrayList<>(store.productCodes()));
+        RateLimiter limiter = new RateLimiter(config.reconciliation().maxCallsPerSecond());
+        AtomicInteger checked = new AtomicInteger();
+        AtomicInteger repaired = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        for (String product : products) {
+            store.customersOfProduct(product).filter(ReconciliationService::worthChecking).forEach(customer -> {
+                limiter.acquire();
+                try {
+                    if (subscriptions.reconcile(customer)) {
+                        repaired.incrementAndGet();
+                    }
+                    checked.incrementAndGet();
+                } catch (MarketplaceException | ConcurrentUpdateException e) {
+                    failed.incrementAndGet();
+                    Log.warnf("Reconciliation could not check customer %s (product %s): %s", customer.key(), product,
+                            e.toString());
+                }
+            });
+        }
+        ReconciliationReport report = new ReconciliationReport(started, clock.instant(), List.copyOf(products),
+                checked.get(), repaired.get(), failed.get(), resent);
+        Log.infof("Reconciliation: %d customers of %d products checked, %d repaired, %d failed, %d effects resent",
+                report.checked(), products.size(), report.repaired(), report.failed(), report.effectsResent());
+        return report;
+    }
+
+    /** Ended subscriptions with nothing stored are settled: skip them and spare the quota. */
+    static boolean worthChecking(CustomerRecord customer) {
+        return !customer.state().ended() || !customer.entitlements().isEmpty();
+    }
+}
