@@ -1,0 +1,181 @@
+package io.mpsaas.entitlement;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.messaging.SuiteJson;
+import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
+import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.catalog.ValueType;
+import io.mpsaas.sandbox.marketplace.notify.Channel;
+import io.mpsaas.sandbox.marketplace.notify.SentNotification;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.core.ConditionFactory;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** Shared plumbing of the integration tests: unique products, customer reads, outbound queue recorders. */
+public final class TestSupport {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Map<String, QueueRecorder> RECORDERS = new ConcurrentHashMap<>();
+
+    private TestSupport() {
+    }
+
+    /** Awaitility with the patience of a slow shared machine. */
+    public static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(java.util.NoSuchElementException.class);
+    }
+
+    /** A product code no other test uses. */
+    public static String uniqueCode(String prefix) {
+        StringBuilder s = new StringBuilder(prefix).append('-');
+        for (int i = 0; i < 10; i++) {
+            s.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(RANDOM.nextInt(36)));
+        }
+        return s.toString();
+    }
+
+    /** A random 12-digit AWS account id. */
+    public static String account() {
+        StringBuilder s = new StringBuilder("9");
+        for (int i = 0; i < 11; i++) {
+            s.append(RANDOM.nextInt(10));
+        }
+        return s.toString();
+    }
+
+    /** A legacy contract product on SNS with one dimension of each value type. */
+    public static Product legacyContract(Sandbox sandbox) {
+        return sandbox.simulator().addProduct(Product.builder(uniqueCode("ent-legacy-contract"), PricingModel.CONTRACT)
+                .contracted("seats", ValueType.INTEGER).contracted("premium_support", ValueType.BOOLEAN)
+                .contracted("tier", ValueType.STRING).contracted("storage_tb", ValueType.DOUBLE).build());
+    }
+
+    /** A legacy pay-as-you-go product on SNS, with a free trial. */
+    public static Product legacySubscription(Sandbox sandbox) {
+        return sandbox.simulator().addProduct(Product.builder(uniqueCode("ent-legacy-sub"), PricingModel.SUBSCRIPTION)
+                .freeTrial(true).metered("requests").build());
+    }
+
+    /** A Concurrent Agreements contract product on EventBridge. */
+    public static Product caContract(Sandbox sandbox) {
+        return sandbox.simulator().addProduct(Product.builder(uniqueCode("ent-ca-contract"), PricingModel.CONTRACT)
+                .concurrentAgreements().contracted("seats", ValueType.INTEGER).contracted("sso", ValueType.BOOLEAN)
+                .build());
+    }
+
+    public static Optional<CustomerRecord> customer(Sandbox sandbox, String key) {
+        Map<String, AttributeValue> item = sandbox.aws().dynamo().getItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                .consistentRead(true).key(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK,
+                        Attr.s(CustomerKeys.CUSTOMER_SK)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(CustomerRecord.fromItem(item));
+    }
+
+    public static CustomerRecord awaitCustomer(Sandbox sandbox, String key) {
+        return eventually().until(() -> customer(sandbox, key), Optional::isPresent).get();
+    }
+
+    /** The simulator's log of a subscription's notifications on a channel, in publishing order. */
+    public static List<SentNotification> sent(Sandbox sandbox, String productCode, String subscriptionId,
+            Channel channel) {
+        return sandbox.simulator().notifications(productCode, subscriptionId, channel);
+    }
+
+    /** Sends a body to the notifications queue, as SNS or EventBridge would. */
+    public static void deliver(Sandbox sandbox, String body) {
+        SqsClient sqs = sandbox.aws().sqs();
+        sqs.sendMessage(r -> r.queueUrl(sandbox.aws().queueUrl(SuiteQueues.NOTIFICATIONS)).messageBody(body));
+    }
+
+    public static QueueRecorder customerEvents(Sandbox sandbox) {
+        return recorder(sandbox, SuiteQueues.CUSTOMER_EVENTS);
+    }
+
+    public static QueueRecorder meteringCommands(Sandbox sandbox) {
+        return recorder(sandbox, SuiteQueues.METERING_COMMANDS);
+    }
+
+    private static QueueRecorder recorder(Sandbox sandbox, String queue) {
+        return RECORDERS.computeIfAbsent(queue, q -> new QueueRecorder(sandbox.aws().sqs(),
+                sandbox.aws().queueUrl(q)));
+    }
+
+    public static String fixture(String path) {
+        try (InputStream in = TestSupport.class.getResourceAsStream("/fixtures/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Everything sent to one outbound queue during this JVM (nothing else reads these queues in this module's tests):
+     * drained on each look, kept in arrival order.
+     */
+    public static final class QueueRecorder {
+        private final SqsClient sqs;
+        private final String url;
+        private final List<Message> seen = new ArrayList<>();
+
+        QueueRecorder(SqsClient sqs, String url) {
+            this.sqs = sqs;
+            this.url = url;
+        }
+
+        public synchronized List<JsonNode> all() {
+            while (true) {
+                List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
+                        .waitTimeSeconds(0).messageAttributeNames("All")).messages();
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (Message m : batch) {
+                    seen.add(m);
+                    sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+                }
+            }
+            List<JsonNode> parsed = new ArrayList<>();
+            for (Message m : seen) {
+                try {
+                    parsed.add(SuiteJson.newMapper().readTree(m.body()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return parsed;
+        }
+
+        /** Messages about one customer ({@code customer.customerKey}). */
+        public List<JsonNode> forCustomer(String key) {
+            return all().stream().filter(m -> key.equals(m.path("customer").path("customerKey").asText())).toList();
+        }
+
+        /** Types of the messages about one customer, in arrival order. */
+        public List<String> typesFor(String key) {
+            return forCustomer(key).stream().map(m -> m.path("type").asText()).toList();
+        }
+    }
+}
