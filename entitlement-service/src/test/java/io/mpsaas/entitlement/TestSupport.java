@@ -107,6 +107,21 @@ public final class TestSupport {
         sqs.sendMessage(r -> r.queueUrl(sandbox.aws().queueUrl(SuiteQueues.NOTIFICATIONS)).messageBody(body));
     }
 
+    /** Whether the service has committed the message (its inbox entry exists). */
+    public static boolean processed(Sandbox sandbox, String dedupeKey) {
+        Map<String, AttributeValue> item = sandbox.aws().dynamo().getItem(r -> r.tableName(SuiteTables.INBOX)
+                .consistentRead(true).key(Map.of(SuiteTables.PK, Attr.s("msg#" + dedupeKey), SuiteTables.SK,
+                        Attr.s("MESSAGE")))).item();
+        return item != null && !item.isEmpty();
+    }
+
+    /** Delivers one captured notification and waits until the service has committed it, so order is ours. */
+    public static void deliverInOrder(Sandbox sandbox, SentNotification notification) {
+        deliver(sandbox, notification.body());
+        String dedupe = (notification.channel() == Channel.SNS ? "sns#" : "eventbridge#") + notification.id();
+        eventually().until(() -> processed(sandbox, dedupe));
+    }
+
     public static QueueRecorder customerEvents(Sandbox sandbox) {
         return recorder(sandbox, SuiteQueues.CUSTOMER_EVENTS);
     }

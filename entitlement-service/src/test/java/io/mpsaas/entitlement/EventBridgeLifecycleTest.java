@@ -1,0 +1,130 @@
+package io.mpsaas.entitlement;
+
+import static io.mpsaas.entitlement.TestSupport.customer;
+import static io.mpsaas.entitlement.TestSupport.customerEvents;
+import static io.mpsaas.entitlement.TestSupport.eventually;
+import static io.mpsaas.entitlement.TestSupport.meteringCommands;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.customer.IdentityModel;
+import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.marketplace.EntitlementValue;
+import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.notify.Channel;
+import io.mpsaas.sandbox.testing.InjectSandbox;
+import io.mpsaas.sandbox.testing.SandboxTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Concurrent Agreements products on EventBridge, driven by the simulator's buyer actions. */
+@QuarkusTest
+@QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
+class EventBridgeLifecycleTest {
+
+    @InjectSandbox
+    Sandbox sandbox;
+
+    @Test
+    void licenseLifecycle_parksTheAgreementUntilTheLicense_thenActivatesFlushesAndDeprovisions() {
+        // GIVEN a Concurrent Agreements contract product and a buyer who accepts an offer
+        Product product = TestSupport.caContract(sandbox);
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 5).withQuantity("sso", true));
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+
+        // THEN Purchase Agreement Created (which names no license) waits on the agreement item
+        eventually().untilAsserted(() -> assertThat(items("agreement#" + sub.agreementId()))
+                .anySatisfy(i -> assertThat(Attr.string(i, SuiteTables.SK)).startsWith("FACT#")));
+        assertThat(customer(sandbox, key)).isEmpty();
+
+        // WHEN AWS activates the license (License Updated)
+        sandbox.simulator().activate(sub.subscriptionId());
+
+        // THEN the customer exists under its license, active, with its entitlements; the pointer knows it
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.ACTIVE));
+        CustomerRecord active = customer(sandbox, key).orElseThrow();
+        assertThat(active.identityModel()).isEqualTo(IdentityModel.CONCURRENT_AGREEMENTS);
+        assertThat(active.licenseArn()).isEqualTo(sub.licenseArn());
+        assertThat(active.customerAwsAccountId()).isEqualTo(sub.customerAWSAccountId());
+        assertThat(active.agreementId()).isEqualTo(sub.agreementId());
+        assertThat(active.offerId()).isEqualTo(sub.offerId());
+        assertThat(active.entitlements()).containsOnlyKeys("seats", "sso");
+        assertThat(active.entitlements().get("seats").value()).isEqualTo(new EntitlementValue.IntegerValue(5));
+        List<Map<String, AttributeValue>> agreement = items("agreement#" + sub.agreementId());
+        assertThat(agreement).singleElement().satisfies(i -> {
+            assertThat(Attr.string(i, SuiteTables.SK)).isEqualTo("AGREEMENT");
+            assertThat(Attr.string(i, "customerKey")).isEqualTo(key);
+        });
+
+        // WHEN the buyer amends the contract (Purchase Agreement Amended + License Updated)
+        sandbox.simulator().upgrade(sub.subscriptionId(), Map.of("seats", 12));
+
+        // THEN the new quantity is stored
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().entitlements().get("seats")
+                .value()).isEqualTo(new EntitlementValue.IntegerValue(12)));
+
+        // WHEN the agreement ends (Purchase Agreement Ended, CANCELLED)
+        sandbox.simulator().cancel(sub.subscriptionId());
+
+        // THEN the final-usage window is open and metering is told to flush by the hour
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.UNSUBSCRIBE_PENDING));
+        JsonNode flush = eventually().until(() -> meteringCommands(sandbox).forCustomer(key), l -> !l.isEmpty()).get(0);
+        assertThat(flush.path("reason").asText()).isEqualTo("purchase-agreement-ended");
+        assertThat(flush.path("customer").path("licenseArn").asText()).isEqualTo(sub.licenseArn());
+        assertThat(flush.path("customer").path("customerAwsAccountId").asText()).isEqualTo(sub.customerAWSAccountId());
+        Instant endedAt = customer(sandbox, key).orElseThrow().stateEventAt();
+        assertThat(Instant.parse(flush.path("deadline").asText())).isEqualTo(endedAt.plus(Duration.ofHours(1)));
+
+        // WHEN the license is deprovisioned
+        sandbox.simulator().completeCancellation(sub.subscriptionId());
+
+        // THEN the customer has no access any more, and the app heard every step once
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.DEPROVISIONED));
+        eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key)).containsExactly(
+                CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
+                CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING,
+                CustomerEvent.CUSTOMER_DEACTIVATED));
+        assertThat(meteringCommands(sandbox).forCustomer(key)).hasSize(1);
+    }
+
+    @Test
+    void paymentFailure_beforeAnyLicense_staysParkedOnTheAgreement() {
+        // GIVEN a buyer whose payment fails: EventBridge says Created then Ended (TERMINATED), never a license
+        Product product = TestSupport.caContract(sandbox);
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()));
+        sandbox.simulator().failPayment(sub.subscriptionId());
+
+        // THEN both facts wait on the agreement, and no customer is invented from an agreement alone
+        eventually().untilAsserted(() -> assertThat(items("agreement#" + sub.agreementId()))
+                .filteredOn(i -> Attr.string(i, SuiteTables.SK).startsWith("FACT#"))
+                .extracting(i -> Attr.string(i, "agreementStatus")).containsExactlyInAnyOrder(null, "TERMINATED"));
+        assertThat(customer(sandbox, CustomerKeys.forLicense(sub.licenseArn()))).isEmpty();
+        assertThat(sandbox.simulator().notifications(product.code(), sub.subscriptionId(), Channel.EVENTBRIDGE))
+                .extracting(n -> n.kind()).containsExactly("Purchase Agreement Created - Proposer",
+                        "Purchase Agreement Ended - Proposer");
+    }
+
+    private List<Map<String, AttributeValue>> items(String pk) {
+        return sandbox.aws().dynamo().query(r -> r.tableName(SuiteTables.CUSTOMERS).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", Attr.s(pk)))).items();
+    }
+}
