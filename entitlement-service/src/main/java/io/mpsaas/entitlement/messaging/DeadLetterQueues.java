@@ -44,10 +44,11 @@ public class DeadLetterQueues {
     }
 
     /**
-     * Moves the parked messages chosen by {@code which} back to their source queue (the queue they were parked from,
-     * with the park attributes dropped) and deletes them from the dead-letter queue. Answers the replayed ones.
+     * Moves parked messages (the one with {@code messageId}, or every one when it is null) back to the notification
+     * queue, with the park attributes dropped, and deletes them from the dead-letter queue. Answers the replayed ones.
      */
-    public List<ParkedMessage> replay(NotificationQueues.Queue queue, int max, Predicate<Message> which) {
+    public List<ParkedMessage> replay(NotificationQueues.Queue queue, int max, String messageId) {
+        Predicate<Message> which = m -> messageId == null || m.messageId().equals(messageId);
         List<ParkedMessage> replayed = new ArrayList<>();
         withMessages(queue, max, messages -> {
             List<Message> done = new ArrayList<>();

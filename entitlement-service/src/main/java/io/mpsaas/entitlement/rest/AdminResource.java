@@ -78,8 +78,7 @@ public class AdminResource {
     public ParkedMessages replayOne(@PathParam("messageId") String messageId, @QueryParam("queue") String queue) {
         List<ParkedMessage> replayed = new ArrayList<>();
         for (NotificationQueues.Queue q : selected(queue)) {
-            replayed.addAll(deadLetters.replay(q, config.admin().maxParkedMessages(),
-                    m -> m.messageId().equals(messageId)));
+            replayed.addAll(deadLetters.replay(q, config.admin().maxParkedMessages(), messageId));
         }
         if (replayed.isEmpty()) {
             throw ApiException.notFound("no parked message " + messageId);
@@ -93,7 +92,7 @@ public class AdminResource {
     public ParkedMessages replayAll(@QueryParam("queue") String queue) {
         List<ParkedMessage> replayed = new ArrayList<>();
         for (NotificationQueues.Queue q : selected(queue)) {
-            replayed.addAll(deadLetters.replay(q, config.admin().maxParkedMessages(), m -> true));
+            replayed.addAll(deadLetters.replay(q, config.admin().maxParkedMessages(), null));
         }
         return new ParkedMessages(replayed.size(), replayed);
     }

@@ -1,0 +1,282 @@
+package io.mpsaas.entitlement.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mpsaas.common.customer.IdentityModel;
+import io.mpsaas.common.messaging.SuiteJson;
+import io.mpsaas.entitlement.TestSupport;
+import io.mpsaas.entitlement.domain.Channel;
+import io.mpsaas.entitlement.domain.Notification;
+import io.mpsaas.entitlement.domain.Subscriber;
+import io.mpsaas.sandbox.marketplace.notify.SnsSigning;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every golden fixture reads into the right notification; everything else is refused with a reason. */
+class NotificationReaderTest {
+
+    private static final String PRODUCT = "fx0legacy0contract0000001";
+    private static final String CUSTOMER = "FxCust0001a";
+    private static final String LICENSE = "arn:aws:license-manager::111122223333:license:l-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    private static final List<String> MARKETPLACE_TOPICS = List.of(
+            "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-*",
+            "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-*");
+
+    private final ObjectMapper json = SuiteJson.newMapper();
+    private final SnsSigning signing = SnsSigning.sandbox();
+    private final SnsSignatureVerifier verifier = new SnsSignatureVerifier(new SnsSignatureVerifier.Settings(
+            List.of("http://127.0.0.1:8100/sns/"), List.of(URI.create("mem:root")), List.of(), false, List.of(),
+            List.of("sns.amazonaws.com"), 5), uri -> uri.toString().equals("mem:root") ? signing.rootCertificatePem()
+                    : signing.leafCertificatePem(), Clock.systemUTC());
+
+    private NotificationReader reader(boolean verify, boolean raw, List<String> ignoredProducts) {
+        return new NotificationReader(json, verifier, new NotificationReader.Settings(verify, MARKETPLACE_TOPICS, raw,
+                ignoredProducts));
+    }
+
+    private final NotificationReader reader = reader(true, false, List.of());
+
+    private Notification read(String fixture) throws Exception {
+        return reader.read(TestSupport.fixture(fixture), "sqs-1", Instant.EPOCH).notification();
+    }
+
+    @Test
+    void snsSubscribeSuccess_readsLegacyIdentity_offer_trialFlag_andAwsTimestamp() throws Exception {
+        Notification n = read("sns/marketplace/subscribe-success.json");
+
+        assertThat(n).isInstanceOfSatisfying(Notification.SubscribeSuccess.class, s -> {
+            assertThat(s.subscriber()).isEqualTo(Subscriber.legacy(PRODUCT, CUSTOMER));
+            assertThat(s.offerId()).isEqualTo("offer-7gki3rdih8fa6");
+            assertThat(s.freeTrial()).isFalse();
+        });
+        assertThat(n.meta().channel()).isEqualTo(Channel.SNS);
+        assertThat(n.meta().messageId()).isEqualTo("a1b2c3d4-0001-5000-8000-000000000001");
+        assertThat(n.meta().occurredAt()).isEqualTo(Instant.parse("2026-11-22T06:30:20.000Z"));
+        assertThat(n.meta().dedupeKey()).isEqualTo("sns#a1b2c3d4-0001-5000-8000-000000000001");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "sns/marketplace/subscribe-success-free-trial-v2.json, SubscribeSuccess",
+        "sns/marketplace/subscribe-fail.json, SubscribeFail",
+        "sns/marketplace/unsubscribe-pending.json, UnsubscribePending",
+        "sns/marketplace/unsubscribe-success.json, UnsubscribeSuccess",
+        "sns/marketplace/entitlement-updated.json, EntitlementUpdated",
+        "sns/marketplace/subscribe-success-pascal-case.json, SubscribeSuccess"})
+    void everySnsAction_andTheSpellingsSeenInTheWild_read(String fixture, String kind) throws Exception {
+        Notification n = read(fixture);
+
+        assertThat(n.getClass().getSimpleName()).isEqualTo(kind);
+        // the padded " FxCust0001a" of AWS's doc example is the same customer
+        assertThat(n.accept(subscriberOf()).key()).isEqualTo("customer#" + PRODUCT + "#" + CUSTOMER);
+    }
+
+    @Test
+    void freeTrialFlag_isTheString_true() throws Exception {
+        assertThat(read("sns/marketplace/subscribe-success-free-trial-v2.json"))
+                .isInstanceOfSatisfying(Notification.SubscribeSuccess.class, s -> assertThat(s.freeTrial()).isTrue());
+    }
+
+    @Test
+    void concurrentAgreementsSnsShape_keysByLicense() throws Exception {
+        Notification n = read("sns/marketplace/concurrent-agreements-subscribe-success.json");
+
+        Subscriber s = n.accept(subscriberOf());
+        assertThat(s.identityModel()).isEqualTo(IdentityModel.CONCURRENT_AGREEMENTS);
+        assertThat(s.customerAwsAccountId()).isEqualTo("111122223333");
+        assertThat(s.key()).isEqualTo("license#l-0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "purchase-agreement-created-proposer.json, AgreementCreated",
+        "purchase-agreement-created-manufacturer.json, AgreementCreated",
+        "purchase-agreement-amended-proposer.json, AgreementAmended",
+        "purchase-agreement-amended-manufacturer.json, AgreementAmended",
+        "purchase-agreement-ended-proposer.json, AgreementEnded",
+        "purchase-agreement-ended-manufacturer.json, AgreementEnded",
+        "purchase-agreement-ended-terminated-proposer.json, AgreementEnded",
+        "license-updated-manufacturer.json, LicenseUpdated",
+        "license-deprovisioned-manufacturer.json, LicenseDeprovisioned"})
+    void everyEventBridgeDetailType_inBothVariants_reads(String fixture, String kind) throws Exception {
+        Notification n = read("eventbridge/" + fixture);
+
+        assertThat(n.getClass().getSimpleName()).isEqualTo(kind);
+        assertThat(n.meta().channel()).isEqualTo(Channel.EVENTBRIDGE);
+        assertThat(n.meta().dedupeKey()).startsWith("eventbridge#0d1c2b3a-");
+    }
+
+    @Test
+    void licenseUpdated_carriesAgreementLicenseProductAndAccount() throws Exception {
+        Notification n = read("eventbridge/license-updated-manufacturer.json");
+
+        assertThat(n).isInstanceOfSatisfying(Notification.LicenseUpdated.class, l -> {
+            assertThat(l.agreement().id()).isEqualTo("agmt-7f3kq2m9x1c4v8b6n5z0a2s1d");
+            assertThat(l.agreement().offerId()).isEqualTo("offer-7gki3rdih8fa6");
+            assertThat(l.subscriber()).isEqualTo(Subscriber.license("fx0ca0contract0product0001", "111122223333",
+                    LICENSE));
+        });
+        assertThat(n.meta().occurredAt()).isEqualTo(Instant.parse("2026-11-22T06:35:00Z"));
+    }
+
+    @Test
+    void licenseArnWithoutTheArnPrefix_ofAwsDocExample_isTheSameCustomer() throws Exception {
+        Notification doc = read("eventbridge/license-updated-manufacturer-doc-arn.json");
+        Notification full = read("eventbridge/license-updated-manufacturer.json");
+
+        assertThat(doc.accept(subscriberOf()).key()).isEqualTo(full.accept(subscriberOf()).key());
+    }
+
+    @Test
+    void agreementEnded_keepsItsStatus() throws Exception {
+        assertThat(read("eventbridge/purchase-agreement-ended-terminated-proposer.json"))
+                .isInstanceOfSatisfying(Notification.AgreementEnded.class,
+                        e -> assertThat(e.status()).isEqualTo("TERMINATED"));
+    }
+
+    @Test
+    void rawDelivery_isRefusedByDefault_andReadWhenAllowed() throws Exception {
+        String raw = TestSupport.fixture("sns/raw/subscribe-success.json");
+
+        assertThatThrownBy(() -> reader.read(raw, "sqs-1", Instant.EPOCH))
+                .isInstanceOf(UnprocessableMessageException.class).hasMessageContaining("raw");
+        Notification n = reader(true, true, List.of()).read(raw, "sqs-7", Instant.parse("2026-01-01T00:00:00Z"))
+                .notification();
+        assertThat(n).isInstanceOf(Notification.SubscribeSuccess.class);
+        assertThat(n.meta().channel()).isEqualTo(Channel.SNS_RAW);
+        assertThat(n.meta().messageId()).isEqualTo("sqs-7");
+        assertThat(n.meta().occurredAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void unsignedEnvelopeWithAnObjectMessage_isRefused_unlessVerificationIsOff() throws Exception {
+        String unsigned = TestSupport.fixture("sns/marketplace/entitlement-updated-message-object-unsigned.json");
+        ObjectNode withTopic = (ObjectNode) json.readTree(unsigned);
+        withTopic.put("TopicArn", "arn:aws:sns:us-east-1:287250355862:aws-mp-entitlement-notification-" + PRODUCT);
+        withTopic.put("MessageId", "m-1");
+        withTopic.put("Timestamp", "2026-11-22T06:30:20.000Z");
+
+        assertThatThrownBy(() -> reader.read(withTopic.toString(), "sqs-1", Instant.EPOCH))
+                .isInstanceOf(UnprocessableMessageException.class).hasMessageContaining("not a string");
+        assertThat(reader(false, false, List.of()).read(withTopic.toString(), "sqs-1", Instant.EPOCH).notification())
+                .isInstanceOf(Notification.EntitlementUpdated.class);
+    }
+
+    @Test
+    void ignoredProducts_andIrrelevantDetailTypes_areAcknowledgedWithoutEffect() throws Exception {
+        ReadResult ignoredProduct = reader(true, false, List.of("fx0ca0contract0product0001"))
+                .read(TestSupport.fixture("eventbridge/license-updated-manufacturer.json"), "sqs-1", Instant.EPOCH);
+        ObjectNode ending = (ObjectNode) json.readTree(TestSupport.fixture(
+                "eventbridge/purchase-agreement-created-proposer.json"));
+        ending.put("detail-type", "Purchase Agreement Ending - Proposer");
+
+        assertThat(ignoredProduct.notification()).isNull();
+        assertThat(ignoredProduct.ignoredBecause()).contains("ignored-product-codes");
+        assertThat(reader.read(ending.toString(), "sqs-1", Instant.EPOCH).ignoredBecause()).isNotNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{not json|malformed JSON",
+        "[1,2]|not a JSON object",
+        "{\"hello\":\"world\"}|neither an SNS envelope",
+        "{\"Type\":\"SubscriptionConfirmation\",\"TopicArn\":\"x\"}|SubscriptionConfirmation",
+        "{\"source\":\"aws.marketplacecatalog\",\"detail-type\":\"Offer Released\",\"id\":\"1\"}|unknown source",
+        "{\"source\":\"aws.agreement-marketplace\",\"detail-type\":\"Something New - Proposer\",\"id\":\"1\",\"time\":\"2026-01-01T00:00:00Z\",\"detail\":{\"agreement\":{\"id\":\"agmt-1\"}}}|unknown EventBridge detail-type",
+        "{\"source\":\"aws.agreement-marketplace\",\"detail-type\":\"License Updated - Manufacturer\",\"id\":\"1\",\"time\":\"2026-01-01T00:00:00Z\",\"detail\":{\"agreement\":{\"id\":\"agmt-1\"}}}|without product.code or license.arn",
+        "{\"source\":\"aws.agreement-marketplace\",\"detail-type\":\"Purchase Agreement Ended - Proposer\",\"id\":\"1\",\"time\":\"yesterday\",\"detail\":{\"agreement\":{\"id\":\"agmt-1\"}}}|not an ISO-8601 instant",
+        "{\"Type\":\"Notification\",\"TopicArn\":\"arn:aws:sns:us-east-1:999999999999:my-topic\",\"Message\":\"{}\"}|topic not allowed"})
+    void unreadableOrUnknownMessages_areRefusedWithAReason(String body, String reason) {
+        assertThatThrownBy(() -> reader.read(body, "sqs-1", Instant.EPOCH))
+                .isInstanceOf(UnprocessableMessageException.class).hasMessageContaining(reason);
+    }
+
+    @Test
+    void unknownAction_productMismatch_andMissingCustomer_areRefused() throws Exception {
+        NotificationReader unsigned = reader(false, true, List.of());
+        String topic = "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-" + PRODUCT;
+
+        assertThatThrownBy(() -> unsigned.read(envelope(topic, Map.of("action", "subscribe-maybe",
+                "customer-identifier", CUSTOMER, "product-code", PRODUCT)), "sqs-1", Instant.EPOCH))
+                .hasMessageContaining("unknown Marketplace action");
+        assertThatThrownBy(() -> unsigned.read(envelope(topic, Map.of("action", "subscribe-success",
+                "customer-identifier", CUSTOMER, "product-code", "another-product")), "sqs-1", Instant.EPOCH))
+                .hasMessageContaining("does not match the topic");
+        assertThatThrownBy(() -> unsigned.read(envelope(topic, Map.of("action", "subscribe-success",
+                "product-code", PRODUCT)), "sqs-1", Instant.EPOCH))
+                .hasMessageContaining("without customer-identifier or license-arn");
+    }
+
+    private String envelope(String topic, Map<String, String> message) throws Exception {
+        ObjectNode e = json.createObjectNode();
+        e.put("Type", "Notification");
+        e.put("MessageId", "m-2");
+        e.put("TopicArn", topic);
+        e.put("Timestamp", "2026-11-22T06:30:20.000Z");
+        e.put("Message", json.writeValueAsString(message));
+        return e.toString();
+    }
+
+    @Test
+    void topicPatterns_areGlobs() {
+        assertThat(NotificationReader.glob("arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-*")
+                .matcher("arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-abc").matches()).isTrue();
+        assertThat(NotificationReader.glob("arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-*")
+                .matcher("arn:aws:sns:us-east-1:111111111111:aws-mp-subscription-notification-abc").matches())
+                .isFalse();
+        assertThat(NotificationReader.glob("a.b").matcher("axb").matches()).isFalse();
+    }
+
+    private static Notification.Cases<Subscriber> subscriberOf() {
+        return new Notification.Cases<>() {
+            public Subscriber subscribeSuccess(Notification.SubscribeSuccess n) {
+                return n.subscriber();
+            }
+
+            public Subscriber subscribeFail(Notification.SubscribeFail n) {
+                return n.subscriber();
+            }
+
+            public Subscriber unsubscribePending(Notification.UnsubscribePending n) {
+                return n.subscriber();
+            }
+
+            public Subscriber unsubscribeSuccess(Notification.UnsubscribeSuccess n) {
+                return n.subscriber();
+            }
+
+            public Subscriber entitlementUpdated(Notification.EntitlementUpdated n) {
+                return n.subscriber();
+            }
+
+            public Subscriber agreementCreated(Notification.AgreementCreated n) {
+                return null;
+            }
+
+            public Subscriber agreementAmended(Notification.AgreementAmended n) {
+                return null;
+            }
+
+            public Subscriber agreementEnded(Notification.AgreementEnded n) {
+                return null;
+            }
+
+            public Subscriber licenseUpdated(Notification.LicenseUpdated n) {
+                return n.subscriber();
+            }
+
+            public Subscriber licenseDeprovisioned(Notification.LicenseDeprovisioned n) {
+                return n.subscriber();
+            }
+        };
+    }
+}
