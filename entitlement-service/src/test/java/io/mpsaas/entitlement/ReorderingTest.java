@@ -57,7 +57,7 @@ class ReorderingTest {
         // GIVEN six buyers of a held product, each through subscribe-success, unsubscribe-pending, unsubscribe-success
         Product product = TestSupport.legacySubscription(sandbox);
         sandbox.simulator().holdNotifications(product.code());
-        List<List<Integer>> orders = permutations(List.of(0, 1, 2));
+        List<List<Integer>> orders = TestSupport.permutations(List.of(0, 1, 2));
         List<String> keys = new ArrayList<>();
         List<List<SentNotification>> captured = new ArrayList<>();
         for (int i = 0; i < orders.size(); i++) {
@@ -223,7 +223,7 @@ class ReorderingTest {
         // License Deprovisioned, a minute apart
         Product product = TestSupport.caContract(sandbox);
         sandbox.simulator().holdNotifications(product.code());
-        List<List<Integer>> orders = permutations(List.of(0, 1, 2, 3));
+        List<List<Integer>> orders = TestSupport.permutations(List.of(0, 1, 2, 3));
         List<String> keys = new ArrayList<>();
         List<List<SentNotification>> captured = new ArrayList<>();
         for (int i = 0; i < orders.size(); i++) {
@@ -272,23 +272,5 @@ class ReorderingTest {
     private void awaitState(String key, SubscriptionState state) {
         eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
                 .isEqualTo(state));
-    }
-
-    private static List<List<Integer>> permutations(List<Integer> items) {
-        if (items.isEmpty()) {
-            return List.of(List.of());
-        }
-        List<List<Integer>> result = new ArrayList<>();
-        for (Integer first : items) {
-            List<Integer> rest = new ArrayList<>(items);
-            rest.remove(first);
-            for (List<Integer> tail : permutations(rest)) {
-                List<Integer> p = new ArrayList<>();
-                p.add(first);
-                p.addAll(tail);
-                result.add(p);
-            }
-        }
-        return result;
     }
 }

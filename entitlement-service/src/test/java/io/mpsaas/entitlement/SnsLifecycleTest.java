@@ -15,10 +15,15 @@ import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.marketplace.EntitlementValue;
 import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.common.messaging.SuiteJson;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.NotificationFormat;
+import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.catalog.ValueType;
+import io.mpsaas.sandbox.marketplace.notify.Channel;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -163,5 +168,45 @@ class SnsLifecycleTest {
         eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key))
                 .containsExactly(CustomerEvent.CUSTOMER_SUBSCRIBE_FAILED));
         assertThat(meteringCommands(sandbox).forCustomer(key)).isEmpty();
+    }
+
+    @Test
+    void rawDeliveredMessage_isAppliedLikeItsEnvelope() throws Exception {
+        // GIVEN a subscribe-success captured from the simulator, delivered raw (the inner message alone)
+        Product product = TestSupport.legacySubscription(sandbox);
+        sandbox.simulator().holdNotifications(product.code());
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code()).activated());
+        String envelope = TestSupport.sent(sandbox, product.code(), sub.subscriptionId(), Channel.SNS).get(0).body();
+        String raw = SuiteJson.newMapper().readTree(envelope).get("Message").asText();
+        String key = CustomerKeys.forLegacy(product.code(), sub.customerIdentifier());
+
+        // WHEN it arrives (accepted in tests: suite.entitlement.accept-raw-messages=true)
+        TestSupport.deliver(sandbox, raw);
+
+        // THEN the customer is active
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.ACTIVE));
+    }
+
+    @Test
+    void concurrentAgreementsProductOnSns_keysTheCustomerByLicense() {
+        // GIVEN a Concurrent Agreements product whose notifications come through SNS
+        Product product = sandbox.simulator().addProduct(Product.builder(TestSupport.uniqueCode("ent-ca-sns"),
+                PricingModel.CONTRACT).concurrentAgreements().notificationFormat(NotificationFormat.SNS)
+                .contracted("seats", ValueType.INTEGER).build());
+
+        // WHEN a buyer subscribes and AWS confirms it
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 9).activated());
+
+        // THEN the customer is keyed by its license, with its account, and its entitlements read by license
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+        eventually().untilAsserted(() -> {
+            CustomerRecord c = customer(sandbox, key).orElseThrow();
+            assertThat(c.subscriptionState()).isEqualTo(SubscriptionState.ACTIVE);
+            assertThat(c.identityModel()).isEqualTo(IdentityModel.CONCURRENT_AGREEMENTS);
+            assertThat(c.customerAwsAccountId()).isEqualTo(sub.customerAWSAccountId());
+            assertThat(c.entitlements().get("seats").value()).isEqualTo(new EntitlementValue.IntegerValue(9));
+        });
     }
 }

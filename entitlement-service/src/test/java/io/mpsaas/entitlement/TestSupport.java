@@ -135,6 +135,25 @@ public final class TestSupport {
                 sandbox.aws().queueUrl(q)));
     }
 
+    /** Every order of the items. */
+    public static <T> List<List<T>> permutations(List<T> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<T>> result = new ArrayList<>();
+        for (T first : items) {
+            List<T> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<T> tail : permutations(rest)) {
+                List<T> order = new ArrayList<>();
+                order.add(first);
+                order.addAll(tail);
+                result.add(order);
+            }
+        }
+        return result;
+    }
+
     public static String fixture(String path) {
         try (InputStream in = TestSupport.class.getResourceAsStream("/fixtures/" + path)) {
             if (in == null) {

@@ -46,9 +46,9 @@ public class NotificationHandler implements SqsConsumer.Handler {
         try {
             read = reader.read(message.body(), message.messageId(), sentAt(message));
         } catch (UnprocessableMessageException e) {
-            return park(message, e.getMessage());
+            return park(e.getMessage());
         } catch (CertificateUnavailableException e) {
-            return retry(message, receive, e.getMessage());
+            return retry(receive, e.getMessage());
         }
         if (read.notification() == null) {
             Log.infof("Acknowledged SQS message %s without effect: %s", message.messageId(), read.ignoredBecause());
@@ -60,26 +60,24 @@ public class NotificationHandler implements SqsConsumer.Handler {
         } catch (MarketplaceException e) {
             if (e.retryable() || e.error() == MarketplaceError.ACCESS_DENIED) {
                 // throttling after the adapter's retries, an AWS outage, or credentials being fixed: try later
-                return retry(message, receive, "GetEntitlements: " + e);
+                return retry(receive, "GetEntitlements: " + e);
             }
-            return park(message, "GetEntitlements refused the notification's customer: " + e.errorType() + ": "
+            return park("GetEntitlements refused the notification's customer: " + e.errorType() + ": "
                     + e.getMessage());
         } catch (ConcurrentUpdateException | SdkException e) {
-            return retry(message, receive, e.toString());
+            return retry(receive, e.toString());
         }
     }
 
-    private Outcome park(Message message, String reason) {
+    private Outcome park(String reason) {
+        // SqsConsumer logs the parking with its reason; here it is counted
         parkedByReason.computeIfAbsent(category(reason), k -> new AtomicLong()).incrementAndGet();
-        Log.warnf("Parking SQS message %s: %s", message.messageId(), reason);
         return new Outcome.Park(reason);
     }
 
-    private Outcome retry(Message message, int receive, String reason) {
-        Duration delay = backoff(receive);
-        Log.warnf("SQS message %s will be retried in %s (receive %d): %s", message.messageId(), delay, receive,
-                reason);
-        return new Outcome.Retry(delay, reason);
+    private Outcome retry(int receive, String reason) {
+        // SqsConsumer logs the retry with its reason and delay
+        return new Outcome.Retry(backoff(receive), reason);
     }
 
     /** base * 2^(receive-1), at most max. */

@@ -11,7 +11,6 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,10 +163,6 @@ public class SubscriptionStore {
     public static final class Commit {
         private final List<TransactWriteItem> items = new ArrayList<>();
         private int inboxIndex = -1;
-
-        public boolean isEmpty() {
-            return items.isEmpty();
-        }
     }
 
     public Commit newCommit() {
@@ -337,11 +332,6 @@ public class SubscriptionStore {
                 .expressionAttributeNames(Map.of("#s", STATUS))
                 .expressionAttributeValues(Map.of(":done", Attr.s(InboxEntry.Status.DONE.name()),
                         ":at", Attr.instant(at))));
-    }
-
-    /** TTL instant of an inbox entry written now. */
-    public static Instant expiry(Instant now, Duration retention) {
-        return now.plus(retention);
     }
 
     // ---------------------------------------------------------------- helpers

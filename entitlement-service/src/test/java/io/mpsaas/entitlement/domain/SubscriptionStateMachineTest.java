@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.entitlement.TestSupport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ class SubscriptionStateMachineTest {
     void everyArrivalOrder_ofACancellation_endsUnsubscribed() {
         List<Step> lifecycle = List.of(step("s", 0, Step.Kind.ACTIVATE), step("p", 10, Step.Kind.CANCEL),
                 step("u", 70, Step.Kind.UNSUBSCRIBE));
-        for (List<Step> order : permutations(lifecycle)) {
+        for (List<Step> order : TestSupport.permutations(lifecycle)) {
             var results = arrive(order.toArray(Step[]::new));
             assertThat(last(results)).as("order %s", order).isEqualTo(UNSUBSCRIBED);
             assertThat(events(results)).as("order %s", order).containsOnlyOnce(CustomerEvent.CUSTOMER_DEACTIVATED);
@@ -76,7 +77,7 @@ class SubscriptionStateMachineTest {
     void everyArrivalOrder_ofALicenseLifecycle_endsDeprovisioned() {
         List<Step> lifecycle = List.of(step("c", 0, Step.Kind.NONE), step("l", 1, Step.Kind.ACTIVATE_LICENSE),
                 step("e", 30, Step.Kind.CANCEL), step("d", 90, Step.Kind.DEPROVISION));
-        for (List<Step> order : permutations(lifecycle)) {
+        for (List<Step> order : TestSupport.permutations(lifecycle)) {
             var results = arrive(order.toArray(Step[]::new));
             assertThat(last(results)).as("order %s", order).isEqualTo(DEPROVISIONED);
         }
@@ -182,23 +183,5 @@ class SubscriptionStateMachineTest {
                 step("s", -100000, Step.Kind.ACTIVATE));
 
         assertThat(result.after().effectiveState()).isEqualTo(ACTIVE);
-    }
-
-    private static <T> List<List<T>> permutations(List<T> items) {
-        if (items.isEmpty()) {
-            return List.of(List.of());
-        }
-        List<List<T>> result = new ArrayList<>();
-        for (T first : items) {
-            List<T> rest = new ArrayList<>(items);
-            rest.remove(first);
-            for (List<T> tail : permutations(rest)) {
-                List<T> p = new ArrayList<>();
-                p.add(first);
-                p.addAll(tail);
-                result.add(p);
-            }
-        }
-        return result;
     }
 }
