@@ -25,7 +25,20 @@ import org.jboss.logging.Logger;
  */
 public final class LocalSuite implements AutoCloseable {
 
+    static {
+        // before any logger exists, as in SandboxMain
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+    }
+
     private static final Logger LOG = Logger.getLogger(LocalSuite.class);
+
+    private static final String USAGE = """
+            Usage: java -cp sandbox/target/marketplace-sandbox.jar io.mpsaas.sandbox.LocalSuite [options]
+              --project-dir <dir>   repository root with the built services (default: the current directory)
+              --random-ports        sandbox and services on free ports instead of the defaults
+              --log-dir <dir>       where each service logs (default <project-dir>/target/local-run)
+              --set <key>=<value>   extra configuration for every service (repeatable)
+              --help                this text""";
 
     /** The three services, in start order, with their default HTTP ports. */
     public enum Service {
@@ -106,6 +119,9 @@ public final class LocalSuite implements AutoCloseable {
         Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(), fulfillment);
         LocalSuite suite = new LocalSuite(options, sandbox);
         suite.ports.putAll(ports);
+        // the simulator's usage generator posts to this suite's metering-service with its app key
+        sandbox.simulator().meteringUrl(suite.url(Service.METERING));
+        sandbox.simulator().meteringApiKey(APP_API_KEY);
         try {
             Files.createDirectories(options.logDir());
             for (Service service : Service.values()) {
@@ -245,6 +261,82 @@ public final class LocalSuite implements AutoCloseable {
         }
         sandbox.close();
     }
+
+    /** Runs the suite until Ctrl-C; see {@code run-local.sh}. */
+    public static void main(String[] args) throws InterruptedException {
+        Path projectDir = Path.of("").toAbsolutePath();
+        boolean random = false;
+        Path logDir = null;
+        Map<String, String> extra = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--project-dir" -> projectDir = Path.of(args[++i]).toAbsolutePath();
+                    case "--random-ports" -> random = true;
+                    case "--log-dir" -> logDir = Path.of(args[++i]).toAbsolutePath();
+                    case "--set" -> {
+                        String pair = args[++i];
+                        int eq = pair.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--set needs key=value, not " + pair);
+                        }
+                        extra.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                    case "--help", "-h" -> {
+                        LOG.info(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("%s%n%s", e.getMessage(), USAGE);
+            System.exit(2);
+        }
+        Options options = new Options(projectDir, random ? Sandbox.Ports.RANDOM : Sandbox.Ports.DEFAULT, random,
+                logDir != null ? logDir : projectDir.resolve("target/local-run"), extra, Map.of());
+        long started = System.nanoTime();
+        LocalSuite suite;
+        try {
+            suite = start(options);
+        } catch (RuntimeException e) {
+            LOG.errorf("The suite did not start: %s", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping the suite...");
+            suite.close();
+            stopped.countDown();
+        }, "local-suite-shutdown"));
+        URI simulator = suite.sandbox().simulator().endpoint();
+        LOG.infof("""
+
+                The suite is running (started in %d s; logs in %s):
+                  onboarding-service   %s/   (the fulfillment URL)
+                  entitlement-service  %s/   (API key: %s, admin key: %s)
+                  metering-service     %s/   (API key: %s)
+                  AWS Marketplace simulator, web UI:  %s/marketplace
+                  DynamoDB Local %s, SQS (ElasticMQ) %s, credentials test/test, region us-east-1
+                Open the simulator, pick a product and Subscribe. Ctrl-C stops everything.""",
+                (System.nanoTime() - started) / 1_000_000_000, options.logDir(),
+                suite.url(Service.ONBOARDING), suite.url(Service.ENTITLEMENT), APP_API_KEY, ADMIN_API_KEY,
+                suite.url(Service.METERING), APP_API_KEY, simulator, suite.sandbox().aws().dynamoEndpoint(),
+                suite.sandbox().aws().sqsEndpoint());
+        // report a service that dies on its own (Ctrl-C is handled by the shutdown hook)
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            for (Service service : Service.values()) {
+                Process process = suite.processes.get(service);
+                if (process != null && !process.isAlive() && suite.reported.add(service)) {
+                    LOG.errorf("%s exited with %d; see %s", service.module(), process.exitValue(),
+                            options.logDir().resolve(service.module() + ".log"));
+                }
+            }
+        }
+    }
+
+    private final java.util.Set<Service> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static boolean waitFor(Process process, Duration timeout) {
         try {
