@@ -1,6 +1,8 @@
 package io.mpsaas.metering.rest;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.mpsaas.common.rest.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -27,6 +29,17 @@ public class ProblemMapper {
     public Response malformedJson(JsonProcessingException e) {
         return problem(400, "malformed-body", "Malformed body",
                 "The body is not valid JSON of the expected shape: " + e.getOriginalMessage());
+    }
+
+    // Quarkus REST ships its own mappers for these two; ours answer problem+json instead
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonParseException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        return malformedJson(e);
     }
 
     @ServerExceptionMapper
