@@ -10,47 +10,25 @@ import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.domain.UsageRecordInput;
 import io.mpsaas.metering.persistence.UsageTable;
-import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
-import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code POST /v1/usage}: authentication, per-record answers, durability and idempotency in DynamoDB. */
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
-class UsageApiTest {
+class UsageApiTest extends MeteringTestSupport {
 
     static final String APP_KEY = "test-app-key";
-
-    @InjectSandbox
-    Sandbox sandbox;
-
-    @Inject
-    DynamoDbClient dynamo;
-
-    @Inject
-    UsageTable table;
-
-    MeteringFixtures fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new MeteringFixtures(sandbox.simulator(), dynamo);
-        fx.ensureConfiguredProducts();
-    }
 
     static JsonPath post(List<UsageRecordInput> records) {
         return given().header("X-Api-Key", APP_KEY).contentType(ContentType.JSON).body(Map.of("records", records))

@@ -52,20 +52,17 @@ public final class UsageValidator {
         String account = trim(in.customerAwsAccountId());
         String customerIdentifier = trim(in.customerIdentifier());
         String productCode = trim(in.productCode());
-        if (licenseArn != null) {
-            if (customerIdentifier != null) {
-                return new Invalid(RejectionReason.INVALID_RECORD,
-                        "name the customer by licenseArn or by customerIdentifier + productCode, not both");
-            }
-            if (account != null && !ACCOUNT.matcher(account).matches()) {
-                return new Invalid(RejectionReason.INVALID_RECORD, "customerAwsAccountId must be digits");
-            }
-            if (!licenseArn.contains("l-")) {
-                return new Invalid(RejectionReason.INVALID_RECORD, "licenseArn is not a license ARN");
-            }
+        if (account != null && !ACCOUNT.matcher(account).matches()) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "customerAwsAccountId must be digits");
+        }
+        if (licenseArn != null && !licenseArn.contains("l-")) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "licenseArn is not a license ARN");
+        }
+        if (customerIdentifier != null && productCode != null) {
+            // a legacy customer (AWS also gives legacy customers a license ARN: it is checked, not used as the key)
+            customer = new CustomerRef(licenseArn, account, customerIdentifier, productCode);
+        } else if (licenseArn != null && customerIdentifier == null) {
             customer = new CustomerRef(licenseArn, account, null, productCode);
-        } else if (customerIdentifier != null && productCode != null) {
-            customer = new CustomerRef(null, account, customerIdentifier, productCode);
         } else {
             return new Invalid(RejectionReason.INVALID_RECORD,
                     "name the customer by licenseArn, or by customerIdentifier and productCode");

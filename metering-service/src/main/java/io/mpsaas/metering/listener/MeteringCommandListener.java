@@ -1,10 +1,10 @@
 package io.mpsaas.metering.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.metering.domain.CustomerRef;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.quarkus.logging.Log;
 import java.io.IOException;
@@ -63,15 +63,6 @@ final class MeteringCommandListener implements SqsConsumer.Handler {
     }
 
     static String customerKey(CustomerIds ids) {
-        if (ids.customerKey() != null && !ids.customerKey().isBlank()) {
-            return ids.customerKey();
-        }
-        if (ids.licenseArn() != null) {
-            return CustomerKeys.forLicense(ids.licenseArn());
-        }
-        if (ids.productCode() != null && ids.customerIdentifier() != null) {
-            return CustomerKeys.forLegacy(ids.productCode(), ids.customerIdentifier());
-        }
-        return null;
+        return CustomerRef.keyOf(ids.customerKey(), ids.licenseArn(), ids.customerIdentifier(), ids.productCode());
     }
 }

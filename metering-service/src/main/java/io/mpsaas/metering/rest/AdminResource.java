@@ -100,21 +100,13 @@ public class AdminResource {
     }
 
     private static String key(CustomerRequest c) {
-        if (c == null) {
+        String key = c == null ? null
+                : CustomerRef.keyOf(c.customerKey(), c.licenseArn(), c.customerIdentifier(), c.productCode());
+        if (key == null) {
             throw new BadRequestException("name the customer by customerKey, licenseArn, or customerIdentifier and"
                     + " productCode");
         }
-        if (c.customerKey() != null && !c.customerKey().isBlank()) {
-            return c.customerKey().strip();
-        }
-        if (c.licenseArn() != null && !c.licenseArn().isBlank()) {
-            return new CustomerRef(c.licenseArn().strip(), null, null, null).key();
-        }
-        if (c.customerIdentifier() != null && c.productCode() != null) {
-            return new CustomerRef(null, null, c.customerIdentifier().strip(), c.productCode().strip()).key();
-        }
-        throw new BadRequestException("name the customer by customerKey, licenseArn, or customerIdentifier and"
-                + " productCode");
+        return key;
     }
 
     private static int limit(int limit) {

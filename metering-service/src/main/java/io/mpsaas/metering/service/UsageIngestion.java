@@ -1,5 +1,6 @@
 package io.mpsaas.metering.service;
 
+import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.CustomerRef;
 import io.mpsaas.metering.domain.MeteredCustomer;
@@ -97,6 +98,11 @@ public class UsageIngestion {
                 && !ref.customerAwsAccountId().equals(customer.customerAwsAccountId())) {
             return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
                     "customerAwsAccountId does not match the customer of " + ref, source);
+        }
+        if (ref.licenseArn() != null && customer.licenseArn() != null
+                && !CustomerKeys.licenseId(ref.licenseArn()).equals(CustomerKeys.licenseId(customer.licenseArn()))) {
+            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
+                    "licenseArn does not match the customer of " + ref, source);
         }
         if (ref.licenseArn() != null && ref.productCode() != null && customer.productCode() != null
                 && !ref.productCode().equals(customer.productCode())) {

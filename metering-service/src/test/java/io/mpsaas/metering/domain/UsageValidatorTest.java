@@ -71,7 +71,12 @@ class UsageValidatorTest {
         UsageRecordInput legacy = new UsageRecordInput(null, null, "abc", "prod", "requests", BigDecimal.ONE,
                 NOW.toString(), null, "k");
 
+        UsageRecordInput legacyWithLicense = new UsageRecordInput("arn:aws:license-manager::1:license:l-9", null,
+                "abc", "prod", "requests", BigDecimal.ONE, NOW.toString(), null, "k");
+
         assertThat(reason(neither)).isEqualTo(RejectionReason.INVALID_RECORD);
+        assertThat(((UsageValidator.Valid) validator.validate(legacyWithLicense, NOW)).usage().customer().key())
+                .isEqualTo("customer#prod#abc");
         assertThat(((UsageValidator.Valid) validator.validate(legacy, NOW)).usage().customer().key())
                 .isEqualTo("customer#prod#abc");
     }
