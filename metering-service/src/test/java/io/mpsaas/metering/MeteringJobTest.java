@@ -219,6 +219,30 @@ class MeteringJobTest extends MeteringTestSupport {
         assertThat(counter("metering.records.expired")).isEqualTo(expiredBefore + 1);
     }
 
+    @Test
+    void usageCloseToItsDeadline_isWarnedAbout_andAnOutageIsRetriedByALaterRunInsideTheWindow() {
+        // GIVEN usage 19 hours old and AWS failing every call
+        MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(true, "requests"), 21);
+        Instant old = hoursAgo(19);
+        ingest(buyer, "requests", 8, old);
+        sandbox.simulator().faults().set(Operation.BATCH_METER_USAGE,
+                OperationFaults.NONE.withInternalErrorRate(1));
+        Instant now = Instant.now();
+
+        // WHEN a run meets the outage, and a later one finds AWS back
+        MeteringRunner.Report failed = runner.flush(buyer.customerKey(), now);
+        sandbox.simulator().faults().reset();
+        MeteringRunner.Report later = runner.flush(buyer.customerKey(), now.plus(config.job().retryLater()));
+
+        // THEN the first warned (deadline within warn-before-deadline) and released the frozen record for later
+        assertThat(failed.atRisk()).isEqualTo(1);
+        assertThat(failed.retryLater()).isEqualTo(1);
+        assertThat(later.count(AggregateStatus.SENT)).isEqualTo(1);
+        assertThat(aggregate(buyer, "requests", old).attempts()).isEqualTo(1);
+        assertThat(fx.attempts(buyer)).extracting(MeteringAttempt::outcome).containsExactly(AttemptOutcome.SUCCESS);
+        assertThat(fx.billed(buyer, "requests")).isEqualTo(8);
+    }
+
     private double counter(String name) {
         String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         String metric = name.replace('.', '_') + "_total";

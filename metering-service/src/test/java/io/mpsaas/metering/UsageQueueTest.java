@@ -81,14 +81,33 @@ class UsageQueueTest extends MeteringTestSupport {
         assertThat(aggregate(buyer, "requests", h1).quantity()).isEqualTo(5);
     }
 
+    @Test
+    void aMeteringCommandOfAnUnknownType_isParkedWithItsReason() {
+        String commandId = "cmd-" + UUID.randomUUID();
+        sqs.sendMessage(r -> r.queueUrl(sandbox.aws().queueUrl(SuiteQueues.METERING_COMMANDS)).messageBody(
+                "{\"type\":\"explode\",\"commandId\":\"" + commandId + "\",\"customer\":{\"customerKey\":\"x\"},"
+                        + "\"requestedAt\":\"2026-01-01T00:00:00Z\"}"));
+
+        Message parked = awaitParked(SuiteQueues.METERING_COMMANDS, commandId);
+        assertThat(parked.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
+                .contains("unknown metering command type 'explode'");
+    }
+
     private Message awaitParked(String marker) {
-        String dlq = sandbox.aws().queueUrl(SuiteQueues.deadLetterQueue(SuiteQueues.USAGE));
+        return awaitParked(SuiteQueues.USAGE, marker);
+    }
+
+    private Message awaitParked(String queue, String marker) {
+        String dlq = sandbox.aws().queueUrl(SuiteQueues.deadLetterQueue(queue));
         Message[] found = new Message[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Optional<Message> m = sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)
                     .messageAttributeNames("All")).messages().stream()
                     .filter(x -> x.body().contains(marker)).findFirst();
-            m.ifPresent(x -> found[0] = x);
+            m.ifPresent(x -> {
+                found[0] = x;
+                sqs.deleteMessage(d -> d.queueUrl(dlq).receiptHandle(x.receiptHandle()));
+            });
             return m.isPresent();
         });
         return found[0];

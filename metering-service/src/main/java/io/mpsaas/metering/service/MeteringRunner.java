@@ -94,6 +94,16 @@ public class MeteringRunner {
     public Report meterClosedHours(Instant now, boolean retriesOnly) {
         Instant currentHour = MeteringWindow.hourOf(now);
         List<Aggregate> pending = table.pending(currentHour);
+        Predicate<Aggregate> due = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
+        Predicate<Aggregate> selected = retriesOnly ? due.and(a -> a.status() == AggregateStatus.FROZEN) : due;
+        int atRisk = warnAtRisk(pending, now);
+        metrics.backlog(pending.size(), atRisk);
+        Report report = process(pending.stream().filter(selected).toList(), now);
+        return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
+    }
+
+    /** Logs every unsent aggregate close to its AWS deadline and counts them. */
+    private int warnAtRisk(List<Aggregate> pending, Instant now) {
         int atRisk = 0;
         for (Aggregate a : pending) {
             Duration left = Duration.between(now, MeteringWindow.deadline(a.hour()));
@@ -103,11 +113,7 @@ public class MeteringRunner {
                         + " last error %s)", a.ids(), left.toMinutes(), a.status(), a.attempts(), a.resultCode());
             }
         }
-        metrics.backlog(pending.size(), atRisk);
-        Predicate<Aggregate> due = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
-        Predicate<Aggregate> selected = retriesOnly ? due.and(a -> a.status() == AggregateStatus.FROZEN) : due;
-        Report report = process(pending.stream().filter(selected).toList(), now);
-        return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
+        return atRisk;
     }
 
     /**
@@ -119,7 +125,9 @@ public class MeteringRunner {
                 .filter(a -> a.status().pending())
                 .filter(a -> !a.hour().isAfter(MeteringWindow.hourOf(now)))
                 .toList();
-        return process(pending, now);
+        int atRisk = warnAtRisk(pending, now);
+        Report report = process(pending, now);
+        return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
     }
 
     /**

@@ -52,6 +52,11 @@ public class UsageIngestion {
         this.metrics = metrics;
         this.clock = clock;
         MeteringConfig.Ingestion ingestion = config.ingestion();
+        if (ingestion.idempotencyTtl().compareTo(MeteringWindow.AWS_LIMIT.plusHours(1)) < 0) {
+            // a key forgotten while its usage could still be sent again would let a repeat count twice
+            throw new IllegalStateException("suite.metering.ingestion.idempotency-ttl must be at least 25h, is "
+                    + ingestion.idempotencyTtl());
+        }
         this.validator = new UsageValidator(new UsageLimits(ingestion.maxQuantity(), ingestion.sendMargin(),
                 ingestion.maxClockSkew()));
         this.maxRecords = ingestion.maxRecordsPerRequest();
