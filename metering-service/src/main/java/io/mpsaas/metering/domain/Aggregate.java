@@ -1,0 +1,49 @@
+package io.mpsaas.metering.domain;
+
+import io.mpsaas.common.customer.IdentityModel;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The usage of one customer, dimension and hour, and what metering did with it.
+ *
+ * @param id               the aggregate's key
+ * @param quantity         usage counted so far (grows until frozen)
+ * @param frozenQuantity   usage at freeze time: what every send repeats; null while open
+ * @param billedQuantity   what is sent to AWS (the frozen usage, or its overage beyond the entitlement)
+ * @param entitledQuantity the contracted quantity deducted (consumption contracts), else null
+ * @param allocations      usage split by tags (read only for sending)
+ * @param attempts         runs that tried and gave up (throttling, outages)
+ * @param resultCode       AWS's status or error type of the last outcome
+ */
+public record Aggregate(String id, String customerKey, IdentityModel identityModel, String productCode,
+        String customerIdentifier, String customerAwsAccountId, String licenseArn, String dimension, Instant hour,
+        long quantity, long events, AggregateStatus status, Long frozenQuantity, Long billedQuantity,
+        Double entitledQuantity, List<Allocation> allocations, String leaseOwner, Instant leaseUntil, int attempts,
+        Instant nextAttemptAt, String meteringRecordId, String resultCode, String resultMessage, Instant sentAt,
+        Instant updatedAt) {
+
+    public Aggregate {
+        allocations = allocations == null ? List.of() : List.copyOf(allocations);
+    }
+
+    public Aggregate withAllocations(List<Allocation> value) {
+        return new Aggregate(id, customerKey, identityModel, productCode, customerIdentifier, customerAwsAccountId,
+                licenseArn, dimension, hour, quantity, events, status, frozenQuantity, billedQuantity,
+                entitledQuantity, value, leaseOwner, leaseUntil, attempts, nextAttemptAt, meteringRecordId, resultCode,
+                resultMessage, sentAt, updatedAt);
+    }
+
+    public boolean concurrentAgreements() {
+        return identityModel == IdentityModel.CONCURRENT_AGREEMENTS
+                || (identityModel == null && licenseArn != null && customerIdentifier == null);
+    }
+
+    /** The ids AWS knows the customer by, for logs. */
+    public String ids() {
+        return "customer " + customerKey + (concurrentAgreements()
+                ? " (license " + licenseArn + ", account " + customerAwsAccountId + ")"
+                : " (customerIdentifier " + customerIdentifier + ")") + ", product " + productCode + ", dimension "
+                + dimension + ", hour " + hour;
+    }
+}

@@ -1,0 +1,193 @@
+package io.mpsaas.metering.domain;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Checks a usage record's own fields (everything but the customer); the first problem found is the answer. */
+public final class UsageValidator {
+
+    /** AWS's pattern for tag keys and values (the {@code " -="} is a range: space to equals sign). */
+    static final Pattern TAG = Pattern.compile("^[a-zA-Z0-9+ -=._:/@]+$");
+    static final Pattern ACCOUNT = Pattern.compile("^[0-9]+$");
+    private static final int MAX_IDEMPOTENCY_KEY = 256;
+
+    /** Either a valid record or why not. */
+    public sealed interface Result {
+    }
+
+    public record Valid(ValidatedUsage usage) implements Result {
+    }
+
+    public record Invalid(RejectionReason reason, String message) implements Result {
+    }
+
+    private final UsageLimits limits;
+
+    public UsageValidator(UsageLimits limits) {
+        this.limits = limits;
+    }
+
+    public Result validate(UsageRecordInput in, Instant now) {
+        if (in == null) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "the record is empty");
+        }
+        String key = trim(in.idempotencyKey());
+        if (key == null) {
+            return new Invalid(RejectionReason.MISSING_IDEMPOTENCY_KEY, "idempotencyKey is required");
+        }
+        if (key.length() > MAX_IDEMPOTENCY_KEY) {
+            return new Invalid(RejectionReason.INVALID_RECORD,
+                    "idempotencyKey must be at most " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        CustomerRef customer;
+        String licenseArn = trim(in.licenseArn());
+        String account = trim(in.customerAwsAccountId());
+        String customerIdentifier = trim(in.customerIdentifier());
+        String productCode = trim(in.productCode());
+        if (account != null && !ACCOUNT.matcher(account).matches()) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "customerAwsAccountId must be digits");
+        }
+        if (licenseArn != null && !licenseArn.contains("l-")) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "licenseArn is not a license ARN");
+        }
+        if (customerIdentifier != null && productCode != null) {
+            // a legacy customer (AWS also gives legacy customers a license ARN: it is checked, not used as the key)
+            customer = new CustomerRef(licenseArn, account, customerIdentifier, productCode);
+        } else if (licenseArn != null && customerIdentifier == null) {
+            customer = new CustomerRef(licenseArn, account, null, productCode);
+        } else {
+            return new Invalid(RejectionReason.INVALID_RECORD,
+                    "name the customer by licenseArn, or by customerIdentifier and productCode");
+        }
+        String dimension = trim(in.dimension());
+        if (dimension == null || dimension.length() > 255) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "dimension is required (1..255 characters)");
+        }
+        Long quantity = wholeNumber(in.quantity());
+        if (in.quantity() == null) {
+            return new Invalid(RejectionReason.INVALID_QUANTITY, "quantity is required");
+        }
+        if (quantity == null || quantity < 0) {
+            return new Invalid(RejectionReason.INVALID_QUANTITY, "quantity must be a whole number, 0 or more");
+        }
+        if (quantity > limits.maxQuantity()) {
+            return new Invalid(RejectionReason.QUANTITY_TOO_LARGE,
+                    "quantity must be at most " + limits.maxQuantity());
+        }
+        Instant usageAt;
+        try {
+            usageAt = parseTimestamp(in.timestamp());
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            return new Invalid(RejectionReason.INVALID_TIMESTAMP,
+                    "timestamp must be ISO-8601 (2026-01-31T13:45:00Z) or epoch seconds");
+        }
+        if (usageAt == null) {
+            return new Invalid(RejectionReason.INVALID_TIMESTAMP, "timestamp is required");
+        }
+        if (usageAt.isAfter(now.plus(limits.maxClockSkew()))) {
+            return new Invalid(RejectionReason.TIMESTAMP_IN_FUTURE,
+                    "timestamp " + usageAt + " is in the future");
+        }
+        Instant hour = MeteringWindow.hourOf(usageAt);
+        Instant lastIngest = MeteringWindow.deadline(hour).minus(limits.sendMargin());
+        if (!now.isBefore(lastIngest)) {
+            return new Invalid(RejectionReason.TIMESTAMP_TOO_OLD, "usage of hour " + hour
+                    + " can no longer be sent to AWS in time (AWS deadline " + MeteringWindow.deadline(hour)
+                    + ", usage accepted until " + lastIngest + ")");
+        }
+        List<Allocation> allocations = new ArrayList<>();
+        if (in.allocations() != null && !in.allocations().isEmpty()) {
+            String problem = allocations(in.allocations(), quantity, allocations);
+            if (problem != null) {
+                return new Invalid(RejectionReason.INVALID_ALLOCATIONS, problem);
+            }
+        }
+        return new Valid(new ValidatedUsage(customer, dimension, quantity, usageAt, hour, allocations, key));
+    }
+
+    private static String allocations(List<UsageRecordInput.AllocationInput> input, long quantity,
+            List<Allocation> out) {
+        if (input.size() > UsageLimits.MAX_ALLOCATIONS) {
+            return "at most " + UsageLimits.MAX_ALLOCATIONS + " allocations per record";
+        }
+        Set<String> tagSets = new HashSet<>();
+        long sum = 0;
+        for (UsageRecordInput.AllocationInput a : input) {
+            if (a == null) {
+                return "an allocation is empty";
+            }
+            Long q = wholeNumber(a.quantity());
+            if (q == null || q < 0) {
+                return "each allocation needs a quantity, a whole number 0 or more";
+            }
+            Map<String, String> tags = a.tags() == null ? Map.of() : a.tags();
+            if (tags.size() > UsageLimits.MAX_TAGS) {
+                return "an allocation has at most " + UsageLimits.MAX_TAGS + " tags";
+            }
+            for (Map.Entry<String, String> tag : tags.entrySet()) {
+                String k = tag.getKey();
+                String v = tag.getValue();
+                if (k == null || k.isEmpty() || k.length() > 100 || !TAG.matcher(k).matches()) {
+                    return "tag key '" + k + "' must be 1..100 characters of " + TAG.pattern();
+                }
+                if (v == null || v.isEmpty() || v.length() > 256 || !TAG.matcher(v).matches()) {
+                    return "tag value of '" + k + "' must be 1..256 characters of " + TAG.pattern();
+                }
+            }
+            Allocation allocation = new Allocation(q, new TreeMap<>(tags));
+            if (!tagSets.add(allocation.tagSetKey())) {
+                return "two allocations have the same tags";
+            }
+            sum += q;
+            out.add(allocation);
+        }
+        if (sum != quantity) {
+            return "allocated quantities add up to " + sum + ", not to the quantity " + quantity;
+        }
+        return null;
+    }
+
+    static Instant parseTimestamp(String value) {
+        String v = trim(value);
+        if (v == null) {
+            return null;
+        }
+        if (v.matches("^[0-9]+(\\.[0-9]+)?$")) {
+            BigDecimal seconds = new BigDecimal(v);
+            return Instant.ofEpochMilli(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN)
+                    .longValueExact());
+        }
+        return Instant.parse(v);
+    }
+
+    private static Long wholeNumber(BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            BigDecimal stripped = value.stripTrailingZeros();
+            if (stripped.scale() > 0) {
+                return null;
+            }
+            return stripped.longValueExact();
+        } catch (ArithmeticException e) {
+            return value.signum() < 0 ? -1L : Long.MAX_VALUE;
+        }
+    }
+
+    private static String trim(String value) {
+        if (value == null) {
+            return null;
+        }
+        String t = value.strip();
+        return t.isEmpty() ? null : t;
+    }
+}

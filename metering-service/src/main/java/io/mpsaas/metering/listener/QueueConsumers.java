@@ -1,0 +1,58 @@
+package io.mpsaas.metering.listener;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.config.QueuesConfig;
+import io.mpsaas.common.messaging.QueueUrls;
+import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.metering.config.MeteringConfig;
+import io.mpsaas.metering.service.MeteringRunner;
+import io.mpsaas.metering.service.UsageIngestion;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Starts the consumers of the usage and metering-commands queues with the application, and stops them with it. */
+@ApplicationScoped
+public class QueueConsumers {
+
+    private final List<SqsConsumer> consumers = new ArrayList<>();
+
+    void start(@Observes StartupEvent event, SqsClient sqs, QueuesConfig queues, MeteringConfig config,
+            UsageIngestion ingestion, MeteringRunner runner, ObjectMapper mapper, Clock clock) {
+        MeteringConfig.Consumers settings = config.consumers();
+        if (!settings.enabled()) {
+            Log.info("Queue consumers are off (suite.metering.consumers.enabled=false)");
+            return;
+        }
+        String usageUrl = QueueUrls.resolve(sqs, queues.usage());
+        String usageDlq = QueueUrls.deadLetterQueueUrl(sqs, mapper, usageUrl);
+        consumers.add(consumer(sqs, usageUrl, usageDlq, settings, "usage",
+                new UsageQueueListener(ingestion, mapper, sqs, usageUrl, usageDlq)));
+        String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
+        consumers.add(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl), settings,
+                "metering-commands", new MeteringCommandListener(runner, mapper, clock)));
+    }
+
+    private static SqsConsumer consumer(SqsClient sqs, String url, String dlq, MeteringConfig.Consumers settings,
+            String name, SqsConsumer.Handler handler) {
+        return SqsConsumer.builder().sqs(sqs).queueUrl(url).deadLetterQueueUrl(dlq).handler(handler)
+                .concurrency(settings.concurrency()).waitTimeSeconds(settings.waitTimeSeconds()).name(name).build()
+                .start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        consumers.forEach(c -> c.stop(Duration.ofSeconds(10)));
+    }
+
+    /** The running consumers (readiness). */
+    public List<SqsConsumer> consumers() {
+        return List.copyOf(consumers);
+    }
+}

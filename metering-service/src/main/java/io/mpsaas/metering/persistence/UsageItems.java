@@ -1,0 +1,66 @@
+package io.mpsaas.metering.persistence;
+
+/**
+ * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Three item types:
+ * idempotency keys, hourly aggregates and their allocation buckets.
+ */
+final class UsageItems {
+
+    // types and sort keys
+    static final String TYPE = "type";
+    static final String IDEMPOTENCY_SK = "IDEMPOTENCY";
+    static final String AGGREGATE_SK = "AGGREGATE";
+    static final String ALLOCATION_SK_PREFIX = "ALLOC#";
+
+    // key prefixes
+    static final String IDEMPOTENCY_PREFIX = "idem#";
+    static final String AGGREGATE_PREFIX = "agg#";
+    static final String PENDING_PREFIX = "pending#";
+    static final String FAILED_PREFIX = "failed#";
+    static final String CUSTOMER_PREFIX = "customer#";
+
+    // shared
+    static final String CUSTOMER_KEY = "customerKey";
+    static final String DIMENSION = "dimension";
+    static final String QUANTITY = "quantity";
+
+    // idempotency item
+    static final String IDEMPOTENCY_KEY = "idempotencyKey";
+    static final String FINGERPRINT = "fingerprint";
+    static final String USAGE_AT = "usageAt";
+    static final String USAGE_HOUR = "usageHour";
+    static final String METERED_HOUR = "meteredHour";
+    static final String RECEIVED_AT = "receivedAt";
+    static final String SOURCE = "source";
+
+    // aggregate item
+    static final String IDENTITY_MODEL = "identityModel";
+    static final String PRODUCT_CODE = "productCode";
+    static final String CUSTOMER_IDENTIFIER = "customerIdentifier";
+    static final String CUSTOMER_AWS_ACCOUNT_ID = "customerAwsAccountId";
+    static final String LICENSE_ARN = "licenseArn";
+    static final String HOUR = "hour";
+    static final String EVENTS = "events";
+    static final String CARRIED_QUANTITY = "carriedQuantity";
+    static final String STATUS = "status";
+    static final String CREATED_AT = "createdAt";
+    static final String UPDATED_AT = "updatedAt";
+    static final String FROZEN_QUANTITY = "frozenQuantity";
+    static final String BILLED_QUANTITY = "billedQuantity";
+    static final String ENTITLED_QUANTITY = "entitledQuantity";
+    static final String FROZEN_AT = "frozenAt";
+    static final String LEASE_OWNER = "leaseOwner";
+    static final String LEASE_UNTIL = "leaseUntil";
+    static final String ATTEMPTS = "attempts";
+    static final String NEXT_ATTEMPT_AT = "nextAttemptAt";
+    static final String METERING_RECORD_ID = "meteringRecordId";
+    static final String RESULT_CODE = "resultCode";
+    static final String RESULT_MESSAGE = "resultMessage";
+    static final String SENT_AT = "sentAt";
+
+    // allocation item
+    static final String TAGS = "tags";
+
+    private UsageItems() {
+    }
+}

@@ -1,0 +1,62 @@
+package io.mpsaas.metering.rest;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.mpsaas.common.rest.Problem;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The service's one exception mapper: every error answer is {@code application/problem+json}; bad input is a 4xx,
+ * a storage outage a 503 (safe to retry), and nothing else ever shows a stack trace.
+ */
+public class ProblemMapper {
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String detail = status >= 500 ? "The request could not be handled." : e.getMessage();
+        return problem(status, status == 404 ? "not-found" : status >= 500 ? "server-error" : "bad-request",
+                Response.Status.fromStatusCode(status) == null ? "Error"
+                        : Response.Status.fromStatusCode(status).getReasonPhrase(), detail);
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return problem(400, "malformed-body", "Malformed body",
+                "The body is not valid JSON of the expected shape: " + e.getOriginalMessage());
+    }
+
+    // Quarkus REST ships its own mappers for these two; ours answer problem+json instead
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonParseException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response storage(SdkException e) {
+        Log.errorf(e, "AWS call failed while handling a request");
+        return problem(503, "unavailable", "Service unavailable",
+                "Storage is unavailable; send the same request again later (idempotency keys make that safe).");
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        Log.errorf(e, "Unexpected error while handling a request");
+        return problem(500, "server-error", "Internal error", "The request could not be handled.");
+    }
+
+    private static Response problem(int status, String slug, String title, String detail) {
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.of(status, slug, title, detail))
+                .build();
+    }
+}

@@ -1,0 +1,52 @@
+package io.mpsaas.metering.service;
+
+import io.mpsaas.common.marketplace.Marketplace;
+import io.mpsaas.metering.config.MeteringConfig;
+import io.mpsaas.metering.marketplace.MeteringSender;
+import io.mpsaas.metering.marketplace.RateLimiter;
+import io.mpsaas.metering.persistence.CustomerDirectory;
+import io.mpsaas.metering.persistence.UsageTable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** This replica's {@link MeteringRunner}: its lease owner id, rate limiter and settings from the configuration. */
+@ApplicationScoped
+public class MeteringRunnerProducer {
+
+    @Produces
+    @Singleton
+    MeteringRunner runner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
+            Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config) {
+        MeteringConfig.Job job = config.job();
+        MeteringSender sender = new MeteringSender(marketplace, new RateLimiter(job.rateLimit()),
+                new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
+        return new MeteringRunner(table, customers, products, sender, metrics, settings(config, replicaId()),
+                MeteringRunner.Failpoint.NONE);
+    }
+
+    /** The runner settings of the configuration, under the given lease owner id. */
+    public static MeteringRunner.Settings settings(MeteringConfig config, String owner) {
+        MeteringConfig.Job job = config.job();
+        return new MeteringRunner.Settings(owner, config.dryRun(), Set.copyOf(config.testAccounts().orElse(List.of())),
+                job.lease(), job.claimBatch(), job.retryLater(), job.warnBeforeDeadline());
+    }
+
+    /** The pod name on Kubernetes (HOSTNAME), else the host name, plus a random suffix per process. */
+    static String replicaId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "metering";
+            }
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

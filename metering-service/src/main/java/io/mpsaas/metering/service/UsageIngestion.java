@@ -1,0 +1,164 @@
+package io.mpsaas.metering.service;
+
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.metering.config.MeteringConfig;
+import io.mpsaas.metering.domain.CustomerRef;
+import io.mpsaas.metering.domain.MeteredCustomer;
+import io.mpsaas.metering.domain.MeteringWindow;
+import io.mpsaas.metering.domain.ProductPolicy;
+import io.mpsaas.metering.domain.RejectionReason;
+import io.mpsaas.metering.domain.UsageLimits;
+import io.mpsaas.metering.domain.UsageOutcome;
+import io.mpsaas.metering.domain.UsageRecordInput;
+import io.mpsaas.metering.domain.UsageValidator;
+import io.mpsaas.metering.domain.ValidatedUsage;
+import io.mpsaas.metering.persistence.CustomerDirectory;
+import io.mpsaas.metering.persistence.UsageTable;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Takes usage records from the API, the usage queue and the migration reader alike: checks each, finds its customer,
+ * and stores it durably (idempotency key + hourly aggregate in one transaction) before answering.
+ */
+@ApplicationScoped
+public class UsageIngestion {
+
+    /** Where a record came from, stored with its idempotency key. */
+    public static final String SOURCE_API = "api";
+    public static final String SOURCE_QUEUE = "sqs";
+    public static final String SOURCE_MIGRATION = "aws-sample";
+
+    private final UsageTable table;
+    private final CustomerDirectory customers;
+    private final ProductPolicies products;
+    private final MeteringMetrics metrics;
+    private final Clock clock;
+    private final UsageValidator validator;
+    private final int maxRecords;
+
+    public UsageIngestion(UsageTable table, CustomerDirectory customers, ProductPolicies products,
+            MeteringMetrics metrics, Clock clock, MeteringConfig config) {
+        this.table = table;
+        this.customers = customers;
+        this.products = products;
+        this.metrics = metrics;
+        this.clock = clock;
+        MeteringConfig.Ingestion ingestion = config.ingestion();
+        if (ingestion.idempotencyTtl().compareTo(MeteringWindow.AWS_LIMIT.plusHours(1)) < 0) {
+            // a key forgotten while its usage could still be sent again would let a repeat count twice
+            throw new IllegalStateException("suite.metering.ingestion.idempotency-ttl must be at least 25h, is "
+                    + ingestion.idempotencyTtl());
+        }
+        this.validator = new UsageValidator(new UsageLimits(ingestion.maxQuantity(), ingestion.sendMargin(),
+                ingestion.maxClockSkew()));
+        this.maxRecords = ingestion.maxRecordsPerRequest();
+    }
+
+    /** Most records accepted in one call or message. */
+    public int maxRecords() {
+        return maxRecords;
+    }
+
+    /**
+     * Ingests records in order and answers one outcome per record. Throws when DynamoDB fails: records stored before
+     * the failure are answered {@code duplicate} when the caller sends the batch again.
+     */
+    public List<UsageOutcome> ingest(List<UsageRecordInput> records, String source) {
+        Instant now = clock.instant();
+        Map<String, Optional<MeteredCustomer>> seen = new HashMap<>();
+        List<UsageOutcome> outcomes = new ArrayList<>(records.size());
+        for (UsageRecordInput record : records) {
+            UsageOutcome outcome = ingestOne(record, source, now, seen);
+            metrics.usage(outcome, source);
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    private UsageOutcome ingestOne(UsageRecordInput record, String source, Instant now,
+            Map<String, Optional<MeteredCustomer>> seen) {
+        UsageValidator.Result checked = validator.validate(record, now);
+        if (checked instanceof UsageValidator.Invalid invalid) {
+            String key = record == null ? null : record.idempotencyKey();
+            Log.infof("Rejected usage record %s (%s): %s %s", key, source, invalid.reason(), invalid.message());
+            return UsageOutcome.rejected(key, invalid.reason(), invalid.message());
+        }
+        ValidatedUsage usage = ((UsageValidator.Valid) checked).usage();
+        CustomerRef ref = usage.customer();
+        String key = ref.key();
+        Optional<MeteredCustomer> found = seen.computeIfAbsent(key, k -> customers.find(k, now));
+        if (found.isEmpty()) {
+            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER, "no customer with " + ref, source);
+        }
+        MeteredCustomer customer = found.get();
+        if (ref.customerAwsAccountId() != null && customer.customerAwsAccountId() != null
+                && !ref.customerAwsAccountId().equals(customer.customerAwsAccountId())) {
+            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
+                    "customerAwsAccountId does not match the customer of " + ref, source);
+        }
+        if (ref.licenseArn() != null && customer.licenseArn() != null
+                && !CustomerKeys.licenseId(ref.licenseArn()).equals(CustomerKeys.licenseId(customer.licenseArn()))) {
+            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
+                    "licenseArn does not match the customer of " + ref, source);
+        }
+        if (ref.licenseArn() != null && ref.productCode() != null && customer.productCode() != null
+                && !ref.productCode().equals(customer.productCode())) {
+            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
+                    "productCode does not match the customer of " + ref, source);
+        }
+        if (!customer.state().acceptsUsage()) {
+            return reject(usage, key, RejectionReason.CUSTOMER_NOT_ACTIVE,
+                    "the subscription is " + customer.state() + " and accepts no usage", source);
+        }
+        ProductPolicy policy = products.of(customer.productCode());
+        if (!policy.pricingModel().metered()) {
+            return reject(usage, key, RejectionReason.NOT_METERED,
+                    "product " + customer.productCode() + " is a contract without consumption: usage is not billed",
+                    source);
+        }
+        if (!policy.knows(usage.dimension())) {
+            return reject(usage, key, RejectionReason.UNKNOWN_DIMENSION, "dimension " + usage.dimension()
+                    + " is not one of product " + customer.productCode() + "'s " + policy.dimensions(), source);
+        }
+        UsageTable.WriteResult written = table.recordUsage(usage, customer, usage.hour(), source, now);
+        Instant currentHour = MeteringWindow.hourOf(now);
+        if (written.outcome() == UsageTable.WriteOutcome.HOUR_FROZEN && usage.hour().isBefore(currentHour)) {
+            // the usage hour was already sent (AWS keeps the first quantity of an hour): count it in the current hour
+            // rather than lose it
+            written = table.recordUsage(usage, customer, currentHour, source, now);
+        }
+        return switch (written.outcome()) {
+            case ACCEPTED -> {
+                if (!written.meteredHour().equals(usage.hour())) {
+                    Log.infof("Usage %s of %s for hour %s, already metered, counts in hour %s",
+                            usage.idempotencyKey(), customer.ids(), usage.hour(), written.meteredHour());
+                }
+                yield new UsageOutcome(usage.idempotencyKey(), UsageOutcome.Status.ACCEPTED, null, null, key,
+                        usage.hour(), written.meteredHour());
+            }
+            case DUPLICATE -> new UsageOutcome(usage.idempotencyKey(), UsageOutcome.Status.DUPLICATE, null,
+                    "idempotency key seen before: counted once", key, usage.hour(), written.meteredHour());
+            case KEY_REUSED -> reject(usage, key, RejectionReason.IDEMPOTENCY_KEY_REUSED,
+                    "the idempotency key was used before for a different record", source);
+            case HOUR_FULL -> reject(usage, key, RejectionReason.HOUR_QUANTITY_LIMIT,
+                    "the hour's total would exceed AWS's maximum quantity " + Integer.MAX_VALUE, source);
+            case HOUR_FROZEN -> reject(usage, key, RejectionReason.HOUR_ALREADY_METERED, "hour " + usage.hour()
+                    + " was already sent to AWS (the final flush or the job) and no later hour is open yet", source);
+        };
+    }
+
+    private static UsageOutcome reject(ValidatedUsage usage, String customerKey, RejectionReason reason,
+            String message, String source) {
+        Log.infof("Rejected usage record %s of customer %s (%s): %s %s", usage.idempotencyKey(), customerKey, source,
+                reason, message);
+        return UsageOutcome.rejected(usage.idempotencyKey(), customerKey, reason, message);
+    }
+}

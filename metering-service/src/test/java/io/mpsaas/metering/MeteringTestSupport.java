@@ -1,0 +1,98 @@
+package io.mpsaas.metering;
+
+import io.mpsaas.common.marketplace.Marketplace;
+import io.mpsaas.metering.config.MeteringConfig;
+import io.mpsaas.metering.domain.Aggregate;
+import io.mpsaas.metering.marketplace.MeteringSender;
+import io.mpsaas.metering.marketplace.RateLimiter;
+import io.mpsaas.metering.persistence.CustomerDirectory;
+import io.mpsaas.metering.persistence.UsageTable;
+import io.mpsaas.metering.service.MeteringMetrics;
+import io.mpsaas.metering.service.MeteringRunner;
+import io.mpsaas.metering.service.MeteringRunnerProducer;
+import io.mpsaas.metering.service.ProductPolicies;
+import io.mpsaas.metering.service.UsageIngestion;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.testing.InjectSandbox;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The beans metering tests use, and a way to build more runners (other replicas, dry run, a crash). */
+abstract class MeteringTestSupport {
+
+    @InjectSandbox
+    Sandbox sandbox;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    UsageTable table;
+
+    @Inject
+    CustomerDirectory customers;
+
+    @Inject
+    ProductPolicies products;
+
+    @Inject
+    Marketplace marketplace;
+
+    @Inject
+    MeteringMetrics metrics;
+
+    @Inject
+    MeteringConfig config;
+
+    @Inject
+    MeteringRunner runner;
+
+    @Inject
+    UsageIngestion ingestion;
+
+    MeteringFixtures fx;
+
+    @BeforeEach
+    void setUpFixtures() {
+        fx = new MeteringFixtures(sandbox.simulator(), dynamo);
+        fx.ensureConfiguredProducts();
+    }
+
+    @AfterEach
+    void resetFaults() {
+        sandbox.simulator().faults().reset();
+    }
+
+    /** Another replica: its own lease owner id and rate limiter, the same tables and simulator. */
+    MeteringRunner replica(String owner, boolean dryRun, Set<String> testAccounts, MeteringRunner.Failpoint failpoint) {
+        MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
+        MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, dryRun, testAccounts, base.lease(),
+                base.claimBatch(), base.retryLater(), base.warnBeforeDeadline());
+        MeteringConfig.Job job = config.job();
+        MeteringSender sender = new MeteringSender(marketplace, new RateLimiter(job.rateLimit()),
+                new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
+        return new MeteringRunner(table, customers, products, sender, metrics, settings, failpoint);
+    }
+
+    MeteringRunner replica(String owner) {
+        return replica(owner, false, Set.of(), MeteringRunner.Failpoint.NONE);
+    }
+
+    void ingest(MeteringFixtures.Buyer buyer, String dimension, long quantity, Instant at) {
+        ingestion.ingest(List.of(buyer.usage(dimension, quantity, at)), UsageIngestion.SOURCE_API)
+                .forEach(o -> {
+                    if (o.rejected()) {
+                        throw new AssertionError("usage rejected: " + o);
+                    }
+                });
+    }
+
+    Aggregate aggregate(MeteringFixtures.Buyer buyer, String dimension, Instant hour) {
+        return table.aggregate(UsageTable.aggregateId(buyer.customerKey(), dimension, hour)).orElseThrow();
+    }
+}
