@@ -91,10 +91,10 @@ class DockerfilesTest {
             assertThat(matches).as("%s: COPY %s matches nothing; was the service packaged?", service, source)
                     .isNotEmpty();
             for (Path match : matches) {
-                List<Path> files = Files.isDirectory(match) ? Files.walk(match).filter(Files::isRegularFile).toList()
-                        : List.of(match);
-                assertThat(files).as("%s in the build context", match)
-                        .allSatisfy(f -> assertThat(context).anyMatch(m -> m.matches(root.relativize(f))));
+                try (Stream<Path> files = Files.walk(match)) {
+                    assertThat(files.filter(Files::isRegularFile).toList()).as("%s in the build context", match)
+                            .allSatisfy(f -> assertThat(context).anyMatch(m -> m.matches(root.relativize(f))));
+                }
             }
         }
         assertThat(root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar")).isRegularFile();

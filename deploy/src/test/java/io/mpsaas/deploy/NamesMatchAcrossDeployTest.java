@@ -6,10 +6,15 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.deploy.support.CloudFormation;
 import io.mpsaas.deploy.support.Manifests;
+import io.mpsaas.deploy.support.Maps;
 import io.mpsaas.deploy.support.Pods;
 import io.mpsaas.deploy.support.Repo;
 import io.mpsaas.deploy.support.ValueSet;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,5 +70,33 @@ class NamesMatchAcrossDeployTest {
             assertThat(manifests.find("ServiceAccount", account)).as(service).isPresent();
             assertThat(TEMPLATE.parameterDefault(parameter)).as("stack parameter %s", parameter).isEqualTo(account);
         });
+    }
+
+    @Test
+    void readmeInstallSteps_nameWhatExists() throws IOException {
+        // GIVEN the README's section on EKS
+        String readme = Files.readString(Repo.root().resolve("README.md"));
+        int start = readme.indexOf("## Deploy on Kubernetes (EKS)");
+        assertThat(start).isNotNegative();
+        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+
+        // THEN the stack outputs, stack parameters and files it names exist
+        Matcher outputs = Pattern.compile("OutputKey=='(\\w+)'").matcher(section);
+        while (outputs.find()) {
+            assertThat(Maps.map(TEMPLATE.raw().get("Outputs"))).containsKey(outputs.group(1));
+        }
+        Matcher parameters = Pattern.compile("(?m)^\\s+((?:[A-Z][A-Za-z]+=\\S+\\s*)+)$").matcher(section);
+        int found = 0;
+        while (parameters.find()) {
+            for (String assignment : parameters.group(1).trim().split("\\s+")) {
+                assertThat(TEMPLATE.parameters()).containsKey(assignment.substring(0, assignment.indexOf('=')));
+                found++;
+            }
+        }
+        assertThat(found).as("parameter overrides in the README").isGreaterThanOrEqualTo(3);
+        Matcher files = Pattern.compile("deploy/[A-Za-z0-9_./-]+[A-Za-z0-9]").matcher(section);
+        while (files.find()) {
+            assertThat(Repo.root().resolve(files.group())).as(files.group()).exists();
+        }
     }
 }

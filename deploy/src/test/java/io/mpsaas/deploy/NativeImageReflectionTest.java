@@ -50,9 +50,12 @@ class NativeImageReflectionTest {
         // GIVEN the native-sources of the service, built in this reactor
         Path sources = Repo.root().resolve(service).resolve("target/native-sources");
         assertThat(sources.resolve("native-image.args")).as("run the native build steps first").isRegularFile();
-        String[] args = Files.readString(sources.resolve("native-image.args")).trim().split("\\s+");
-        String executable = args[args.length - 1];
-        Path runner = sources.resolve(executable + ".jar");
+        // native-image.args ends with "<executable> -jar <runner jar>"
+        List<String> args = List.of(Files.readString(sources.resolve("native-image.args")).trim().split("\\s+"));
+        int jar = args.lastIndexOf("-jar");
+        assertThat(jar).as("native-image.args: %s", args).isPositive();
+        String executable = args.get(jar - 1);
+        Path runner = sources.resolve(args.get(jar + 1));
 
         // WHEN Quarkus's generated configuration and every jar's own are read
         Map<String, Map<String, Object>> registered = new HashMap<>();
