@@ -7,7 +7,11 @@ the existing Secret. replicas is left to the HPA or KEDA when autoscaling is on,
 {{- $fullname := include "mpsaas-lib.fullname" . -}}
 {{- $podSecurityContext := mergeOverwrite (dict "runAsNonRoot" true "seccompProfile" (dict "type" "RuntimeDefault")) (deepCopy .Values.podSecurityContext) -}}
 {{- $securityContext := mergeOverwrite (dict "runAsNonRoot" true "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "privileged" false "capabilities" (dict "drop" (list "ALL")) "seccompProfile" (dict "type" "RuntimeDefault")) (deepCopy .Values.securityContext) -}}
-{{- $env := concat (include "mpsaas-lib.secretEnv" . | fromYamlArray) .Values.extraEnv -}}
+{{- $env := include "mpsaas-lib.secretEnv" . | fromYamlArray -}}
+{{- if .Values.config -}}
+{{- $env = append $env (dict "name" "QUARKUS_CONFIG_LOCATIONS" "value" (printf "%s/application.properties" (include "mpsaas-lib.configDir" .))) -}}
+{{- end -}}
+{{- $env = concat $env .Values.extraEnv -}}
 {{- $global := include "mpsaas-lib.global" . | fromYaml -}}
 {{- $pullSecrets := .Values.imagePullSecrets | default $global.imagePullSecrets -}}
 apiVersion: apps/v1
@@ -32,7 +36,7 @@ spec:
   template:
     metadata:
       annotations:
-        checksum/config: {{ include "mpsaas-lib.configData" . | sha256sum }}
+        checksum/config: {{ printf "%s\n%s" (include "mpsaas-lib.configData" .) (include "mpsaas-lib.configProperties" .) | sha256sum }}
         {{- with .Values.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -91,10 +95,20 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if .Values.config }}
+            - name: config
+              mountPath: {{ include "mpsaas-lib.configDir" . }}
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: {{ .Values.tmpSizeLimit }}
+        {{- if .Values.config }}
+        - name: config
+          configMap:
+            name: {{ $fullname }}-config
+        {{- end }}
       {{- with .Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -75,7 +75,7 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- .Values.existingSecret.name | default $globalSecret.name | default "" -}}
 {{- end -}}
 
-{{/* The ConfigMap's data (environment variables), sorted: the suite's shared names from suite.*, then config.*. */}}
+{{/* The ConfigMap's data: the suite's shared settings from suite.* as environment variables. */}}
 {{- define "mpsaas-lib.configData" -}}
 {{- $suite := include "mpsaas-lib.suite" . | fromYaml -}}
 {{- $data := dict
@@ -93,9 +93,23 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if hasKey $data $env -}}
 {{- fail (printf "config.%s: set it through suite.* (it is %s already)" $key $env) -}}
 {{- end -}}
-{{- $_ := set $data $env (toString $value) -}}
 {{- end -}}
 {{- toYaml $data -}}
+{{- end -}}
+
+{{/*
+config.* as an application.properties file: property names reach the service as written, so map keys keep their
+case, quotes and underscores (an environment variable name cannot: SUITE_X_API_CALLS may be x.api-calls or x."api_calls").
+*/}}
+{{- define "mpsaas-lib.configProperties" -}}
+{{- range $key, $value := .Values.config }}
+{{ regexReplaceAll "([=: ])" $key "\\${1}" }}={{ toString $value | replace "\\" "\\\\" | replace "\n" "\\n" }}
+{{- end }}
+{{- end -}}
+
+{{/* Where the service reads config.*: QUARKUS_CONFIG_LOCATIONS points at the mounted file. */}}
+{{- define "mpsaas-lib.configDir" -}}
+/etc/mpsaas/config
 {{- end -}}
 
 {{/* Environment variables read from the existing Secret: one per config key of existingSecret.keys. */}}

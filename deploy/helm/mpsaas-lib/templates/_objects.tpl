@@ -1,4 +1,7 @@
-{{/* The service's configuration as environment variables; its hash is on the pod template, so a change rolls the pods. */}}
+{{/*
+The service's configuration: the shared settings as environment variables, config.* as a file (ConfigMap -config).
+Their hash is on the pod template, so a change rolls the pods.
+*/}}
 {{- define "mpsaas-lib.configMap" -}}
 apiVersion: v1
 kind: ConfigMap
@@ -8,6 +11,18 @@ metadata:
     {{- include "mpsaas-lib.labels" . | nindent 4 }}
 data:
   {{- include "mpsaas-lib.configData" . | nindent 2 }}
+{{- with .Values.config }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "mpsaas-lib.fullname" $ }}-config
+  labels:
+    {{- include "mpsaas-lib.labels" $ | nindent 4 }}
+data:
+  application.properties: |
+    {{- include "mpsaas-lib.configProperties" $ | trim | nindent 4 }}
+{{- end }}
 {{- end -}}
 
 {{- define "mpsaas-lib.service" -}}

@@ -9,11 +9,15 @@ import io.mpsaas.deploy.support.Pods;
 import io.mpsaas.deploy.support.Repo;
 import io.mpsaas.deploy.support.ServiceConfig;
 import io.mpsaas.deploy.support.ValueSet;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +36,7 @@ class ChartConfigKeysTest {
      * other QUARKUS_* variable must be a key of the service's application.properties.
      */
     static final List<String> QUARKUS_ALLOWED = List.of(
+            "quarkus.config.locations",          // set by the charts: where config.* is mounted
             "quarkus.log.level",
             "quarkus.log.category.*.level",
             "quarkus.shutdown.timeout",
@@ -70,21 +75,26 @@ class ChartConfigKeysTest {
         List<String> unknown = new ArrayList<>();
         List<String> pending = new ArrayList<>();
         for (String service : set.services()) {
-            // GIVEN what the chart sets for the service
+            // GIVEN what the chart sets for the service: environment variables and config.* properties
             Map<String, String> variables = configVariables(set.render(), service);
+            Map<String, String> properties = configProperties(set.render(), service);
+            Map<String, String> all = new LinkedHashMap<>(variables);
+            all.putAll(properties);
 
-            for (Map.Entry<String, String> variable : variables.entrySet()) {
-                String env = variable.getKey();
+            for (Map.Entry<String, String> variable : all.entrySet()) {
+                String name = variable.getKey();
+                boolean property = properties.containsKey(name);
                 // WHEN the service's declared keys are matched against it
-                Optional<ServiceConfig.Key> key = config.matchEnv(service, env, QUARKUS_ALLOWED);
+                Optional<ServiceConfig.Key> key = property ? config.matchProperty(service, name, QUARKUS_ALLOWED)
+                        : config.matchEnv(service, name, QUARKUS_ALLOWED);
                 if (key.isPresent()) {
                     continue;
                 }
                 String ownPrefix = Repo.servicePrefix(service);
-                String ownEnvPrefix = ownPrefix.toUpperCase().replace('.', '_') + "_";
+                String own = property ? ownPrefix + "." : ownPrefix.toUpperCase().replace('.', '_') + "_";
                 String message = String.format("%s: %s (set by %s) is not a config key of %s; keys it declares "
-                        + "near it: %s", set, env, variable.getValue(), service, config.neighbours(service, env));
-                if (env.startsWith(ownEnvPrefix) && !config.hasMapping(service, ownPrefix)) {
+                        + "near it: %s", set, name, variable.getValue(), service, config.neighbours(service, name));
+                if (name.startsWith(own) && !config.hasMapping(service, ownPrefix)) {
                     pending.add(message + " [" + service + " has no @ConfigMapping(prefix = \"" + ownPrefix
                             + "\") yet]");
                 } else {
@@ -134,6 +144,32 @@ class ChartConfigKeysTest {
         }
         variables.keySet().removeIf(k -> CONFIG_PREFIXES.stream().noneMatch(k::startsWith));
         return variables;
+    }
+
+    /** The config.* properties the pod reads from its mounted application.properties, with where they come from. */
+    static Map<String, String> configProperties(Manifests manifests, String service) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        configFile(manifests, service).stringPropertyNames().stream().sorted()
+                .forEach(k -> properties.put(k, "config.* (application.properties)"));
+        return properties;
+    }
+
+    /** The config.* file mounted in the pod (ConfigMap <name>-config), parsed; empty when there is none. */
+    static Properties configFile(Manifests manifests, String service) {
+        Properties p = new Properties();
+        Manifests.Obj deployment = Pods.deploymentOf(manifests, service);
+        for (Object v : deployment.list("spec.template.spec.volumes")) {
+            Object name = Maps.at(v, "configMap.name");
+            if (name != null) {
+                try {
+                    p.load(new StringReader((String) manifests.get("ConfigMap", (String) name).map("data")
+                            .get("application.properties")));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return p;
     }
 
     static Map<String, Object> configMap(Manifests manifests, String service) {

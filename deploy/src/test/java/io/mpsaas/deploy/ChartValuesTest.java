@@ -9,6 +9,7 @@ import io.mpsaas.deploy.support.Pods;
 import io.mpsaas.deploy.support.Repo;
 import io.mpsaas.deploy.support.ValueSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -85,22 +86,37 @@ class ChartValuesTest {
     }
 
     @Test
-    void config_becomesTheServicesEnvironmentVariables() {
-        // GIVEN every option of onboarding-service
-        Manifests manifests = new ValueSet("onboarding-service", "all-options",
-                List.of("onboarding-service-all-options.yaml")).render();
+    void suiteValues_becomeEnvironmentVariables_configBecomesAPropertiesFileTheServiceReads() {
+        // GIVEN every option of metering-service
+        Manifests manifests = new ValueSet("metering-service", "all-options",
+                List.of("metering-service-all-options.yaml")).render();
+        Manifests.Obj deployment = Pods.deploymentOf(manifests, "metering-service");
 
         // WHEN
-        Map<String, Object> data = ChartConfigKeysTest.configMap(manifests, "onboarding-service");
+        Map<String, Object> env = ChartConfigKeysTest.configMap(manifests, "metering-service");
+        Properties file = ChartConfigKeysTest.configFile(manifests, "metering-service");
 
-        // THEN property names become SmallRye's environment variable names, values stay strings
-        assertThat(data).containsEntry("SUITE_MARKETPLACE_MAX_ATTEMPTS", "6")
-                .containsEntry("SUITE_MARKETPLACE_READ_TIMEOUT", "5s")
-                .containsEntry("QUARKUS_LOG_CATEGORY__IO_MPSAAS__LEVEL", "DEBUG")
-                .containsEntry("SUITE_TABLES_CUSTOMERS", "prod-customers")
+        // THEN the shared settings are environment variables (SmallRye's names), the rest a file whose property
+        // names keep their quotes and case, mounted read-only where QUARKUS_CONFIG_LOCATIONS points
+        assertThat(env).containsEntry("SUITE_TABLES_CUSTOMERS", "prod-customers")
                 .containsEntry("SUITE_AWS_REGION", "eu-west-1")
                 .containsEntry("SUITE_QUEUES_NOTIFICATIONS",
                         "prod-notifications,https://sqs.eu-west-1.amazonaws.com/123456789012/prod-notifications-legacy");
+        assertThat(file).containsEntry("suite.marketplace.max-attempts", "6")
+                .containsEntry("suite.metering.products.\"prod-x\".dimensions", "requests,gb_stored")
+                .containsEntry("quarkus.log.category.\"io.mpsaas\".level", "DEBUG");
+        assertThat(Maps.list(Pods.container(deployment).get("env")))
+                .contains(Map.of("name", "QUARKUS_CONFIG_LOCATIONS", "value", "/etc/mpsaas/config/application.properties"));
+        assertThat(Maps.list(Pods.container(deployment).get("volumeMounts")))
+                .contains(Map.of("name", "config", "mountPath", "/etc/mpsaas/config", "readOnly", true));
+    }
+
+    @Test
+    void noConfig_noConfigFile() {
+        Manifests manifests = ValueSet.defaults("metering-service").render();
+
+        assertThat(manifests.ofKind("ConfigMap")).extracting(Manifests.Obj::name).containsExactly("metering-service");
+        assertThat(Pods.container(Pods.deploymentOf(manifests, "metering-service"))).doesNotContainKey("env");
     }
 
     @Test
@@ -119,13 +135,6 @@ class ChartValuesTest {
                 Map.of("name", "SUITE_ONBOARDING_SIGNING_SECRET",
                         "valueFrom", Map.of("secretKeyRef", Map.of("name", "onboarding-secrets", "key", "signing-secret"))));
         assertThat(env).noneMatch(e -> "SUITE_API_ADMIN_KEYS".equals(Maps.map(e).get("name")));
-    }
-
-    @Test
-    void noSecret_noSecretReference() {
-        Manifests manifests = ValueSet.defaults("onboarding-service").render();
-
-        assertThat(Pods.container(Pods.deploymentOf(manifests, "onboarding-service"))).doesNotContainKey("env");
     }
 
     @Test

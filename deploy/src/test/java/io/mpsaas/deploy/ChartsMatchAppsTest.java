@@ -1,6 +1,7 @@
 package io.mpsaas.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.mpsaas.deploy.support.AppEndpoints;
 import io.mpsaas.deploy.support.Manifests;
@@ -10,6 +11,8 @@ import io.mpsaas.deploy.support.Repo;
 import io.mpsaas.deploy.support.ValueSet;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,11 +72,24 @@ class ChartsMatchAppsTest {
 
     @ParameterizedTest
     @MethodSource("valueSets")
-    void serviceMonitor_scrapesTheQuarkusMetricsPath(ValueSet set) {
+    void serviceMonitor_scrapesTheQuarkusMetricsPath_ofAServiceThatServesIt(ValueSet set) {
+        List<String> withoutMetrics = new ArrayList<>();
         for (Manifests.Obj monitor : set.render().ofKind("ServiceMonitor")) {
+            // GIVEN
             AppEndpoints app = AppEndpoints.of(Pods.service(monitor));
+
+            // THEN
             assertThat(monitor.list("spec.endpoints")).as("%s %s", set, monitor)
                     .allSatisfy(e -> assertThat(Maps.map(e).get("path")).isEqualTo(app.metricsPath()));
+            if (!app.hasPrometheusExtension()) {
+                withoutMetrics.add(app.service());
+            }
+        }
+        // a service not built yet may still add quarkus-micrometer-registry-prometheus; until then its
+        // ServiceMonitor would scrape a 404
+        if (!withoutMetrics.isEmpty()) {
+            abort(set + ": " + withoutMetrics + " do not serve " + "/q/metrics yet (no "
+                    + "quarkus-micrometer-registry-prometheus in their pom.xml)");
         }
     }
 

@@ -63,18 +63,25 @@ class CloudFormationTemplateTest {
                 grant(queues("CustomerEventsQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
         CALLS.put("MeteringRole", List.of(
                 grant(anything(), "aws-marketplace:BatchMeterUsage"),
+                // UsageTable: GetItem, Query (gsi1, gsi2), UpdateItem, TransactWriteItems of a Put and Updates
                 grant(table("UsageTable"), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                        "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"),
+                        "dynamodb:Query"),
+                // CustomerDirectory
                 grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:Query"),
                 grant(queues("UsageQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
+                // parking only (SqsConsumer and UsageQueueListener send to the DLQ; the operator API redrives
+                // aggregates in the table, not messages)
                 grant(queues("UsageDeadLetterQueue", "MeteringCommandsDeadLetterQueue"), "sqs:GetQueueUrl",
-                        "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage")));
+                        "sqs:SendMessage")));
     }
 
-    /** What metering-service may do on the legacy AWSMarketplaceMeteringRecords table once it is named. */
+    /**
+     * What metering-service may do on the legacy AWSMarketplaceMeteringRecords table once it is named
+     * (SampleMeteringTable: Query on the pending index, UpdateItem to mark a record migrated).
+     */
     static final Grant LEGACY_CALLS = grant(List.of(LEGACY_TABLE, LEGACY_TABLE + "/index/*"),
-            "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem");
+            "dynamodb:Query", "dynamodb:UpdateItem");
 
     /** Service account of each role, as the stack's parameters name them by default (the charts' names). */
     private static final Map<String, String> SERVICE_ACCOUNTS = Map.of("OnboardingRole", "onboarding-service",

@@ -203,6 +203,12 @@ class HelmChartsTest {
                     problems.add(d + ": no ConfigMap " + configMap);
                 }
             }
+            for (Object volume : d.list("spec.template.spec.volumes")) {
+                Object configMap = Maps.at(volume, "configMap.name");
+                if (configMap != null && m.find("ConfigMap", (String) configMap).isEmpty()) {
+                    problems.add(d + ": no ConfigMap " + configMap + " for a volume");
+                }
+            }
             for (Object spread : Maps.list(d.at("spec.template.spec.topologySpreadConstraints").orElse(null))) {
                 if (!Pods.selects(Maps.map(Maps.at(spread, "labelSelector.matchLabels")), labels)) {
                     problems.add(d + ": a topology spread constraint does not select its pods");

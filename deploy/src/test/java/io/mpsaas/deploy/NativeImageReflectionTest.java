@@ -78,8 +78,9 @@ class NativeImageReflectionTest {
                 missing.add(type.getName() + " (registered without constructors and methods: " + entry + ")");
             }
         }
-        assertThat(missing).as("%s: register them with @RegisterForReflection (common: NativeReflection)", service)
-                .isEmpty();
+        assertThat(missing).as("%s: Jackson needs them by reflection in a native executable; annotate each with "
+                + "@io.quarkus.runtime.annotations.RegisterForReflection, or list it in a @RegisterForReflection(targets "
+                + "= ...) class (common does so in io.mpsaas.common.NativeReflection)", service).isEmpty();
     }
 
     /** io.mpsaas classes with a Jackson annotation, and the io.mpsaas records and enums they are made of. */

@@ -13,7 +13,7 @@ import java.util.Properties;
  * {@code quarkus.smallrye-health.*} and the management interface.
  */
 public record AppEndpoints(String service, int port, String livePath, String readyPath, String startedPath,
-        String metricsPath, boolean hasHealthExtension) {
+        String metricsPath, boolean hasHealthExtension, boolean hasPrometheusExtension) {
 
     public static AppEndpoints of(String service) {
         Properties p = load(Repo.applicationProperties(service));
@@ -29,7 +29,8 @@ public record AppEndpoints(String service, int port, String livePath, String rea
                 join(health, get(p, "quarkus.smallrye-health.liveness-path", "live")),
                 join(health, get(p, "quarkus.smallrye-health.readiness-path", "ready")),
                 join(health, get(p, "quarkus.smallrye-health.startup-path", "started")),
-                metrics, pomDeclares(service, "quarkus-smallrye-health"));
+                metrics, pomDeclares(service, "quarkus-smallrye-health"),
+                pomDeclares(service, "quarkus-micrometer-registry-prometheus"));
     }
 
     /** Quarkus's rule: a path starting with / is absolute, otherwise it is relative to its parent. */
