@@ -93,6 +93,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if hasKey $data $env -}}
 {{- fail (printf "config.%s: set it through suite.* (it is %s already)" $key $env) -}}
 {{- end -}}
+{{- if and (hasKey $.Values.existingSecret.keys $key) (index $.Values.existingSecret.keys $key) -}}
+{{- fail (printf "config.%s: it comes from the Secret (existingSecret.keys), keep it out of the ConfigMap" $key) -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $data -}}
 {{- end -}}

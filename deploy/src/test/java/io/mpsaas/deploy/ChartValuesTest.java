@@ -76,6 +76,16 @@ class ChartValuesTest {
     }
 
     @Test
+    void config_cannotCarryASecretKey() {
+        // WHEN an API key is put in plain config although the Secret provides it
+        HelmCli.Result result = template("entitlement-service", Map.of("config.suite\\.api\\.keys", "k"));
+
+        // THEN
+        assertThat(result.ok()).isFalse();
+        assertThat(result.stderr()).contains("config.suite.api.keys: it comes from the Secret");
+    }
+
+    @Test
     void config_cannotShadowTheSharedSettings() {
         // WHEN a table name comes through config instead of suite.tables
         HelmCli.Result result = template("entitlement-service", Map.of("config.suite\\.tables\\.customers", "x"));
