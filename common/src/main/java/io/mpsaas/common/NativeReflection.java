@@ -1,0 +1,22 @@
+package io.mpsaas.common;
+
+import io.mpsaas.common.customer.IdentityModel;
+import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.common.messaging.CustomerIds;
+import io.mpsaas.common.messaging.MeteringCommand;
+import io.mpsaas.common.rest.Problem;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Registers common's JSON types for reflection in native executables. The services write and read them with the
+ * ObjectMapper (SQS message bodies, problem+json entities of a Response), where Quarkus cannot see that Jackson needs
+ * their constructors and accessors. deploy's NativeImageReflectionTest checks every service's native build has them.
+ */
+@RegisterForReflection(targets = {CustomerEvent.class, CustomerIds.class, MeteringCommand.class, Problem.class,
+        Problem.FieldError.class, SubscriptionState.class, IdentityModel.class})
+public final class NativeReflection {
+
+    private NativeReflection() {
+    }
+}

@@ -1,0 +1,103 @@
+package io.mpsaas.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+import io.mpsaas.deploy.support.AppEndpoints;
+import io.mpsaas.deploy.support.Manifests;
+import io.mpsaas.deploy.support.Maps;
+import io.mpsaas.deploy.support.Pods;
+import io.mpsaas.deploy.support.Repo;
+import io.mpsaas.deploy.support.ValueSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The charts talk to the services where the services listen: the port of each service's application.properties,
+ * Quarkus's health endpoints (quarkus-smallrye-health, under the non-application root) and its metrics path.
+ */
+class ChartsMatchAppsTest {
+
+    static Stream<ValueSet> valueSets() {
+        return ValueSet.all().stream();
+    }
+
+    static Stream<String> services() {
+        return Repo.SERVICES.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("services")
+    void chartPort_isTheServicesQuarkusHttpPort(String service) throws IOException {
+        // GIVEN
+        AppEndpoints app = AppEndpoints.of(service);
+        Map<String, Object> chart = Maps.map(new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(Files.readString(Repo.charts().resolve(service).resolve("Chart.yaml"))));
+        Map<String, Object> values = Maps.map(new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(Files.readString(Repo.charts().resolve(service).resolve("values.yaml"))));
+
+        // THEN
+        assertThat(Maps.at(chart, "annotations")).as("%s Chart.yaml annotations", service)
+                .isEqualTo(Map.of("mpsaas.io/http-port", String.valueOf(app.port())));
+        assertThat(Maps.at(values, "service.port")).as("%s: the Service answers on the app's port", service)
+                .isEqualTo(app.port());
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void probes_callTheQuarkusHealthEndpoints_onTheAppsPort(ValueSet set) {
+        for (String service : set.services()) {
+            // GIVEN
+            AppEndpoints app = AppEndpoints.of(service);
+            Manifests.Obj deployment = Pods.deploymentOf(set.render(), service);
+            Map<String, Object> container = Pods.container(deployment);
+
+            // THEN
+            assertThat(app.hasHealthExtension()).as("%s/pom.xml has quarkus-smallrye-health", service).isTrue();
+            assertThat(Pods.containerPort(deployment, "http")).as("%s container port", service).isEqualTo(app.port());
+            assertProbe(service, container, "startupProbe", app.startedPath(), deployment, app.port());
+            assertProbe(service, container, "livenessProbe", app.livePath(), deployment, app.port());
+            assertProbe(service, container, "readinessProbe", app.readyPath(), deployment, app.port());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void serviceMonitor_scrapesTheQuarkusMetricsPath_ofAServiceThatServesIt(ValueSet set) {
+        List<String> withoutMetrics = new ArrayList<>();
+        for (Manifests.Obj monitor : set.render().ofKind("ServiceMonitor")) {
+            // GIVEN
+            AppEndpoints app = AppEndpoints.of(Pods.service(monitor));
+
+            // THEN
+            assertThat(monitor.list("spec.endpoints")).as("%s %s", set, monitor)
+                    .allSatisfy(e -> assertThat(Maps.map(e).get("path")).isEqualTo(app.metricsPath()));
+            if (!app.hasPrometheusExtension()) {
+                withoutMetrics.add(app.service());
+            }
+        }
+        // a service not built yet may still add quarkus-micrometer-registry-prometheus; until then its
+        // ServiceMonitor would scrape a 404
+        if (!withoutMetrics.isEmpty()) {
+            abort(set + ": " + withoutMetrics + " do not serve " + "/q/metrics yet (no "
+                    + "quarkus-micrometer-registry-prometheus in their pom.xml)");
+        }
+    }
+
+    private static void assertProbe(String service, Map<String, Object> container, String probe, String path,
+            Manifests.Obj deployment, int port) {
+        assertThat(Maps.at(container, probe + ".httpGet.path")).as("%s %s path", service, probe).isEqualTo(path);
+        Object probePort = Maps.at(container, probe + ".httpGet.port");
+        Integer resolved = probePort instanceof String name ? Pods.containerPort(deployment, name) : (Integer) probePort;
+        assertThat(resolved).as("%s %s port %s", service, probe, probePort).isEqualTo(port);
+    }
+}

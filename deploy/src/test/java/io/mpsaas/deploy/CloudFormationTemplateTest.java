@@ -1,0 +1,503 @@
+package io.mpsaas.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.deploy.support.CloudFormation;
+import io.mpsaas.deploy.support.Maps;
+import io.mpsaas.deploy.support.Repo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+
+/**
+ * deploy/aws/mpsaas.yaml, parsed and evaluated with sample parameters: the tables have common's SuiteTables shape
+ * with PITR, encryption and TTL; the queues have SuiteQueues' names and dead-letter queues; only the AWS Marketplace
+ * topics and the EventBridge rule may write to the notification queue; each service's role allows exactly the AWS
+ * calls the service makes (the table {@link #CALLS}) and trusts only the service's Kubernetes service account.
+ */
+class CloudFormationTemplateTest {
+
+    private static final String ACCOUNT = "123456789012";
+    private static final String OIDC = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    private static final String MARKETPLACE_TOPIC = "arn:aws:sns:us-east-1:287250355862:aws-mp-";
+    private static final String LEGACY_TABLE = "arn:aws:dynamodb:us-east-1:" + ACCOUNT + ":table/AWSMarketplaceMeteringRecords";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CloudFormation TEMPLATE = CloudFormation.load(Repo.cloudFormationTemplate());
+
+    /**
+     * The AWS calls each service makes, by IAM role: the actions and the resources they act on ({@code *} for the
+     * AWS Marketplace APIs, which have no resource-level permissions). The roles must allow exactly these, no more.
+     * Update this table when a service starts or stops calling something; the template must follow.
+     */
+    static final Map<String, List<Grant>> CALLS = new LinkedHashMap<>();
+
+    static {
+        CALLS.put("OnboardingRole", List.of(
+                grant(anything(), "aws-marketplace:ResolveCustomer"),
+                grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"),
+                grant(queue("CustomerEventsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
+        CALLS.put("EntitlementRole", List.of(
+                grant(anything(), "aws-marketplace:GetEntitlements"),
+                grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",
+                        "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"),
+                grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
+                        "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
+                // parking (SqsConsumer's Park: send to the DLQ) and replaying from it
+                grant(queue("NotificationsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:SendMessage",
+                        "sqs:ReceiveMessage", "sqs:DeleteMessage"),
+                grant(queues("CustomerEventsQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
+        CALLS.put("MeteringRole", List.of(
+                grant(anything(), "aws-marketplace:BatchMeterUsage"),
+                // UsageTable: GetItem, Query (gsi1, gsi2), UpdateItem, TransactWriteItems of a Put and Updates
+                grant(table("UsageTable"), "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                        "dynamodb:Query"),
+                // CustomerDirectory
+                grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:Query"),
+                grant(queues("UsageQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
+                        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
+                // parking only (SqsConsumer and UsageQueueListener send to the DLQ; the operator API redrives
+                // aggregates in the table, not messages)
+                grant(queues("UsageDeadLetterQueue", "MeteringCommandsDeadLetterQueue"), "sqs:GetQueueUrl",
+                        "sqs:SendMessage")));
+    }
+
+    /**
+     * What metering-service may do on the legacy AWSMarketplaceMeteringRecords table once it is named
+     * (SampleMeteringTable: Query on the pending index, UpdateItem to mark a record migrated).
+     */
+    static final Grant LEGACY_CALLS = grant(List.of(LEGACY_TABLE, LEGACY_TABLE + "/index/*"),
+            "dynamodb:Query", "dynamodb:UpdateItem");
+
+    /** Service account of each role, as the stack's parameters name them by default (the charts' names). */
+    private static final Map<String, String> SERVICE_ACCOUNTS = Map.of("OnboardingRole", "onboarding-service",
+            "EntitlementRole", "entitlement-service", "MeteringRole", "metering-service");
+
+    record Grant(List<String> resources, List<String> actions) {
+    }
+
+    private static Grant grant(List<String> resources, String... actions) {
+        return new Grant(resources, List.of(actions));
+    }
+
+    private static List<String> anything() {
+        return List.of("*");
+    }
+
+    private static List<String> table(String logicalId) {
+        return List.of("{" + logicalId + ".Arn}", "{" + logicalId + ".Arn}/index/*");
+    }
+
+    private static List<String> tables(String... logicalIds) {
+        return Stream.of(logicalIds).flatMap(t -> table(t).stream()).toList();
+    }
+
+    private static List<String> queue(String logicalId) {
+        return List.of("{" + logicalId + ".Arn}");
+    }
+
+    private static List<String> queues(String... logicalIds) {
+        return Stream.of(logicalIds).map(q -> "{" + q + ".Arn}").toList();
+    }
+
+    private static CloudFormation.Stack deploy(String region, Map<String, String> parameters) {
+        Map<String, String> values = new HashMap<>(parameters);
+        values.putIfAbsent("EksOidcProvider", OIDC);
+        return TEMPLATE.deploy(values, region, ACCOUNT);
+    }
+
+    private static CloudFormation.Stack withProducts() {
+        return deploy("us-east-1", Map.of("SubscriptionTopicProductCodes", "prod1abc,prod2def",
+                "EntitlementTopicProductCodes", "prod2def"));
+    }
+
+    @Test
+    void template_usesNoYamlAnchors_whichCloudFormationRefuses() {
+        assertThat(CloudFormation.anchorsAndAliases(Repo.cloudFormationTemplate())).isEmpty();
+    }
+
+    @Test
+    void everyParameter_isUsed() throws IOException {
+        String text = Files.readString(Repo.cloudFormationTemplate());
+        List<String> unused = TEMPLATE.parameters().keySet().stream()
+                .filter(p -> !text.contains("!Ref " + p) && !text.contains("${" + p + "}") && !text.contains("Ref: " + p))
+                .toList();
+        assertThat(unused).isEmpty();
+    }
+
+    @Test
+    void everyReference_resolves_underEveryConditionCombination() {
+        // WHEN the template is evaluated with options off, on, and outside us-east-1; a Ref, GetAtt, Sub or
+        // DependsOn to something missing or conditioned out fails the evaluation
+        List<CloudFormation.Stack> stacks = List.of(
+                deploy("us-east-1", Map.of()),
+                withProducts(),
+                deploy("us-east-1", Map.of("SubscriptionTopicProductCodes", "prod1abc", "EnableEventBridgeRule", "false")),
+                deploy("us-east-1", Map.of("EnableEventBridgeRule", "false")),
+                deploy("eu-west-1", Map.of("EntitlementTopicProductCodes", "prod2def")),
+                deploy("us-east-1", Map.of("KedaOperatorRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/keda-operator",
+                        "LegacyMeteringRecordsTableName", "AWSMarketplaceMeteringRecords")));
+
+        // THEN every output evaluates too
+        for (CloudFormation.Stack stack : stacks) {
+            Maps.map(TEMPLATE.raw().get("Outputs")).keySet().forEach(stack::output);
+        }
+        assertThat(stacks).allSatisfy(s -> assertThat(s.resources()).isNotEmpty());
+    }
+
+    @Test
+    void aReferenceToAConditionedOutResource_isCaught() {
+        // GIVEN the check the test above relies on: an output that reads the rule although it does not exist
+        CloudFormation.Stack noRule = deploy("eu-west-1", Map.of());
+
+        // THEN
+        assertThatThrownBy(() -> noRule.eval(Map.of("Fn::GetAtt", List.of("NotificationsRule", "Arn"))))
+                .hasMessageContaining("NotificationsRule");
+    }
+
+    @Test
+    void tableNames_areTheServicesDefaults() {
+        assertThat(TEMPLATE.parameterDefault("CustomersTableName")).isEqualTo(SuiteTables.CUSTOMERS);
+        assertThat(TEMPLATE.parameterDefault("InboxTableName")).isEqualTo(SuiteTables.INBOX);
+        assertThat(TEMPLATE.parameterDefault("UsageTableName")).isEqualTo(SuiteTables.USAGE);
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        assertThat(stack.ofType("AWS::DynamoDB::Table")).extracting(t -> t.properties().get("TableName"))
+                .containsExactlyInAnyOrderElementsOf(SuiteTables.ALL);
+    }
+
+    static Stream<Arguments> tables() {
+        return Stream.of(Arguments.of("CustomersTable", SuiteTables.CUSTOMERS), Arguments.of("InboxTable", SuiteTables.INBOX),
+                Arguments.of("UsageTable", SuiteTables.USAGE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("tables")
+    void table_hasTheSuiteShape_onDemand_withPitrEncryptionAndTtl(String logicalId, String name) {
+        // GIVEN the table the sandbox creates from SuiteTables
+        CreateTableRequest expected = SuiteTables.createTableRequest(name);
+
+        // WHEN
+        CloudFormation.Resource table = deploy("us-east-1", Map.of()).resource(logicalId);
+        Map<String, Object> p = table.properties();
+
+        // THEN
+        assertThat(p.get("TableName")).isEqualTo(name);
+        assertThat(p.get("BillingMode")).isEqualTo(expected.billingModeAsString());
+        assertThat(Maps.list(p.get("AttributeDefinitions"))).containsExactlyInAnyOrderElementsOf(
+                expected.attributeDefinitions().stream().map(a -> (Object) Map.of("AttributeName", a.attributeName(),
+                        "AttributeType", a.attributeTypeAsString())).toList());
+        assertThat(Maps.list(p.get("KeySchema"))).containsExactlyElementsOf(keys(expected.keySchema()));
+        assertThat(Maps.list(p.get("GlobalSecondaryIndexes"))).containsExactlyInAnyOrderElementsOf(
+                expected.globalSecondaryIndexes().stream().map(i -> (Object) Map.of("IndexName", i.indexName(),
+                        "KeySchema", keys(i.keySchema()),
+                        "Projection", Map.of("ProjectionType", i.projection().projectionTypeAsString()))).toList());
+        assertThat(p.get("TimeToLiveSpecification")).isEqualTo(Map.of("AttributeName", SuiteTables.TTL, "Enabled", true));
+        assertThat(p.get("PointInTimeRecoverySpecification")).isEqualTo(Map.of("PointInTimeRecoveryEnabled", true));
+        assertThat(p.get("SSESpecification")).isEqualTo(Map.of("SSEEnabled", true));
+        assertThat(p.get("DeletionProtectionEnabled")).isEqualTo(true);
+        assertThat(table.raw()).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+    }
+
+    private static List<Object> keys(List<software.amazon.awssdk.services.dynamodb.model.KeySchemaElement> keys) {
+        return keys.stream().map(k -> (Object) Map.of("AttributeName", k.attributeName(), "KeyType", k.keyTypeAsString()))
+                .toList();
+    }
+
+    static Stream<Arguments> queues() {
+        return Stream.of(
+                Arguments.of("NotificationsQueue", "NotificationsQueueName", SuiteQueues.NOTIFICATIONS),
+                Arguments.of("CustomerEventsQueue", "CustomerEventsQueueName", SuiteQueues.CUSTOMER_EVENTS),
+                Arguments.of("UsageQueue", "UsageQueueName", SuiteQueues.USAGE),
+                Arguments.of("MeteringCommandsQueue", "MeteringCommandsQueueName", SuiteQueues.METERING_COMMANDS));
+    }
+
+    @ParameterizedTest
+    @MethodSource("queues")
+    void queue_hasTheSuiteName_andItsDeadLetterQueue(String logicalId, String parameter, String name) {
+        // GIVEN
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        String dlqId = logicalId.replace("Queue", "DeadLetterQueue");
+
+        // WHEN
+        Map<String, Object> queue = stack.resource(logicalId).properties();
+        Map<String, Object> dlq = stack.resource(dlqId).properties();
+
+        // THEN
+        assertThat(TEMPLATE.parameterDefault(parameter)).isEqualTo(name);
+        assertThat(queue.get("QueueName")).isEqualTo(name);
+        assertThat(dlq.get("QueueName")).isEqualTo(SuiteQueues.deadLetterQueue(name));
+        assertThat(queue.get("RedrivePolicy")).isEqualTo(Map.of("deadLetterTargetArn", "{" + dlqId + ".Arn}",
+                "maxReceiveCount", SuiteQueues.MAX_RECEIVE_COUNT));
+        assertThat(queue.get("SqsManagedSseEnabled")).isEqualTo(true);
+        assertThat(dlq.get("SqsManagedSseEnabled")).isEqualTo(true);
+        assertThat(dlq.get("MessageRetentionPeriod")).as("a dead letter waits 14 days").isEqualTo(1209600);
+    }
+
+    @Test
+    void everySuiteQueue_isInTheTemplate() {
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        List<Object> names = stack.ofType("AWS::SQS::Queue").stream().map(q -> q.properties().get("QueueName")).toList();
+        for (String queue : SuiteQueues.ALL) {
+            assertThat(names).contains(queue, SuiteQueues.deadLetterQueue(queue));
+        }
+    }
+
+    @Test
+    void notificationQueue_admitsOnlyTheProductsMarketplaceTopics_andTheRule() {
+        // GIVEN two products, the second with a contract (entitlement topic)
+        CloudFormation.Stack stack = withProducts();
+
+        // WHEN
+        Map<String, Set<String>> writers = writers(stack, "NotificationsQueuePolicy", "{NotificationsQueue.Arn}");
+
+        // THEN exactly the three AWS Marketplace topics (by exact ARN, not aws-mp-*) and our rule
+        assertThat(writers).isEqualTo(Map.of(
+                "sns.amazonaws.com", Set.of(MARKETPLACE_TOPIC + "subscription-notification-prod1abc",
+                        MARKETPLACE_TOPIC + "subscription-notification-prod2def",
+                        MARKETPLACE_TOPIC + "entitlement-notification-prod2def"),
+                "events.amazonaws.com", Set.of("{NotificationsRule.Arn}")));
+    }
+
+    @Test
+    void notificationQueue_withEventBridgeOnly_admitsOnlyTheRule() {
+        Map<String, Set<String>> writers = writers(deploy("us-east-1", Map.of()), "NotificationsQueuePolicy",
+                "{NotificationsQueue.Arn}");
+
+        assertThat(writers).isEqualTo(Map.of("events.amazonaws.com", Set.of("{NotificationsRule.Arn}")));
+    }
+
+    @Test
+    void notificationQueue_withEntitlementTopicsOnly_admitsOnlyThem() {
+        Map<String, Set<String>> writers = writers(deploy("us-east-1", Map.of("EntitlementTopicProductCodes",
+                "prod2def", "EnableEventBridgeRule", "false")), "NotificationsQueuePolicy", "{NotificationsQueue.Arn}");
+
+        assertThat(writers).isEqualTo(Map.of("sns.amazonaws.com",
+                Set.of(MARKETPLACE_TOPIC + "entitlement-notification-prod2def")));
+    }
+
+    @Test
+    void notificationQueue_withNoSource_hasNoPolicy() {
+        // GIVEN outside us-east-1 (AWS Marketplace sends its events to us-east-1 only) and no SNS product
+        CloudFormation.Stack stack = deploy("eu-west-1", Map.of());
+
+        // THEN nothing but IAM principals of the account can write to the queue
+        assertThat(stack.exists("NotificationsRule")).isFalse();
+        assertThat(stack.exists("NotificationsQueuePolicy")).isFalse();
+        assertThat(stack.output("EventBridgeRule").toString()).startsWith("not created");
+    }
+
+    @Test
+    void snsSubscriptions_onePerTopic_rawDeliveryOff_fromUsEast1() {
+        // WHEN
+        List<CloudFormation.Resource> subscriptions = withProducts().ofType("AWS::SNS::Subscription");
+
+        // THEN
+        assertThat(subscriptions).extracting(s -> s.properties().get("TopicArn")).containsExactlyInAnyOrder(
+                MARKETPLACE_TOPIC + "subscription-notification-prod1abc",
+                MARKETPLACE_TOPIC + "subscription-notification-prod2def",
+                MARKETPLACE_TOPIC + "entitlement-notification-prod2def");
+        assertThat(subscriptions).allSatisfy(s -> assertThat(s.properties())
+                .containsEntry("Protocol", "sqs")
+                .containsEntry("Endpoint", "{NotificationsQueue.Arn}")
+                .containsEntry("RawMessageDelivery", false)
+                .containsEntry("Region", "us-east-1"));
+        // the queue policy exists before SNS checks that it may deliver
+        assertThat(subscriptions).allSatisfy(s -> assertThat(s.raw()).containsEntry("DependsOn", "NotificationsQueuePolicy"));
+    }
+
+    @Test
+    void snsSubscriptions_noneWithoutProducts() {
+        assertThat(deploy("us-east-1", Map.of()).ofType("AWS::SNS::Subscription")).isEmpty();
+    }
+
+    @Test
+    void eventBridgeRule_routesAgreementEventsFromTheDefaultBus_toTheQueue_withItsOwnDeadLetterQueue() {
+        // WHEN
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        Map<String, Object> rule = stack.resource("NotificationsRule").properties();
+        Map<String, Object> target = Maps.map(Maps.list(rule.get("Targets")).get(0));
+
+        // THEN
+        assertThat(rule.get("EventBusName")).isEqualTo("default");
+        assertThat(rule.get("EventPattern")).isEqualTo(Map.of("source", List.of("aws.agreement-marketplace")));
+        assertThat(rule.get("State")).isEqualTo("ENABLED");
+        assertThat(Maps.list(rule.get("Targets"))).hasSize(1);
+        assertThat(target.get("Arn")).isEqualTo("{NotificationsQueue.Arn}");
+        assertThat(Maps.at(target, "DeadLetterConfig.Arn")).isEqualTo("{NotificationsRuleDeadLetterQueue.Arn}");
+        assertThat(stack.resource("NotificationsRuleDeadLetterQueue").properties().get("QueueName"))
+                .isEqualTo(SuiteQueues.NOTIFICATIONS + "-events-dlq");
+        assertThat(writers(stack, "NotificationsRuleDeadLetterQueuePolicy", "{NotificationsRuleDeadLetterQueue.Arn}"))
+                .isEqualTo(Map.of("events.amazonaws.com", Set.of("{NotificationsRule.Arn}")));
+    }
+
+    @Test
+    void roles_allowExactlyTheCallsTheServicesMake() {
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        for (Map.Entry<String, List<Grant>> role : CALLS.entrySet()) {
+            // WHEN
+            Set<String> allowed = allowed(stack.resource(role.getKey()));
+
+            // THEN nothing missing, nothing more
+            Set<String> expected = flatten(role.getValue());
+            assertThat(difference(expected, allowed)).as("%s lacks", role.getKey()).isEmpty();
+            assertThat(difference(allowed, expected)).as("%s allows more than the service calls", role.getKey()).isEmpty();
+        }
+    }
+
+    @Test
+    void roles_useNoWildcardExceptForTheMarketplaceApis() {
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of("KedaOperatorRoleArn",
+                "arn:aws:iam::" + ACCOUNT + ":role/keda-operator", "LegacyMeteringRecordsTableName", "AWSMarketplaceMeteringRecords"));
+        for (CloudFormation.Resource role : stack.ofType("AWS::IAM::Role")) {
+            for (String grant : allowed(role)) {
+                String action = grant.substring(0, grant.indexOf(' '));
+                String resource = grant.substring(grant.indexOf(" on ") + 4);
+                assertThat(action).as("%s: %s", role.logicalId(), grant).doesNotContain("*");
+                if (resource.equals("*")) {
+                    assertThat(action).as("%s: %s", role.logicalId(), grant).startsWith("aws-marketplace:");
+                }
+            }
+        }
+    }
+
+    @Test
+    void legacyMeteringRecordsTable_isReachableOnlyWhenNamed() {
+        // GIVEN
+        Set<String> legacy = flatten(List.of(LEGACY_CALLS));
+
+        // WHEN
+        Set<String> off = allowed(deploy("us-east-1", Map.of()).resource("MeteringRole"));
+        Set<String> on = allowed(deploy("us-east-1", Map.of("LegacyMeteringRecordsTableName",
+                "AWSMarketplaceMeteringRecords")).resource("MeteringRole"));
+
+        // THEN
+        assertThat(off).doesNotContainAnyElementsOf(legacy);
+        assertThat(difference(on, off)).isEqualTo(legacy);
+    }
+
+    @Test
+    void roles_trustOnlyTheirServicesKubernetesServiceAccount() throws IOException {
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        for (Map.Entry<String, String> role : SERVICE_ACCOUNTS.entrySet()) {
+            // WHEN the trust policy (a JSON string, its condition keys made from the OIDC provider) is read
+            Object document = stack.resource(role.getKey()).properties().get("AssumeRolePolicyDocument");
+            Map<String, Object> trust = Maps.map(JSON.readValue((String) document, Map.class));
+            List<Object> statements = Maps.list(trust.get("Statement"));
+
+            // THEN
+            assertThat(statements).as(role.getKey()).hasSize(1);
+            Map<String, Object> statement = Maps.map(statements.get(0));
+            assertThat(statement).containsEntry("Effect", "Allow")
+                    .containsEntry("Action", "sts:AssumeRoleWithWebIdentity")
+                    .containsEntry("Principal", Map.of("Federated", "arn:aws:iam::" + ACCOUNT + ":oidc-provider/" + OIDC));
+            assertThat(statement.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of(
+                    OIDC + ":sub", "system:serviceaccount:mpsaas:" + role.getValue(),
+                    OIDC + ":aud", "sts.amazonaws.com")));
+        }
+    }
+
+    @Test
+    void kedaScalerRole_onlyReadsTheDepthOfTheScaledQueues() {
+        // GIVEN
+        String keda = "arn:aws:iam::" + ACCOUNT + ":role/keda-operator";
+
+        // WHEN
+        CloudFormation.Stack without = deploy("us-east-1", Map.of());
+        CloudFormation.Resource role = deploy("us-east-1", Map.of("KedaOperatorRoleArn", keda)).resource("KedaScalerRole");
+
+        // THEN
+        assertThat(without.exists("KedaScalerRole")).isFalse();
+        assertThat(allowed(role)).isEqualTo(flatten(List.of(grant(queues("NotificationsQueue", "UsageQueue"),
+                "sqs:GetQueueAttributes"))));
+        assertThat(Maps.list(Maps.at(role.properties(), "AssumeRolePolicyDocument.Statement"))).containsExactly(
+                Map.of("Effect", "Allow", "Principal", Map.of("AWS", keda), "Action", "sts:AssumeRole"));
+    }
+
+    @Test
+    void helmSetFlags_giveEachServiceItsRole() {
+        Object flags = deploy("us-east-1", Map.of()).output("HelmSetFlags");
+
+        assertThat(flags.toString().split("\\s+")).containsExactly(
+                "--set", "onboarding-service.serviceAccount.roleArn={OnboardingRole.Arn}",
+                "--set", "entitlement-service.serviceAccount.roleArn={EntitlementRole.Arn}",
+                "--set", "metering-service.serviceAccount.roleArn={MeteringRole.Arn}");
+    }
+
+    /** Who may send to a queue, by service principal, with the source ARNs each is restricted to. */
+    private static Map<String, Set<String>> writers(CloudFormation.Stack stack, String policyId, String queueArn) {
+        Map<String, Object> policy = stack.resource(policyId).properties();
+        Map<String, Set<String>> writers = new HashMap<>();
+        for (Object s : Maps.list(Maps.at(policy, "PolicyDocument.Statement"))) {
+            Map<String, Object> statement = Maps.map(s);
+            if (!"Allow".equals(statement.get("Effect"))) {
+                continue;
+            }
+            assertThat(statement.get("Action")).as("%s may only send", policyId).isEqualTo("sqs:SendMessage");
+            assertThat(statement.get("Resource")).isEqualTo(queueArn);
+            Object service = Maps.at(statement, "Principal.Service");
+            assertThat(service).as("%s: an Allow for a service principal only: %s", policyId, statement)
+                    .isInstanceOf(String.class);
+            Object sources = Maps.at(statement, "Condition.ArnEquals.aws:SourceArn");
+            assertThat(sources).as("%s: %s is not limited to a source ARN", policyId, service).isNotNull();
+            assertThat(Maps.map(statement.get("Condition"))).as("%s: only the ArnEquals condition", policyId)
+                    .containsOnlyKeys("ArnEquals");
+            List<Object> arns = sources instanceof List<?> ? Maps.list(sources) : List.of(sources);
+            writers.computeIfAbsent((String) service, k -> new TreeSet<>())
+                    .addAll(arns.stream().map(String::valueOf).toList());
+        }
+        return writers;
+    }
+
+    /** A role's inline policies as "action on resource". */
+    private static Set<String> allowed(CloudFormation.Resource role) {
+        Set<String> allowed = new TreeSet<>();
+        for (Object policy : Maps.list(role.properties().get("Policies"))) {
+            for (Object s : Maps.list(Maps.at(policy, "PolicyDocument.Statement"))) {
+                Map<String, Object> statement = Maps.map(s);
+                assertThat(statement.get("Effect")).as("%s", role.logicalId()).isEqualTo("Allow");
+                for (Object action : asList(statement.get("Action"))) {
+                    for (Object resource : asList(statement.get("Resource"))) {
+                        allowed.add(action + " on " + resource);
+                    }
+                }
+            }
+        }
+        return allowed;
+    }
+
+    private static Set<String> flatten(List<Grant> grants) {
+        Set<String> out = new TreeSet<>();
+        for (Grant grant : grants) {
+            for (String action : grant.actions()) {
+                for (String resource : grant.resources()) {
+                    out.add(action + " on " + resource);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> asList(Object value) {
+        return value instanceof List<?> ? Maps.list(value) : List.of(value);
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.removeAll(b);
+        return out;
+    }
+}
