@@ -1,0 +1,40 @@
+package io.mpsaas.onboarding.rest;
+
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The service's one exception mapper. onboarding-service has no JSON API, only buyer pages, so it answers HTML: the
+ * status of a JAX-RS error (404, 405, 415, ...) with a page, 503 when DynamoDB or SQS failed, and 500 (logged with its
+ * stack trace) only for our own bugs. Never a stack trace to the buyer.
+ */
+@Provider
+public class PageExceptionMapper implements ExceptionMapper<Exception> {
+
+    private final Pages pages;
+
+    public PageExceptionMapper(Pages pages) {
+        this.pages = pages;
+    }
+
+    @Override
+    public Response toResponse(Exception exception) {
+        ProblemKind kind;
+        if (exception instanceof WebApplicationException web) {
+            kind = ProblemKind.ofStatus(web.getResponse().getStatus());
+            Log.debugf("Request refused with %d (%s)", web.getResponse().getStatus(),
+                    exception.getClass().getSimpleName());
+        } else if (exception instanceof SdkException) {
+            kind = ProblemKind.TEMPORARILY_UNAVAILABLE;
+            Log.warnf("AWS call failed while serving a page: %s", exception.getClass().getSimpleName());
+        } else {
+            kind = ProblemKind.INTERNAL_ERROR;
+            Log.errorf(exception, "Unexpected error while serving a page");
+        }
+        return RegistrationResource.html(pages.problem(kind, null));
+    }
+}
