@@ -1,5 +1,7 @@
 package io.mpsaas.sandbox;
 
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.ui.MarketplaceUi;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +28,9 @@ public final class SandboxMain {
               --sqs-port <port>         ElasticMQ, the SQS API (default 9324; 0 = any free port)
               --marketplace-port <port> AWS Marketplace simulator (default 8100; 0 = any free port)
               --fulfillment-url <url>   where buyers land after subscribing (default http://localhost:8080/)
+              --metering-url <url>      metering service the web UI's usage generator posts to
+                                        (default http://localhost:8082)
+              --metering-api-key <key>  API key the usage generator presents (default the metering dev key)
               --random-ports            every port 0
               --help                    this text""";
 
@@ -38,6 +43,8 @@ public final class SandboxMain {
         int sqs = Sandbox.Ports.DEFAULT.sqs();
         int marketplace = Sandbox.Ports.DEFAULT.marketplace();
         URI fulfillment = URI.create("http://localhost:8080/");
+        URI meteringUrl = MarketplaceSimulator.DEFAULT_METERING_URL;
+        String meteringApiKey = MarketplaceSimulator.DEFAULT_METERING_API_KEY;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -46,6 +53,8 @@ public final class SandboxMain {
                     case "--sqs-port" -> sqs = Integer.parseInt(args[++i]);
                     case "--marketplace-port" -> marketplace = Integer.parseInt(args[++i]);
                     case "--fulfillment-url" -> fulfillment = URI.create(args[++i]);
+                    case "--metering-url" -> meteringUrl = URI.create(args[++i]);
+                    case "--metering-api-key" -> meteringApiKey = args[++i];
                     case "--random-ports" -> {
                         dynamo = 0;
                         sqs = 0;
@@ -65,6 +74,8 @@ public final class SandboxMain {
 
         long started = System.nanoTime();
         Sandbox sandbox = Sandbox.start(host, new Sandbox.Ports(dynamo, sqs, marketplace), fulfillment);
+        sandbox.simulator().meteringUrl(meteringUrl);
+        sandbox.simulator().meteringApiKey(meteringApiKey);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sandbox.close();
@@ -77,7 +88,10 @@ public final class SandboxMain {
         summary.append(String.format("  SQS (ElasticMQ)           %s%n", sandbox.aws().sqsEndpoint()));
         summary.append(String.format("  AWS Marketplace simulator %s  (control API under /sandbox/)%n",
                 sandbox.simulator().endpoint()));
+        summary.append(String.format("  Marketplace web UI        %s%s%n", sandbox.simulator().endpoint(),
+                MarketplaceUi.ROOT));
         summary.append(String.format("  Fulfillment URL           %s%n", fulfillment));
+        summary.append(String.format("  Usage generator posts to  %s/v1/usage%n", meteringUrl));
         summary.append(String.format("  Credentials               access key id %s, secret %s, region %s%n",
                 LocalAws.ACCESS_KEY_ID, LocalAws.SECRET_ACCESS_KEY, LocalAws.REGION));
         summary.append(String.format("Service configuration for this sandbox:%n"));

@@ -41,6 +41,12 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MarketplaceSimulator.class);
 
+    /** Where the web UI's usage generator sends usage unless told otherwise: the metering service's dev port. */
+    public static final URI DEFAULT_METERING_URL = URI.create("http://localhost:8082");
+
+    /** The API key the usage generator presents unless told otherwise: the metering service's dev key. */
+    public static final String DEFAULT_METERING_API_KEY = "dev-app-key";
+
     private final String host;
     private final int port;
     private final int httpThreads;
@@ -57,6 +63,8 @@ public final class MarketplaceSimulator implements AutoCloseable {
     private final AwsJsonProtocol aws;
     private volatile SimulatorHttpServer server;
     private volatile URI endpoint;
+    private volatile URI meteringUrl;
+    private volatile String meteringApiKey;
 
     private MarketplaceSimulator(Builder b) {
         this.host = b.host;
@@ -74,6 +82,8 @@ public final class MarketplaceSimulator implements AutoCloseable {
                 clock::instant, signing, this::baseUrl, b.sellerAccountId, b.snsSignatureVersion);
         this.buyers = new BuyerActions(catalog, registry, publisher, clock::instant, this::baseUrl, b.fulfillmentUrl);
         this.aws = new AwsJsonProtocol(mapper, clock::instant, catalog, registry, ledger, faults, quotas);
+        this.meteringUrl = b.meteringUrl;
+        this.meteringApiKey = b.meteringApiKey;
     }
 
     public static Builder builder() {
@@ -216,6 +226,25 @@ public final class MarketplaceSimulator implements AutoCloseable {
         buyers.fulfillmentUrl(url);
     }
 
+    /** The metering service the web UI's usage generator sends usage to ({@code POST <url>/v1/usage}). */
+    public URI meteringUrl() {
+        return meteringUrl;
+    }
+
+    /** Changes the metering service the usage generator talks to (a test learns its port only after start). */
+    public void meteringUrl(URI url) {
+        this.meteringUrl = Objects.requireNonNull(url, "meteringUrl");
+    }
+
+    /** The API key the usage generator presents to the metering service ({@code Authorization: Bearer}). */
+    public String meteringApiKey() {
+        return meteringApiKey;
+    }
+
+    public void meteringApiKey(String apiKey) {
+        this.meteringApiKey = Objects.requireNonNull(apiKey, "meteringApiKey");
+    }
+
     // ---------------------------------------------------------------- faults, quotas, settings, clock
 
     public FaultInjector faults() {
@@ -300,6 +329,8 @@ public final class MarketplaceSimulator implements AutoCloseable {
         private String snsSignatureVersion = "1";
         private String sellerAccountId = "123456789012";
         private Clock baseClock = Clock.systemUTC();
+        private URI meteringUrl = DEFAULT_METERING_URL;
+        private String meteringApiKey = DEFAULT_METERING_API_KEY;
 
         private Builder() {
         }
@@ -395,6 +426,18 @@ public final class MarketplaceSimulator implements AutoCloseable {
         /** The clock simulator time is based on (default the system UTC clock). */
         public Builder clock(Clock value) {
             this.baseClock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The metering service the web UI's usage generator sends usage to (default http://localhost:8082). */
+        public Builder meteringUrl(URI value) {
+            this.meteringUrl = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** The API key the usage generator presents to the metering service (default its dev key). */
+        public Builder meteringApiKey(String value) {
+            this.meteringApiKey = Objects.requireNonNull(value);
             return this;
         }
 

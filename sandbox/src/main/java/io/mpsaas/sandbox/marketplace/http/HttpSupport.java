@@ -27,8 +27,12 @@ final class HttpSupport {
     }
 
     static Map<String, String> query(HttpExchange exchange) {
+        return decodeForm(exchange.getRequestURI().getRawQuery());
+    }
+
+    /** Decodes a query string or an {@code application/x-www-form-urlencoded} body; the last value of a name wins. */
+    static Map<String, String> decodeForm(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
-        String raw = exchange.getRequestURI().getRawQuery();
         if (raw == null || raw.isEmpty()) {
             return params;
         }

@@ -8,10 +8,17 @@ import io.mpsaas.sandbox.marketplace.api.AwsJsonProtocol;
 import io.mpsaas.sandbox.marketplace.api.AwsResponse;
 import io.mpsaas.sandbox.marketplace.notify.NotificationPublisher;
 import io.mpsaas.sandbox.marketplace.notify.SnsSigning;
+import io.mpsaas.sandbox.marketplace.ui.MarketplaceUi;
+import io.mpsaas.sandbox.marketplace.ui.UiRequest;
+import io.mpsaas.sandbox.marketplace.ui.UiResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,18 +28,22 @@ import org.jboss.logging.Logger;
 
 /**
  * The simulator's HTTP face on the JDK server: AWS JSON 1.1 at {@code POST /}, the control API under
- * {@code /sandbox/}, the SNS signing certificates under {@code /sns/}. A bounded worker pool keeps a runaway client
- * from exhausting the test JVM.
+ * {@code /sandbox/}, the SNS signing certificates under {@code /sns/}, the web UI under {@code /marketplace} (a
+ * browser's {@code GET /} is sent there). A bounded worker pool keeps a runaway client from exhausting the test JVM.
  */
 public final class SimulatorHttpServer {
 
     private static final Logger LOG = Logger.getLogger(SimulatorHttpServer.class);
+
+    /** The web UI's forms are a few fields; anything longer is cut (and then fails validation). */
+    private static final int MAX_FORM_BYTES = 64 * 1024;
 
     private final String host;
     private final int port;
     private final int threads;
     private final AwsJsonProtocol aws;
     private final ControlApi control;
+    private final MarketplaceUi ui;
     private final SnsSigning signing;
     private HttpServer server;
     private ThreadPoolExecutor executor;
@@ -44,6 +55,7 @@ public final class SimulatorHttpServer {
         this.threads = threads;
         this.aws = aws;
         this.control = new ControlApi(mapper, simulator);
+        this.ui = new MarketplaceUi(simulator, mapper);
         this.signing = signing;
     }
 
@@ -89,10 +101,17 @@ public final class SimulatorHttpServer {
                 control.handle(exchange);
             } else if (path.startsWith("/sns/")) {
                 handleSns(exchange, path);
+            } else if (path.equals(MarketplaceUi.ROOT) || path.startsWith(MarketplaceUi.ROOT + "/")) {
+                handleUi(exchange);
+            } else if ("/".equals(path) && "GET".equals(method) && target == null) {
+                // a person opening the simulator's address in a browser
+                exchange.getResponseHeaders().set("Location", MarketplaceUi.ROOT);
+                HttpSupport.send(exchange, 303, "text/plain", null);
             } else {
                 HttpSupport.send(exchange, 404, "application/json",
                         ("{\"error\":\"NOT_FOUND\",\"message\":\"no resource at " + method + " " + path
-                                + "; AWS APIs are POST /, the control API is under /sandbox/\"}")
+                                + "; AWS APIs are POST /, the control API is under /sandbox/, the web UI under "
+                                + MarketplaceUi.ROOT + "\"}")
                                 .getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
@@ -113,6 +132,33 @@ public final class SimulatorHttpServer {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
         }
         HttpSupport.send(exchange, response.status(), AwsResponse.CONTENT_TYPE, response.body());
+    }
+
+    private void handleUi(HttpExchange exchange) throws IOException {
+        UiRequest request;
+        try {
+            // Segments decoded one by one: product codes may contain an encoded '/'.
+            List<String> segments = new ArrayList<>();
+            for (String s : exchange.getRequestURI().getRawPath().split("/")) {
+                if (!s.isEmpty()) {
+                    segments.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
+                }
+            }
+            segments.remove(0); // "marketplace"
+            Map<String, String> form = Map.of();
+            if ("POST".equals(exchange.getRequestMethod())) {
+                byte[] body = exchange.getRequestBody().readNBytes(MAX_FORM_BYTES);
+                form = HttpSupport.decodeForm(new String(body, StandardCharsets.UTF_8));
+            }
+            request = new UiRequest(exchange.getRequestMethod(), segments, HttpSupport.query(exchange), form);
+        } catch (IllegalArgumentException e) { // malformed percent-encoding
+            HttpSupport.send(exchange, 400, "text/plain; charset=utf-8",
+                    ("Bad request: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        UiResponse response = ui.handle(request);
+        response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        HttpSupport.send(exchange, response.status(), response.contentType(), response.body());
     }
 
     private void handleSns(HttpExchange exchange, String path) throws IOException {

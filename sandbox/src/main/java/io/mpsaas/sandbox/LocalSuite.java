@@ -1,0 +1,357 @@
+package io.mpsaas.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * The whole suite on one machine: the sandbox in this process and the three services as child processes
+ * ({@code java -jar <service>/target/quarkus-app/quarkus-run.jar}) configured to use it. {@code run-local.sh} runs it
+ * from the command line; the end-to-end and crash tests use it to start, kill and restart services exactly the way a
+ * person runs the suite.
+ */
+public final class LocalSuite implements AutoCloseable {
+
+    static {
+        // before any logger exists, as in SandboxMain
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+    }
+
+    private static final Logger LOG = Logger.getLogger(LocalSuite.class);
+
+    private static final String USAGE = """
+            Usage: java -cp sandbox/target/marketplace-sandbox.jar io.mpsaas.sandbox.LocalSuite [options]
+              --project-dir <dir>   repository root with the built services (default: the current directory)
+              --random-ports        sandbox and services on free ports instead of the defaults
+              --log-dir <dir>       where each service logs (default <project-dir>/target/local-run)
+              --set <key>=<value>   extra configuration for every service (repeatable)
+              --help                this text""";
+
+    /** The three services, in start order, with their default HTTP ports. */
+    public enum Service {
+        ONBOARDING("onboarding-service", 8080),
+        ENTITLEMENT("entitlement-service", 8081),
+        METERING("metering-service", 8082);
+
+        private final String module;
+        private final int defaultPort;
+
+        Service(String module, int defaultPort) {
+            this.module = module;
+            this.defaultPort = defaultPort;
+        }
+
+        public String module() {
+            return module;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+    }
+
+    /** API keys the local suite configures (the services' %dev keys). */
+    public static final String APP_API_KEY = "dev-app-key";
+    public static final String ADMIN_API_KEY = "dev-admin-key";
+
+    /**
+     * How to run the suite.
+     *
+     * @param projectDir    the repository root (where the service modules' {@code target/} folders are)
+     * @param sandboxPorts  sandbox ports ({@link Sandbox.Ports#DEFAULT} or {@link Sandbox.Ports#RANDOM})
+     * @param randomServicePorts services on free ports instead of 8080..8082
+     * @param logDir        where each child process writes {@code <module>.log}
+     * @param extraConfig   more configuration for every service ({@code key=value}, passed as system properties)
+     * @param serviceConfig more configuration for one service
+     */
+    public record Options(Path projectDir, Sandbox.Ports sandboxPorts, boolean randomServicePorts, Path logDir,
+            Map<String, String> extraConfig, Map<Service, Map<String, String>> serviceConfig) {
+
+        public Options {
+            Objects.requireNonNull(projectDir, "projectDir");
+            extraConfig = extraConfig == null ? Map.of() : Map.copyOf(extraConfig);
+            serviceConfig = serviceConfig == null ? Map.of() : Map.copyOf(serviceConfig);
+        }
+
+        public static Options defaults(Path projectDir) {
+            return new Options(projectDir, Sandbox.Ports.DEFAULT, false, projectDir.resolve("target/local-run"),
+                    Map.of(), Map.of());
+        }
+    }
+
+    private final Options options;
+    private final Sandbox sandbox;
+    private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    private final Map<Service, Process> processes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalSuite(Options options, Sandbox sandbox) {
+        this.options = options;
+        this.sandbox = sandbox;
+    }
+
+    /** Starts the sandbox, then each service, and waits until every service reports ready. */
+    public static LocalSuite start(Options options) {
+        for (Service service : Service.values()) {
+            Path jar = jar(options.projectDir(), service);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: build first (./mvnw package -DskipTests)");
+            }
+        }
+        Map<Service, Integer> ports = new LinkedHashMap<>();
+        for (Service service : Service.values()) {
+            ports.put(service, options.randomServicePorts() ? LocalAws.freePort() : service.defaultPort());
+        }
+        URI fulfillment = URI.create("http://localhost:" + ports.get(Service.ONBOARDING) + "/");
+        Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(), fulfillment);
+        LocalSuite suite = new LocalSuite(options, sandbox);
+        suite.ports.putAll(ports);
+        // the simulator's usage generator posts to this suite's metering-service with its app key
+        sandbox.simulator().meteringUrl(suite.url(Service.METERING));
+        sandbox.simulator().meteringApiKey(APP_API_KEY);
+        try {
+            Files.createDirectories(options.logDir());
+            for (Service service : Service.values()) {
+                suite.startService(service);
+            }
+            for (Service service : Service.values()) {
+                suite.awaitReady(service, Duration.ofSeconds(60));
+            }
+            return suite;
+        } catch (IOException e) {
+            suite.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            suite.close();
+            throw e;
+        }
+    }
+
+    private static Path jar(Path projectDir, Service service) {
+        return projectDir.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** {@code http://localhost:<port>} of a service. */
+    public URI url(Service service) {
+        return URI.create("http://localhost:" + ports.get(service));
+    }
+
+    /** The configuration every service gets: the sandbox's endpoints and credentials, the dev keys, the extras. */
+    public Map<String, String> configFor(Service service) {
+        Map<String, String> config = new LinkedHashMap<>(sandbox.serviceConfig());
+        config.put("quarkus.http.port", Integer.toString(ports.get(service)));
+        config.put("suite.api.keys", APP_API_KEY);
+        config.put("suite.api.admin-keys", ADMIN_API_KEY);
+        config.putAll(options.extraConfig());
+        config.putAll(options.serviceConfig().getOrDefault(service, Map.of()));
+        return config;
+    }
+
+    /** Starts (or starts again) one service as a child process; returns at once. */
+    public synchronized void startService(Service service) throws IOException {
+        Process running = processes.get(service);
+        if (running != null && running.isAlive()) {
+            throw new IllegalStateException(service.module() + " is already running");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // %dev carries the local defaults (dev signing secret, dev keys); every endpoint is overridden below
+        command.add("-Dquarkus.profile=dev");
+        configFor(service).forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar(options.projectDir(), service).toString());
+        Path log = options.logDir().resolve(service.module() + ".log");
+        Process process = new ProcessBuilder(command)
+                .directory(options.projectDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        processes.put(service, process);
+        LOG.infof("Started %s (pid %d, port %d, log %s)", service.module(), process.pid(), ports.get(service), log);
+    }
+
+    /** Waits until the service answers 200 on {@code /q/health/ready}. */
+    public void awaitReady(Service service, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        URI ready = url(service).resolve("/q/health/ready");
+        while (Instant.now().isBefore(deadline)) {
+            Process process = processes.get(service);
+            if (process == null || !process.isAlive()) {
+                throw new IllegalStateException(service.module() + " exited; see "
+                        + options.logDir().resolve(service.module() + ".log"));
+            }
+            try {
+                HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + service.module(), e);
+            }
+            pause(100);
+        }
+        throw new IllegalStateException(service.module() + " not ready after " + timeout + "; see "
+                + options.logDir().resolve(service.module() + ".log"));
+    }
+
+    /** Kills a service at once, like a crash or an OOM kill ({@code SIGKILL}); nothing of it runs afterwards. */
+    public synchronized void kill(Service service) {
+        Process process = processes.get(service);
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(10));
+        }
+    }
+
+    /** Stops a service gracefully ({@code SIGTERM}), waiting up to {@code timeout} before killing it. */
+    public synchronized void stop(Service service, Duration timeout) {
+        Process process = processes.get(service);
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(process, timeout)) {
+                process.destroyForcibly();
+                waitFor(process, Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    public synchronized boolean alive(Service service) {
+        Process process = processes.get(service);
+        return process != null && process.isAlive();
+    }
+
+    /** Stops every service (gracefully, then forcibly) and the sandbox. Leaves no process behind. */
+    @Override
+    public synchronized void close() {
+        List<Service> reverse = new ArrayList<>(processes.keySet());
+        java.util.Collections.reverse(reverse);
+        for (Service service : reverse) {
+            Process process = processes.get(service);
+            if (process.isAlive()) {
+                process.destroy();
+            }
+        }
+        for (Service service : reverse) {
+            Process process = processes.get(service);
+            if (!waitFor(process, Duration.ofSeconds(15))) {
+                process.destroyForcibly();
+                waitFor(process, Duration.ofSeconds(10));
+            }
+        }
+        sandbox.close();
+    }
+
+    /** Runs the suite until Ctrl-C; see {@code run-local.sh}. */
+    public static void main(String[] args) throws InterruptedException {
+        Path projectDir = Path.of("").toAbsolutePath();
+        boolean random = false;
+        Path logDir = null;
+        Map<String, String> extra = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--project-dir" -> projectDir = Path.of(args[++i]).toAbsolutePath();
+                    case "--random-ports" -> random = true;
+                    case "--log-dir" -> logDir = Path.of(args[++i]).toAbsolutePath();
+                    case "--set" -> {
+                        String pair = args[++i];
+                        int eq = pair.indexOf('=');
+                        if (eq < 1) {
+                            throw new IllegalArgumentException("--set needs key=value, not " + pair);
+                        }
+                        extra.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                    case "--help", "-h" -> {
+                        LOG.info(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("%s%n%s", e.getMessage(), USAGE);
+            System.exit(2);
+        }
+        Options options = new Options(projectDir, random ? Sandbox.Ports.RANDOM : Sandbox.Ports.DEFAULT, random,
+                logDir != null ? logDir : projectDir.resolve("target/local-run"), extra, Map.of());
+        long started = System.nanoTime();
+        LocalSuite suite;
+        try {
+            suite = start(options);
+        } catch (RuntimeException e) {
+            LOG.errorf("The suite did not start: %s", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping the suite...");
+            suite.close();
+            stopped.countDown();
+        }, "local-suite-shutdown"));
+        URI simulator = suite.sandbox().simulator().endpoint();
+        LOG.infof("""
+
+                The suite is running (started in %d s; logs in %s):
+                  onboarding-service   %s/   (the fulfillment URL)
+                  entitlement-service  %s/   (API key: %s, admin key: %s)
+                  metering-service     %s/   (API key: %s)
+                  AWS Marketplace simulator, web UI:  %s/marketplace
+                  DynamoDB Local %s, SQS (ElasticMQ) %s, credentials test/test, region us-east-1
+                Open the simulator, pick a product and Subscribe. Ctrl-C stops everything.""",
+                (System.nanoTime() - started) / 1_000_000_000, options.logDir(),
+                suite.url(Service.ONBOARDING), suite.url(Service.ENTITLEMENT), APP_API_KEY, ADMIN_API_KEY,
+                suite.url(Service.METERING), APP_API_KEY, simulator, suite.sandbox().aws().dynamoEndpoint(),
+                suite.sandbox().aws().sqsEndpoint());
+        // report a service that dies on its own (Ctrl-C is handled by the shutdown hook)
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            for (Service service : Service.values()) {
+                Process process = suite.processes.get(service);
+                if (process != null && !process.isAlive() && suite.reported.add(service)) {
+                    LOG.errorf("%s exited with %d; see %s", service.module(), process.exitValue(),
+                            options.logDir().resolve(service.module() + ".log"));
+                }
+            }
+        }
+    }
+
+    private final java.util.Set<Service> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
