@@ -1,12 +1,13 @@
 package io.mpsaas.onboarding.config;
 
 import io.mpsaas.onboarding.service.ReferenceSigner;
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses to start with a configuration that would fail buyers later: no signing secret (or the development one in
@@ -22,20 +23,22 @@ public class StartupChecks {
     static final List<String> RESERVED_PATHS = List.of("/register", "/assets", "/q");
 
     void onStart(@Observes StartupEvent event, OnboardingConfig config) {
-        List<String> problems = problems(config, LaunchMode.current());
+        // the profile, not the launch mode: LocalSuite runs the packaged jar with the dev profile and its dev secret
+        boolean production = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles().contains("prod");
+        List<String> problems = problems(config, production);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("onboarding-service cannot start: " + String.join("; ", problems));
         }
     }
 
-    /** What is wrong with the configuration for the given launch mode; empty when it is fine. */
-    public static List<String> problems(OnboardingConfig config, LaunchMode mode) {
+    /** What is wrong with the configuration; empty when it is fine. */
+    public static List<String> problems(OnboardingConfig config, boolean production) {
         List<String> problems = new ArrayList<>();
         String secret = config.signingSecret().orElse("");
         if (secret.length() < ReferenceSigner.MIN_SECRET_LENGTH) {
             problems.add("suite.onboarding.signing-secret (SUITE_ONBOARDING_SIGNING_SECRET) must be set to a random"
                     + " value of at least " + ReferenceSigner.MIN_SECRET_LENGTH + " characters");
-        } else if (mode == LaunchMode.NORMAL && secret.startsWith(DEV_SECRET_PREFIX)) {
+        } else if (production && secret.startsWith(DEV_SECRET_PREFIX)) {
             problems.add("suite.onboarding.signing-secret is the development secret; set a random one in production");
         }
         String path = config.fulfillmentPath();
