@@ -11,7 +11,8 @@ import java.time.Duration;
 /** Exactly the bytes a misbehaving client sends, without a test client's helpful encoding. */
 final class RawHttp {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private RawHttp() {
     }

@@ -18,9 +18,12 @@ import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,9 @@ class RegistrationTest {
 
     @Inject
     ReferenceSigner signer;
+
+    @TestHTTPResource("/register")
+    URI registerUrl;
 
     Buyers buyers;
     CustomerEvents events;
@@ -387,12 +393,19 @@ class RegistrationTest {
         Response get = given().get("/register").andReturn();
         Response json = given().contentType("application/json").body("{}").post("/register").andReturn();
         Response unknown = given().get("/no-such-page").andReturn();
+        var hugeField = RawHttp.post(registerUrl, Buyers.FORM,
+                ("ref=x&company=" + "A".repeat(20_000)).getBytes(StandardCharsets.US_ASCII));
+        var badEscape = RawHttp.post(registerUrl, Buyers.FORM, "ref=%E0%A4%A&%%%".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(get.asString()).contains("start from AWS Marketplace");
         assertThat(json.statusCode()).isEqualTo(415);
         assertThat(json.asString()).contains("<h1>");
         assertThat(unknown.statusCode()).isEqualTo(404);
+        for (var response : List.of(hugeField, badEscape)) {
+            assertThat(response.statusCode()).isBetween(400, 499);
+            assertThat(response.body()).contains("<h1>");
+        }
     }
 
     @Test
