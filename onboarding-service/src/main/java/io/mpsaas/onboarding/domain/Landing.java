@@ -19,12 +19,15 @@ public record Landing(CustomerIdentity identity, boolean freeTrialOffer, String 
         Objects.requireNonNull(landedAt, "landedAt");
     }
 
-    /** A landing with the offer type as posted: only short {@code [A-Za-z0-9-]} values are kept. */
+    /** A landing with the offer type as posted (see {@link #offerType(String)}). */
     public static Landing of(CustomerIdentity identity, String postedOfferType, Instant landedAt) {
-        String offerType = postedOfferType == null ? null : postedOfferType.strip();
-        if (offerType != null && !offerType.matches("[A-Za-z0-9-]{1,40}")) {
-            offerType = null;
-        }
+        String offerType = offerType(postedOfferType);
         return new Landing(identity, FREE_TRIAL.equalsIgnoreCase(offerType), offerType, landedAt);
+    }
+
+    /** A posted offer type worth keeping: a short {@code [A-Za-z0-9-]} value, stripped; else null. */
+    public static String offerType(String posted) {
+        String offerType = posted == null ? null : posted.strip();
+        return offerType != null && offerType.matches("[A-Za-z0-9-]{1,40}") ? offerType : null;
     }
 }

@@ -1,6 +1,7 @@
 package io.mpsaas.onboarding.rest;
 
 import io.mpsaas.onboarding.config.OnboardingConfig;
+import io.mpsaas.onboarding.domain.Landing;
 import io.mpsaas.onboarding.service.FulfillmentService;
 import io.mpsaas.onboarding.service.LandingResult;
 import io.quarkus.logging.Log;
@@ -96,10 +97,8 @@ public class FulfillmentRoutes {
             Views.Retry retry = null;
             if (failed.failure().retryable()) {
                 // the only place the token is written back: the retry button's hidden field, in a no-store page
-                String cleanOffer = offerType != null && offerType.strip().matches("[A-Za-z0-9-]{1,40}")
-                        ? offerType.strip() : null;
                 retry = new Views.Retry(pages.fulfillmentAction(), Pages.TOKEN_FIELD, token, Pages.OFFER_TYPE_FIELD,
-                        cleanOffer);
+                        Landing.offerType(offerType));
                 routing.response().putHeader(HttpHeaders.RETRY_AFTER, "30");
             }
             send(routing, pages.problem(ProblemKind.of(failed.failure()), retry));
