@@ -22,6 +22,8 @@ public final class CustomerAttributes {
     public static final String LAST_LANDED_AT = "lastLandedAt";
     public static final String LANDINGS = "landings";
     public static final String FREE_TRIAL_OFFER = "freeTrialOffer";
+    /** The {@code x-amzn-marketplace-offer-type} of the latest landing that carried one (AWS sends {@code free-trial}). */
+    public static final String OFFER_TYPE = "offerType";
     public static final String REGISTERED = "registered";
     public static final String REGISTERED_AT = "registeredAt";
 

@@ -1,0 +1,106 @@
+package io.mpsaas.onboarding.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code suite.onboarding.*}: the fulfillment URL, the signed reference the buyer's browser carries, the registration
+ * form and the pages' wording and links. Every key is documented in the README's onboarding-service section.
+ */
+@ConfigMapping(prefix = "suite.onboarding")
+public interface OnboardingConfig {
+
+    /**
+     * Path of the fulfillment URL under the HTTP root, the path part of what the seller enters in the AWS Marketplace
+     * Management Portal. AWS POSTs the buyer's browser here; GET and HEAD answer 200 with a "start from AWS Marketplace"
+     * page.
+     */
+    @WithDefault("/")
+    String fulfillmentPath();
+
+    /**
+     * HMAC-SHA256 key of the signed reference to the resolved customer that the registration form carries. Required
+     * (at least 32 characters) in production: the service refuses to start without one. Rotating it invalidates the
+     * forms buyers have open.
+     */
+    Optional<String> signingSecret();
+
+    /** How long a registration form stays valid after the buyer landed (the lifetime of the signed reference). */
+    @WithDefault("1h")
+    Duration referenceTtl();
+
+    /** Largest request body the fulfillment URL reads; a bigger one gets a 413 page. AWS sends a few hundred bytes. */
+    @WithDefault("64K")
+    MemorySize maxBodySize();
+
+    /** Product name shown in the pages' header and titles. */
+    @WithDefault("Your new subscription")
+    String productName();
+
+    /** Link into the product on the confirmation page ("Open ..."); no link when unset. */
+    Optional<URI> productUrl();
+
+    /** Text of the link into the product; defaults to "Open " and the product name. */
+    Optional<String> productLinkLabel();
+
+    /** How buyers reach the seller (an e-mail address or an https URL), shown on the pages; none when unset. */
+    Optional<String> supportContact();
+
+    /** Where buyers restart the set-up: AWS Marketplace's "Your Marketplace Software" page. */
+    @WithDefault("https://aws.amazon.com/marketplace/library")
+    URI marketplaceUrl();
+
+    /** "What happens next" on the confirmation page, one step per entry; a generic text when unset. */
+    Optional<List<String>> nextSteps();
+
+    /** The registration form. */
+    Form form();
+
+    /** How often the relay job looks for customer-registered events whose sending failed. */
+    @WithDefault("60s")
+    Duration eventRetryInterval();
+
+    /** Age of an unsent customer-registered event before the relay job sends it (the request normally has). */
+    @WithDefault("2m")
+    Duration eventRetryAfter();
+
+    /** {@code suite.onboarding.form.*}: fields beyond company, contact name, e-mail and phone. */
+    interface Form {
+
+        /** Whether the phone number is required (company, contact name and e-mail always are). */
+        @WithDefault("false")
+        boolean phoneRequired();
+
+        /** Seller-specific fields, shown after the standard ones in this order. */
+        Optional<List<ExtraField>> extraFields();
+    }
+
+    /** {@code suite.onboarding.form.extra-fields[n].*}: one seller-specific text field. */
+    interface ExtraField {
+
+        /** Name in the stored registration ({@code extraFields.<name>}): a letter, then letters, digits, - or _. */
+        String name();
+
+        /** Label shown to the buyer. */
+        String label();
+
+        /** Whether the buyer must fill it in. */
+        @WithDefault("false")
+        boolean required();
+
+        /** Longest accepted value, in characters. */
+        @WithDefault("200")
+        int maxLength();
+
+        /** Java regular expression the whole value must match (when given). */
+        Optional<String> pattern();
+
+        /** Help text under the field, also shown when the value does not match the pattern. */
+        Optional<String> hint();
+    }
+}

@@ -1,0 +1,68 @@
+package io.mpsaas.onboarding.config;
+
+import io.mpsaas.onboarding.service.ReferenceSigner;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Refuses to start with a configuration that would fail buyers later: no signing secret (or the development one in
+ * production), a fulfillment path that collides with the service's own pages, a bad form field.
+ */
+@ApplicationScoped
+public class StartupChecks {
+
+    /** Prefix of the fixed secrets of the %dev and %test profiles; refused in production. */
+    public static final String DEV_SECRET_PREFIX = "dev-only-";
+
+    /** Paths the service serves itself; the fulfillment path must be none of them. */
+    static final List<String> RESERVED_PATHS = List.of("/register", "/assets", "/q");
+
+    void onStart(@Observes StartupEvent event, OnboardingConfig config) {
+        // the profile, not the launch mode: LocalSuite runs the packaged jar with the dev profile and its dev secret
+        boolean production = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles().contains("prod");
+        List<String> problems = problems(config, production);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("onboarding-service cannot start: " + String.join("; ", problems));
+        }
+    }
+
+    /** What is wrong with the configuration; empty when it is fine. */
+    public static List<String> problems(OnboardingConfig config, boolean production) {
+        List<String> problems = new ArrayList<>();
+        String secret = config.signingSecret().orElse("");
+        if (secret.length() < ReferenceSigner.MIN_SECRET_LENGTH) {
+            problems.add("suite.onboarding.signing-secret (SUITE_ONBOARDING_SIGNING_SECRET) must be set to a random"
+                    + " value of at least " + ReferenceSigner.MIN_SECRET_LENGTH + " characters");
+        } else if (production && secret.startsWith(DEV_SECRET_PREFIX)) {
+            problems.add("suite.onboarding.signing-secret is the development secret; set a random one in production");
+        }
+        String path = config.fulfillmentPath();
+        if (!path.startsWith("/") || path.contains("*") || path.contains(":") || path.contains("?")) {
+            problems.add("suite.onboarding.fulfillment-path must be a plain path starting with /: " + path);
+        }
+        for (String reserved : RESERVED_PATHS) {
+            if (path.equals(reserved) || path.startsWith(reserved + "/")) {
+                problems.add("suite.onboarding.fulfillment-path must not be " + reserved + " or below it: " + path);
+            }
+        }
+        if (config.referenceTtl().isNegative() || config.referenceTtl().isZero()) {
+            problems.add("suite.onboarding.reference-ttl must be positive");
+        }
+        config.productUrl().ifPresent(url -> {
+            if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
+                problems.add("suite.onboarding.product-url must be an https (or http) URL: " + url);
+            }
+        });
+        try {
+            FormSpecProducer.build(config.form());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,155 @@
+package io.mpsaas.onboarding.rest;
+
+import io.mpsaas.onboarding.config.OnboardingConfig;
+import io.mpsaas.onboarding.domain.Landing;
+import io.mpsaas.onboarding.service.FulfillmentService;
+import io.mpsaas.onboarding.service.LandingResult;
+import io.quarkus.logging.Log;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The fulfillment URL ({@code suite.onboarding.fulfillment-path}, default {@code /}).
+ *
+ * <p>A plain Vert.x route rather than a Quarkus REST resource, for three reasons: AWS's cross-site form POST can carry
+ * no CSRF token, and quarkus-rest-csrf checks every REST endpoint; the path is runtime configuration; and every
+ * possible request (malformed, oversized, any content type, any method) must end in a readable page, which needs the
+ * body handling in our hands.
+ *
+ * <ul>
+ * <li>{@code GET}/{@code HEAD}: 200, the "start from AWS Marketplace" page (AWS's listing check, curious visitors).</li>
+ * <li>{@code POST} with {@code x-amzn-marketplace-token} (urlencoded or multipart; the query string is never read):
+ * resolves the token at once and answers that very request with 200 and the registration form (no redirect). A
+ * refresh re-posts the token and resolves again to the same customer.</li>
+ * <li>Anything else: a page saying what to do, with a 4xx (or 502/503 when AWS Marketplace is the problem).</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class FulfillmentRoutes {
+
+    /** Before Quarkus REST and the static files, after {@link PageHeaders}. */
+    static final int ORDER = -100;
+
+    private static final String HTML = "text/html;charset=UTF-8";
+
+    private final OnboardingConfig config;
+    private final FulfillmentService fulfillment;
+    private final Pages pages;
+    private final CsrfTokens csrf;
+
+    public FulfillmentRoutes(OnboardingConfig config, FulfillmentService fulfillment, Pages pages, CsrfTokens csrf) {
+        this.config = config;
+        this.fulfillment = fulfillment;
+        this.pages = pages;
+        this.csrf = csrf;
+    }
+
+    void install(@Observes Router router) {
+        String path = config.fulfillmentPath();
+        BodyHandler body = BodyHandler.create(false)
+                .setBodyLimit(config.maxBodySize().asLongValue())
+                // the token is read from the form body only, never from the URL
+                .setMergeFormAttributes(false);
+        router.route(HttpMethod.GET, path).order(ORDER).handler(this::start);
+        router.route(HttpMethod.HEAD, path).order(ORDER).handler(this::start);
+        router.route(HttpMethod.POST, path).order(ORDER)
+                .handler(body)
+                .blockingHandler(this::fulfill, false)
+                .failureHandler(this::unreadable);
+        router.route(path).order(ORDER + 1).handler(this::otherMethod);
+        Log.infof("Fulfillment URL path: %s (GET/HEAD: start page; POST: x-amzn-marketplace-token)", path);
+    }
+
+    void start(RoutingContext routing) {
+        send(routing, pages.problem(ProblemKind.START, null));
+    }
+
+    void fulfill(RoutingContext routing) {
+        try {
+            String contentType = routing.request().getHeader(HttpHeaders.CONTENT_TYPE);
+            if (!isForm(contentType)) {
+                boolean empty = routing.body() == null || routing.body().length() == 0;
+                Log.infof("Fulfillment POST with content type %s refused", contentType == null ? "(none)"
+                        : contentType.length() > 80 ? contentType.substring(0, 80) + "..." : contentType);
+                send(routing, pages.problem(empty ? ProblemKind.MISSING_TOKEN : ProblemKind.UNSUPPORTED_MEDIA_TYPE,
+                        null));
+                return;
+            }
+            MultiMap form = routing.request().formAttributes();
+            String token = form.get(Pages.TOKEN_FIELD);
+            String offerType = form.get(Pages.OFFER_TYPE_FIELD);
+            LandingResult result = fulfillment.land(token, offerType);
+            if (result instanceof LandingResult.Landed landed) {
+                Map<String, String> values = landed.registration().map(pages::values).orElse(Map.of());
+                send(routing, pages.registration(200, landed.customer(), landed.reference(),
+                        csrf.forResponse(routing), csrf.fieldName(), values, Map.of(), null));
+                return;
+            }
+            LandingResult.Failed failed = (LandingResult.Failed) result;
+            Views.Retry retry = null;
+            if (failed.failure().retryable()) {
+                // the only place the token is written back: the retry button's hidden field, in a no-store page
+                retry = new Views.Retry(pages.fulfillmentAction(), Pages.TOKEN_FIELD, token, Pages.OFFER_TYPE_FIELD,
+                        Landing.offerType(offerType));
+                routing.response().putHeader(HttpHeaders.RETRY_AFTER, "30");
+            }
+            send(routing, pages.problem(ProblemKind.of(failed.failure()), retry));
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Fulfillment POST failed unexpectedly");
+            send(routing, pages.problem(ProblemKind.INTERNAL_ERROR, null));
+        }
+    }
+
+    /** A body the body handler could not read: too large, or not decodable as the form it claims to be. */
+    void unreadable(RoutingContext routing) {
+        if (routing.response().ended()) {
+            return;
+        }
+        int status = routing.statusCode();
+        ProblemKind kind = status == 413 ? ProblemKind.TOO_LARGE : ProblemKind.BAD_REQUEST;
+        Log.infof("Fulfillment POST refused: unreadable body (%s)", status == 413 ? "larger than "
+                + config.maxBodySize().asLongValue() + " bytes"
+                : routing.failure() == null ? "status " + status : routing.failure().getClass().getSimpleName());
+        if (routing.response().headWritten()) {
+            routing.response().close();
+            return;
+        }
+        // the rest of an oversized body is not worth reading
+        routing.response().putHeader(HttpHeaders.CONNECTION, "close");
+        send(routing, pages.problem(kind, null));
+    }
+
+    void otherMethod(RoutingContext routing) {
+        routing.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, POST");
+        if (routing.request().method() == HttpMethod.OPTIONS) {
+            routing.response().setStatusCode(204).end();
+            return;
+        }
+        send(routing, pages.problem(ProblemKind.METHOD_NOT_ALLOWED, null));
+    }
+
+    private static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT).strip();
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+    }
+
+    private static void send(RoutingContext routing, Pages.Page page) {
+        routing.response().setStatusCode(page.status()).putHeader(HttpHeaders.CONTENT_TYPE, HTML);
+        if (routing.request().method() == HttpMethod.HEAD) {
+            routing.response().end();
+        } else {
+            routing.response().end(page.html());
+        }
+    }
+}

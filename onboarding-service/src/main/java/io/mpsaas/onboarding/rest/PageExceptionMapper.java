@@ -1,0 +1,62 @@
+package io.mpsaas.onboarding.rest;
+
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The service's one exception mapper. onboarding-service has no JSON API, only buyer pages, so it answers HTML: the
+ * status of a JAX-RS error (404, 405, 415, ...) with a page, 400 for a form Quarkus REST could not decode, 503 when
+ * DynamoDB or SQS failed, and 500 (logged with its stack trace) only for our own bugs. Never a stack trace to the buyer.
+ */
+@Provider
+public class PageExceptionMapper implements ExceptionMapper<Exception> {
+
+    private static final String FORM_PARSERS = "org.jboss.resteasy.reactive.server.core.multipart.";
+    private static final String FORM_BODY_HANDLER = "org.jboss.resteasy.reactive.server.handlers.FormBodyHandler";
+
+    private final Pages pages;
+
+    public PageExceptionMapper(Pages pages) {
+        this.pages = pages;
+    }
+
+    @Override
+    public Response toResponse(Exception exception) {
+        ProblemKind kind;
+        if (exception instanceof WebApplicationException web) {
+            kind = ProblemKind.ofStatus(web.getResponse().getStatus());
+            Log.debugf("Request refused with %d (%s)", web.getResponse().getStatus(),
+                    exception.getClass().getSimpleName());
+        } else if (unreadableRequest(exception)) {
+            kind = ProblemKind.BAD_REQUEST;
+            Log.infof("Request refused: its form could not be decoded (%s)", exception.getClass().getSimpleName());
+        } else if (exception instanceof SdkException) {
+            kind = ProblemKind.TEMPORARILY_UNAVAILABLE;
+            Log.warnf("AWS call failed while serving a page: %s", exception.getClass().getSimpleName());
+        } else {
+            kind = ProblemKind.INTERNAL_ERROR;
+            Log.errorf(exception, "Unexpected error while serving a page");
+        }
+        return RegistrationResource.html(pages.problem(kind, null));
+    }
+
+    /**
+     * Whether Quarkus REST failed while decoding the request's form (a malformed percent escape, a broken multipart
+     * body): the client's fault, thrown before any of our code ran, as a plain IllegalArgumentException.
+     */
+    static boolean unreadableRequest(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                String type = frame.getClassName();
+                if (type.startsWith(FORM_PARSERS) || type.equals(FORM_BODY_HANDLER)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,132 @@
+package io.mpsaas.onboarding.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StartupChecksTest {
+
+    @Test
+    void production_refusesToStart_withoutASecret_orWithTheDevelopmentOne() {
+        assertThat(StartupChecks.problems(config(null, "/", null), true))
+                .singleElement().asString().contains("suite.onboarding.signing-secret");
+        assertThat(StartupChecks.problems(config("dev-only-onboarding-signing-secret-not-for-production", "/", null),
+                true)).singleElement().asString().contains("development secret");
+        assertThat(StartupChecks.problems(config("dev-only-onboarding-signing-secret-not-for-production", "/", null),
+                false)).isEmpty();
+        assertThat(StartupChecks.problems(config("k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2", "/", null), true))
+                .isEmpty();
+    }
+
+    @Test
+    void fulfillmentPath_mustNotHideTheServicesOwnPages() {
+        String secret = "k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2";
+        assertThat(StartupChecks.problems(config(secret, "/register", null), true)).isNotEmpty();
+        assertThat(StartupChecks.problems(config(secret, "/q/health", null), true)).isNotEmpty();
+        assertThat(StartupChecks.problems(config(secret, "marketplace", null), true)).isNotEmpty();
+        assertThat(StartupChecks.problems(config(secret, "/marketplace/landing", null), true)).isEmpty();
+    }
+
+    @Test
+    void badExtraField_isReportedWithItsKey() {
+        assertThat(StartupChecks.problems(config("k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2", "/", "(unclosed"),
+                true)).singleElement().asString()
+                .contains("suite.onboarding.form.extra-fields[0].pattern");
+    }
+
+    static OnboardingConfig config(String secret, String path, String pattern) {
+        OnboardingConfig.ExtraField field = new OnboardingConfig.ExtraField() {
+            public String name() {
+                return "seats";
+            }
+
+            public String label() {
+                return "Seats";
+            }
+
+            public boolean required() {
+                return false;
+            }
+
+            public int maxLength() {
+                return 10;
+            }
+
+            public Optional<String> pattern() {
+                return Optional.ofNullable(pattern);
+            }
+
+            public Optional<String> hint() {
+                return Optional.empty();
+            }
+        };
+        OnboardingConfig.Form form = new OnboardingConfig.Form() {
+            public boolean phoneRequired() {
+                return false;
+            }
+
+            public Optional<List<OnboardingConfig.ExtraField>> extraFields() {
+                return Optional.of(List.of(field));
+            }
+        };
+        return new OnboardingConfig() {
+            public String fulfillmentPath() {
+                return path;
+            }
+
+            public Optional<String> signingSecret() {
+                return Optional.ofNullable(secret);
+            }
+
+            public Duration referenceTtl() {
+                return Duration.ofHours(1);
+            }
+
+            public MemorySize maxBodySize() {
+                return new MemorySize(BigInteger.valueOf(65536));
+            }
+
+            public String productName() {
+                return "P";
+            }
+
+            public Optional<URI> productUrl() {
+                return Optional.empty();
+            }
+
+            public Optional<String> productLinkLabel() {
+                return Optional.empty();
+            }
+
+            public Optional<String> supportContact() {
+                return Optional.empty();
+            }
+
+            public URI marketplaceUrl() {
+                return URI.create("https://aws.amazon.com/marketplace/library");
+            }
+
+            public Optional<List<String>> nextSteps() {
+                return Optional.empty();
+            }
+
+            public Form form() {
+                return form;
+            }
+
+            public Duration eventRetryInterval() {
+                return Duration.ofMinutes(1);
+            }
+
+            public Duration eventRetryAfter() {
+                return Duration.ofMinutes(2);
+            }
+        };
+    }
+}
