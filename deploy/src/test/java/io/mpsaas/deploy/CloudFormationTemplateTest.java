@@ -49,17 +49,19 @@ class CloudFormationTemplateTest {
     static {
         CALLS.put("OnboardingRole", List.of(
                 grant(anything(), "aws-marketplace:ResolveCustomer"),
+                // UpdateItem also inside TransactWriteItems (registration + customer item)
                 grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"),
                 grant(queue("CustomerEventsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
         CALLS.put("EntitlementRole", List.of(
                 grant(anything(), "aws-marketplace:GetEntitlements"),
+                // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
                 grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",
-                        "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"),
+                        "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:Scan"),
                 grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
                         "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
                 // parking (SqsConsumer's Park: send to the DLQ) and replaying from it
                 grant(queue("NotificationsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:SendMessage",
-                        "sqs:ReceiveMessage", "sqs:DeleteMessage"),
+                        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
                 grant(queues("CustomerEventsQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
         CALLS.put("MeteringRole", List.of(
                 grant(anything(), "aws-marketplace:BatchMeterUsage"),
