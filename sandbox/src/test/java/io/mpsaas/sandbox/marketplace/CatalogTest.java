@@ -28,7 +28,7 @@ class CatalogTest {
         assertThat(catalog.find("sbx-ca-subscription")).get()
                 .satisfies(p -> assertThat(p.notificationFormat()).isEqualTo(NotificationFormat.EVENTBRIDGE));
         assertThat(catalog.find("sbx-contract-consumption")).get()
-                .satisfies(p -> assertThat(p.notificationFormat()).isEqualTo(NotificationFormat.BOTH));
+                .satisfies(p -> assertThat(p.notificationFormat()).isEqualTo(NotificationFormat.SNS));
     }
 
     @Test
