@@ -18,6 +18,7 @@ import io.mpsaas.sandbox.marketplace.fault.OperationFaults;
 import io.mpsaas.sandbox.marketplace.ledger.AttemptOutcome;
 import io.mpsaas.sandbox.marketplace.ledger.MeteredRecord;
 import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
+import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -136,7 +137,7 @@ class MeteringJobTest extends MeteringTestSupport {
         ingest(duplicate, "requests", 13, h1);
         marketplace.batchMeterUsage(new BatchMeterUsageRequest(product,
                 List.of(UsageRecord.legacy(h1, duplicate.sub().customerIdentifier(), "requests", 99))));
-        double duplicatesBefore = counter("metering.records.duplicate");
+        double duplicatesBefore = records("DUPLICATE_RECORD");
 
         // WHEN
         job.runNow();
@@ -148,7 +149,7 @@ class MeteringJobTest extends MeteringTestSupport {
         assertThat(aggregate(notActivated, "requests", h1).status())
                 .isEqualTo(AggregateStatus.CUSTOMER_NOT_SUBSCRIBED);
         assertThat(aggregate(duplicate, "requests", h1).status()).isEqualTo(AggregateStatus.DUPLICATE_RECORD);
-        assertThat(counter("metering.records.duplicate")).isEqualTo(duplicatesBefore + 1);
+        assertThat(records("DUPLICATE_RECORD")).isEqualTo(duplicatesBefore + 1);
         assertThat(fx.billed(good, "requests")).isEqualTo(11);
         assertThat(fx.billed(notActivated, "requests")).isZero();
         assertThat(fx.billed(duplicate, "requests")).isEqualTo(99);
@@ -209,14 +210,14 @@ class MeteringJobTest extends MeteringTestSupport {
         MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(true, "requests"), 21);
         Instant old = hoursAgo(19);
         ingest(buyer, "requests", 5, old);
-        double expiredBefore = counter("metering.records.expired");
+        double expiredBefore = records("EXPIRED");
 
         MeteringRunner.Report report = runner.flush(buyer.customerKey(), old.plus(Duration.ofHours(24)));
 
         assertThat(report.count(AggregateStatus.EXPIRED)).isEqualTo(1);
         assertThat(aggregate(buyer, "requests", old).status()).isEqualTo(AggregateStatus.EXPIRED);
         assertThat(fx.attempts(buyer)).isEmpty();
-        assertThat(counter("metering.records.expired")).isEqualTo(expiredBefore + 1);
+        assertThat(records("EXPIRED")).isEqualTo(expiredBefore + 1);
     }
 
     @Test
@@ -243,15 +244,9 @@ class MeteringJobTest extends MeteringTestSupport {
         assertThat(fx.billed(buyer, "requests")).isEqualTo(8);
     }
 
-    private double counter(String name) {
-        String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        String metric = name.replace('.', '_') + "_total";
-        List<Double> values = new ArrayList<>();
-        for (String line : body.split("\n")) {
-            if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
-                values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
-            }
-        }
-        return values.stream().mapToDouble(Double::doubleValue).sum();
+    /** {@code mpsaas_metering_records_total{status}} as /q/metrics shows it now. */
+    private double records(String status) {
+        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .sum("mpsaas_metering_records_total", Map.of("status", status));
     }
 }

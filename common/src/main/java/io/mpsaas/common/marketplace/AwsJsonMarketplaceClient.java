@@ -64,6 +64,7 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
     private final AwsCredentialsProvider credentials;
     private final RetryStrategy retryStrategy;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    private volatile MarketplaceCallListener listener = MarketplaceCallListener.NONE;
 
     /**
      * @param mapper the application's ObjectMapper; this client only reads and writes trees with it
@@ -109,6 +110,16 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
 
     public MarketplaceClientSettings settings() {
         return settings;
+    }
+
+    /**
+     * Observes every call from now on (metrics, traces); {@code null} observes nothing. The listener is guarded: it
+     * can never fail or slow down a call by throwing.
+     */
+    public AwsJsonMarketplaceClient listener(MarketplaceCallListener listener) {
+        this.listener = listener == null ? MarketplaceCallListener.NONE
+                : MarketplaceCallListener.of(List.of(listener));
+        return this;
     }
 
     @Override
@@ -187,26 +198,41 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        MarketplaceCallListener.Call observed = listener.start(target.substring(target.indexOf('.') + 1));
         AcquireInitialTokenResponse initial = retryStrategy.acquireInitialToken(AcquireInitialTokenRequest.create(target));
         RetryToken token = initial.token();
-        pause(initial.delay(), target);
+        try {
+            pause(initial.delay(), target);
+        } catch (MarketplaceException interrupted) {
+            observed.failed(interrupted);
+            throw interrupted;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 JsonNode answer = attempt(endpoint, region, target, payload);
                 retryStrategy.recordSuccess(RecordSuccessRequest.create(token));
+                observed.succeeded(attempt);
                 return answer;
             } catch (MarketplaceException failure) {
+                observed.attemptFailed(attempt, failure);
                 RefreshRetryTokenResponse refresh;
                 try {
                     refresh = retryStrategy.refreshRetryToken(
                             RefreshRetryTokenRequest.builder().token(token).failure(failure).build());
                 } catch (TokenAcquisitionFailedException giveUp) {
-                    throw failure.afterAttempts(attempt);
+                    MarketplaceException gaveUp = failure.afterAttempts(attempt);
+                    observed.failed(gaveUp);
+                    throw gaveUp;
                 }
                 LOG.debugf("%s attempt %d failed with %s (request %s); retrying in %s", target, attempt,
                         failure.errorType(), failure.requestId(), refresh.delay());
                 token = refresh.token();
-                pause(refresh.delay(), target);
+                try {
+                    pause(refresh.delay(), target);
+                } catch (MarketplaceException interrupted) {
+                    observed.failed(interrupted);
+                    throw interrupted;
+                }
             }
         }
     }

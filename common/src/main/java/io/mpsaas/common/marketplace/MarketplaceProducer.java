@@ -4,11 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.config.MarketplaceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Gives every service the same {@link Marketplace}: the AWS JSON 1.1 adapter configured by {@code suite.marketplace}. */
+/**
+ * Gives every service the same {@link Marketplace}: the AWS JSON 1.1 adapter configured by {@code suite.marketplace},
+ * observed by every {@link MarketplaceCallListener} bean (common's metrics and tracing), so the three services report
+ * AWS Marketplace calls the same way.
+ */
 @ApplicationScoped
 public class MarketplaceProducer {
 
@@ -16,10 +22,12 @@ public class MarketplaceProducer {
 
     @Produces
     @Singleton
-    AwsJsonMarketplaceClient marketplace(MarketplaceConfig config, ObjectMapper mapper) {
+    AwsJsonMarketplaceClient marketplace(MarketplaceConfig config, ObjectMapper mapper,
+            Instance<MarketplaceCallListener> listeners) {
         MarketplaceClientSettings settings = config.toSettings();
         LOG.infof("AWS Marketplace client: %s", settings);
-        return AwsJsonMarketplaceClient.create(settings, mapper);
+        List<MarketplaceCallListener> all = listeners.stream().toList();
+        return AwsJsonMarketplaceClient.create(settings, mapper).listener(MarketplaceCallListener.of(all));
     }
 
     void close(@Disposes AwsJsonMarketplaceClient client) {

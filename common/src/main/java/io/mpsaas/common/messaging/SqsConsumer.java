@@ -2,6 +2,7 @@ package io.mpsaas.common.messaging;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -35,6 +37,10 @@ public final class SqsConsumer implements AutoCloseable {
     public static final String PARK_SOURCE_ATTRIBUTE = "parkSourceQueue";
     public static final String PARK_MESSAGE_ID_ATTRIBUTE = "parkOriginalMessageId";
     public static final String PARK_AT_ATTRIBUTE = "parkedAt";
+
+    /** MDC keys set while a message is handled, so every log line about it names it. */
+    public static final String MDC_MESSAGE_ID = "sqsMessageId";
+    public static final String MDC_QUEUE = "sqsQueue";
 
     /** Longest backoff before a failed message is tried again. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -69,6 +75,7 @@ public final class SqsConsumer implements AutoCloseable {
     private final int concurrency;
     private final int waitTimeSeconds;
     private final String name;
+    private final MessageTracing tracing;
 
     private final Semaphore permits;
     private final ExecutorService workers;
@@ -81,6 +88,7 @@ public final class SqsConsumer implements AutoCloseable {
     private final AtomicLong parked = new AtomicLong();
     private final AtomicReference<Instant> lastPoll = new AtomicReference<>();
     private final AtomicReference<String> lastPollError = new AtomicReference<>();
+    private volatile Instant startedAt;
 
     private SqsConsumer(Builder b) {
         this.sqs = Objects.requireNonNull(b.sqs, "sqs");
@@ -89,7 +97,8 @@ public final class SqsConsumer implements AutoCloseable {
         this.handler = Objects.requireNonNull(b.handler, "handler");
         this.concurrency = b.concurrency;
         this.waitTimeSeconds = b.waitTimeSeconds;
-        this.name = b.name != null ? b.name : queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        this.name = b.name != null ? b.name : queueName(queueUrl);
+        this.tracing = b.tracing;
         this.permits = new Semaphore(concurrency);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -109,6 +118,7 @@ public final class SqsConsumer implements AutoCloseable {
     /** Starts polling; returns at once. */
     public SqsConsumer start() {
         running = true;
+        startedAt = Instant.now();
         poller.start();
         LOG.infof("Consuming %s with %d workers (dead-letter queue %s)", name, concurrency,
                 deadLetterQueueUrl == null ? "none" : deadLetterQueueUrl);
@@ -127,6 +137,26 @@ public final class SqsConsumer implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The queue consumed. */
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    /** Where parked messages go; null when the queue has none. */
+    public String deadLetterQueueUrl() {
+        return deadLetterQueueUrl;
+    }
+
+    /** When {@link #start()} was called; null before. */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** A queue's name: the last path segment of its URL (a name is its own name). */
+    public static String queueName(String queueUrlOrName) {
+        return queueUrlOrName.substring(queueUrlOrName.lastIndexOf('/') + 1);
     }
 
     public long received() {
@@ -208,9 +238,21 @@ public final class SqsConsumer implements AutoCloseable {
 
     private void process(Message message) {
         int receiveCount = receiveCount(message);
+        MDC.put(MDC_MESSAGE_ID, message.messageId());
+        MDC.put(MDC_QUEUE, name);
+        try {
+            handleAndAcknowledge(message, receiveCount);
+        } finally {
+            MDC.remove(MDC_MESSAGE_ID);
+            MDC.remove(MDC_QUEUE);
+        }
+    }
+
+    private void handleAndAcknowledge(Message message, int receiveCount) {
         Outcome outcome;
         try {
-            outcome = handler.handle(message);
+            // inside the trace the message carries (its producer's), when tracing is on
+            outcome = tracing.consume(name, message, handler);
         } catch (Exception e) {
             LOG.warnf(e, "Handling message %s from %s failed (receive %d); it will be retried", message.messageId(),
                     name, receiveCount);
@@ -249,15 +291,29 @@ public final class SqsConsumer implements AutoCloseable {
         attributes.put(PARK_SOURCE_ATTRIBUTE, stringAttribute(queueUrl));
         attributes.put(PARK_MESSAGE_ID_ATTRIBUTE, stringAttribute(message.messageId()));
         attributes.put(PARK_AT_ATTRIBUTE, stringAttribute(Instant.now().toString()));
-        // SQS allows at most 10 message attributes: keep ours, drop the oldest of the rest
+        // SQS allows at most 10 message attributes: keep ours, then the trace context, drop others first
         while (attributes.size() > 10) {
-            attributes.keySet().stream().filter(k -> !k.startsWith("park")).findFirst().ifPresent(attributes::remove);
+            String drop = attributes.keySet().stream().filter(k -> !k.startsWith("park"))
+                    .min(Comparator.comparingInt(SqsConsumer::keepRank)).orElse(null);
+            if (drop == null) {
+                break;
+            }
+            attributes.remove(drop);
         }
         sqs.sendMessage(r -> r.queueUrl(deadLetterQueueUrl).messageBody(message.body())
                 .messageAttributes(attributes));
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
         parked.incrementAndGet();
         LOG.warnf("Parked message %s from %s in the dead-letter queue: %s", message.messageId(), name, reason);
+    }
+
+    /** Which attribute goes last when a parked message has too many: the trace context outlives the others. */
+    private static int keepRank(String attribute) {
+        return switch (attribute) {
+            case "traceparent" -> 2;
+            case "tracestate" -> 1;
+            default -> 0;
+        };
     }
 
     /** Exponential backoff by receive count: 2, 4, 8 ... seconds, at most five minutes. */
@@ -322,6 +378,7 @@ public final class SqsConsumer implements AutoCloseable {
         private int concurrency = 4;
         private int waitTimeSeconds = 20;
         private String name;
+        private MessageTracing tracing = MessageTracing.NONE;
 
         public Builder sqs(SqsClient sqs) {
             this.sqs = sqs;
@@ -364,6 +421,12 @@ public final class SqsConsumer implements AutoCloseable {
 
         public Builder name(String name) {
             this.name = name;
+            return this;
+        }
+
+        /** How a received message's trace context is continued (default: not at all). */
+        public Builder tracing(MessageTracing tracing) {
+            this.tracing = tracing == null ? MessageTracing.NONE : tracing;
             return this;
         }
 

@@ -45,6 +45,9 @@ public interface EntitlementConfig {
     /** Operator endpoints. */
     Admin admin();
 
+    /** Operations metrics read from the tables. */
+    Metrics metrics();
+
     /** Times a write that lost a race (optimistic version check) is recomputed before the message is retried. */
     @WithDefault("10")
     int conflictRetries();
@@ -204,6 +207,22 @@ public interface EntitlementConfig {
          * are acknowledged and ignored, so a product that sends both formats is not tracked twice under two keys.
          */
         Optional<List<String>> ignoredProductCodes();
+    }
+
+    /** Metrics settings. */
+    interface Metrics {
+
+        /**
+         * How often customers are counted by subscription state ({@code mpsaas_entitlement_customers{state}}): one
+         * Scan of the customers table per count and replica, reading only the state (its read units follow the
+         * table's size: see the README, Operations). {@code off} disables the count.
+         */
+        @WithDefault("15m")
+        String customerCountEvery();
+
+        /** Most items one count reads; past it the count stops (logged) and the gauges show what was counted. */
+        @WithDefault("200000")
+        int customerCountMaxItems();
     }
 
     /** Admin settings. */

@@ -1,6 +1,7 @@
 package io.mpsaas.entitlement.listener;
 
 import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.common.ops.SqsConsumers;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.messaging.NotificationQueues;
 import io.quarkus.logging.Log;
@@ -9,12 +10,14 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Starts one {@link SqsConsumer} per queue of {@code suite.queues.notifications} and stops them on shutdown. */
+/**
+ * Starts one {@link SqsConsumer} per queue of {@code suite.queues.notifications} (through common's
+ * {@link SqsConsumers}: traced, measured, part of readiness) and stops them on shutdown.
+ */
 @ApplicationScoped
 public class NotificationConsumers {
 
@@ -22,15 +25,16 @@ public class NotificationConsumers {
     private final NotificationQueues queues;
     private final NotificationHandler handler;
     private final EntitlementConfig config;
+    private final SqsConsumers registry;
     private final List<SqsConsumer> consumers = new ArrayList<>();
-    private volatile Instant startedAt;
 
     public NotificationConsumers(SqsClient sqs, NotificationQueues queues, NotificationHandler handler,
-            EntitlementConfig config) {
+            EntitlementConfig config, SqsConsumers registry) {
         this.sqs = sqs;
         this.queues = queues;
         this.handler = handler;
         this.config = config;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent event) {
@@ -46,11 +50,11 @@ public class NotificationConsumers {
             if (queue.deadLetterUrl() == null) {
                 Log.warnf("Queue %s has no redrive policy: unprocessable messages cannot be parked", queue.name());
             }
-            consumers.add(SqsConsumer.builder().sqs(sqs).queueUrl(queue.url()).deadLetterQueueUrl(queue.deadLetterUrl())
-                    .handler(handler).concurrency(config.consumer().concurrency())
-                    .waitTimeSeconds(config.consumer().waitTimeSeconds()).name(queue.name()).build().start());
+            consumers.add(registry.start(SqsConsumer.builder().sqs(sqs).queueUrl(queue.url())
+                    .deadLetterQueueUrl(queue.deadLetterUrl()).handler(handler)
+                    .concurrency(config.consumer().concurrency()).waitTimeSeconds(config.consumer().waitTimeSeconds())
+                    .name(queue.name())));
         }
-        startedAt = Instant.now();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -61,16 +65,7 @@ public class NotificationConsumers {
         return List.copyOf(consumers);
     }
 
-    /** When the consumers started; null when disabled. */
-    public Instant startedAt() {
-        return startedAt;
-    }
-
     public boolean enabled() {
         return config.consumer().enabled();
-    }
-
-    public Duration firstPollGrace() {
-        return Duration.ofSeconds(config.consumer().waitTimeSeconds() + 30L);
     }
 }

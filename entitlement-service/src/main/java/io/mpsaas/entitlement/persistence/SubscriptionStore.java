@@ -5,7 +5,9 @@ import static io.mpsaas.common.customer.CustomerAttributes.*;
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.RegistrationRecord;
+import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.domain.Step;
@@ -13,6 +15,7 @@ import io.mpsaas.entitlement.domain.Subscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -155,6 +159,50 @@ public class SubscriptionStore {
                 .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
                 .build()).items().forEach(item -> codes.add(Attr.string(item, PRODUCT_CODE)));
         return codes;
+    }
+
+    /** Customers by subscription state, and whether every customer item was read. */
+    public record StateCount(Map<SubscriptionState, Long> byState, boolean complete, long itemsRead) {
+    }
+
+    /**
+     * Counts customer items by subscription state with a Scan that returns only the state (items without one count as
+     * PENDING, as onboarding writes them), reading at most {@code maxItems} items.
+     */
+    public StateCount countByState(int maxItems) {
+        Map<SubscriptionState, Long> counts = new EnumMap<>(SubscriptionState.class);
+        for (SubscriptionState state : SubscriptionState.values()) {
+            counts.put(state, 0L);
+        }
+        long read = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(customers)
+                    .filterExpression("sk = :c")
+                    .projectionExpression("#s")
+                    .expressionAttributeNames(Map.of("#s", CustomerAttributes.SUBSCRIPTION_STATE))
+                    .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
+                    .limit(Math.min(1000, maxItems)).exclusiveStartKey(from).build());
+            read += page.scannedCount();
+            for (Map<String, AttributeValue> item : page.items()) {
+                String state = Attr.string(item, CustomerAttributes.SUBSCRIPTION_STATE);
+                SubscriptionState s = state == null ? SubscriptionState.PENDING : parseState(state);
+                if (s != null) {
+                    counts.merge(s, 1L, Long::sum);
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && read < maxItems);
+        return new StateCount(counts, start == null, read);
+    }
+
+    private static SubscriptionState parseState(String state) {
+        try {
+            return SubscriptionState.valueOf(state);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     // ---------------------------------------------------------------- the transaction

@@ -1,7 +1,9 @@
 package io.mpsaas.entitlement.service;
 
 import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.persistence.SubscriptionStore;
 import io.quarkus.logging.Log;
@@ -69,7 +71,7 @@ public class ReconciliationService {
         for (String product : products) {
             store.customersOfProduct(product).filter(ReconciliationService::worthChecking).forEach(customer -> {
                 limiter.acquire();
-                try {
+                try (CustomerMdc ignored = CustomerMdc.of(CustomerIds.of(customer))) {
                     if (subscriptions.reconcile(customer)) {
                         repaired.incrementAndGet();
                     }

@@ -69,6 +69,15 @@ public class SubscriptionService {
         this.clock = clock;
     }
 
+    /**
+     * What applying a notification did.
+     *
+     * @param description for the log
+     * @param duplicate   the message was applied before (a redelivery): nothing changed now
+     */
+    public record Applied(String description, boolean duplicate) {
+    }
+
     /** Where a notification goes: a known customer, or (agreement events before their license) the agreement. */
     private record Target(String customerKey, Subscriber identity, Agreement agreement, String offerId,
             boolean refresh, boolean licenseEvent, String kind) {
@@ -83,24 +92,24 @@ public class SubscriptionService {
     /**
      * Applies one notification exactly once.
      *
-     * @return what it did, for the log
+     * @return what it did
      * @throws io.mpsaas.common.marketplace.MarketplaceException GetEntitlements failed after the adapter's retries
      * @throws ConcurrentUpdateException the customer kept changing under the write
      */
-    public String apply(Notification notification) {
+    public Applied apply(Notification notification) {
         String dedupe = notification.meta().dedupeKey();
         Fetch fetch = new Fetch();
         for (int attempt = 0; attempt < config.conflictRetries(); attempt++) {
             Optional<InboxEntry> seen = store.inbox(dedupe);
             if (seen.isPresent()) {
-                return resume(seen.get());
+                return new Applied(resume(seen.get()), seen.get().status() == InboxEntry.Status.DONE);
             }
             Target target = target(notification);
             String result = target.customerKey() == null
                     ? parkOnAgreement(notification, target)
                     : applyToCustomer(notification, target, fetch);
             if (result != null) {
-                return result;
+                return new Applied(result, false);
             }
         }
         throw new ConcurrentUpdateException("message " + dedupe + " lost " + config.conflictRetries()

@@ -1,6 +1,7 @@
 package io.mpsaas.metering.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.SqsConsumer;
@@ -47,6 +48,13 @@ final class MeteringCommandListener implements SqsConsumer.Handler {
         if (customerKey == null) {
             return new SqsConsumer.Outcome.Park("flush command " + command.commandId() + " names no customer");
         }
+        try (CustomerMdc ignored = CustomerMdc.of(customerKey, command.customer().productCode(),
+                command.customer().licenseArn(), command.customer().customerIdentifier())) {
+            return flush(command, customerKey, message);
+        }
+    }
+
+    private SqsConsumer.Outcome flush(MeteringCommand command, String customerKey, Message message) {
         Instant now = clock.instant();
         MeteringRunner.Report report = runner.flush(customerKey, now);
         Log.infof("Flush %s of customer %s (%s, message %s): %s", command.commandId(), customerKey,

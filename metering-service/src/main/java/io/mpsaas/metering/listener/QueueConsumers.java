@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.config.QueuesConfig;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.common.ops.SqsConsumers;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.metering.service.UsageIngestion;
@@ -18,14 +19,18 @@ import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Starts the consumers of the usage and metering-commands queues with the application, and stops them with it. */
+/**
+ * Starts the consumers of the usage and metering-commands queues with the application (through common's
+ * {@link SqsConsumers}: traced, measured, part of readiness), and stops them with it.
+ */
 @ApplicationScoped
 public class QueueConsumers {
 
     private final List<SqsConsumer> consumers = new ArrayList<>();
 
     void start(@Observes StartupEvent event, SqsClient sqs, QueuesConfig queues, MeteringConfig config,
-            UsageIngestion ingestion, MeteringRunner runner, ObjectMapper mapper, Clock clock) {
+            UsageIngestion ingestion, MeteringRunner runner, ObjectMapper mapper, Clock clock,
+            SqsConsumers registry) {
         MeteringConfig.Consumers settings = config.consumers();
         if (!settings.enabled()) {
             Log.info("Queue consumers are off (suite.metering.consumers.enabled=false)");
@@ -33,25 +38,24 @@ public class QueueConsumers {
         }
         String usageUrl = QueueUrls.resolve(sqs, queues.usage());
         String usageDlq = QueueUrls.deadLetterQueueUrl(sqs, mapper, usageUrl);
-        consumers.add(consumer(sqs, usageUrl, usageDlq, settings, "usage",
-                new UsageQueueListener(ingestion, mapper, sqs, usageUrl, usageDlq)));
+        consumers.add(registry.start(consumer(sqs, usageUrl, usageDlq, settings, "usage",
+                new UsageQueueListener(ingestion, mapper, sqs, usageUrl, usageDlq))));
         String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
-        consumers.add(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl), settings,
-                "metering-commands", new MeteringCommandListener(runner, mapper, clock)));
+        consumers.add(registry.start(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl),
+                settings, "metering-commands", new MeteringCommandListener(runner, mapper, clock))));
     }
 
-    private static SqsConsumer consumer(SqsClient sqs, String url, String dlq, MeteringConfig.Consumers settings,
-            String name, SqsConsumer.Handler handler) {
+    private static SqsConsumer.Builder consumer(SqsClient sqs, String url, String dlq,
+            MeteringConfig.Consumers settings, String name, SqsConsumer.Handler handler) {
         return SqsConsumer.builder().sqs(sqs).queueUrl(url).deadLetterQueueUrl(dlq).handler(handler)
-                .concurrency(settings.concurrency()).waitTimeSeconds(settings.waitTimeSeconds()).name(name).build()
-                .start();
+                .concurrency(settings.concurrency()).waitTimeSeconds(settings.waitTimeSeconds()).name(name);
     }
 
     void stop(@Observes ShutdownEvent event) {
         consumers.forEach(c -> c.stop(Duration.ofSeconds(10)));
     }
 
-    /** The running consumers (readiness). */
+    /** The running consumers. */
     public List<SqsConsumer> consumers() {
         return List.copyOf(consumers);
     }

@@ -218,6 +218,27 @@ public class UsageTable {
         return all;
     }
 
+    /**
+     * The hour of the oldest aggregate still to be sent, the current hour included; empty when everything is sent. One
+     * Query of one index key per shard (the pending index sorts by hour), whatever the backlog.
+     */
+    public Optional<Instant> oldestPendingHour() {
+        Instant oldest = null;
+        for (int shard = 0; shard < shards; shard++) {
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
+                    .keyConditionExpression("#p = :p")
+                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI1_PK, "#s", SuiteTables.GSI1_SK))
+                    .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_PREFIX + shard)))
+                    .projectionExpression("#s").scanIndexForward(true).limit(1).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                String sortKey = Attr.string(item, SuiteTables.GSI1_SK);
+                Instant hour = Instant.parse(sortKey.substring(0, sortKey.indexOf('#')));
+                oldest = oldest == null || hour.isBefore(oldest) ? hour : oldest;
+            }
+        }
+        return Optional.ofNullable(oldest);
+    }
+
     /** A customer's aggregates, newest hour first, at most {@code limit}. */
     public List<Aggregate> ofCustomer(String customerKey, int limit) {
         return queryIndex(SuiteTables.GSI2, SuiteTables.GSI2_PK, CUSTOMER_PREFIX + customerKey, null, null, limit,

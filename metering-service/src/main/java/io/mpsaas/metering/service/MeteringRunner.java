@@ -1,5 +1,6 @@
 package io.mpsaas.metering.service;
 
+import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.UsageAllocation;
 import io.mpsaas.common.marketplace.UsageRecord;
 import io.mpsaas.metering.domain.Aggregate;
@@ -205,24 +206,8 @@ public class MeteringRunner {
         Map<String, List<MeteringSender.Item>> byProduct = new LinkedHashMap<>();
         Map<String, Aggregate> byId = new HashMap<>();
         for (Aggregate a : frozen) {
-            if (!MeteringWindow.sendable(a.hour(), now)) {
-                Log.errorf("Usage of %s (quantity %d) was not sent before AWS's deadline %s and can no longer be"
-                        + " billed", a.ids(), a.billedQuantity(), MeteringWindow.deadline(a.hour()));
-                finish(a, AggregateStatus.EXPIRED, null, "Expired", "not sent before the AWS deadline "
-                        + MeteringWindow.deadline(a.hour()), now, finished);
-            } else if (!products.of(a.productCode()).pricingModel().metered()) {
-                finish(a, AggregateStatus.NOT_METERED, null, null, "pure contract: nothing is metered", now,
-                        finished);
-            } else if (settings.dryRun()) {
-                finish(a, AggregateStatus.DRY_RUN, null, null, "dry run: not sent", now, finished);
-            } else if (!settings.testAccounts().isEmpty()
-                    && !settings.testAccounts().contains(a.customerAwsAccountId())) {
-                finish(a, AggregateStatus.DRY_RUN, null, null, "not a test account: not sent", now, finished);
-            } else {
-                byId.put(a.id(), a);
-                String group = (a.concurrentAgreements() ? "ca|" : "legacy|") + a.productCode();
-                byProduct.computeIfAbsent(group, g -> new ArrayList<>()).add(new MeteringSender.Item(a.id(),
-                        usageRecord(a)));
+            try (CustomerMdc ignored = mdc(a)) {
+                classify(a, now, finished, byProduct, byId);
             }
         }
         for (Map.Entry<String, List<MeteringSender.Item>> group : byProduct.entrySet()) {
@@ -230,7 +215,40 @@ public class MeteringRunner {
             String productCode = licenses ? null : group.getKey().substring("legacy|".length());
             Map<String, SendOutcome> outcomes = sender.send(productCode, group.getValue());
             failpoint.afterSend(group.getValue().stream().map(i -> byId.get(i.id())).toList());
-            outcomes.forEach((id, outcome) -> record(byId.get(id), outcome, now, finished, later));
+            outcomes.forEach((id, outcome) -> {
+                try (CustomerMdc ignored = mdc(byId.get(id))) {
+                    record(byId.get(id), outcome, now, finished, later);
+                }
+            });
+        }
+    }
+
+    /** Every log line about an aggregate names its customer. */
+    private static CustomerMdc mdc(Aggregate a) {
+        return CustomerMdc.of(a.customerKey(), a.productCode(), a.licenseArn(), a.customerIdentifier());
+    }
+
+    /** Finishes what is not to be sent (expired, not metered, dry run), groups the rest by product. */
+    private void classify(Aggregate a, Instant now, Map<AggregateStatus, Integer> finished,
+            Map<String, List<MeteringSender.Item>> byProduct, Map<String, Aggregate> byId) {
+        if (!MeteringWindow.sendable(a.hour(), now)) {
+            Log.errorf("Usage of %s (quantity %d) was not sent before AWS's deadline %s and can no longer be"
+                    + " billed", a.ids(), a.billedQuantity(), MeteringWindow.deadline(a.hour()));
+            finish(a, AggregateStatus.EXPIRED, null, "Expired", "not sent before the AWS deadline "
+                    + MeteringWindow.deadline(a.hour()), now, finished);
+        } else if (!products.of(a.productCode()).pricingModel().metered()) {
+            finish(a, AggregateStatus.NOT_METERED, null, null, "pure contract: nothing is metered", now,
+                    finished);
+        } else if (settings.dryRun()) {
+            finish(a, AggregateStatus.DRY_RUN, null, null, "dry run: not sent", now, finished);
+        } else if (!settings.testAccounts().isEmpty()
+                && !settings.testAccounts().contains(a.customerAwsAccountId())) {
+            finish(a, AggregateStatus.DRY_RUN, null, null, "not a test account: not sent", now, finished);
+        } else {
+            byId.put(a.id(), a);
+            String group = (a.concurrentAgreements() ? "ca|" : "legacy|") + a.productCode();
+            byProduct.computeIfAbsent(group, g -> new ArrayList<>()).add(new MeteringSender.Item(a.id(),
+                    usageRecord(a)));
         }
     }
 

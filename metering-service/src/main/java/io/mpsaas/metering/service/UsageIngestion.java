@@ -1,6 +1,7 @@
 package io.mpsaas.metering.service;
 
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.CustomerRef;
 import io.mpsaas.metering.domain.MeteredCustomer;
@@ -92,6 +93,15 @@ public class UsageIngestion {
             return UsageOutcome.rejected(key, invalid.reason(), invalid.message());
         }
         ValidatedUsage usage = ((UsageValidator.Valid) checked).usage();
+        CustomerRef ref = usage.customer();
+        try (CustomerMdc ignored = CustomerMdc.of(ref.key(), ref.productCode(), ref.licenseArn(),
+                ref.customerIdentifier())) {
+            return ingestValid(usage, source, now, seen);
+        }
+    }
+
+    private UsageOutcome ingestValid(ValidatedUsage usage, String source, Instant now,
+            Map<String, Optional<MeteredCustomer>> seen) {
         CustomerRef ref = usage.customer();
         String key = ref.key();
         Optional<MeteredCustomer> found = seen.computeIfAbsent(key, k -> customers.find(k, now));

@@ -2,6 +2,7 @@ package io.mpsaas.onboarding.service;
 
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
+import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.marketplace.ResolvedCustomer;
@@ -32,14 +33,16 @@ public class FulfillmentService {
     private final RegistrationStore registrations;
     private final ReferenceSigner signer;
     private final Clock clock;
+    private final OnboardingMetrics metrics;
 
     public FulfillmentService(Marketplace marketplace, CustomerStore customers, RegistrationStore registrations,
-            ReferenceSigner signer, Clock clock) {
+            ReferenceSigner signer, Clock clock, OnboardingMetrics metrics) {
         this.marketplace = marketplace;
         this.customers = customers;
         this.registrations = registrations;
         this.signer = signer;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -49,6 +52,16 @@ public class FulfillmentService {
      * @param offerType {@code x-amzn-marketplace-offer-type} as posted, possibly null
      */
     public LandingResult land(String token, String offerType) {
+        LandingResult result = resolveAndRecord(token, offerType);
+        if (result instanceof LandingResult.Failed failed) {
+            metrics.landingFailed(failed.failure());
+        } else {
+            metrics.landed();
+        }
+        return result;
+    }
+
+    private LandingResult resolveAndRecord(String token, String offerType) {
         if (token == null || token.isBlank()) {
             Log.info("Fulfillment POST without a registration token; showing the start-from-AWS-Marketplace page");
             return new LandingResult.Failed(LandingFailure.MISSING_TOKEN);
@@ -72,6 +85,13 @@ public class FulfillmentService {
             return new LandingResult.Failed(LandingFailure.SETUP_FAILED);
         }
         CustomerIdentity id = identity.get();
+        try (CustomerMdc ignored = CustomerMdc.of(id.customerKey(), id.productCode(), id.licenseArn(),
+                id.customerIdentifier())) {
+            return record(id, offerType);
+        }
+    }
+
+    private LandingResult record(CustomerIdentity id, String offerType) {
         CustomerRecord customer;
         try {
             customer = customers.recordLanding(Landing.of(id, offerType, clock.instant()));

@@ -1,6 +1,7 @@
 package io.mpsaas.onboarding.service;
 
 import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.onboarding.domain.RegistrationEvents;
 import io.mpsaas.onboarding.messaging.CustomerEventPublisher;
@@ -24,13 +25,15 @@ public class RegistrationEventRelay {
     private final RegistrationStore registrations;
     private final CustomerEventPublisher publisher;
     private final Clock clock;
+    private final OnboardingMetrics metrics;
 
     public RegistrationEventRelay(CustomerStore customers, RegistrationStore registrations,
-            CustomerEventPublisher publisher, Clock clock) {
+            CustomerEventPublisher publisher, Clock clock, OnboardingMetrics metrics) {
         this.customers = customers;
         this.registrations = registrations;
         this.publisher = publisher;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -38,6 +41,14 @@ public class RegistrationEventRelay {
      * then stays and the relay job tries again.
      */
     public boolean send(String customerKey, Instant registeredAt) {
+        try (CustomerMdc ignored = CustomerMdc.of(customerKey, null, null, null)) {
+            boolean sent = sendNow(customerKey, registeredAt);
+            metrics.event(sent);
+            return sent;
+        }
+    }
+
+    private boolean sendNow(String customerKey, Instant registeredAt) {
         try {
             Optional<CustomerRecord> customer = customers.find(customerKey);
             if (customer.isEmpty()) {

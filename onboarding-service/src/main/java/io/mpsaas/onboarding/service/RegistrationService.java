@@ -1,6 +1,8 @@
 package io.mpsaas.onboarding.service;
 
 import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.logging.CustomerMdc;
+import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.onboarding.domain.FormValidation;
 import io.mpsaas.onboarding.domain.ReferenceCheck;
 import io.mpsaas.onboarding.domain.RegistrationFormSpec;
@@ -29,15 +31,17 @@ public class RegistrationService {
     private final RegistrationStore registrations;
     private final RegistrationEventRelay events;
     private final Clock clock;
+    private final OnboardingMetrics metrics;
 
     public RegistrationService(ReferenceSigner signer, RegistrationFormSpec form, CustomerStore customers,
-            RegistrationStore registrations, RegistrationEventRelay events, Clock clock) {
+            RegistrationStore registrations, RegistrationEventRelay events, Clock clock, OnboardingMetrics metrics) {
         this.signer = signer;
         this.form = form;
         this.customers = customers;
         this.registrations = registrations;
         this.events = events;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The form's fields and rules. */
@@ -57,6 +61,18 @@ public class RegistrationService {
      * @param submitted the posted fields by input name (the reference and CSRF fields may be in it; they are ignored)
      */
     public RegistrationResult submit(String reference, Map<String, String> submitted) {
+        RegistrationResult result = check(reference, submitted);
+        if (result instanceof RegistrationResult.Registered registered) {
+            metrics.registered(registered.outcome());
+        } else {
+            metrics.registrationRefused(result instanceof RegistrationResult.Invalid ? OnboardingMetrics.Refusal.INVALID
+                    : result instanceof RegistrationResult.NotSaved ? OnboardingMetrics.Refusal.NOT_SAVED
+                    : OnboardingMetrics.Refusal.REFUSED);
+        }
+        return result;
+    }
+
+    private RegistrationResult check(String reference, Map<String, String> submitted) {
         ReferenceCheck check = signer.check(reference);
         if (!(check instanceof ReferenceCheck.Valid valid)) {
             if (check instanceof ReferenceCheck.Expired expired) {
@@ -73,6 +89,12 @@ public class RegistrationService {
             return new RegistrationResult.Refused(new ReferenceCheck.Invalid("unknown customer"));
         }
         CustomerRecord customer = found.get();
+        try (CustomerMdc ignored = CustomerMdc.of(CustomerIds.of(customer))) {
+            return save(customer, reference, submitted);
+        }
+    }
+
+    private RegistrationResult save(CustomerRecord customer, String reference, Map<String, String> submitted) {
         FormValidation validation = form.validate(submitted);
         if (!validation.valid()) {
             Log.infof("Registration form of customer %s has invalid fields %s", customer.key(),

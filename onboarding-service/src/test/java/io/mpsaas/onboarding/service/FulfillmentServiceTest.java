@@ -2,6 +2,7 @@ package io.mpsaas.onboarding.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
@@ -53,7 +54,7 @@ class FulfillmentServiceTest {
 
     final FulfillmentService service = new FulfillmentService(marketplace, unreachableStore, null,
             new ReferenceSigner("0123456789abcdef0123456789abcdef", Duration.ofHours(1), Clock.systemUTC()),
-            Clock.systemUTC());
+            Clock.systemUTC(), new OnboardingMetrics(new SimpleMeterRegistry()));
 
     @Test
     void landing_offersTheRetryPage_whenTheCustomerCannotBeStored() {

@@ -2,6 +2,7 @@ package io.mpsaas.onboarding.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.onboarding.domain.ReferenceCheck;
@@ -43,7 +44,7 @@ class RegistrationServiceTest {
     };
 
     final RegistrationService service = new RegistrationService(signer, RegistrationFormSpec.of(false, List.of()),
-            customers, throttled, null, Clock.systemUTC());
+            customers, throttled, null, Clock.systemUTC(), new OnboardingMetrics(new SimpleMeterRegistry()));
 
     @Test
     void submit_showsTheFormAgain_whenTheStoreRefusesTheWrite() {

@@ -1,0 +1,54 @@
+package io.mpsaas.common.ops;
+
+import io.mpsaas.common.messaging.MessageTracing;
+import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import jakarta.enterprise.context.ApplicationScoped;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * {@link MessageTracing} with OpenTelemetry: a {@code <queue> process} consumer span per message, child of the trace
+ * context the message's attributes carry, current while the handler runs (so what the handler sends carries the same
+ * trace on). A parked message ends its span with an error status, a retried one with the retry as an event.
+ */
+@ApplicationScoped
+public class OtelMessageTracing implements MessageTracing {
+
+    private final Tracer tracer;
+
+    public OtelMessageTracing(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public SqsConsumer.Outcome consume(String queue, Message message, SqsConsumer.Handler handler) throws Exception {
+        Context parent = TraceContextSqsInterceptor.extract(message);
+        Span span = tracer.spanBuilder(queue + " process").setParent(parent).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "aws_sqs")
+                .setAttribute("messaging.operation", "process")
+                .setAttribute("messaging.destination.name", queue)
+                .setAttribute("messaging.message.id", message.messageId())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            SqsConsumer.Outcome outcome = handler.handle(message);
+            if (outcome instanceof SqsConsumer.Outcome.Park park) {
+                span.setStatus(StatusCode.ERROR, "parked: " + park.reason());
+            } else if (outcome instanceof SqsConsumer.Outcome.Retry retry) {
+                span.addEvent("retry in " + retry.delay().toSeconds() + " s");
+            }
+            return outcome;
+        } catch (Exception | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+}

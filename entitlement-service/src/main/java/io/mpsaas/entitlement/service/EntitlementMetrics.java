@@ -1,0 +1,120 @@
+package io.mpsaas.entitlement.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.entitlement.domain.Notification;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * entitlement-service's Prometheus metrics ({@code /q/metrics}; GetEntitlements calls are common's
+ * {@code mpsaas_marketplace_*}, queue counters and dead-letter depths common's {@code mpsaas_sqs_*}):
+ * <ul>
+ * <li>{@code mpsaas_entitlement_notifications_total{kind, outcome}}: notifications by kind ({@code subscribe-success},
+ * ..., {@code license-deprovisioned}; {@code unknown} when unreadable) and outcome ({@code processed},
+ * {@code duplicate}, {@code ignored}, {@code parked}, {@code retried});</li>
+ * <li>{@code mpsaas_entitlement_notifications_parked_total{reason}}: parked messages by reason class
+ * ({@link ParkReason});</li>
+ * <li>{@code mpsaas_entitlement_customers{state}}: customers by subscription state, from the periodic count.</li>
+ * </ul>
+ */
+@Startup
+@ApplicationScoped
+public class EntitlementMetrics {
+
+    /** What became of one notification. */
+    public enum Outcome {
+        PROCESSED, DUPLICATE, IGNORED, PARKED, RETRIED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Why a message was parked, in few enough classes to be a tag. */
+    public enum ParkReason {
+        /** Not JSON, fields missing or malformed. */
+        MALFORMED,
+        /** From a topic, source or delivery mode the service does not trust. */
+        UNTRUSTED_SOURCE,
+        /** The SNS signature or its certificate chain does not verify. */
+        SIGNATURE,
+        /** A well-formed message of a kind the service does not know. */
+        UNKNOWN_KIND,
+        /** AWS Marketplace refused the customer for good (GetEntitlements). */
+        MARKETPLACE_REFUSED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The kinds of notification, as tags. */
+    public static final List<String> KINDS = List.of("subscribe-success", "subscribe-fail", "unsubscribe-pending",
+            "unsubscribe-success", "entitlement-updated", "agreement-created", "agreement-amended", "agreement-ended",
+            "license-updated", "license-deprovisioned");
+
+    public static final String UNKNOWN_KIND = "unknown";
+
+    private final MeterRegistry registry;
+    private final Map<SubscriptionState, AtomicLong> customers = new EnumMap<>(SubscriptionState.class);
+
+    public EntitlementMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String kind : KINDS) {
+            for (Outcome outcome : Outcome.values()) {
+                notifications(kind, outcome);
+            }
+        }
+        notifications(UNKNOWN_KIND, Outcome.PARKED);
+        notifications(UNKNOWN_KIND, Outcome.IGNORED);
+        notifications(UNKNOWN_KIND, Outcome.RETRIED);
+        for (ParkReason reason : ParkReason.values()) {
+            parkedCounter(reason);
+        }
+        for (SubscriptionState state : SubscriptionState.values()) {
+            AtomicLong count = new AtomicLong();
+            customers.put(state, count);
+            Gauge.builder("mpsaas.entitlement.customers", count, AtomicLong::get)
+                    .description("Customers by subscription state, as of the last count")
+                    .tag("state", state.name()).register(registry);
+        }
+    }
+
+    /** The tag of a notification's kind: {@code SubscribeSuccess} is {@code subscribe-success}. */
+    public static String kind(Notification notification) {
+        return notification.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+
+    public void notification(String kind, Outcome outcome) {
+        notifications(kind, outcome).increment();
+    }
+
+    public void parked(ParkReason reason) {
+        parkedCounter(reason).increment();
+    }
+
+    /** The latest count of customers by state. */
+    public void customers(Map<SubscriptionState, Long> byState) {
+        customers.forEach((state, gauge) -> gauge.set(byState.getOrDefault(state, 0L)));
+    }
+
+    private Counter notifications(String kind, Outcome outcome) {
+        return Counter.builder("mpsaas.entitlement.notifications")
+                .description("AWS Marketplace notifications by kind and outcome")
+                .tag("kind", kind).tag("outcome", outcome.tag()).register(registry);
+    }
+
+    private Counter parkedCounter(ParkReason reason) {
+        return Counter.builder("mpsaas.entitlement.notifications.parked")
+                .description("Notifications parked in the dead-letter queue, by reason class")
+                .tag("reason", reason.tag()).register(registry);
+    }
+}
