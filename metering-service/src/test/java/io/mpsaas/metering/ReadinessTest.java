@@ -1,0 +1,105 @@
+package io.mpsaas.metering;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+
+import io.mpsaas.sandbox.testing.ProxiedSandboxTestResource;
+import io.mpsaas.sandbox.testing.TcpProxy;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Readiness follows DynamoDB, SQS and AWS Marketplace: each taken away (its TCP path cut) makes {@code /q/health/ready}
+ * DOWN naming it, and ready again once it is back; liveness stays UP throughout, since restarting the pod would not
+ * bring a dependency back. The same checks run in every service (common's {@code io.mpsaas.common.health}).
+ */
+@QuarkusTest
+@TestProfile(ReadinessTest.Cuttable.class)
+class ReadinessTest {
+
+    /** The service reaches the sandbox through cuttable proxies; checks are cached briefly so the test is quick. */
+    public static class Cuttable implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("suite.ops.health.cache-for", "200ms", "suite.ops.health.timeout", "500ms");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ProxiedSandboxTestResource.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
+
+    private final ProxiedSandboxTestResource.Proxies proxies = ProxiedSandboxTestResource.proxies();
+
+    @AfterEach
+    void restore() {
+        proxies.restoreAll();
+    }
+
+    @Test
+    void ready_whileEveryDependencyAnswers_andLiveWithoutCallingAny() {
+        awaitReady();
+        given().when().get("/q/health/ready").then().body("checks.name",
+                hasItems("dynamodb", "sqs", "aws-marketplace", "sqs-consumers"));
+        given().when().get("/q/health/live").then().statusCode(200).body("checks", empty());
+    }
+
+    @Test
+    void dynamoDbDown_makesTheServiceUnready_untilItIsBack() {
+        cutAndRestore(proxies.dynamo(), "dynamodb");
+    }
+
+    @Test
+    void sqsDown_makesTheServiceUnready_untilItIsBack() {
+        cutAndRestore(proxies.sqs(), "sqs");
+    }
+
+    @Test
+    void marketplaceDown_makesTheServiceUnready_untilItIsBack() {
+        cutAndRestore(proxies.marketplace(), "aws-marketplace");
+    }
+
+    private void cutAndRestore(TcpProxy dependency, String check) {
+        // GIVEN a ready service
+        awaitReady();
+
+        // WHEN the dependency goes away
+        dependency.cut();
+
+        // THEN readiness goes DOWN naming it, liveness stays UP
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> ready().statusCode(503)
+                .body("checks.find { it.name == '" + check + "' }.status", equalTo("DOWN")));
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+
+        // WHEN it comes back, THEN the service is ready again
+        dependency.restore();
+        awaitReady();
+    }
+
+    private static void awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ready().statusCode(200)
+                .body("status", equalTo("UP")).body("checks.status", not(hasItem("DOWN"))));
+    }
+
+    private static ValidatableResponse ready() {
+        return given().when().get("/q/health/ready").then();
+    }
+}
