@@ -202,6 +202,12 @@ public final class TestSupport {
             return parsed;
         }
 
+        /** The messages themselves (with their attributes), about one customer ({@code customer.customerKey}). */
+        public synchronized List<Message> messagesFor(String key) {
+            all();
+            return seen.stream().filter(m -> m.body().contains("\"customerKey\":\"" + key + "\"")).toList();
+        }
+
         /** Messages about one customer ({@code customer.customerKey}). */
         public List<JsonNode> forCustomer(String key) {
             return all().stream().filter(m -> key.equals(m.path("customer").path("customerKey").asText())).toList();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -21,14 +22,18 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * Puts the current W3C trace context into every message the service's SQS client sends ({@code traceparent} and
  * {@code tracestate} message attributes), so the consumer's span continues the producer's trace. Registered on the
  * Quarkus SQS client with {@code quarkus.sqs.interceptors}; it reads the current span statically, so it needs no CDI.
- * Nothing is added when no span is recording (tracing off, the default) or when the message already carries a trace
- * context (a replayed or re-parked message keeps its original trace). SQS allows 10 message attributes: the trace
+ * Nothing is added while tracing is off ({@code quarkus.otel.sdk.disabled=true}, the default: Quarkus still keeps span
+ * ids then, which must not leak into messages), when there is no current span, or when the message already carries a
+ * trace context (a replayed or re-parked message keeps its original trace). SQS allows 10 message attributes: the trace
  * context never pushes a message over that limit ({@code tracestate} goes first, then {@code traceparent}).
  */
 public final class TraceContextSqsInterceptor implements ExecutionInterceptor {
 
     public static final String TRACEPARENT = "traceparent";
     public static final String TRACESTATE = "tracestate";
+
+    /** The Quarkus key that turns tracing on and off at run time; the suite's services default it to true (off). */
+    public static final String SDK_DISABLED = "quarkus.otel.sdk.disabled";
 
     /** SQS's maximum number of message attributes per message. */
     public static final int MAX_ATTRIBUTES = 10;
@@ -46,10 +51,24 @@ public final class TraceContextSqsInterceptor implements ExecutionInterceptor {
         }
     };
 
+    private final boolean enabled;
+
+    /** Reads {@code quarkus.otel.sdk.disabled} once (the SQS client creates its interceptors at start). */
+    public TraceContextSqsInterceptor() {
+        this(!ConfigProvider.getConfig().getOptionalValue(SDK_DISABLED, Boolean.class).orElse(false));
+    }
+
+    TraceContextSqsInterceptor(boolean enabled) {
+        this.enabled = enabled;
+    }
+
     @Override
     public SdkRequest modifyRequest(software.amazon.awssdk.core.interceptor.Context.ModifyRequest context,
             ExecutionAttributes executionAttributes) {
         SdkRequest request = context.request();
+        if (!enabled) {
+            return request;
+        }
         if (request instanceof SendMessageRequest send) {
             Map<String, MessageAttributeValue> attributes = withTraceContext(send.messageAttributes());
             return attributes == null ? send : send.toBuilder().messageAttributes(attributes).build();

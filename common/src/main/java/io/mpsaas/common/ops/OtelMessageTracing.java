@@ -10,24 +10,31 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * {@link MessageTracing} with OpenTelemetry: a {@code <queue> process} consumer span per message, child of the trace
  * context the message's attributes carry, current while the handler runs (so what the handler sends carries the same
- * trace on). A parked message ends its span with an error status, a retried one with the retry as an event.
+ * trace on). Off ({@code quarkus.otel.sdk.disabled=true}), the message is handled without any span. A parked message ends its span with an error status, a retried one with the retry as an event.
  */
 @ApplicationScoped
 public class OtelMessageTracing implements MessageTracing {
 
     private final Tracer tracer;
+    private final boolean enabled;
 
-    public OtelMessageTracing(Tracer tracer) {
+    public OtelMessageTracing(Tracer tracer,
+            @ConfigProperty(name = TraceContextSqsInterceptor.SDK_DISABLED, defaultValue = "false") boolean disabled) {
         this.tracer = tracer;
+        this.enabled = !disabled;
     }
 
     @Override
     public SqsConsumer.Outcome consume(String queue, Message message, SqsConsumer.Handler handler) throws Exception {
+        if (!enabled) {
+            return handler.handle(message);
+        }
         Context parent = TraceContextSqsInterceptor.extract(message);
         Span span = tracer.spanBuilder(queue + " process").setParent(parent).setSpanKind(SpanKind.CONSUMER)
                 .setAttribute("messaging.system", "aws_sqs")

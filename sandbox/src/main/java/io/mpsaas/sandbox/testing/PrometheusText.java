@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class PrometheusText {
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)(\\s+\\S+)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One sample line. */
@@ -37,23 +36,52 @@ public final class PrometheusText {
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
             String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                samples.add(sample(l));
             }
-            Matcher m = SAMPLE.matcher(l);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("not a Prometheus sample line: " + l);
-            }
-            Map<String, String> labels = new LinkedHashMap<>();
-            if (m.group(3) != null) {
-                Matcher label = LABEL.matcher(m.group(3));
-                while (label.find()) {
-                    labels.put(label.group(1), label.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
-                }
-            }
-            samples.add(new Sample(m.group(1), Map.copyOf(labels), value(m.group(4))));
         }
         return new PrometheusText(List.copyOf(samples));
+    }
+
+    /** {@code name{label="value",...} value [timestamp] [# {exemplar labels} value [timestamp]]}. */
+    private static Sample sample(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) != '{' && !Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        String name = line.substring(0, i);
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (i < line.length() && line.charAt(i) == '{') {
+            int close = closingBrace(line, i);
+            Matcher label = LABEL.matcher(line.substring(i + 1, close));
+            while (label.find()) {
+                labels.put(label.group(1), label.group(2).replace("\\\"", "\"").replace("\\\\", "\\"));
+            }
+            i = close + 1;
+        }
+        String rest = line.substring(i).strip();
+        int exemplar = rest.indexOf('#');
+        String[] parts = (exemplar >= 0 ? rest.substring(0, exemplar) : rest).strip().split("\\s+");
+        if (name.isEmpty() || parts.length == 0 || parts[0].isEmpty()) {
+            throw new IllegalArgumentException("not a Prometheus sample line: " + line);
+        }
+        return new Sample(name, Map.copyOf(labels), value(parts[0]));
+    }
+
+    /** The index of the brace closing the one at {@code open}, quoted label values skipped. */
+    private static int closingBrace(String line, int open) {
+        boolean quoted = false;
+        for (int i = open + 1; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '}' && !quoted) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unclosed labels: " + line);
     }
 
     private static double value(String text) {
