@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  */
 final class CustomerEvents {
 
-    /** One received message: its body parsed, and its {@code eventType} attribute. */
-    record Received(JsonNode event, String body, String eventTypeAttribute) {
+    /** One received message: its body parsed, its {@code eventType} and {@code traceparent} attributes. */
+    record Received(JsonNode event, String body, String eventTypeAttribute, String traceparent) {
 
         String customerKey() {
             return event.path("customer").path("customerKey").asText();
@@ -53,9 +54,10 @@ final class CustomerEvents {
             }
             for (Message message : response.messages()) {
                 MessageAttributeValue type = message.messageAttributes().get(CustomerEvent.TYPE_ATTRIBUTE);
+                MessageAttributeValue trace = message.messageAttributes().get(TraceContextSqsInterceptor.TRACEPARENT);
                 try {
                     RECEIVED.add(new Received(mapper.readTree(message.body()), message.body(),
-                            type == null ? null : type.stringValue()));
+                            type == null ? null : type.stringValue(), trace == null ? null : trace.stringValue()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
