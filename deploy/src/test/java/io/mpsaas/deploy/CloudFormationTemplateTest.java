@@ -51,7 +51,9 @@ class CloudFormationTemplateTest {
                 grant(anything(), "aws-marketplace:ResolveCustomer"),
                 // UpdateItem also inside TransactWriteItems (registration + customer item)
                 grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"),
-                grant(queue("CustomerEventsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
+                grant(queue("CustomerEventsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage"),
+                // common's DeadLetterQueueGauges (suite.ops.gauges.dead-letter-queues)
+                grant(queue("CustomerEventsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes")));
         CALLS.put("EntitlementRole", List.of(
                 grant(anything(), "aws-marketplace:GetEntitlements"),
                 // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
@@ -59,9 +61,9 @@ class CloudFormationTemplateTest {
                         "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:Scan"),
                 grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
                         "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
-                // parking (SqsConsumer's Park: send to the DLQ) and replaying from it
-                grant(queue("NotificationsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:SendMessage",
-                        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
+                // parking (SqsConsumer's Park: send to the DLQ) and replaying from it; its depth gauge
+                grant(queue("NotificationsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
+                        "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
                 grant(queues("CustomerEventsQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
         CALLS.put("MeteringRole", List.of(
                 grant(anything(), "aws-marketplace:BatchMeterUsage"),
@@ -72,10 +74,10 @@ class CloudFormationTemplateTest {
                 grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:Query"),
                 grant(queues("UsageQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
-                // parking only (SqsConsumer and UsageQueueListener send to the DLQ; the operator API redrives
-                // aggregates in the table, not messages)
+                // parking (SqsConsumer and UsageQueueListener send to the DLQ; the operator API redrives
+                // aggregates in the table, not messages) and the depth gauge
                 grant(queues("UsageDeadLetterQueue", "MeteringCommandsDeadLetterQueue"), "sqs:GetQueueUrl",
-                        "sqs:SendMessage")));
+                        "sqs:GetQueueAttributes", "sqs:SendMessage")));
     }
 
     /**

@@ -33,7 +33,8 @@ class HelmChartsTest {
     private static final Map<String, String> CRD_SCHEMAS = Map.of(
             "keda.sh/v1alpha1/ScaledObject", "keda.sh_v1alpha1_ScaledObject.yaml",
             "keda.sh/v1alpha1/TriggerAuthentication", "keda.sh_v1alpha1_TriggerAuthentication.yaml",
-            "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com_v1_ServiceMonitor.yaml");
+            "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com_v1_ServiceMonitor.yaml",
+            "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com_v1_PrometheusRule.yaml");
 
     /** Metadata keys KEDA's aws-sqs-queue and cpu scalers read; anything else is a typo KEDA would ignore. */
     private static final Map<String, Set<String>> TRIGGER_METADATA = Map.of(

@@ -207,6 +207,50 @@ class AwsJsonMarketplaceClientTest {
     }
 
     @Test
+    void listener_seesEveryFailedAttempt_andTheCallsEnd_onceEach() {
+        // GIVEN a listener, and AWS throttling once before answering, then refusing a token
+        List<String> seen = new ArrayList<>();
+        client.listener(operation -> new MarketplaceCallListener.Call() {
+            @Override
+            public void attemptFailed(int attempt, MarketplaceException failure) {
+                seen.add(operation + " attempt " + attempt + " " + failure.error());
+            }
+
+            @Override
+            public void succeeded(int attempts) {
+                seen.add(operation + " succeeded after " + attempts);
+            }
+
+            @Override
+            public void failed(MarketplaceException failure) {
+                seen.add(operation + " failed " + failure.error() + " after " + failure.attempts());
+            }
+        });
+        replies.add(new Reply(400, "{\"__type\":\"ThrottlingException\"}"));
+        replies.add(new Reply(200, "{\"CustomerAWSAccountId\":\"1\",\"LicenseArn\":\"arn:l\"}"));
+        replies.add(new Reply(400, "{\"__type\":\"InvalidTokenException\"}"));
+
+        // WHEN two calls are made
+        client.resolveCustomer("t");
+        assertThatThrownBy(() -> client.resolveCustomer("bad")).isInstanceOf(MarketplaceException.class);
+
+        // THEN the listener saw both, attempt by attempt
+        assertThat(seen).containsExactly("ResolveCustomer attempt 1 THROTTLING",
+                "ResolveCustomer succeeded after 2", "ResolveCustomer attempt 1 INVALID_TOKEN",
+                "ResolveCustomer failed INVALID_TOKEN after 1");
+    }
+
+    @Test
+    void aFailingListener_neverFailsTheCall() {
+        client.listener(operation -> {
+            throw new IllegalStateException("broken listener");
+        });
+        replies.add(new Reply(200, "{\"CustomerAWSAccountId\":\"1\",\"LicenseArn\":\"arn:l\"}"));
+
+        assertThat(client.resolveCustomer("t").licenseArn()).isEqualTo("arn:l");
+    }
+
+    @Test
     void clientErrors_areNotRetried_andKeepAwsMessage() {
         replies.add(new Reply(400, "{\"__type\":\"ExpiredTokenException\",\"message\":\"Registration token has expired\"}"));
 

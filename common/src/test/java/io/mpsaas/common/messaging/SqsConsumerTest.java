@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.jboss.logging.MDC;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The SQS consumer against ElasticMQ: acknowledgement, retry, parking with a reason, redrive, and staying alive. */
@@ -139,6 +143,36 @@ class SqsConsumerTest {
                     .isEqualTo(queueUrl);
         });
         assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
+    void aParkedMessageWithTenAttributes_keepsItsParkReasonAndTraceContext_andTheHandlerSeesItsIdInTheMdc() {
+        // GIVEN a message with the trace context and eight more attributes (SQS's limit is ten)
+        Map<String, MessageAttributeValue> attributes = new HashMap<>();
+        for (int i = 0; i < 8; i++) {
+            attributes.put("a" + i, MessageAttributeValue.builder().dataType("String").stringValue("v").build());
+        }
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        attributes.put("traceparent", MessageAttributeValue.builder().dataType("String").stringValue(traceparent)
+                .build());
+        attributes.put("tracestate", MessageAttributeValue.builder().dataType("String").stringValue("v=1").build());
+        String id = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("poison").messageAttributes(attributes))
+                .messageId();
+        List<Object> mdcSeen = new ArrayList<>();
+
+        // WHEN it is parked
+        consume(m -> {
+            mdcSeen.add(MDC.get(SqsConsumer.MDC_MESSAGE_ID));
+            return new SqsConsumer.Outcome.Park("never");
+        });
+
+        // THEN the parked copy keeps the park attributes and the trace context, dropping others to stay within ten
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.parked()).isEqualTo(1));
+        assertThat(mdcSeen).containsExactly(id);
+        assertThat(drain(dlqUrl)).singleElement().satisfies(m -> assertThat(m.messageAttributes()).hasSize(10)
+                .containsKeys(SqsConsumer.PARK_REASON_ATTRIBUTE, SqsConsumer.PARK_SOURCE_ATTRIBUTE,
+                        SqsConsumer.PARK_MESSAGE_ID_ATTRIBUTE, SqsConsumer.PARK_AT_ATTRIBUTE, "traceparent",
+                        "tracestate"));
     }
 
     @Test
