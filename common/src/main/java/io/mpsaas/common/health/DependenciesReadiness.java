@@ -1,7 +1,7 @@
 package io.mpsaas.common.health;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import java.util.function.Supplier;
+import jakarta.inject.Singleton;
+import java.util.function.Function;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -12,66 +12,55 @@ import org.eclipse.microprofile.health.Readiness;
  * cannot serve; liveness ({@code /q/health/live}) calls nothing and stays UP, so no pod is restarted for an outage it
  * cannot fix. A dependency left out of {@code suite.ops.health.checks} reports UP, unchecked.
  */
-public final class DependenciesReadiness {
+public abstract class DependenciesReadiness implements HealthCheck {
 
-    private DependenciesReadiness() {
+    private final DependencyChecks checks;
+    private final String name;
+    private final String dependency;
+    private final Function<DependencyChecks, DependencyChecks.Result> check;
+
+    DependenciesReadiness(DependencyChecks checks, String name, String dependency,
+            Function<DependencyChecks, DependencyChecks.Result> check) {
+        this.checks = checks;
+        this.name = name;
+        this.dependency = dependency;
+        this.check = check;
     }
 
-    static HealthCheckResponse respond(String name, DependencyChecks checks, String dependency,
-            Supplier<DependencyChecks.Result> check) {
+    @Override
+    public HealthCheckResponse call() {
         if (!checks.enabled(dependency)) {
             return HealthCheckResponse.named(name).up().withData("checked", false).build();
         }
-        DependencyChecks.Result result = check.get();
+        DependencyChecks.Result result = check.apply(checks);
         return HealthCheckResponse.named(name).status(result.up()).withData("detail", result.detail())
                 .withData("checkedAt", result.checkedAt().toString()).build();
     }
 
     /** DynamoDB answers. */
     @Readiness
-    @ApplicationScoped
-    public static class DynamoDb implements HealthCheck {
-        private final DependencyChecks checks;
-
+    @Singleton
+    public static class DynamoDb extends DependenciesReadiness {
         public DynamoDb(DependencyChecks checks) {
-            this.checks = checks;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return respond("dynamodb", checks, DependencyChecks.DYNAMODB, checks::dynamodb);
+            super(checks, "dynamodb", DependencyChecks.DYNAMODB, DependencyChecks::dynamodb);
         }
     }
 
     /** SQS answers. */
     @Readiness
-    @ApplicationScoped
-    public static class Sqs implements HealthCheck {
-        private final DependencyChecks checks;
-
+    @Singleton
+    public static class Sqs extends DependenciesReadiness {
         public Sqs(DependencyChecks checks) {
-            this.checks = checks;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return respond("sqs", checks, DependencyChecks.SQS, checks::sqs);
+            super(checks, "sqs", DependencyChecks.SQS, DependencyChecks::sqs);
         }
     }
 
     /** The AWS Marketplace endpoints answer. */
     @Readiness
-    @ApplicationScoped
-    public static class Marketplace implements HealthCheck {
-        private final DependencyChecks checks;
-
+    @Singleton
+    public static class Marketplace extends DependenciesReadiness {
         public Marketplace(DependencyChecks checks) {
-            this.checks = checks;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return respond("aws-marketplace", checks, DependencyChecks.MARKETPLACE, checks::marketplace);
+            super(checks, "aws-marketplace", DependencyChecks.MARKETPLACE, DependencyChecks::marketplace);
         }
     }
 }

@@ -90,7 +90,11 @@ public class EntitlementMetrics {
 
     /** The tag of a notification's kind: {@code SubscribeSuccess} is {@code subscribe-success}. */
     public static String kind(Notification notification) {
-        return notification.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        return kind(notification.getClass());
+    }
+
+    public static String kind(Class<? extends Notification> type) {
+        return type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     public void notification(String kind, Outcome outcome) {
