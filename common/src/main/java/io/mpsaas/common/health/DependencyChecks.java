@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ public class DependencyChecks {
         this.tables = tables;
         this.config = ops.health();
         this.marketplace = marketplace.toSettings();
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout())
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -157,14 +156,5 @@ public class DependencyChecks {
             message = message.substring(0, 300) + "...";
         }
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    /** Forgets every cached result (tests). */
-    public void forget() {
-        cache.clear();
-    }
-
-    Duration timeout() {
-        return config.timeout();
     }
 }

@@ -96,10 +96,4 @@ public class DeadLetterQueueGauges {
             }
         });
     }
-
-    /** The last depth read of a watched queue (by name); NaN before the first read or when not watched. */
-    public double depth(String queueName) {
-        Watched w = watched.get(queueName);
-        return w == null ? Double.NaN : w.depth;
-    }
 }

@@ -63,11 +63,6 @@ public class SqsConsumers {
         return List.copyOf(consumers);
     }
 
-    /** Stops them all (messages in hand may finish within {@code timeout} each). */
-    public void stopAll(Duration timeout) {
-        consumers.forEach(c -> c.stop(timeout));
-    }
-
     private void counter(SqsConsumer consumer, Tags queue, String outcome, ToDoubleFunction<SqsConsumer> count) {
         FunctionCounter.builder("mpsaas.sqs.messages", consumer, count)
                 .description("SQS messages by what became of them").tags(queue.and("outcome", outcome))
