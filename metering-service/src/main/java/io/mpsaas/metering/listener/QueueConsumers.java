@@ -6,6 +6,7 @@ import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.common.messaging.SqsConsumer;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.service.MeteringRunner;
+import io.mpsaas.metering.service.OperatorService;
 import io.mpsaas.metering.service.UsageIngestion;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,7 +26,8 @@ public class QueueConsumers {
     private final List<SqsConsumer> consumers = new ArrayList<>();
 
     void start(@Observes StartupEvent event, SqsClient sqs, QueuesConfig queues, MeteringConfig config,
-            UsageIngestion ingestion, MeteringRunner runner, ObjectMapper mapper, Clock clock) {
+            UsageIngestion ingestion, MeteringRunner runner, OperatorService operator, ObjectMapper mapper,
+            Clock clock) {
         MeteringConfig.Consumers settings = config.consumers();
         if (!settings.enabled()) {
             Log.info("Queue consumers are off (suite.metering.consumers.enabled=false)");
@@ -37,7 +39,7 @@ public class QueueConsumers {
                 new UsageQueueListener(ingestion, mapper, sqs, usageUrl, usageDlq)));
         String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
         consumers.add(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl), settings,
-                "metering-commands", new MeteringCommandListener(runner, mapper, clock)));
+                "metering-commands", new MeteringCommandListener(runner, operator, mapper, clock)));
     }
 
     private static SqsConsumer consumer(SqsClient sqs, String url, String dlq, MeteringConfig.Consumers settings,
