@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +65,7 @@ public class ConsolePages {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
     private static final String NONE = "—";
     private static final int PREVIEW = 140;
@@ -197,7 +198,8 @@ public class ConsolePages {
         ConsoleViews.Customer view = new ConsoleViews.Customer(c.key(), registration != null
                 && registration.company() != null ? registration.company() : c.key(), badge(c.state()),
                 c.state().grantsAccess(), identity, subscription, reg, entitlements, rows, config.historyLimit(),
-                recent, paths.usage(c.key()), failed);
+                recent, paths.usage(c.key()), failed == 0 ? null : failed + (failed == 1 ? " hour" : " hours")
+                        + " not billed");
         return new Page(200, Templates.customer(shell(view.title(), "customers", session, null), view).render());
     }
 
@@ -241,7 +243,7 @@ public class ConsolePages {
                 String preview = body.length() > PREVIEW ? body.substring(0, PREVIEW) + "…" : body;
                 messages.add(new ConsoleViews.ParkedRow(m.messageId(), m.parkReason() == null
                         ? "Moved by SQS after " + m.receiveCount() + " receives (no reason recorded)" : m.parkReason(),
-                        m.parkedAt() == null ? NONE : m.parkedAt(), Integer.toString(m.receiveCount()),
+                        parkedAt(m.parkedAt()), Integer.toString(m.receiveCount()),
                         m.originalMessageId(), preview, body));
             }
             long count = l.approximateCount() == null ? messages.size() : Math.max(l.approximateCount(),
@@ -343,19 +345,14 @@ public class ConsolePages {
                 : a.resultCode() + (a.resultMessage() == null ? "" : ": " + a.resultMessage());
         String attempts = a.attempts() == 0 ? NONE : a.attempts() + (a.nextAttemptAt() == null ? ""
                 : ", next not before " + time(a.nextAttemptAt()));
-        String deadline;
-        if (a.deadline() == null) {
-            deadline = NONE;
-        } else if (!now.isBefore(a.deadline())) {
-            deadline = "Passed (" + HOUR.format(a.deadline()) + ")";
-        } else {
-            deadline = HOUR.format(a.deadline()) + " (in " + humanize(Duration.between(now, a.deadline())) + ")";
-        }
+        String deadline = a.deadline() == null ? NONE : HOUR.format(a.deadline());
+        String deadlineNote = a.deadline() == null ? null : !now.isBefore(a.deadline()) ? "passed"
+                : "in " + humanize(Duration.between(now, a.deadline()));
         String customerHref = a.customerKey() == null ? null : paths.customer(a.customerKey());
         return new AggregateRow(a.id(), a.customerKey(), customerHref, text(a.productCode()),
                 a.hour() == null ? NONE : HOUR.format(a.hour()), text(a.dimension()), quantity,
                 billed, statusBadge(a.status()), attempts, result, a.meteringRecordId(), time(a.sentAt()),
-                deadline, a.redrivable(now));
+                deadline, deadlineNote, a.redrivable(now));
     }
 
     static Badge badge(SubscriptionState state) {
@@ -423,6 +420,17 @@ public class ConsolePages {
 
     private static String trim(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static String parkedAt(String value) {
+        if (value == null) {
+            return NONE;
+        }
+        try {
+            return time(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            return value;
+        }
     }
 
     static String time(Instant instant) {

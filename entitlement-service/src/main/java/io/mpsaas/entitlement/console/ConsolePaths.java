@@ -78,9 +78,10 @@ public class ConsolePaths {
      * absolute or protocol-relative URL; anything else goes to the customer list.
      */
     public String afterLogin(String next) {
-        if (next != null && next.startsWith(root() + "/") && !next.startsWith(root() + "/login")
+        if (next != null && (next.equals(root()) || next.startsWith(root() + "/") || next.startsWith(root() + "?"))
+                && !next.startsWith(root() + "/login")
                 && next.length() <= 2000 && next.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '\\')
-                && !next.contains("//")) {
+                && !next.contains("//") && !next.contains("..")) {
             return next;
         }
         return href(CUSTOMERS);

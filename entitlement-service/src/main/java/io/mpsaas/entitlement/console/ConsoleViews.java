@@ -89,7 +89,7 @@ public final class ConsoleViews {
     public record Customer(String key, String title, Badge state, boolean accessGranted, List<Field> identity,
             List<Field> subscription, Registration registration, List<EntitlementRow> entitlements,
             List<HistoryRow> history, int historyLimit, List<AggregateRow> recentUsage, String usageHref,
-            long failedHours) {
+            String notBilled) {
     }
 
     /** What the buyer registered: personal data, shown to the signed-in operator only. */
@@ -110,19 +110,27 @@ public final class ConsoleViews {
     @TemplateData
     public record Usage(String key, String title, Badge state, String customerHref, List<Field> totals,
             List<AggregateRow> rows, int limit, boolean anyRedrivable, String back) {
+
+        public boolean showCustomer() {
+            return false;
+        }
     }
 
     /** An hourly aggregate of metering-service. */
     @TemplateData
     public record AggregateRow(String id, String customerKey, String customerHref, String productCode, String hour,
             String dimension, String quantity, String billed, Badge status, String attempts, String result,
-            String meteringRecordId, String sentAt, String deadline, boolean redrivable) {
+            String meteringRecordId, String sentAt, String deadline, String deadlineNote, boolean redrivable) {
     }
 
     /** The metering failures page. */
     @TemplateData
     public record Failures(List<AggregateRow> rows, int limit, boolean truncated, boolean anyRedrivable,
             String back) {
+
+        public boolean showCustomer() {
+            return true;
+        }
     }
 
     /** The parked-messages page. */
