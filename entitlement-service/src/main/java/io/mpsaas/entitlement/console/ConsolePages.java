@@ -336,13 +336,15 @@ public class ConsolePages {
     }
 
     private AggregateRow aggregate(UsageReader.Aggregate a, Instant now) {
-        String records = a.events() == 1 ? " record" : " records";
-        String quantity = a.quantity() + (a.events() > 0 ? " (" + a.events() + records + ")" : "")
-                + (a.carriedQuantity() > 0 ? ", " + a.carriedQuantity() + " carried from sent hours" : "");
+        List<String> notes = new ArrayList<>();
+        if (a.events() > 0) {
+            notes.add(a.events() + (a.events() == 1 ? " record" : " records"));
+        }
+        if (a.carriedQuantity() > 0) {
+            notes.add(a.carriedQuantity() + " carried from sent hours");
+        }
         String billed = a.billedQuantity() == null ? NONE : a.billedQuantity()
                 + (a.entitledQuantity() != null ? " (after " + trim(a.entitledQuantity()) + " entitled)" : "");
-        String result = a.resultCode() == null ? NONE
-                : a.resultCode() + (a.resultMessage() == null ? "" : ": " + a.resultMessage());
         String attempts = a.attempts() == 0 ? NONE : a.attempts() + (a.nextAttemptAt() == null ? ""
                 : ", next not before " + time(a.nextAttemptAt()));
         String deadline = a.deadline() == null ? NONE : HOUR.format(a.deadline());
@@ -350,9 +352,10 @@ public class ConsolePages {
                 : "in " + humanize(Duration.between(now, a.deadline()));
         String customerHref = a.customerKey() == null ? null : paths.customer(a.customerKey());
         return new AggregateRow(a.id(), a.customerKey(), customerHref, text(a.productCode()),
-                a.hour() == null ? NONE : HOUR.format(a.hour()), text(a.dimension()), quantity,
-                billed, statusBadge(a.status()), attempts, result, a.meteringRecordId(), time(a.sentAt()),
-                deadline, deadlineNote, a.redrivable(now));
+                a.hour() == null ? NONE : HOUR.format(a.hour()), text(a.dimension()), Long.toString(a.quantity()),
+                notes.isEmpty() ? null : String.join(", ", notes), billed, statusBadge(a.status()), attempts,
+                a.resultCode(), a.resultMessage(), a.meteringRecordId(),
+                a.sentAt() == null ? NONE : HOUR.format(a.sentAt()), deadline, deadlineNote, a.redrivable(now));
     }
 
     static Badge badge(SubscriptionState state) {

@@ -119,8 +119,9 @@ public final class ConsoleViews {
     /** An hourly aggregate of metering-service. */
     @TemplateData
     public record AggregateRow(String id, String customerKey, String customerHref, String productCode, String hour,
-            String dimension, String quantity, String billed, Badge status, String attempts, String result,
-            String meteringRecordId, String sentAt, String deadline, String deadlineNote, boolean redrivable) {
+            String dimension, String quantity, String quantityNote, String billed, Badge status, String attempts,
+            String resultCode, String resultMessage, String meteringRecordId, String sentAt, String deadline,
+            String deadlineNote, boolean redrivable) {
     }
 
     /** The metering failures page. */

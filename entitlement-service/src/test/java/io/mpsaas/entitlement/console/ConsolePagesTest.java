@@ -151,7 +151,7 @@ class ConsolePagesTest {
         assertThat(expiry).isNotNull();
         assertThat(html).contains(ConsolePages.time(expiry));
         assertThat(html).contains(">SubscribeSuccess<", "state ACTIVE");
-        assertThat(html).contains(">42 (3 records)<", ">SENT<");
+        assertThat(html).contains(">42 <span class=\"muted small\">(3 records)<", ">SENT<");
         assertThat(page.header("Cache-Control")).isEqualTo("no-store");
         // AND an unknown customer is a not-found page
         assertThat(console.get("/console/customer?key=" + encode("license#l-nobody")).statusCode()).isEqualTo(404);
@@ -178,7 +178,8 @@ class ConsolePagesTest {
         // THEN every hour shows with its status; only the two re-drivable ones can be selected
         assertThat(rowIds(usage)).containsExactly(open, sent, notSubscribed, failed, duplicate);
         assertThat(usage).contains(">OPEN<", ">SENT<", ">CUSTOMER_NOT_SUBSCRIBED<", ">DUPLICATE_RECORD<", ">FAILED<");
-        assertThat(usage).contains("InvalidTag: tag &lt;x&gt; is not allowed").doesNotContain("tag <x>");
+        assertThat(usage).contains("InvalidTag<div class=\"muted small\">tag &lt;x&gt; is not allowed")
+                .doesNotContain("tag <x>");
         assertThat(checkboxes(usage)).containsExactlyInAnyOrder(notSubscribed, failed);
         // AND the failures page lists the failures, not the others
         assertThat(rowIds(failures)).contains(notSubscribed, duplicate, failed).doesNotContain(open, sent);
