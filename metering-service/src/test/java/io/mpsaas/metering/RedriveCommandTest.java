@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -96,7 +95,7 @@ class RedriveCommandTest extends MeteringTestSupport {
         send(MeteringCommand.redrive(commandId, ids(other), List.of(failed), "operator console", Instant.now()));
 
         // THEN the command is parked with its reason and the aggregate stays failed
-        Message parked = awaitParked(commandId);
+        Message parked = awaitParked(SuiteQueues.METERING_COMMANDS, commandId);
         assertThat(parked.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
                 .contains("not one of customer " + other.customerKey());
         assertThat(aggregate(buyer, "requests", h1).status()).isEqualTo(AggregateStatus.CUSTOMER_NOT_SUBSCRIBED);
@@ -109,7 +108,7 @@ class RedriveCommandTest extends MeteringTestSupport {
 
         send(MeteringCommand.redrive(commandId, ids(buyer), List.of(), "operator console", Instant.now()));
 
-        Message parked = awaitParked(commandId);
+        Message parked = awaitParked(SuiteQueues.METERING_COMMANDS, commandId);
         assertThat(parked.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
                 .contains("names no aggregates");
     }
@@ -122,21 +121,5 @@ class RedriveCommandTest extends MeteringTestSupport {
     private void send(MeteringCommand command) throws Exception {
         String body = mapper.writeValueAsString(command);
         sqs.sendMessage(r -> r.queueUrl(sandbox.aws().queueUrl(SuiteQueues.METERING_COMMANDS)).messageBody(body));
-    }
-
-    private Message awaitParked(String marker) {
-        String dlq = sandbox.aws().queueUrl(SuiteQueues.deadLetterQueue(SuiteQueues.METERING_COMMANDS));
-        Message[] found = new Message[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Optional<Message> m = sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All")).messages().stream()
-                    .filter(x -> x.body().contains(marker)).findFirst();
-            m.ifPresent(x -> {
-                found[0] = x;
-                sqs.deleteMessage(d -> d.queueUrl(dlq).receiptHandle(x.receiptHandle()));
-            });
-            return m.isPresent();
-        });
-        return found[0];
     }
 }

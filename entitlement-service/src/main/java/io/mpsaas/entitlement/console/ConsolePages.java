@@ -4,7 +4,6 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.customer.SubscriptionState;
-import io.mpsaas.common.marketplace.EntitlementValue;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.console.ConsoleViews.AggregateRow;
 import io.mpsaas.entitlement.console.ConsoleViews.Badge;
@@ -13,6 +12,7 @@ import io.mpsaas.entitlement.console.ConsoleViews.Notice;
 import io.mpsaas.entitlement.console.ConsoleViews.Option;
 import io.mpsaas.entitlement.messaging.ParkedMessage;
 import io.mpsaas.entitlement.persistence.InboxEntry;
+import io.mpsaas.entitlement.service.EntitlementJson;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -185,7 +185,9 @@ public class ConsolePages {
         List<ConsoleViews.EntitlementRow> entitlements = new ArrayList<>();
         for (StoredEntitlement e : c.entitlements().values()) {
             boolean expired = e.expiredAt(now);
-            entitlements.add(new ConsoleViews.EntitlementRow(e.dimension(), type(e.value()), value(e.value()),
+            Object value = EntitlementJson.value(e.value());
+            entitlements.add(new ConsoleViews.EntitlementRow(e.dimension(), EntitlementJson.type(e.value()),
+                    value instanceof Double d ? trim(d) : value == null ? NONE : value.toString(),
                     e.expiresAt() == null ? "Does not expire" : time(e.expiresAt()),
                     expired ? new Badge("Expired", "bad") : new Badge("Current", "ok")));
         }
@@ -387,38 +389,6 @@ public class ConsolePages {
 
     static Badge statusBadge(String status) {
         return new Badge(status == null ? "UNKNOWN" : status, STATUS_CSS.getOrDefault(status, "muted"));
-    }
-
-    private static String type(EntitlementValue value) {
-        if (value instanceof EntitlementValue.IntegerValue) {
-            return "Integer";
-        }
-        if (value instanceof EntitlementValue.DoubleValue) {
-            return "Double";
-        }
-        if (value instanceof EntitlementValue.BooleanValue) {
-            return "Boolean";
-        }
-        if (value instanceof EntitlementValue.StringValue) {
-            return "String";
-        }
-        return "None";
-    }
-
-    private static String value(EntitlementValue value) {
-        if (value instanceof EntitlementValue.IntegerValue i) {
-            return Integer.toString(i.value());
-        }
-        if (value instanceof EntitlementValue.DoubleValue d) {
-            return trim(d.value());
-        }
-        if (value instanceof EntitlementValue.BooleanValue b) {
-            return b.value() ? "true" : "false";
-        }
-        if (value instanceof EntitlementValue.StringValue s) {
-            return s.value();
-        }
-        return NONE;
     }
 
     private static String trim(double value) {

@@ -146,7 +146,7 @@ class ConsolePagesTest {
         assertThat(html).contains("Babbage &amp; Lovelace &lt;Analytics&gt;", "Ada &lt;b&gt;Lovelace&lt;/b&gt;",
                 "ada@example.com", "+44 20 7946 0000", "teamSize", "Personal data")
                 .doesNotContain("<Analytics>", "<b>Lovelace</b>");
-        assertThat(html).contains("seats", "Integer", ">10<", "premium_support", "Boolean", "storage_tb");
+        assertThat(html).contains("seats", "INTEGER", ">10<", "premium_support", "BOOLEAN", "storage_tb");
         Instant expiry = c.entitlements().get("seats").expiresAt();
         assertThat(expiry).isNotNull();
         assertThat(html).contains(ConsolePages.time(expiry));
