@@ -1,5 +1,7 @@
 package io.mpsaas.sandbox;
 
+import io.mpsaas.sandbox.marketplace.catalog.Dimension;
+import io.mpsaas.sandbox.marketplace.catalog.Product;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,6 +66,9 @@ public final class LocalSuite implements AutoCloseable {
         }
     }
 
+    /** metering-service's job schedule in a local run (Quartz cron): every minute. */
+    public static final String LOCAL_METERING_CRON = "0 * * * * ?";
+
     /** API keys the local suite configures (the services' %dev keys). */
     public static final String APP_API_KEY = "dev-app-key";
     public static final String ADMIN_API_KEY = "dev-admin-key";
@@ -97,6 +103,11 @@ public final class LocalSuite implements AutoCloseable {
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
     private final Map<Service, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Stops the children if the JVM exits without {@link #close()} (a test run cut short, SIGTERM). */
+    private final Thread exitHook = new Thread(this::close, "local-suite-exit");
+    private boolean closed;
+    /** Set as soon as {@link #close()} begins: services exiting from then on are expected, not failures. */
+    private volatile boolean closing;
 
     private LocalSuite(Options options, Sandbox sandbox) {
         this.options = options;
@@ -119,6 +130,7 @@ public final class LocalSuite implements AutoCloseable {
         Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(), fulfillment);
         LocalSuite suite = new LocalSuite(options, sandbox);
         suite.ports.putAll(ports);
+        Runtime.getRuntime().addShutdownHook(suite.exitHook);
         // the simulator's usage generator posts to this suite's metering-service with its app key
         sandbox.simulator().meteringUrl(suite.url(Service.METERING));
         sandbox.simulator().meteringApiKey(APP_API_KEY);
@@ -153,14 +165,53 @@ public final class LocalSuite implements AutoCloseable {
         return URI.create("http://localhost:" + ports.get(service));
     }
 
-    /** The configuration every service gets: the sandbox's endpoints and credentials, the dev keys, the extras. */
+    /** Where a service's output goes ({@code <logDir>/<module>.log}). */
+    public Path logFile(Service service) {
+        return options.logDir().resolve(service.module() + ".log");
+    }
+
+    /** The running (or last) process of a service, if it was started. */
+    public synchronized Optional<ProcessHandle> process(Service service) {
+        return Optional.ofNullable(processes.get(service)).map(Process::toHandle);
+    }
+
+    /**
+     * The configuration every service gets: the sandbox's endpoints and credentials, the dev keys, for metering-service
+     * a one-minute job and its view of the simulator's catalog, then the extras (which win).
+     */
     public Map<String, String> configFor(Service service) {
         Map<String, String> config = new LinkedHashMap<>(sandbox.serviceConfig());
         config.put("quarkus.http.port", Integer.toString(ports.get(service)));
         config.put("suite.api.keys", APP_API_KEY);
         config.put("suite.api.admin-keys", ADMIN_API_KEY);
+        if (service == Service.METERING) {
+            // every minute rather than hourly: the previous hour's usage reaches the ledger while one watches (the
+            // job still meters closed hours only; the current hour waits for its turn or a final flush)
+            config.put("suite.metering.job.cron", LOCAL_METERING_CRON);
+            config.putAll(meteringCatalog(sandbox.simulator().products()));
+        }
         config.putAll(options.extraConfig());
         config.putAll(options.serviceConfig().getOrDefault(service, Map.of()));
+        return config;
+    }
+
+    /**
+     * metering-service's product settings for a catalog: each product's pricing model (a pure contract is never
+     * metered, a contract with consumption only beyond its entitlements) and its metered dimensions. Without them
+     * metering-service would treat every product as a subscription. A consumption product's metered dimensions are
+     * compared with the entitlement of the same name unless {@code entitlement-dimensions} is set as an extra.
+     */
+    public static Map<String, String> meteringCatalog(List<Product> products) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (Product product : products) {
+            String prefix = "suite.metering.products.\"" + product.code() + "\".";
+            config.put(prefix + "pricing-model", product.pricingModel().name());
+            List<String> metered = product.dimensions().stream().filter(Dimension::metered).map(Dimension::name)
+                    .toList();
+            if (!metered.isEmpty()) {
+                config.put(prefix + "dimensions", String.join(",", metered));
+            }
+        }
         return config;
     }
 
@@ -177,7 +228,7 @@ public final class LocalSuite implements AutoCloseable {
         configFor(service).forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar(options.projectDir(), service).toString());
-        Path log = options.logDir().resolve(service.module() + ".log");
+        Path log = logFile(service);
         Process process = new ProcessBuilder(command)
                 .directory(options.projectDir().toFile())
                 .redirectErrorStream(true)
@@ -241,9 +292,21 @@ public final class LocalSuite implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** Stops every service (gracefully, then forcibly) and the sandbox. Leaves no process behind. */
+    /** Stops every service (gracefully, then forcibly) and the sandbox. Leaves no process behind; idempotent. */
     @Override
     public synchronized void close() {
+        closing = true;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() != exitHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs (or ran) this method and finds it done
+            }
+        }
         List<Service> reverse = new ArrayList<>(processes.keySet());
         java.util.Collections.reverse(reverse);
         for (Service service : reverse) {
@@ -306,8 +369,11 @@ public final class LocalSuite implements AutoCloseable {
         }
         java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Ctrl-C reaches the services too (same process group); close() stops whatever is still running
+            suite.closing = true;
             LOG.info("Stopping the suite...");
             suite.close();
+            LOG.info("Stopped.");
             stopped.countDown();
         }, "local-suite-shutdown"));
         URI simulator = suite.sandbox().simulator().endpoint();
@@ -328,7 +394,7 @@ public final class LocalSuite implements AutoCloseable {
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             for (Service service : Service.values()) {
                 Process process = suite.processes.get(service);
-                if (process != null && !process.isAlive() && suite.reported.add(service)) {
+                if (process != null && !process.isAlive() && !suite.closing && suite.reported.add(service)) {
                     LOG.errorf("%s exited with %d; see %s", service.module(), process.exitValue(),
                             options.logDir().resolve(service.module() + ".log"));
                 }

@@ -1,0 +1,114 @@
+package io.mpsaas.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mpsaas.sandbox.LocalSuite;
+import io.mpsaas.sandbox.LocalSuite.Service;
+import io.mpsaas.sandbox.Sandbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one command leaves nothing behind: {@link LocalSuite#close()} ends every service process, and Ctrl-C on
+ * {@code run-local.sh} stops the whole suite without reporting the services' ends as failures.
+ */
+class LocalSuiteLifecycleTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("mpsaas.root", "..")).toAbsolutePath().normalize();
+    private static final Duration START = Duration.ofMinutes(2);
+
+    @Test
+    void close_endsEveryServiceProcess(@TempDir Path logs) {
+        // GIVEN the suite started as the end-to-end tests start it
+        LocalSuite suite = LocalSuite.start(new LocalSuite.Options(ROOT, Sandbox.Ports.RANDOM, true, logs, Map.of(),
+                Map.of()));
+        List<ProcessHandle> started;
+        try {
+            started = processTree(Stream.of(Service.values()).map(s -> suite.process(s).orElseThrow()).toList());
+            assertThat(started).hasSizeGreaterThanOrEqualTo(Service.values().length).allMatch(ProcessHandle::isAlive);
+        } finally {
+            // WHEN it is closed
+            suite.close();
+        }
+
+        // THEN no service process (nor anything it started) survives, and each service stopped gracefully
+        assertThat(started).noneMatch(ProcessHandle::isAlive);
+        for (Service service : Service.values()) {
+            assertThat(read(suite.logFile(service))).contains(service.module() + " stopped in");
+        }
+        // AND closing again is harmless
+        suite.close();
+    }
+
+    @Test
+    void ctrlC_onRunLocal_stopsTheSandboxAndEveryService_quietly(@TempDir Path logs) {
+        // GIVEN ./run-local.sh (without its build step) running the suite on free ports
+        Path output = logs.resolve("run-local.out");
+        ProcessBuilder command = new ProcessBuilder(ROOT.resolve("run-local.sh").toString(), "--random-ports",
+                "--log-dir", logs.toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        command.environment().put("SKIP_BUILD", "true"); // the reactor build has just packaged everything
+        Process runLocal = start(command); // the script execs the launcher JVM: this process is the launcher
+        try {
+            await().atMost(START).until(() -> read(output).contains("The suite is running") || !runLocal.isAlive());
+            assertThat(read(output)).contains("The suite is running", "/marketplace", "Ctrl-C stops everything");
+            List<ProcessHandle> services = runLocal.toHandle().children().toList();
+            assertThat(services).hasSize(Service.values().length).allMatch(ProcessHandle::isAlive);
+            List<ProcessHandle> tree = processTree(services);
+
+            // WHEN the person presses Ctrl-C: the terminal signals its whole foreground group, the launcher and the
+            // services alike. (SIGTERM here: a JVM started in the background, as a test's may be, inherits SIGINT
+            // ignored; both signals run the same shutdown hooks.)
+            runLocal.destroy();
+            services.forEach(ProcessHandle::destroy);
+
+            // THEN the launcher exits once everything stopped, leaving no process behind
+            await().atMost(Duration.ofSeconds(60)).until(() -> !runLocal.isAlive());
+            assertThat(tree).noneMatch(ProcessHandle::isAlive);
+            String said = read(output);
+            assertThat(said).contains("Stopping the suite...", "Stopped.");
+            // AND the services ending on the signal is not reported as a failure
+            assertThat(said).doesNotContain("exited with");
+        } finally {
+            if (runLocal.isAlive()) {
+                runLocal.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+                runLocal.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process start(ProcessBuilder command) {
+        try {
+            return command.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<ProcessHandle> processTree(List<ProcessHandle> roots) {
+        List<ProcessHandle> all = new ArrayList<>(roots);
+        roots.forEach(root -> root.descendants().forEach(all::add));
+        return all;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
