@@ -57,14 +57,25 @@ class CloudFormationTemplateTest {
         CALLS.put("EntitlementRole", List.of(
                 grant(anything(), "aws-marketplace:GetEntitlements"),
                 // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
+                // and the console's customer list; BatchGetItem for the console's lists and searches
                 grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",
-                        "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:Scan"),
+                        "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:Scan",
+                        "dynamodb:BatchGetItem"),
+                // the operator console reads metering-service's aggregates
+                grant(table("UsageTable"), "dynamodb:GetItem", "dynamodb:Query"),
+                // SendMessage: a replay moves a parked notification back
                 grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
-                        "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
-                // parking (SqsConsumer's Park: send to the DLQ) and replaying from it; its depth gauge
+                        "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"),
+                // parking (SqsConsumer's Park: send to the DLQ), listing, counting (the depth gauge too) and replaying from it
                 grant(queue("NotificationsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                         "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
-                grant(queues("CustomerEventsQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage")));
+                // events, commands, and the console's replays; GetQueueAttributes finds their dead-letter queues
+                grant(queues("CustomerEventsQueue", "MeteringCommandsQueue", "UsageQueue"), "sqs:GetQueueUrl",
+                        "sqs:GetQueueAttributes", "sqs:SendMessage"),
+                // the console lists, counts and replays the other queues' parked messages
+                grant(queues("CustomerEventsDeadLetterQueue", "UsageDeadLetterQueue", "MeteringCommandsDeadLetterQueue"),
+                        "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+                        "sqs:ChangeMessageVisibility")));
         CALLS.put("MeteringRole", List.of(
                 grant(anything(), "aws-marketplace:BatchMeterUsage"),
                 // UsageTable: GetItem, Query (gsi1, gsi2), UpdateItem, TransactWriteItems of a Put and Updates

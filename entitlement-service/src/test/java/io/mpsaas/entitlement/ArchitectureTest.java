@@ -7,7 +7,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The domain stays free of AWS, JAX-RS and Quarkus; REST does not reach DynamoDB or SQS directly. */
+/**
+ * The domain stays free of AWS, JAX-RS and Quarkus; REST (and the console's pages) do not reach DynamoDB or SQS
+ * directly; the console is an add-on nothing else depends on.
+ */
 class ArchitectureTest {
 
     private final JavaClasses classes = new ClassFileImporter()
@@ -18,6 +21,19 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..entitlement.domain..").should().dependOnClassesThat()
                 .resideInAnyPackage("software.amazon..", "jakarta.ws..", "io.quarkus..", "jakarta.enterprise..")
                 .check(classes);
+    }
+
+    @Test
+    void consolePages_readThroughTheConsolesReaders_notTheAwsSdk() {
+        noClasses().that().resideInAPackage("..entitlement.console..").and()
+                .areAnnotatedWith(jakarta.ws.rs.Path.class).should().dependOnClassesThat()
+                .resideInAnyPackage("software.amazon..").check(classes);
+    }
+
+    @Test
+    void nothingOutsideTheConsole_dependsOnIt() {
+        noClasses().that().resideOutsideOfPackage("..entitlement.console..").should().dependOnClassesThat()
+                .resideInAPackage("..entitlement.console..").check(classes);
     }
 
     @Test

@@ -70,8 +70,12 @@ class EntitlementsTest {
         SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code()).activated());
         String key = CustomerKeys.forLegacy(product.code(), sub.customerIdentifier());
 
-        // WHEN the service has processed it
-        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().entitlements()).hasSize(4));
+        // WHEN the service has processed it (entitlement-updated and subscribe-success, in either order)
+        eventually().untilAsserted(() -> {
+            CustomerRecord processed = customer(sandbox, key).orElseThrow();
+            assertThat(processed.entitlements()).hasSize(4);
+            assertThat(processed.subscriptionState()).isEqualTo(SubscriptionState.ACTIVE);
+        });
 
         // THEN the stored expiration is in the past, and the access check refuses with the reason
         CustomerRecord c = customer(sandbox, key).orElseThrow();

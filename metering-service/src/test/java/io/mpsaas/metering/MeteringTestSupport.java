@@ -1,6 +1,9 @@
 package io.mpsaas.metering;
 
+import static org.awaitility.Awaitility.await;
+
 import io.mpsaas.common.marketplace.Marketplace;
+import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.marketplace.MeteringSender;
@@ -15,12 +18,16 @@ import io.mpsaas.metering.service.UsageIngestion;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The beans metering tests use, and a way to build more runners (other replicas, dry run, a crash). */
 abstract class MeteringTestSupport {
@@ -90,6 +97,24 @@ abstract class MeteringTestSupport {
                         throw new AssertionError("usage rejected: " + o);
                     }
                 });
+    }
+
+    /** Waits for a message containing {@code marker} in the queue's dead-letter queue, and takes it out. */
+    Message awaitParked(String queue, String marker) {
+        SqsClient sqs = sandbox.aws().sqs();
+        String dlq = sandbox.aws().queueUrl(SuiteQueues.deadLetterQueue(queue));
+        Message[] found = new Message[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Optional<Message> m = sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All")).messages().stream()
+                    .filter(x -> x.body().contains(marker)).findFirst();
+            m.ifPresent(x -> {
+                found[0] = x;
+                sqs.deleteMessage(d -> d.queueUrl(dlq).receiptHandle(x.receiptHandle()));
+            });
+            return m.isPresent();
+        });
+        return found[0];
     }
 
     Aggregate aggregate(MeteringFixtures.Buyer buyer, String dimension, Instant hour) {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -95,21 +94,5 @@ class UsageQueueTest extends MeteringTestSupport {
 
     private Message awaitParked(String marker) {
         return awaitParked(SuiteQueues.USAGE, marker);
-    }
-
-    private Message awaitParked(String queue, String marker) {
-        String dlq = sandbox.aws().queueUrl(SuiteQueues.deadLetterQueue(queue));
-        Message[] found = new Message[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Optional<Message> m = sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All")).messages().stream()
-                    .filter(x -> x.body().contains(marker)).findFirst();
-            m.ifPresent(x -> {
-                found[0] = x;
-                sqs.deleteMessage(d -> d.queueUrl(dlq).receiptHandle(x.receiptHandle()));
-            });
-            return m.isPresent();
-        });
-        return found[0];
     }
 }

@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.customer.CompanyIndex;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
@@ -35,6 +36,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The registration form's submit: storage, the event, coming back, and every way a submit can be refused. */
@@ -153,6 +155,26 @@ class RegistrationTest {
         assertThat(updated.version()).isEqualTo(2);
         // AND still only the one event
         assertThat(events.forCustomer(key)).hasSize(1);
+    }
+
+    @Test
+    void registration_isIndexedByItsNormalisedCompany_andACompanyChangeMovesTheIndexEntry() {
+        // GIVEN a buyer who registers
+        SubscribeResult sub = buyers.subscribe();
+        String key = keyOf(sub);
+        Buyers.Form form = Buyers.Form.of(land(sub.registrationToken()));
+        assertThat(form.submit(validFields("Zuse & Söhne, KG")).statusCode()).isEqualTo(200);
+
+        // THEN the registration item carries the company index keys the operator console searches
+        assertThat(buyers.item(key, "REGISTRATION"))
+                .containsEntry("gsi2pk", AttributeValue.fromS(CompanyIndex.PARTITION))
+                .containsEntry("gsi2sk", AttributeValue.fromS("zuse sohne kg#" + key));
+
+        // WHEN the buyer changes the company
+        assertThat(form.submit(validFields("Konrad Zuse GmbH")).statusCode()).isEqualTo(200);
+
+        // THEN the index entry follows
+        assertThat(buyers.item(key, "REGISTRATION").get("gsi2sk").s()).isEqualTo("konrad zuse gmbh#" + key);
     }
 
     @Test

@@ -14,6 +14,8 @@ import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -49,6 +51,11 @@ public class SubscriptionStore {
     static final String FACT_PREFIX = "FACT#";
     /** Sparse index key of inbox entries whose effects are not confirmed sent. */
     static final String PENDING_EFFECTS = "inbox#pending-effects";
+    /** {@code gsi2pk} prefix of a customer's inbox entries: its history, for the operator console. */
+    static final String HISTORY_PREFIX = "customer#";
+    /** Fixed-width time of the history sort key, so entries sort by time whatever the fraction digits. */
+    private static final DateTimeFormatter HISTORY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     // inbox and pointer attributes (entitlement-service's own items)
     static final String STATUS = "status";
@@ -137,6 +144,20 @@ public class SubscriptionStore {
                 .keyConditionExpression("gsi1pk = :p AND gsi1sk < :cutoff")
                 .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_EFFECTS), ":cutoff", Attr.instant(cutoff)))
                 .build()).items().forEach(item -> entries.add(inboxEntry(item)));
+        return entries;
+    }
+
+    /**
+     * The newest {@code limit} inbox entries about a customer (GSI {@code gsi2}, {@code customer#<key>}), newest
+     * first: what each notification did to it, for as long as the inbox keeps them
+     * ({@code suite.entitlement.inbox.retention}).
+     */
+    public List<InboxEntry> history(String customerKey, int limit) {
+        List<InboxEntry> entries = new ArrayList<>();
+        dynamo.query(QueryRequest.builder().tableName(inbox).indexName(SuiteTables.GSI2)
+                .keyConditionExpression("gsi2pk = :p")
+                .expressionAttributeValues(Map.of(":p", Attr.s(HISTORY_PREFIX + customerKey)))
+                .scanIndexForward(false).limit(limit).build()).items().forEach(item -> entries.add(inboxEntry(item)));
         return entries;
     }
 
@@ -338,6 +359,10 @@ public class SubscriptionStore {
         putIfPresent(item, RESULT, entry.result());
         putIfPresent(item, EFFECTS, entry.effectsJson());
         item.put(RECEIVED_AT, Attr.instant(entry.receivedAt()));
+        if (entry.customerKey() != null) {
+            item.put(SuiteTables.GSI2_PK, Attr.s(HISTORY_PREFIX + entry.customerKey()));
+            item.put(SuiteTables.GSI2_SK, Attr.s(HISTORY_TIME.format(entry.receivedAt()) + "#" + entry.dedupeKey()));
+        }
         if (entry.status() == InboxEntry.Status.APPLIED) {
             item.put(SuiteTables.GSI1_PK, Attr.s(PENDING_EFFECTS));
             item.put(SuiteTables.GSI1_SK, Attr.instant(entry.receivedAt()));

@@ -7,6 +7,7 @@ import io.mpsaas.common.messaging.SqsConsumer;
 import io.mpsaas.common.ops.SqsConsumers;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.service.MeteringRunner;
+import io.mpsaas.metering.service.OperatorService;
 import io.mpsaas.metering.service.UsageIngestion;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -29,8 +30,8 @@ public class QueueConsumers {
     private final List<SqsConsumer> consumers = new ArrayList<>();
 
     void start(@Observes StartupEvent event, SqsClient sqs, QueuesConfig queues, MeteringConfig config,
-            UsageIngestion ingestion, MeteringRunner runner, ObjectMapper mapper, Clock clock,
-            SqsConsumers registry) {
+            UsageIngestion ingestion, MeteringRunner runner, OperatorService operator, ObjectMapper mapper,
+            Clock clock, SqsConsumers registry) {
         MeteringConfig.Consumers settings = config.consumers();
         if (!settings.enabled()) {
             Log.info("Queue consumers are off (suite.metering.consumers.enabled=false)");
@@ -42,7 +43,7 @@ public class QueueConsumers {
                 new UsageQueueListener(ingestion, mapper, sqs, usageUrl, usageDlq))));
         String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
         consumers.add(registry.start(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl),
-                settings, "metering-commands", new MeteringCommandListener(runner, mapper, clock))));
+                settings, "metering-commands", new MeteringCommandListener(runner, operator, mapper, clock))));
     }
 
     private static SqsConsumer.Builder consumer(SqsClient sqs, String url, String dlq,

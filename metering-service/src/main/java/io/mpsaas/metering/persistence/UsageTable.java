@@ -440,6 +440,11 @@ public class UsageTable {
         return AGGREGATE_PREFIX + customerKey + "#" + dimension + "#" + hour;
     }
 
+    /** What every aggregate id of the customer starts with. */
+    public static String aggregatePrefix(String customerKey) {
+        return AGGREGATE_PREFIX + customerKey + "#";
+    }
+
     static String idempotencyId(String customerKey, String idempotencyKey) {
         return IDEMPOTENCY_PREFIX + customerKey + "#" + idempotencyKey;
     }

@@ -1,6 +1,7 @@
 package io.mpsaas.onboarding.persistence;
 
 import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.customer.CompanyIndex;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.RegistrationRecord;
@@ -38,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * </ul>
  * A created registration also carries an outbox marker in the overloaded {@code gsi1} index
  * ({@code gsi1pk = outbox#customer-registered}) until its event was sent, so an event whose sending failed is sent by
- * the relay job later instead of being lost.
+ * the relay job later instead of being lost. Every write also keeps the company-name index keys ({@link CompanyIndex}:
+ * {@code gsi2pk}, {@code gsi2sk}) in step with the company, for the operator console's search.
  */
 @ApplicationScoped
 public class RegistrationStore {
@@ -135,7 +137,7 @@ public class RegistrationStore {
     private boolean create(String customerKey, RegistrationDetails details, Instant at) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = detailAssignments(details, names, values);
+        List<String> set = detailAssignments(customerKey, details, names, values);
         set.add("#registeredAt = :at");
         set.add("#updatedAt = :at");
         set.add("#g1pk = :outbox");
@@ -183,7 +185,7 @@ public class RegistrationStore {
     private Optional<RegistrationOutcome> update(String customerKey, RegistrationDetails details, Instant at) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = detailAssignments(details, names, values);
+        List<String> set = detailAssignments(customerKey, details, names, values);
         set.add("#updatedAt = :at");
         names.put("#updatedAt", RegistrationRecord.UPDATED_AT);
         names.put("#version", CustomerAttributes.VERSION);
@@ -203,8 +205,8 @@ public class RegistrationStore {
         }
     }
 
-    private static List<String> detailAssignments(RegistrationDetails details, Map<String, String> names,
-            Map<String, AttributeValue> values) {
+    private static List<String> detailAssignments(String customerKey, RegistrationDetails details,
+            Map<String, String> names, Map<String, AttributeValue> values) {
         List<String> set = new ArrayList<>();
         assign(set, names, values, RegistrationRecord.COMPANY, Attr.s(details.company()));
         assign(set, names, values, RegistrationRecord.CONTACT_NAME, Attr.s(details.contactName()));
@@ -216,6 +218,8 @@ public class RegistrationStore {
         details.extraFields().forEach((name, value) -> extra.put(name, Attr.s(value)));
         assign(set, names, values, RegistrationRecord.EXTRA_FIELDS, AttributeValue.fromM(extra));
         assign(set, names, values, FINGERPRINT, Attr.s(details.fingerprint()));
+        assign(set, names, values, SuiteTables.GSI2_PK, Attr.s(CompanyIndex.PARTITION));
+        assign(set, names, values, SuiteTables.GSI2_SK, Attr.s(CompanyIndex.sortKey(details.company(), customerKey)));
         return set;
     }
 
