@@ -291,7 +291,7 @@ public class MeteringRunner {
             try {
                 results.add(future.get());
             } catch (ExecutionException e) {
-                // every step is awaited before the failure propagates, as it would have one after the other
+                // the other steps ran anyway: all are awaited, then the first failure propagates
                 if (failure == null) {
                     failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
