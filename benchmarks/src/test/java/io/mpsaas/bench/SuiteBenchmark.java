@@ -320,7 +320,7 @@ class SuiteBenchmark {
             double overhead99 = service.p99() - floor.p99();
             report.add("1 fulfillment", "service overhead at " + rate + "/s (p50 / p99 difference)",
                     f(overhead50, 1) + " / " + f(overhead99, 1) + " ms", judged ? "< 3 ms" : "(curve)",
-                    judged ? overhead50 < 3 : null, "the service's own work (HTTP, form, CSRF token, HTML)");
+                    judged ? overhead50 < 3 : null, "the service's own CPU (HTTP, SigV4, SDK, page) competing for the 2 cores");
         }
         pool.shutdownNow();
     }
@@ -461,7 +461,7 @@ class SuiteBenchmark {
         report.add("2 ingestion", "REST POST /v1/usage, 100 records/call, 4 clients", f(restRate, 0)
                 + " records/s (" + f(100 * restRate / rawRate, 0) + "% of raw)", ">= 80% of raw ("
                 + f(0.8 * rawRate, 0) + "/s)", restRate >= 0.8 * rawRate,
-                "one transaction per record (customer read cached?) + validation; " + CORES);
+                "one transaction per record, plus the customer read, validation and HTTP; " + CORES);
         report.add("2 ingestion", "SQS metering-usage, 100 records/message", f(sqsRate, 0) + " records/s ("
                 + f(100 * sqsRate / rawRate, 0) + "% of raw)", ">= 80% of raw (" + f(0.8 * rawRate, 0) + "/s)",
                 sqsRate >= 0.8 * rawRate, "consumer concurrency 4, ElasticMQ receive/delete; " + CORES);
