@@ -66,8 +66,12 @@ public interface EntitlementConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Messages handled at once per queue. */
-        @WithDefault("4")
+        /**
+         * Messages handled at once per queue. Each message waits on about seven sequential round trips (DynamoDB,
+         * GetEntitlements, SQS), so one instance handles at most concurrency / per-message latency messages per
+         * second: 16 measured faster than 4 (BENCHMARKS.md).
+         */
+        @WithDefault("16")
         int concurrency();
 
         /** Long-poll wait of one ReceiveMessage call, 0..20 seconds. */

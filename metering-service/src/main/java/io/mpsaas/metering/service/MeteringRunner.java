@@ -25,6 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -64,6 +69,19 @@ public class MeteringRunner {
     }
 
     private static final int FREEZE_ATTEMPTS = 5;
+
+    /**
+     * DynamoDB writes of one batch (claim and freeze, allocation reads, outcomes) run on this many threads: each
+     * aggregate's writes are conditional and independent of the others', and one after the other they took four round
+     * trips per aggregate, far longer than the 10 BatchMeterUsage calls per second the quota allows (BENCHMARKS.md).
+     */
+    static final int WRITERS = 8;
+
+    private static final ExecutorService WRITER_POOL = Executors.newFixedThreadPool(WRITERS, task -> {
+        Thread thread = new Thread(task, "metering-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final UsageTable table;
     private final CustomerDirectory customers;
@@ -162,9 +180,9 @@ public class MeteringRunner {
         int elsewhere = 0;
         for (int from = 0; from < candidates.size(); from += settings.claimBatch()) {
             List<Aggregate> frozen = new ArrayList<>();
-            for (Aggregate candidate : candidates.subList(from,
-                    Math.min(candidates.size(), from + settings.claimBatch()))) {
-                Optional<Aggregate> claimed = claimAndFreeze(candidate, now);
+            List<Optional<Aggregate>> batch = inParallel(candidates.subList(from,
+                    Math.min(candidates.size(), from + settings.claimBatch())), c -> claimAndFreeze(c, now));
+            for (Optional<Aggregate> claimed : batch) {
                 if (claimed.isPresent()) {
                     frozen.add(claimed.get());
                 } else {
@@ -205,20 +223,29 @@ public class MeteringRunner {
     private void meter(List<Aggregate> frozen, Instant now, Map<AggregateStatus, Integer> finished, int[] later) {
         Map<String, List<MeteringSender.Item>> byProduct = new LinkedHashMap<>();
         Map<String, Aggregate> byId = new HashMap<>();
-        for (Aggregate a : frozen) {
+        List<Optional<MeteringSender.Item>> items = inParallel(frozen, a -> {
             try (CustomerMdc ignored = mdc(a)) {
-                classify(a, now, finished, byProduct, byId);
+                return classify(a, now, finished);
             }
+        });
+        for (int i = 0; i < frozen.size(); i++) {
+            Aggregate a = frozen.get(i);
+            items.get(i).ifPresent(item -> {
+                byId.put(a.id(), a);
+                String group = (a.concurrentAgreements() ? "ca|" : "legacy|") + a.productCode();
+                byProduct.computeIfAbsent(group, g -> new ArrayList<>()).add(item);
+            });
         }
         for (Map.Entry<String, List<MeteringSender.Item>> group : byProduct.entrySet()) {
             boolean licenses = group.getKey().startsWith("ca|");
             String productCode = licenses ? null : group.getKey().substring("legacy|".length());
             Map<String, SendOutcome> outcomes = sender.send(productCode, group.getValue());
             failpoint.afterSend(group.getValue().stream().map(i -> byId.get(i.id())).toList());
-            outcomes.forEach((id, outcome) -> {
-                try (CustomerMdc ignored = mdc(byId.get(id))) {
-                    record(byId.get(id), outcome, now, finished, later);
+            inParallel(List.copyOf(outcomes.entrySet()), e -> {
+                try (CustomerMdc ignored = mdc(byId.get(e.getKey()))) {
+                    record(byId.get(e.getKey()), e.getValue(), now, finished, later);
                 }
+                return e.getKey();
             });
         }
     }
@@ -228,9 +255,8 @@ public class MeteringRunner {
         return CustomerMdc.of(a.customerKey(), a.productCode(), a.licenseArn(), a.customerIdentifier());
     }
 
-    /** Finishes what is not to be sent (expired, not metered, dry run), groups the rest by product. */
-    private void classify(Aggregate a, Instant now, Map<AggregateStatus, Integer> finished,
-            Map<String, List<MeteringSender.Item>> byProduct, Map<String, Aggregate> byId) {
+    /** Finishes what is not to be sent (expired, not metered, dry run); answers the record to send for the rest. */
+    private Optional<MeteringSender.Item> classify(Aggregate a, Instant now, Map<AggregateStatus, Integer> finished) {
         if (!MeteringWindow.sendable(a.hour(), now)) {
             Log.errorf("Usage of %s (quantity %d) was not sent before AWS's deadline %s and can no longer be"
                     + " billed", a.ids(), a.billedQuantity(), MeteringWindow.deadline(a.hour()));
@@ -245,11 +271,39 @@ public class MeteringRunner {
                 && !settings.testAccounts().contains(a.customerAwsAccountId())) {
             finish(a, AggregateStatus.DRY_RUN, null, null, "not a test account: not sent", now, finished);
         } else {
-            byId.put(a.id(), a);
-            String group = (a.concurrentAgreements() ? "ca|" : "legacy|") + a.productCode();
-            byProduct.computeIfAbsent(group, g -> new ArrayList<>()).add(new MeteringSender.Item(a.id(),
-                    usageRecord(a)));
+            return Optional.of(new MeteringSender.Item(a.id(), usageRecord(a)));
         }
+        return Optional.empty();
+    }
+
+    /** {@code step} applied to each item on the writer threads; the results in the items' order. */
+    private static <T, R> List<R> inParallel(List<T> items, Function<T, R> step) {
+        if (items.size() < 2) {
+            return items.stream().map(step).toList();
+        }
+        List<Future<R>> futures = new ArrayList<>(items.size());
+        for (T item : items) {
+            futures.add(WRITER_POOL.submit(() -> step.apply(item)));
+        }
+        List<R> results = new ArrayList<>(items.size());
+        RuntimeException failure = null;
+        for (Future<R> future : futures) {
+            try {
+                results.add(future.get());
+            } catch (ExecutionException e) {
+                // the other steps ran anyway: all are awaited, then the first failure propagates
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while metering", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
     }
 
     private void record(Aggregate a, SendOutcome outcome, Instant now, Map<AggregateStatus, Integer> finished,
@@ -272,7 +326,9 @@ public class MeteringRunner {
         } else if (outcome instanceof SendOutcome.Retry retry) {
             Instant next = now.plus(settings.retryLater());
             if (table.release(a, settings.owner(), retry.errorCode(), retry.message(), next, now)) {
-                later[0]++;
+                synchronized (later) {
+                    later[0]++;
+                }
                 metrics.retried();
             }
             Log.warnf("Usage of %s not settled (%s: %s); trying again after %s, AWS deadline %s", a.ids(),
@@ -283,7 +339,9 @@ public class MeteringRunner {
     private void finish(Aggregate a, AggregateStatus status, String meteringRecordId, String code, String message,
             Instant now, Map<AggregateStatus, Integer> finished) {
         if (table.finish(a, status, meteringRecordId, code, message, now)) {
-            finished.merge(status, 1, Integer::sum);
+            synchronized (finished) {
+                finished.merge(status, 1, Integer::sum);
+            }
             metrics.finished(status);
         } else {
             Log.infof("Outcome %s of %s was recorded by another run already", status, a.ids());

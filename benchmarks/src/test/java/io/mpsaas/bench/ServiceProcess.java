@@ -1,0 +1,138 @@
+package io.mpsaas.bench;
+
+import io.mpsaas.sandbox.LocalSuite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One service started by the benchmark itself, exactly as {@link LocalSuite} starts it ({@code java -Dquarkus.profile=dev
+ * -D<config>... -jar <module>/target/quarkus-app/quarkus-run.jar}) plus optional JVM options: for start-up timing and
+ * for extra metering replicas.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final URI url;
+    private final Path log;
+    private final long spawnedNanos;
+    private double readyAfterSeconds = Double.NaN;
+
+    private ServiceProcess(String name, Process process, URI url, Path log, long spawnedNanos) {
+        this.name = name;
+        this.process = process;
+        this.url = url;
+        this.log = log;
+        this.spawnedNanos = spawnedNanos;
+    }
+
+    /** Starts the service with LocalSuite's configuration for it, the given port, overrides and JVM options. */
+    public static ServiceProcess start(LocalSuite suite, Path root, LocalSuite.Service service, String name, int port,
+            Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.profile=dev");
+        Map<String, String> config = new java.util.LinkedHashMap<>(suite.configFor(service));
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.putAll(overrides);
+        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar").toString());
+        Path log = logDir.resolve(name + ".log");
+        try {
+            Files.createDirectories(logDir);
+            Files.deleteIfExists(log);
+            long spawned = System.nanoTime();
+            Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            return new ServiceProcess(name, process, URI.create("http://localhost:" + port), log, spawned);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for 200 on {@code /q/health/ready} (polled every 20 ms); answers seconds since the process was spawned. */
+    public double awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI ready = url.resolve("/q/health/ready");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited; see " + log);
+            }
+            try {
+                HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() == 200) {
+                    readyAfterSeconds = (System.nanoTime() - spawnedNanos) / 1e9;
+                    return readyAfterSeconds;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            Bench.pause(Duration.ofMillis(20));
+        }
+        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
+    }
+
+    /** Quarkus's own "started in X s" (from its main to listening), if logged. */
+    public Optional<Double> quarkusStartedSeconds() {
+        try {
+            Matcher m = STARTED.matcher(Files.readString(log));
+            return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public double readyAfterSeconds() {
+        return readyAfterSeconds;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

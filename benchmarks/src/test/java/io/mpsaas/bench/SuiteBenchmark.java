@@ -1,0 +1,940 @@
+package io.mpsaas.bench;
+
+import static io.mpsaas.bench.Bench.f;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.customer.CustomerAttributes;
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.sandbox.LocalSuite;
+import io.mpsaas.sandbox.LocalSuite.Service;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.NotificationFormat;
+import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
+import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.catalog.ValueType;
+import io.mpsaas.sandbox.marketplace.fault.QuotaSettings;
+import io.mpsaas.sandbox.marketplace.notify.SentNotification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * The five benchmarks of BENCHMARKS.md in one run: the sandbox in this JVM, the services as child processes (as
+ * {@code run-local.sh} runs them), everything on the same cores. Runs only with {@code -Pbenchmarks}; prints the
+ * result table as Markdown and writes it to {@code benchmarks/target/benchmarks.md}. Nothing here asserts a timing.
+ *
+ * <p>System properties: {@code bench.scale} ({@code full} or {@code small}, for debugging the harness), {@code
+ * bench.only} (comma-separated phases: footprint, fulfillment, ingestion, notifications, metering).
+ */
+class SuiteBenchmark {
+
+    private static final Logger LOG = Logger.getLogger(SuiteBenchmark.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CORES = "2 cores shared by load generator, sandbox and services";
+
+    /** The sizes of one run. */
+    record Scale(Duration warmup, int warmupRate, int[] rates, Duration runFor, int fulfillmentTokens,
+            int usageCustomers, int restRecords, int sqsRecords, int rawWrites, int meterCustomers, int meterDimensions,
+            int meterHours, int[] replicas, int notifyCustomers) {
+
+        static Scale of(String name) {
+            if ("small".equals(name)) {
+                return new Scale(Duration.ofSeconds(3), 50, new int[] {50, 200}, Duration.ofSeconds(5), 300, 50,
+                        2000, 2000, 2000, 25, 4, 5, new int[] {1, 2}, 100);
+            }
+            return new Scale(Duration.ofSeconds(15), 100, new int[] {50, 100, 200, 300}, Duration.ofSeconds(15),
+                    3000, 200, 10000, 10000, 10000, 500, 4, 10, new int[] {1, 2, 3}, 1000);
+        }
+
+        int meterAggregates() {
+            return meterCustomers * meterDimensions * meterHours;
+        }
+    }
+
+    private final Path root = Path.of(System.getProperty("mpsaas.root", "..")).toAbsolutePath().normalize();
+    private final Path logDir = root.resolve("benchmarks/target/bench-logs");
+    private final Scale scale = Scale.of(System.getProperty("bench.scale", "full"));
+    private final Set<String> only = Arrays.stream(System.getProperty("bench.only", "").split(","))
+            .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    private final String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    private final Report report = new Report();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Double> startSeconds = new LinkedHashMap<>();
+    private final Map<String, Double> idleRss = new LinkedHashMap<>();
+    private Proc rss;
+    private LocalSuite suite;
+    private MarketplaceSimulator sim;
+    private DynamoDbClient dynamo;
+    private SqsClient sqs;
+
+    @Test
+    void runAll() throws Exception {
+        String loadBefore = Bench.loadAverage();
+        Instant started = Instant.now();
+        Map<Service, Map<String, String>> perService = Map.of(
+                Service.METERING, Map.of("suite.metering.job.cron", "off", "suite.metering.job.retry-every", "off"),
+                Service.ENTITLEMENT, Map.of("suite.entitlement.reconciliation.enabled", "false"));
+        LocalSuite.Options options = new LocalSuite.Options(root, Sandbox.Ports.RANDOM, true, logDir, Map.of(),
+                perService);
+        rss = Proc.sampler();
+        suite = startSuite(options);
+        quietHarnessLogs();
+        try {
+            sim = suite.sandbox().simulator();
+            dynamo = suite.sandbox().aws().dynamo();
+            sqs = suite.sandbox().aws().sqs();
+            phase("footprint", this::footprint);
+            for (Service service : Service.values()) {
+                suite.process(service).ifPresent(p -> rss.watch(service.module(), p.pid()));
+            }
+            phase("fulfillment", this::fulfillment);
+            phase("ingestion", this::ingestion);
+            phase("notifications", this::notifications);
+            footprintUnderLoad();
+            phase("metering", this::metering);
+        } finally {
+            suite.close();
+            rss.stop();
+        }
+        String header = String.format(Locale.ROOT, "Run of %s, %d min; %s; 1-min load average %s before, %s after;"
+                + " scale %s. Every figure: %s.", started.truncatedTo(ChronoUnit.SECONDS),
+                Duration.between(started, Instant.now()).toMinutes(), Bench.machine(), loadBefore,
+                Bench.loadAverage(), System.getProperty("bench.scale", "full"), CORES);
+        String table = report.markdown(header);
+        Files.createDirectories(root.resolve("benchmarks/target"));
+        Files.writeString(root.resolve("benchmarks/target/benchmarks.md"), table);
+        LOG.info("\n\n" + table);
+    }
+
+    /** Random ports can be taken by another process between choosing and binding them: try again. */
+    private static LocalSuite startSuite(LocalSuite.Options options) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return LocalSuite.start(options);
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                LOG.warnf("The suite did not start (%s); again", e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * DynamoDB Local logs every failed condition (claims lost to another replica) with a stack trace, and the simulator
+     * logs every subscription: in this JVM that is CPU taken from the services under test.
+     */
+    private static void quietHarnessLogs() {
+        // after the sandbox started: it sets its own (WARNING) level on DynamoDB Local's logger
+        java.util.logging.Logger.getLogger("software.amazon.dynamodb").setLevel(java.util.logging.Level.SEVERE);
+        java.util.logging.Logger.getLogger("io.mpsaas.sandbox.marketplace").setLevel(java.util.logging.Level.WARNING);
+    }
+
+    interface Phase {
+        void run() throws Exception;
+    }
+
+    private void phase(String name, Phase phase) {
+        if (!only.isEmpty() && !only.contains(name)) {
+            return;
+        }
+        LOG.infof("=== %s (load average %s)", name, Bench.loadAverage());
+        long t0 = System.nanoTime();
+        try {
+            phase.run();
+        } catch (Exception | AssertionError e) {
+            LOG.errorf(e, "Benchmark %s failed", name);
+            report.add(name, "FAILED", e.toString().replace('|', '/'), "", false, "see the log");
+        }
+        LOG.infof("=== %s done in %d s (load average %s)", name, (System.nanoTime() - t0) / 1_000_000_000L,
+                Bench.loadAverage());
+    }
+
+    // ------------------------------------------------------------------------------------------------ 5. footprint
+
+    /** JVM options compared for start-up and idle memory. */
+    static final Map<String, List<String>> JVM_VARIANTS = new LinkedHashMap<>();
+
+    static {
+        JVM_VARIANTS.put("JVM defaults", List.of());
+        JVM_VARIANTS.put("-XX:+UseSerialGC -Xmx128m -Xss512k",
+                List.of("-XX:+UseSerialGC", "-Xmx128m", "-Xss512k"));
+    }
+
+    /** Each service alone (the others idle): spawn to ready, Quarkus's own start time, RSS 5 s after ready. */
+    private void footprint() {
+        for (Service service : Service.values()) {
+            suite.stop(service, Duration.ofSeconds(15));
+            for (Map.Entry<String, List<String>> variant : JVM_VARIANTS.entrySet()) {
+                String name = service.module() + "-startup";
+                try (ServiceProcess p = ServiceProcess.start(suite, root, service, name, Bench.freePort(), Map.of(),
+                        variant.getValue(), logDir)) {
+                    double ready = p.awaitReady(Duration.ofSeconds(90));
+                    Bench.pause(Duration.ofSeconds(5));
+                    double idle = Proc.rssMb(p.pid());
+                    String quarkus = p.quarkusStartedSeconds().map(s -> f(s, 2) + " s").orElse("n/a");
+                    boolean defaults = variant.getValue().isEmpty();
+                    if (defaults) {
+                        startSeconds.put(service.module(), ready);
+                        idleRss.put(service.module(), idle);
+                    }
+                    report.add("5 footprint", service.module() + " start to ready (" + variant.getKey() + ")",
+                            f(ready, 2) + " s (Quarkus: " + quarkus + ")", "< 1.5 s", ready < 1.5,
+                            "JVM start + class loading + Quarkus boot + first DynamoDB/SQS checks; " + CORES);
+                    report.add("5 footprint", service.module() + " RSS idle (" + variant.getKey() + ")",
+                            f(idle, 0) + " MB", "< 150 MB", idle < 150,
+                            defaults ? "default heap sizing (1/4 of RAM, G1): the heap grows before any GC"
+                                    : "heap capped, Serial GC (no G1 regions/remembered sets)");
+                }
+            }
+            try {
+                suite.startService(service);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            suite.awaitReady(service, Duration.ofSeconds(90));
+        }
+        report.note("Native mode cannot be measured here: no GraalVM/Mandrel on this machine (the `native` profile"
+                + " only checks the native build steps).");
+    }
+
+    private void footprintUnderLoad() {
+        for (Service service : Service.values()) {
+            double peak = rss.peakMb(service.module());
+            if (peak > 0) {
+                report.add("5 footprint", service.module() + " RSS peak under load (JVM defaults)", f(peak, 0)
+                        + " MB", "(no target)", null, "heap growth under load; sampled every 200 ms during "
+                        + (service == Service.ONBOARDING ? "fulfillment" : service == Service.METERING
+                                ? "ingestion" : "notifications"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- 1. fulfillment
+
+    private void fulfillment() throws Exception {
+        String product = "bench-fulfil-" + run;
+        sim.addProduct(Product.builder(product, PricingModel.SUBSCRIPTION).metered("requests")
+                .notificationFormat(NotificationFormat.SNS).build());
+        sim.holdNotifications(product);
+        List<String> tokens = parallel(scale.fulfillmentTokens(),
+                i -> sim.subscribe(SubscribeRequest.of(product)).registrationToken());
+        URI fulfillmentUrl = suite.url(Service.ONBOARDING).resolve("/");
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong bad = new AtomicLong();
+        Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+        java.util.function.Supplier<CompletableFuture<Boolean>> landing = () -> {
+            String token = tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size()));
+            HttpRequest request = HttpRequest.newBuilder(fulfillmentUrl).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("x-amzn-marketplace-token="
+                            + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                    .build();
+            return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+                statuses.computeIfAbsent(r.statusCode(), s -> new AtomicLong()).incrementAndGet();
+                if (r.statusCode() != 200) {
+                    bad.incrementAndGet();
+                }
+                return r.statusCode() == 200;
+            });
+        };
+        // the two calls the handler cannot avoid, issued directly from here at the same rates
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        HttpClient simClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI simulator = sim.endpoint();
+        java.util.function.Supplier<CompletableFuture<Boolean>> direct = () -> {
+            int i = next.getAndIncrement();
+            String token = tokens.get(Math.floorMod(i, tokens.size()));
+            return CompletableFuture.supplyAsync(() -> resolveAndWrite(simClient, simulator, token, i), pool);
+        };
+        LOG.infof("warm-up %s at %d/s", scale.warmup(), scale.warmupRate());
+        OpenLoad.run(scale.warmupRate(), scale.warmup(), Duration.ofSeconds(30), landing);
+        OpenLoad.run(scale.warmupRate(), scale.warmup().dividedBy(2), Duration.ofSeconds(30), direct);
+        rss.resetPeak(Service.ONBOARDING.module());
+        for (int rate : scale.rates()) {
+            statuses.clear();
+            OpenLoad.Result service = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), landing);
+            OpenLoad.Result floor = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), direct);
+            LOG.infof("fulfillment %d/s: %s statuses %s; direct: %s", rate, summary(service), statuses,
+                    summary(floor));
+            boolean judged = rate == 200;
+            report.add("1 fulfillment", "POST fulfillment URL at " + rate + "/s: achieved/s, p50 / p99 / p99.9",
+                    f(service.achievedPerSecond(), 0) + "/s, " + f(service.p50(), 1) + " / " + f(service.p99(), 1)
+                            + " / " + f(service.p999(), 1) + " ms" + errors(service),
+                    judged ? "p99 < 20 ms at 200/s" : "(curve)", judged ? service.p99() < 20 : null,
+                    "ResolveCustomer + UpdateItem + page rendering; " + CORES);
+            report.add("1 fulfillment", "ResolveCustomer + UpdateItem issued directly at " + rate
+                    + "/s: p50 / p99 / p99.9", f(floor.p50(), 1) + " / " + f(floor.p99(), 1) + " / "
+                            + f(floor.p999(), 1) + " ms" + errors(floor), "(floor)", null,
+                    "simulator (JDK HttpServer, 8 threads) + DynamoDB Local (SQLite) in the harness JVM");
+            double overhead50 = service.p50() - floor.p50();
+            double overhead99 = service.p99() - floor.p99();
+            report.add("1 fulfillment", "service overhead at " + rate + "/s (p50 / p99 difference)",
+                    f(overhead50, 1) + " / " + f(overhead99, 1) + " ms", judged ? "< 3 ms" : "(curve)",
+                    judged ? overhead50 < 3 : null, "the service's own CPU (HTTP, SigV4, SDK, page) competing for the 2 cores");
+        }
+        pool.shutdownNow();
+    }
+
+    private Boolean resolveAndWrite(HttpClient client, URI simulator, String token, int i) {
+        try {
+            HttpResponse<String> resolved = client.send(HttpRequest.newBuilder(simulator)
+                    .header("X-Amz-Target", "AWSMPMeteringService.ResolveCustomer")
+                    .header("Content-Type", "application/x-amz-json-1.1")
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/aws-marketplace/"
+                            + "aws4_request, SignedHeaders=host, Signature=0")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                            Map.of("RegistrationToken", token))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (resolved.statusCode() != 200) {
+                return false;
+            }
+            JsonNode answer = JSON.readTree(resolved.body());
+            String key = "bench#direct#" + answer.path("CustomerIdentifier").asText() + "#" + (i % 1000);
+            String now = Instant.now().toString();
+            // the shape of onboarding's landing write (CustomerStore.recordLanding): identity if absent, landing
+            // times, both index keys, ADD landings and version, the new item returned
+            String product = answer.path("ProductCode").asText();
+            String account = answer.path("CustomerAWSAccountId").asText();
+            Map<String, String> names = new HashMap<>();
+            Map<String, AttributeValue> values = new HashMap<>();
+            List<String> set = new ArrayList<>();
+            String[][] ifAbsent = {{CustomerAttributes.IDENTITY_MODEL, "LEGACY"},
+                {CustomerAttributes.PRODUCT_CODE, product},
+                {CustomerAttributes.CUSTOMER_IDENTIFIER, answer.path("CustomerIdentifier").asText()},
+                {CustomerAttributes.CUSTOMER_AWS_ACCOUNT_ID, account},
+                {CustomerAttributes.LICENSE_ARN, answer.path("LicenseArn").asText()},
+                {CustomerAttributes.CREATED_AT, now}, {CustomerAttributes.SUBSCRIPTION_STATE, "PENDING"},
+                {CustomerAttributes.FIRST_LANDED_AT, now}};
+            for (int k = 0; k < ifAbsent.length; k++) {
+                names.put("#i" + k, ifAbsent[k][0]);
+                values.put(":i" + k, s(ifAbsent[k][1]));
+                set.add("#i" + k + " = if_not_exists(#i" + k + ", :i" + k + ")");
+            }
+            names.put("#fto", CustomerAttributes.FREE_TRIAL_OFFER);
+            values.put(":false", AttributeValue.fromBool(false));
+            set.add("#fto = if_not_exists(#fto, :false)");
+            String[][] always = {{CustomerAttributes.LAST_LANDED_AT, now},
+                {SuiteTables.GSI1_PK, CustomerKeys.ACCOUNT_PREFIX + account}, {SuiteTables.GSI1_SK, key},
+                {SuiteTables.GSI2_PK, CustomerKeys.PRODUCT_PREFIX + product}, {SuiteTables.GSI2_SK, key}};
+            for (int k = 0; k < always.length; k++) {
+                names.put("#a" + k, always[k][0]);
+                values.put(":a" + k, s(always[k][1]));
+                set.add("#a" + k + " = :a" + k);
+            }
+            names.put("#landings", CustomerAttributes.LANDINGS);
+            names.put("#v", CustomerAttributes.VERSION);
+            values.put(":one", n(1));
+            dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                    .key(Map.of(SuiteTables.PK, s(key), SuiteTables.SK, s(CustomerKeys.CUSTOMER_SK)))
+                    .updateExpression("SET " + String.join(", ", set) + " ADD #landings :one, #v :one")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW));
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- 2. ingestion
+
+    private void ingestion() throws Exception {
+        String product = "bench-usage-" + run;
+        List<SubscribeResult> customers = activeCustomers(product, PricingModel.SUBSCRIPTION,
+                scale.usageCustomers(), "d0");
+        URI metering = suite.url(Service.METERING);
+        rss.resetPeak(Service.METERING.module());
+        Instant hour = Instant.now();
+
+        // REST: 4 clients, 100 records per call
+        int perCall = 100;
+        AtomicInteger nextBatch = new AtomicInteger();
+        AtomicLong accepted = new AtomicLong();
+        int batches = scale.restRecords() / perCall;
+        long t0 = System.nanoTime();
+        onThreads(4, () -> {
+            for (int b; (b = nextBatch.getAndIncrement()) < batches; ) {
+                String body = usageBody(customers, b * perCall, perCall, "rest-" + run, hour, 1);
+                accepted.addAndGet(postUsage(metering, body));
+            }
+            return null;
+        });
+        double restSeconds = (System.nanoTime() - t0) / 1e9;
+        double restRate = accepted.get() / restSeconds;
+        LOG.infof("REST: %d accepted of %d in %.1f s", accepted.get(), batches * perCall, restSeconds);
+
+        // SQS: the same records as messages of 100, all enqueued at once
+        String queue = suite.sandbox().aws().queueUrl(SuiteQueues.USAGE);
+        double before = Bench.metric(metering, "mpsaas_metering_usage_records_total", "source=\"sqs\"",
+                "status=\"accepted\"");
+        int messages = scale.sqsRecords() / perCall;
+        AtomicInteger nextMessage = new AtomicInteger();
+        long s0 = System.nanoTime();
+        onThreads(4, () -> {
+            for (int m; (m = nextMessage.getAndAdd(10)) < messages; ) {
+                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                for (int k = m; k < Math.min(messages, m + 10); k++) {
+                    entries.add(SendMessageBatchRequestEntry.builder().id("m" + k)
+                            .messageBody(usageBody(customers, k * perCall, perCall, "sqs-" + run, hour, 1)).build());
+                }
+                sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
+            }
+            return null;
+        });
+        double target = before + (double) messages * perCall;
+        double seen = before;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while ((seen = Bench.metric(metering, "mpsaas_metering_usage_records_total", "source=\"sqs\"",
+                "status=\"accepted\"")) < target && System.nanoTime() < deadline) {
+            Bench.pause(Duration.ofMillis(100));
+        }
+        double sqsSeconds = (System.nanoTime() - s0) / 1e9;
+        double sqsRate = (seen - before) / sqsSeconds;
+        LOG.infof("SQS: %.0f accepted of %d in %.1f s", seen - before, messages * perCall, sqsSeconds);
+
+        // raw DynamoDB Local: the same TransactWriteItems shape, 4 threads
+        AtomicInteger nextWrite = new AtomicInteger();
+        long r0 = System.nanoTime();
+        onThreads(4, () -> {
+            for (int i; (i = nextWrite.getAndIncrement()) < scale.rawWrites(); ) {
+                rawUsageWrite(customers.get(i % customers.size()), i, hour);
+            }
+            return null;
+        });
+        double rawSeconds = (System.nanoTime() - r0) / 1e9;
+        double rawRate = scale.rawWrites() / rawSeconds;
+        report.add("2 ingestion", "raw DynamoDB Local TransactWriteItems (idempotency put + aggregate update), 4"
+                + " threads", f(rawRate, 0) + " writes/s", "(reference)", null,
+                "DynamoDB Local: SQLite behind one lock per table; " + CORES);
+        report.add("2 ingestion", "REST POST /v1/usage, 100 records/call, 4 clients", f(restRate, 0)
+                + " records/s (" + f(100 * restRate / rawRate, 0) + "% of raw)", ">= 80% of raw ("
+                + f(0.8 * rawRate, 0) + "/s)", restRate >= 0.8 * rawRate,
+                "one transaction per record, plus the customer read, validation and HTTP; " + CORES);
+        report.add("2 ingestion", "SQS metering-usage, 100 records/message", f(sqsRate, 0) + " records/s ("
+                + f(100 * sqsRate / rawRate, 0) + "% of raw)", ">= 80% of raw (" + f(0.8 * rawRate, 0) + "/s)",
+                sqsRate >= 0.8 * rawRate, "consumer concurrency 4, ElasticMQ receive/delete; " + CORES);
+    }
+
+    private void rawUsageWrite(SubscribeResult c, int i, Instant usageAt) {
+        String customerKey = CustomerKeys.forLegacy(c.productCode(), c.customerIdentifier());
+        Instant hour = usageAt.truncatedTo(ChronoUnit.HOURS);
+        String now = Instant.now().toString();
+        Map<String, AttributeValue> idem = new HashMap<>();
+        idem.put(SuiteTables.PK, s("idem#" + customerKey + "#raw-" + run + "-" + i));
+        idem.put(SuiteTables.SK, s("IDEMPOTENCY"));
+        idem.put("type", s("IDEMPOTENCY"));
+        idem.put("customerKey", s(customerKey));
+        idem.put("idempotencyKey", s("raw-" + run + "-" + i));
+        idem.put("fingerprint", s("requests|1|" + usageAt + "|"));
+        idem.put("dimension", s("requests"));
+        idem.put("quantity", n(1));
+        idem.put("usageAt", s(usageAt.toString()));
+        idem.put("usageHour", s(hour.toString()));
+        idem.put("meteredHour", s(hour.toString()));
+        idem.put("receivedAt", s(now));
+        idem.put("source", s("raw"));
+        idem.put(SuiteTables.TTL, n(Instant.now().plus(Duration.ofHours(72)).getEpochSecond()));
+        String aggregate = "agg#" + customerKey + "#raw-requests#" + hour;
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        String[][] sets = {{"type", "AGGREGATE"}, {"customerKey", customerKey}, {"identityModel", "LEGACY"},
+            {"productCode", c.productCode()}, {"customerIdentifier", c.customerIdentifier()},
+            {"customerAwsAccountId", c.customerAWSAccountId()}, {"dimension", "raw-requests"},
+            {"hour", hour.toString()}, {"status", "OPEN"}, {"gsi1pk", "pending#" + (i % 4)},
+            {"gsi1sk", hour + "#" + aggregate}, {"gsi2pk", "usage#" + customerKey}, {"gsi2sk", hour.toString()}};
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < sets.length; k++) {
+            names.put("#a" + k, sets[k][0]);
+            values.put(":v" + k, s(sets[k][1]));
+            parts.add("#a" + k + " = if_not_exists(#a" + k + ", :v" + k + ")");
+        }
+        names.put("#q", "quantity");
+        names.put("#e", "events");
+        names.put("#s", "status");
+        values.put(":one", n(1));
+        values.put(":open", s("OPEN"));
+        values.put(":max", n(Integer.MAX_VALUE - 1));
+        String update = "SET " + String.join(", ", parts).replace("#a8 = if_not_exists(#a8, :v8)", "#a8 = :v8")
+                + " ADD #q :one, #e :one";
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(SuiteTables.USAGE).item(idem)
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", SuiteTables.PK)).build()).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(SuiteTables.USAGE)
+                        .key(Map.of(SuiteTables.PK, s(aggregate), SuiteTables.SK, s("AGGREGATE")))
+                        .updateExpression(update)
+                        .conditionExpression("(attribute_not_exists(#s) OR #s = :open) AND (attribute_not_exists(#q)"
+                                + " OR #q <= :max)")
+                        .expressionAttributeNames(names).expressionAttributeValues(values)).build());
+        for (int attempt = 0; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(items));
+                return;
+            } catch (software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** {"records": [...]} of {@code count} records spread over the customers, one hour, unique idempotency keys. */
+    private static String usageBody(List<SubscribeResult> customers, int from, int count, String keyPrefix,
+            Instant timestamp, int dimensions) {
+        StringBuilder body = new StringBuilder("{\"records\":[");
+        for (int i = from; i < from + count; i++) {
+            SubscribeResult c = customers.get(i % customers.size());
+            if (i > from) {
+                body.append(',');
+            }
+            body.append("{\"customerIdentifier\":\"").append(c.customerIdentifier()).append("\",\"productCode\":\"")
+                    .append(c.productCode()).append("\",\"dimension\":\"d").append((i / customers.size()) % dimensions)
+                    .append("\",\"quantity\":1,\"timestamp\":\"").append(timestamp)
+                    .append("\",\"idempotencyKey\":\"").append(keyPrefix).append('-').append(i).append("\"}");
+        }
+        return body.append("]}").toString();
+    }
+
+    /** Posts usage with the app key; answers how many records were accepted. */
+    private long postUsage(URI metering, String body) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(metering.resolve("/v1/usage"))
+                .timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + LocalSuite.APP_API_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("POST /v1/usage answered " + answer.statusCode() + ": " + answer.body());
+        }
+        JsonNode result = JSON.readTree(answer.body());
+        if (result.path("rejected").asLong() > 0) {
+            LOG.warnf("rejected usage: %s", answer.body().substring(0, Math.min(600, answer.body().length())));
+        }
+        return result.path("accepted").asLong();
+    }
+
+    // ------------------------------------------------------------------------------------------ 3. metering
+
+    private void metering() throws Exception {
+        suite.stop(Service.METERING, Duration.ofSeconds(15));
+        int n = scale.meterAggregates();
+        int bound = (n + 24) / 25;
+        double boundSeconds = bound / 10.0;
+        for (int replicas : scale.replicas()) {
+            String product = "bench-meter-" + replicas + "-" + run;
+            String[] dims = new String[scale.meterDimensions()];
+            for (int d = 0; d < dims.length; d++) {
+                dims[d] = "d" + d;
+            }
+            List<SubscribeResult> customers = activeCustomers(product, PricingModel.SUBSCRIPTION,
+                    scale.meterCustomers(), dims);
+            List<ServiceProcess> group = new ArrayList<>();
+            try {
+                for (int r = 0; r < replicas; r++) {
+                    String name = "metering-replica-" + replicas + "-" + r;
+                    group.add(ServiceProcess.start(suite, root, Service.METERING, name, Bench.freePort(),
+                            Map.of("suite.metering.job.rate-limit", Double.toString(10.0 / replicas),
+                                    "suite.metering.consumers.enabled", "false"), List.of(), logDir));
+                }
+                for (ServiceProcess p : group) {
+                    p.awaitReady(Duration.ofSeconds(120));
+                    rss.watch(p.name(), p.pid());
+                }
+                seedAggregates(customers, dims);
+                sim.quotas(QuotaSettings.AWS_DEFAULTS);
+                Bench.pause(Duration.ofMillis(1500));
+                ExecutorService runs = Executors.newFixedThreadPool(replicas);
+                long t0 = System.nanoTime();
+                List<Future<String>> answers = new ArrayList<>();
+                for (ServiceProcess p : group) {
+                    answers.add(runs.submit(() -> http.send(HttpRequest.newBuilder(p.url()
+                            .resolve("/v1/admin/metering/runs")).timeout(Duration.ofMinutes(30))
+                            .header("Authorization", "Bearer " + LocalSuite.ADMIN_API_KEY)
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                            HttpResponse.BodyHandlers.ofString()).body()));
+                }
+                long deadline = t0 + TimeUnit.MINUTES.toNanos(20);
+                int billed = 0;
+                while (System.nanoTime() < deadline) {
+                    billed = sim.ledger().records(product, null).size();
+                    if (billed >= n || answers.stream().allMatch(Future::isDone)) {
+                        break;
+                    }
+                    Bench.pause(Duration.ofMillis(100));
+                }
+                billed = sim.ledger().records(product, null).size();
+                double wall = (System.nanoTime() - t0) / 1e9;
+                for (Future<String> answer : answers) {
+                    LOG.infof("metering run report: %s", answer.get(30, TimeUnit.MINUTES));
+                }
+                runs.shutdown();
+                double calls = 0;
+                double throttled = 0;
+                for (ServiceProcess p : group) {
+                    calls += Bench.metric(p.url(), "mpsaas_marketplace_attempts_total",
+                            "operation=\"BatchMeterUsage\"");
+                    throttled += Bench.metric(p.url(), "mpsaas_marketplace_attempts_total",
+                            "operation=\"BatchMeterUsage\"", "error=\"THROTTLING\"");
+                }
+                LOG.infof("metering, %d replica(s): %d of %d billed in %.1f s, %.0f calls (%.0f throttled)",
+                        replicas, billed, n, wall, calls, throttled);
+                report.add("3 metering", String.format(Locale.ROOT, "%d aggregates, %d replica(s) at %s calls/s"
+                        + " each: wall time (billed)", n, replicas, f(10.0 / replicas, 2)), f(wall, 1) + " s ("
+                        + billed + " billed)", "quota bound " + f(boundSeconds, 0) + " s (+5% = "
+                        + f(boundSeconds * 1.05, 0) + " s)", billed == n && wall <= boundSeconds * 1.05,
+                        "BatchMeterUsage 10/s quota; per aggregate a claim, a freeze and an outcome write on DynamoDB"
+                                + " Local; " + CORES);
+                report.add("3 metering", replicas + " replica(s): BatchMeterUsage calls (throttled)",
+                        f(calls, 0) + " (" + f(throttled, 0) + ")", "ceil(N/25) = " + bound,
+                        calls - throttled <= bound * 1.02,
+                        "claim batches not multiples of 25 and one call per product split the last batch");
+            } finally {
+                for (ServiceProcess p : group) {
+                    footprintOfReplica(p);
+                    p.close();
+                    rss.forget(p.name());
+                }
+            }
+        }
+    }
+
+    private void footprintOfReplica(ServiceProcess p) {
+        double peak = rss.peakMb(p.name());
+        LOG.infof("%s: RSS peak %.0f MB", p.name(), peak);
+        if (p.name().endsWith("-1-0")) {
+            report.add("5 footprint", "metering-service RSS peak while metering (JVM defaults)", f(peak, 0) + " MB",
+                    "(no target)", null, "20,000 pending aggregates read into memory per run");
+        }
+    }
+
+    /**
+     * One OPEN aggregate per (customer, dimension, hour) for the closed hours 1..H before now, written directly in the
+     * usage table's documented layout (docs/ARCHITECTURE.md, UsageTable.aggregateUpsert), 25 per BatchWriteItem:
+     * seeding 20,000 through the API would take longer than metering them on this machine.
+     */
+    private void seedAggregates(List<SubscribeResult> customers, String[] dimensions) throws Exception {
+        int n = scale.meterAggregates();
+        int perHour = customers.size() * dimensions.length;
+        Instant currentHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        String now = Instant.now().toString();
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        onThreads(4, () -> {
+            for (int from; (from = next.getAndAdd(25)) < n; ) {
+                List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
+                for (int i = from; i < Math.min(n, from + 25); i++) {
+                    Instant hour = currentHour.minus(Duration.ofHours(i / perHour + 1));
+                    int within = i % perHour;
+                    SubscribeResult c = customers.get(within % customers.size());
+                    String dimension = dimensions[within / customers.size()];
+                    String customerKey = CustomerKeys.forLegacy(c.productCode(), c.customerIdentifier());
+                    String id = "agg#" + customerKey + "#" + dimension + "#" + hour;
+                    Map<String, AttributeValue> item = new HashMap<>();
+                    item.put(SuiteTables.PK, s(id));
+                    item.put(SuiteTables.SK, s("AGGREGATE"));
+                    item.put("type", s("AGGREGATE"));
+                    item.put("customerKey", s(customerKey));
+                    item.put("productCode", s(c.productCode()));
+                    item.put("identityModel", s("LEGACY"));
+                    item.put("customerIdentifier", s(c.customerIdentifier()));
+                    item.put("customerAwsAccountId", s(c.customerAWSAccountId()));
+                    item.put("licenseArn", s(c.licenseArn()));
+                    item.put("dimension", s(dimension));
+                    item.put("hour", s(hour.toString()));
+                    item.put("status", s("OPEN"));
+                    item.put("quantity", n(1 + i % 7));
+                    item.put("events", n(1));
+                    item.put(SuiteTables.GSI1_PK, s("pending#" + Math.floorMod(id.hashCode(), 4)));
+                    item.put(SuiteTables.GSI1_SK, s(hour + "#" + customerKey + "#" + dimension));
+                    item.put(SuiteTables.GSI2_PK, s("customer#" + customerKey));
+                    item.put(SuiteTables.GSI2_SK, s(hour + "#" + dimension));
+                    item.put("createdAt", s(now));
+                    item.put("updatedAt", s(now));
+                    item.put(SuiteTables.TTL, n(hour.plus(Duration.ofDays(90)).getEpochSecond()));
+                    writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                            .putRequest(r -> r.item(item)).build());
+                }
+                Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> pending =
+                        Map.of(SuiteTables.USAGE, writes);
+                while (!pending.isEmpty()) {
+                    Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> batch = pending;
+                    pending = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
+                }
+            }
+            return null;
+        });
+        LOG.infof("seeded %d aggregates in %.1f s", n, (System.nanoTime() - t0) / 1e9);
+    }
+
+    // ------------------------------------------------------------------------------------- 4. notifications
+
+    /** entitlement-service's consumer concurrency values compared (its default first). */
+    private static final int[] NOTIFY_CONCURRENCY = Arrays.stream(System.getProperty("bench.notify.concurrency",
+            "4,16").split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+
+    private void notifications() throws Exception {
+        suite.stop(Service.ENTITLEMENT, Duration.ofSeconds(15));
+        rss.resetPeak(Service.ENTITLEMENT.module());
+        for (int concurrency : NOTIFY_CONCURRENCY) {
+            String name = "entitlement-service-c" + concurrency;
+            try (ServiceProcess p = ServiceProcess.start(suite, root, Service.ENTITLEMENT, name, Bench.freePort(),
+                    Map.of("suite.entitlement.consumer.concurrency", Integer.toString(concurrency)), List.of(),
+                    logDir)) {
+                p.awaitReady(Duration.ofSeconds(120));
+                rss.watch(Service.ENTITLEMENT.module(), p.pid());
+                notifyRun(p.url(), concurrency);
+            }
+        }
+    }
+
+    /** Signed notifications minted by the simulator, enqueued all at once, consumed by one entitlement-service. */
+    private void notifyRun(URI entitlement, int concurrency) throws Exception {
+        String product = "bench-notify-" + concurrency + "-" + run;
+        sim.addProduct(Product.builder(product, PricingModel.CONTRACT).contracted("seats", ValueType.INTEGER)
+                .notificationFormat(NotificationFormat.SNS).build());
+        sim.holdNotifications(product);
+        QuotaSettings quotas = sim.quotas();
+        List<SubscribeResult> subscribed = parallel(scale.notifyCustomers(),
+                i -> sim.subscribe(SubscribeRequest.of(product).withQuantity("seats", 10).activated()));
+        Map<String, String> customerOfSubscription = new HashMap<>();
+        subscribed.forEach(s -> customerOfSubscription.put(s.subscriptionId(), s.customerIdentifier()));
+        List<SentNotification> held = new ArrayList<>(sim.notifications(product, null, null));
+        held.sort(Comparator.comparing(SentNotification::sentAt));
+        String queue = suite.sandbox().aws().queueUrl(SuiteQueues.NOTIFICATIONS);
+        String dlq = suite.sandbox().aws().queueUrl(SuiteQueues.deadLetterQueue(SuiteQueues.NOTIFICATIONS));
+        long parkedBefore = depth(dlq);
+        // AWS's GetEntitlements quota (20/s per account) would cap this at 20 notifications/s: lifted here to measure
+        // the service; the quota's own bound is reported beside
+        sim.quotas(new QuotaSettings(true, 0, 10, 1_000_000, 1000));
+        try {
+            Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
+            AtomicInteger next = new AtomicInteger();
+            long t0 = System.nanoTime();
+            onThreads(4, () -> {
+                for (int m; (m = next.getAndAdd(10)) < held.size(); ) {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                    List<SentNotification> batch = held.subList(m, Math.min(held.size(), m + 10));
+                    for (int k = 0; k < batch.size(); k++) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id("n" + k)
+                                .messageBody(batch.get(k).body()).build());
+                    }
+                    long at = System.currentTimeMillis();
+                    sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
+                    batch.forEach(sent -> enqueuedAt.merge(sent.subscriptionId(), at, Math::min));
+                }
+                return null;
+            });
+            double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+            while (System.nanoTime() < deadline && depth(queue) > 0) {
+                Bench.pause(Duration.ofMillis(50));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long parked = depth(dlq) - parkedBefore;
+            Map<String, Instant> changed = activeSince(product);
+            Histogram lag = new Histogram(3_600_000L, 3);
+            enqueuedAt.forEach((subscription, at) -> {
+                Instant done = changed.get(customerOfSubscription.get(subscription));
+                if (done != null) {
+                    lag.recordValue(Math.max(0, done.toEpochMilli() - at));
+                }
+            });
+            double rate = held.size() / seconds;
+            LOG.infof("notifications, concurrency %d: %d enqueued in %.1f s, drained in %.1f s, %d parked, %d of %d"
+                    + " active", concurrency, held.size(), enqueueSeconds, seconds, parked, changed.size(),
+                    subscribed.size());
+            String setting = "consumer concurrency " + concurrency + (concurrency == 16 ? " (default)" : concurrency == 4 ? " (former default)" : "");
+            report.add("4 notifications", held.size() + " signed SNS notifications (subscribe-success +"
+                    + " entitlement-updated), " + setting + ": end to end", f(rate, 0) + " notifications/s ("
+                    + changed.size() + "/" + subscribed.size() + " customers ACTIVE, " + parked + " parked)",
+                    ">= 500/s", rate >= 500, "per message 7 sequential round trips (inbox read, customer read,"
+                            + " GetEntitlements, commit transaction, event send, inbox update, SQS delete) on"
+                            + " DynamoDB Local/ElasticMQ; " + CORES);
+            report.add("4 notifications", "lag enqueue -> customer ACTIVE, p50 / p99 (" + setting + ")",
+                    f(lag.getValueAtPercentile(50), 0) + " / " + f(lag.getValueAtPercentile(99), 0) + " ms",
+                    "(no target)", null, "all " + held.size() + " enqueued within " + f(enqueueSeconds, 1)
+                            + " s: the lag is mostly the backlog ahead in the queue");
+        } finally {
+            sim.quotas(quotas);
+        }
+    }
+
+    /** customerIdentifier -> stateChangedAt of the product's ACTIVE customers (gsi2: customers by product). */
+    private Map<String, Instant> activeSince(String product) {
+        Map<String, Instant> changed = new HashMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(SuiteTables.CUSTOMERS)
+                    .indexName(SuiteTables.GSI2).keyConditionExpression("#p = :p")
+                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
+                    .expressionAttributeValues(Map.of(":p", s(CustomerKeys.PRODUCT_PREFIX + product)))
+                    .exclusiveStartKey(from).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                AttributeValue state = item.get(CustomerAttributes.SUBSCRIPTION_STATE);
+                AttributeValue at = item.get(CustomerAttributes.STATE_CHANGED_AT);
+                if (state != null && "ACTIVE".equals(state.s()) && at != null) {
+                    changed.put(item.get(CustomerAttributes.CUSTOMER_IDENTIFIER).s(), Instant.parse(at.s()));
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
+        } while (start != null);
+        return changed;
+    }
+
+    private long depth(String queueUrl) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return attributes.values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    // ------------------------------------------------------------------------------------------------ shared
+
+    /** Subscribes {@code count} buyers (notifications held) and writes their customer items as ACTIVE. */
+    private List<SubscribeResult> activeCustomers(String product, PricingModel model, int count,
+            String... metered) throws Exception {
+        sim.addProduct(Product.builder(product, model).metered(metered).notificationFormat(NotificationFormat.SNS)
+                .build());
+        sim.holdNotifications(product);
+        // agreements that started before the oldest usage hour the benchmark reports (AWS answers
+        // CustomerNotSubscribed for usage before the agreement)
+        sim.clock().setOffset(Duration.ofHours(-(scale.meterHours() + 2)));
+        List<SubscribeResult> subscribed;
+        try {
+            subscribed = parallel(count, i -> sim.subscribe(SubscribeRequest.of(product).activated()));
+        } finally {
+            sim.clock().setOffset(Duration.ZERO);
+        }
+        parallel(count, i -> {
+            SubscribeResult c = subscribed.get(i);
+            String key = CustomerKeys.forLegacy(product, c.customerIdentifier());
+            dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                    .key(Map.of(SuiteTables.PK, s(key), SuiteTables.SK, s(CustomerKeys.CUSTOMER_SK)))
+                    .updateExpression("SET #im = :im, #pc = :pc, #ci = :ci, #ac = :ac, #la = :la, #st = :st,"
+                            + " #sca = :now, #g1 = :g1, #g1s = :key, #g2 = :g2, #g2s = :key ADD #v :one")
+                    .expressionAttributeNames(Map.ofEntries(Map.entry("#im", CustomerAttributes.IDENTITY_MODEL),
+                            Map.entry("#pc", CustomerAttributes.PRODUCT_CODE),
+                            Map.entry("#ci", CustomerAttributes.CUSTOMER_IDENTIFIER),
+                            Map.entry("#ac", CustomerAttributes.CUSTOMER_AWS_ACCOUNT_ID),
+                            Map.entry("#la", CustomerAttributes.LICENSE_ARN),
+                            Map.entry("#st", CustomerAttributes.SUBSCRIPTION_STATE),
+                            Map.entry("#sca", CustomerAttributes.STATE_CHANGED_AT),
+                            Map.entry("#g1", SuiteTables.GSI1_PK), Map.entry("#g1s", SuiteTables.GSI1_SK),
+                            Map.entry("#g2", SuiteTables.GSI2_PK), Map.entry("#g2s", SuiteTables.GSI2_SK),
+                            Map.entry("#v", CustomerAttributes.VERSION)))
+                    .expressionAttributeValues(Map.ofEntries(Map.entry(":im", s("LEGACY")),
+                            Map.entry(":pc", s(product)), Map.entry(":ci", s(c.customerIdentifier())),
+                            Map.entry(":ac", s(c.customerAWSAccountId())), Map.entry(":la", s(c.licenseArn())),
+                            Map.entry(":st", s("ACTIVE")), Map.entry(":now", s(Instant.now().toString())),
+                            Map.entry(":g1", s(CustomerKeys.ACCOUNT_PREFIX + c.customerAWSAccountId())),
+                            Map.entry(":key", s(key)), Map.entry(":g2", s(CustomerKeys.PRODUCT_PREFIX + product)),
+                            Map.entry(":one", n(1)))));
+            return null;
+        });
+        return subscribed;
+    }
+
+    private static <T> List<T> parallel(int count, IntFunction<T> each) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> each.apply(index)));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void onThreads(int threads, Callable<Void> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(work));
+            }
+            for (Future<Void> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String summary(OpenLoad.Result r) {
+        return String.format(Locale.ROOT, "%d sent, %d ok, %.0f/s, p50 %.1f p99 %.1f p99.9 %.1f max %.1f ms,"
+                + " generator late by up to %d us", r.sent(), r.ok(), r.achievedPerSecond(), r.p50(), r.p99(),
+                r.p999(), r.maxMillis(), r.maxLateStartMicros());
+    }
+
+    private static String errors(OpenLoad.Result r) {
+        return r.failed() == 0 ? "" : " (" + r.failed() + " failed)";
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}
