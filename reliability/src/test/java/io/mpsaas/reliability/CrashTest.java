@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
-import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
-import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -38,14 +36,9 @@ class CrashTest {
                 "suite.metering.job.lease", "15s",
                 "suite.metering.job.retry-every", "15s",
                 "suite.metering.job.retry-later", "5s")))) {
-            // GIVEN active customers of an SNS and an EventBridge product, the app's usage starting
-            List<Buyer> usageCustomers = new ArrayList<>();
-            for (String product : List.of("sbx-legacy-subscription", "sbx-ca-subscription")) {
-                for (int i = 0; i < level.pick(2, 4); i++) {
-                    SubscribeResult result = suite.sim.subscribe(SubscribeRequest.of(product).activated());
-                    usageCustomers.add(new Buyer(suite.sim.subscription(result.subscriptionId())));
-                }
-            }
+            // GIVEN active customers of an SNS and an EventBridge product (subscribed an hour ago), the app's usage
+            // starting
+            List<Buyer> usageCustomers = Journeys.usageCustomers(suite, level.pick(2, 4));
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Journeys.assertStates(suite,
                     usageCustomers));
             Load load = new Load(suite, figures, usageCustomers, SEED, "crash").start(2, Duration.ofMillis(40));

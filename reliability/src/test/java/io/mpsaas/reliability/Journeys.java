@@ -103,6 +103,26 @@ final class Journeys {
         }
     }
 
+    /**
+     * {@code perProduct} active customers of a legacy SNS and a Concurrent Agreements EventBridge subscription
+     * product, subscribed with the simulator's clock an hour back so usage of the previous hour is billable.
+     */
+    static List<Buyer> usageCustomers(Suite suite, int perProduct) {
+        List<Buyer> customers = new ArrayList<>();
+        suite.sim.clock().setOffset(Duration.ofHours(-1));
+        try {
+            for (String product : List.of("sbx-legacy-subscription", "sbx-ca-subscription")) {
+                for (int i = 0; i < perProduct; i++) {
+                    SubscribeResult result = suite.sim.subscribe(SubscribeRequest.of(product).activated());
+                    customers.add(new Buyer(suite.sim.subscription(result.subscriptionId())));
+                }
+            }
+        } finally {
+            suite.sim.clock().setOffset(Duration.ZERO);
+        }
+        return customers;
+    }
+
     /** Subscribes, lands on the fulfillment URL with the token, and keeps the buyer. */
     Buyer subscribe(String productCode) {
         SubscribeResult result = suite.sim.subscribe(SubscribeRequest.of(productCode));

@@ -94,7 +94,13 @@ final class Load {
         Map<String, Object> record = new LinkedHashMap<>(customer.usageIds());
         record.put("dimension", "requests");
         record.put("quantity", quantity);
-        record.put("timestamp", Instant.now().toString());
+        // half the usage for the previous hour: the job meters it while the load runs (and while services die), and
+        // what comes after its freeze counts in the current hour
+        boolean previousHour;
+        synchronized (random) {
+            previousHour = random.nextBoolean();
+        }
+        record.put("timestamp", Instant.now().minus(previousHour ? Duration.ofHours(1) : Duration.ZERO).toString());
         record.put("idempotencyKey", key);
         return record;
     }
