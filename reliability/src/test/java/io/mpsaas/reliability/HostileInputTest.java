@@ -399,7 +399,8 @@ class HostileInputTest {
 
     /** A genuine notification with one part replaced by a hostile value: the signature no longer matches. */
     static String tamper(String genuine, String value) {
-        String json = nonEmpty(value).replace("\\", "\\\\").replace("\"", "\\\"");
+        String json = java.util.regex.Matcher.quoteReplacement(nonEmpty(value).replace("\\", "\\\\")
+                .replace("\"", "\\\""));
         return switch (RANDOM.nextInt(6)) {
             case 0 -> genuine.replaceFirst("\"TopicArn\" : \"[^\"]*\"", "\"TopicArn\" : \"arn:aws:sns:us-east-1:"
                     + "999999999999:aws-mp-subscription-notification-" + json + "\"");

@@ -151,18 +151,27 @@ class SecurityTest {
 
     @Test
     void registrationPages_areCsrfProtected_carrySecurityHeaders_andHstsOnlyOverTls() {
-        // GIVEN a buyer landing through the TLS-terminating proxy
+        // GIVEN a buyer landing through the TLS-terminating proxy: the page asks to stay on https, and the CSRF
+        // cookie is Secure
         SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription"));
         SECRETS.add(sub.registrationToken());
-        Session buyer = new Session("192.0.2.60");
-        Suite.Answer form = buyer.send(HttpRequest.newBuilder(suite.url(Service.ONBOARDING, "/"))
-                .header("X-Forwarded-Proto", "https")
+        Suite.Answer overTls = new Session("192.0.2.59").send(HttpRequest.newBuilder(suite.url(Service.ONBOARDING,
+                "/")).header("X-Forwarded-Proto", "https")
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("x-amzn-marketplace-token="
                         + Suite.encode(sub.registrationToken()))));
+        assertThat(overTls.status()).isEqualTo(200);
+        assertSecurityHeaders(overTls, true);
+        assertThat(overTls.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).contains("Secure",
+                "HttpOnly"));
+        assertThat(overTls.body()).doesNotContain(sub.registrationToken());
+        // (the rest of the journey over plain http, where this test's client may send the cookie back)
+        Session buyer = new Session("192.0.2.60");
+        String token = suite.sim.issueToken(sub.subscriptionId());
+        SECRETS.add(token);
+        Suite.Answer form = buyer.post(suite.url(Service.ONBOARDING, "/"), Map.of("x-amzn-marketplace-token", token));
         assertThat(form.status()).isEqualTo(200);
-        // THEN the form page: strict CSP without framing, no caching, HSTS (it came over TLS), no token echoed
-        assertSecurityHeaders(form, true);
+        assertSecurityHeaders(form, false);
         assertThat(form.body()).doesNotContain(sub.registrationToken());
         Map<String, String> hidden = Session.hiddenFields(form.body());
         String csrfField = hidden.keySet().stream().filter(k -> !k.equals("ref")).findFirst().orElseThrow();

@@ -59,6 +59,12 @@ final class Suite implements AutoCloseable {
      * state right. onboarding's rate limit is lifted unless the test sets it (the load comes from one address).
      */
     static Suite start(String name, Map<String, String> extra, Map<Service, Map<String, String>> perService) {
+        return start(name, Sandbox.Ports.RANDOM, extra, perService);
+    }
+
+    /** The same on given sandbox ports (to put a proxy in front of one before the services start). */
+    static Suite start(String name, Sandbox.Ports ports, Map<String, String> extra,
+            Map<Service, Map<String, String>> perService) {
         Path logDir = Path.of("target", "reliability-logs", name).toAbsolutePath();
         try {
             if (Files.isDirectory(logDir)) {
@@ -80,8 +86,7 @@ final class Suite implements AutoCloseable {
             merged.putAll(values);
             config.put(service, merged);
         });
-        LocalSuite local = LocalSuite.start(new LocalSuite.Options(ROOT, Sandbox.Ports.RANDOM, true, logDir, extra,
-                config));
+        LocalSuite local = LocalSuite.start(new LocalSuite.Options(ROOT, ports, true, logDir, extra, config));
         return new Suite(local, logDir);
     }
 
@@ -206,6 +211,11 @@ final class Suite implements AutoCloseable {
             }
         }
         return parked;
+    }
+
+    /** Whether the service reports ready ({@code /q/health/ready} answers 200). */
+    boolean ready(Service service) {
+        return get(service, "/q/health/ready", null).status() == 200;
     }
 
     /** Every service's captured output so far. */
