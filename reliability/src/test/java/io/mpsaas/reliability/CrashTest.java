@@ -76,6 +76,10 @@ class CrashTest {
             everyone.addAll(journeys.buyers());
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> Journeys.assertStates(suite, everyone));
             figures.set("customers checked", everyone.size());
+            // AND no registration token reached a log, even from a service killed mid-request
+            String logs = suite.logs();
+            assertThat(journeys.tokens()).as("registration tokens in the service logs").noneMatch(logs::contains);
+            figures.set("registration tokens searched in the logs", journeys.tokens().size());
             // AND nothing was parked: every message was valid, so no dead-letter queue holds one
             List<Suite.Parked> parked = Settle.deadLetters(suite, figures);
             assertThat(parked).as("parked messages (all input was valid)").isEmpty();

@@ -104,6 +104,10 @@ class DependencyFaultTest {
             everyone.addAll(journeys.buyers());
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> Journeys.assertStates(suite, everyone));
             figures.set("customers checked", everyone.size());
+            // AND no registration token reached a log, even from a service killed mid-request
+            String logs = suite.logs();
+            assertThat(journeys.tokens()).as("registration tokens in the service logs").noneMatch(logs::contains);
+            figures.set("registration tokens searched in the logs", journeys.tokens().size());
             assertThat(Settle.deadLetters(suite, figures)).as("parked messages (all input was valid)").isEmpty();
             List<MeteringAttempt> attempts = suite.sim.ledger().attempts();
             figures.set("BatchMeterUsage records unprocessed (injected)", attempts.stream()

@@ -36,6 +36,7 @@ final class Journeys {
     private final int maxBuyers;
     private final List<Buyer> buyers = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<String> tokens = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private Thread thread;
 
@@ -135,6 +136,7 @@ final class Journeys {
 
     /** AWS's form POST, sent again while onboarding is down or answers 503; the landing must end in the form. */
     void land(String token) {
+        tokens.add(token);
         Instant giveUp = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(giveUp)) {
             Suite.Answer answer = suite.land(token);
@@ -154,6 +156,11 @@ final class Journeys {
 
     List<Buyer> buyers() {
         return List.copyOf(buyers);
+    }
+
+    /** Every registration token sent to the fulfillment URL. */
+    List<String> tokens() {
+        return List.copyOf(tokens);
     }
 
     List<String> failures() {
