@@ -4,9 +4,9 @@ import io.mpsaas.sandbox.LocalSuite.Service;
 import java.util.Map;
 
 /**
- * One suite shared by the hostile-input and security tests (same JVM, started once; {@link io.mpsaas.sandbox.LocalSuite}
- * stops it when the JVM exits). onboarding's fulfillment URL is rate limited here as in production, per address
- * from {@code X-Forwarded-For}, so the tests give each attack its own address.
+ * One suite shared by the hostile-input and security tests (same JVM, started once;
+ * {@link io.mpsaas.sandbox.LocalSuite} stops it when the JVM exits). onboarding's fulfillment URL is rate limited
+ * here as in production, per address from {@code X-Forwarded-For}, so the tests give each attack its own address.
  */
 final class AttackedSuite {
 

@@ -28,7 +28,7 @@ class CrashTest {
     @Test
     void sigkillUnderLoad_losesNothing_billsNothingTwice_andEveryStateIsRight() throws IOException {
         Level level = Level.current();
-        int killsPerService = level.pick(1, 8);
+        int killsPerService = level.pick(1, 6);
         Figures figures = new Figures("crash");
         Random random = new Random(SEED);
         try (Suite suite = Suite.start("crash", Map.of(), Map.of(Service.METERING, Map.of(

@@ -64,7 +64,7 @@ class DependencyFaultTest {
                     .start(Duration.ofMillis(400));
 
             // WHEN DynamoDB and SQS each go away for a while and come back, several times in the full run
-            for (int round = 0; round < level.pick(1, 3); round++) {
+            for (int round = 0; round < level.pick(1, 2); round++) {
                 for (TcpProxy dependency : List.of(dynamo, sqs)) {
                     String name = dependency == dynamo ? "DynamoDB" : "SQS";
                     Load.pause(3_000);
@@ -77,7 +77,7 @@ class DependencyFaultTest {
                         }
                     });
                     figures.inc("not-ready reports observed");
-                    Load.pause(level.pick(5_000, 15_000));
+                    Load.pause(level.pick(3_000, 15_000));
                     for (Service service : Service.values()) {
                         assertThat(suite.local.alive(service)).as(service.module()).isTrue();
                     }

@@ -44,7 +44,7 @@ class HostileInputTest {
     static void start() {
         suite = AttackedSuite.get();
         figures = new Figures("hostile-input");
-        values = HostileCorpus.values(Level.current().pick(130, 600));
+        values = HostileCorpus.values(Level.current().pick(80, 300));
         figures.set("corpus values", values.size());
         figures.set("corpus values hand-written", HostileCorpus.handWritten().size());
     }
@@ -297,6 +297,77 @@ class HostileInputTest {
                     "/console/metering/redrive"), redrive));
         }
         verdicts.assertNoServerErrors();
+    }
+
+    // ---------------------------------------------------------------- raw HTTP
+
+    @Test
+    void rawRequests_truncatedOversizedAndInvalidBytes_neverAnswer5xx() {
+        byte[][] invalidUtf8 = {
+            {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xFF, (byte) 0xFE},
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}, {0}};
+        List<String[]> targets = List.of(
+                new String[] {"ONBOARDING", "/", "application/x-www-form-urlencoded", ""},
+                new String[] {"ONBOARDING", "/register", "application/x-www-form-urlencoded", ""},
+                new String[] {"METERING", "/v1/usage", "application/json", "Authorization: Bearer "
+                        + LocalSuite.APP_API_KEY + "\n"},
+                new String[] {"METERING", "/v1/admin/metering/flush", "application/json", "Authorization: Bearer "
+                        + LocalSuite.ADMIN_API_KEY + "\n"},
+                new String[] {"ENTITLEMENT", "/console/login", "application/x-www-form-urlencoded", ""},
+                new String[] {"ENTITLEMENT", "/console/search", "application/x-www-form-urlencoded", ""});
+        for (String[] t : targets) {
+            URI base = suite.local.url(Service.valueOf(t[0]));
+            String head = "POST " + t[1] + " HTTP/1.1\nHost: localhost\nX-Forwarded-For: " + address() + "\n"
+                    + "Content-Type: " + t[2] + "\n" + t[3];
+            for (byte[] bad : invalidUtf8) {
+                // invalid UTF-8 in the body, as form value and as JSON string
+                byte[] body = concat(Session.utf8(t[2].contains("json") ? "{\"records\":[{\"idempotencyKey\":\""
+                        : "x-amzn-marketplace-token=a&company="), bad, Session.utf8(t[2].contains("json") ? "\"}]}"
+                        : "&q=x"));
+                verdicts.record("raw invalid UTF-8", t[1], RawHttp.exchange(base, head + "Content-Length: "
+                        + body.length + "\nConnection: close\n", body, false));
+            }
+            // a body shorter than announced, then the client gives up
+            verdicts.record("raw truncated body", t[1], RawHttp.exchange(base, head
+                    + "Content-Length: 5000\n", Session.utf8("x-amzn-marketplace-token=abc"), true));
+            // broken chunked encoding
+            verdicts.record("raw broken chunks", t[1], RawHttp.exchange(base, head
+                    + "Transfer-Encoding: chunked\n", Session.utf8("zz\r\nabc\r\n0\r\n\r\n"), true));
+            // a body far over any limit
+            byte[] huge = new byte[3 * 1024 * 1024];
+            java.util.Arrays.fill(huge, (byte) 'a');
+            verdicts.record("raw oversized body", t[1], RawHttp.exchange(base, head + "Content-Length: "
+                    + huge.length + "\nConnection: close\n", huge, false));
+            // a header far over any limit, and header values with raw control bytes
+            verdicts.record("raw oversized header", t[1], RawHttp.exchange(base, head + "X-Big: "
+                    + "h".repeat(40_000) + "\nContent-Length: 0\n", new byte[0], false));
+            verdicts.record("raw control bytes in a header", t[1], RawHttp.exchange(base, head + "X-Evil: a\u0000b"
+                    + "\u0007\nContent-Length: 0\n", new byte[0], false));
+        }
+        // paths: traversal, encoded traversal, NUL, overlong, odd methods
+        for (Service service : Service.values()) {
+            URI base = suite.local.url(service);
+            for (String line : List.of("GET /../../../../etc/passwd HTTP/1.1",
+                    "GET /assets/..%2f..%2f..%2fetc%2fpasswd HTTP/1.1", "GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1",
+                    "GET /q/../../etc/passwd HTTP/1.1",
+                    "GET /%00 HTTP/1.1", "GET /" + "a/".repeat(5_000) + " HTTP/1.1", "GET /?" + "a=b&".repeat(3_000)
+                            + " HTTP/1.1", "TRACE / HTTP/1.1", "PROPFIND / HTTP/1.1", "GET * HTTP/1.1",
+                    "GET http://evil.example/ HTTP/1.1", "GET / HTTP/9.9", "\u0000\u0001 / HTTP/1.1")) {
+                Suite.Answer answer = RawHttp.exchange(base, line + "\nHost: localhost\nX-Forwarded-For: "
+                        + address() + "\nConnection: close\n", null, false);
+                verdicts.record("raw request line", line, answer);
+                assertThat(answer.body()).as(line).doesNotContain("root:x:0:0");
+            }
+        }
+        verdicts.assertNoServerErrors();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     // ---------------------------------------------------------------- the queues
