@@ -65,24 +65,8 @@ class CrashTest {
             load.stop();
             journeys.stop();
 
-            // THEN nothing was refused, nothing is left in the queues
-            assertThat(load.rejected()).as("usage records refused").isEmpty();
-            assertThat(journeys.failures()).as("landings that did not end in the form").isEmpty();
-            Settle.awaitQueuesDrained(suite, Duration.ofMinutes(3));
-            // AND the ledger equals the accepted usage exactly, no DuplicateRecord in any attempt
-            Settle.assertLedgerEqualsAccepted(suite, usageCustomers, load.accepted(), figures, Duration.ofMinutes(3));
-            // AND every customer is in the state its notifications imply
-            List<Buyer> everyone = new ArrayList<>(usageCustomers);
-            everyone.addAll(journeys.buyers());
-            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> Journeys.assertStates(suite, everyone));
-            figures.set("customers checked", everyone.size());
-            // AND no registration token reached a log, even from a service killed mid-request
-            String logs = suite.logs();
-            assertThat(journeys.tokens()).as("registration tokens in the service logs").noneMatch(logs::contains);
-            figures.set("registration tokens searched in the logs", journeys.tokens().size());
-            // AND nothing was parked: every message was valid, so no dead-letter queue holds one
-            List<Suite.Parked> parked = Settle.deadLetters(suite, figures);
-            assertThat(parked).as("parked messages (all input was valid)").isEmpty();
+            // THEN nothing was refused or lost, nothing billed twice, every state right, nothing parked
+            Settle.assertRunEndedClean(suite, load, journeys, usageCustomers, figures, Duration.ofMinutes(3));
             figures.publish();
         } catch (UncheckedIOException e) {
             throw e.getCause();

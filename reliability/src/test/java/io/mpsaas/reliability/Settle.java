@@ -22,6 +22,28 @@ final class Settle {
     private Settle() {
     }
 
+    /**
+     * The end of a crash or fault run, the load stopped: no record refused and every landing answered; the consumed
+     * queues drained; the ledger exactly the accepted usage with no DuplicateRecord; every customer in the state its
+     * notifications imply; no registration token in any log; nothing parked (all input was valid).
+     */
+    static void assertRunEndedClean(Suite suite, Load load, Journeys journeys, List<Buyer> usageCustomers,
+            Figures figures, Duration timeout) {
+        assertThat(load.rejected()).as("usage records refused").isEmpty();
+        assertThat(journeys.failures()).as("landings that did not end in the form").isEmpty();
+        awaitQueuesDrained(suite, timeout);
+        assertLedgerEqualsAccepted(suite, usageCustomers, load.accepted(), figures, timeout);
+        List<Buyer> everyone = new ArrayList<>(usageCustomers);
+        everyone.addAll(journeys.buyers());
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> Journeys.assertStates(suite, everyone));
+        figures.set("customers checked", everyone.size());
+        // even from a service killed mid-request
+        String logs = suite.logs();
+        assertThat(journeys.tokens()).as("registration tokens in the service logs").noneMatch(logs::contains);
+        figures.set("registration tokens searched in the logs", journeys.tokens().size());
+        assertThat(deadLetters(suite, figures)).as("parked messages (all input was valid)").isEmpty();
+    }
+
     /** Waits until the consumed queues are empty (their dead-letter queues are checked separately). */
     static void awaitQueuesDrained(Suite suite, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
