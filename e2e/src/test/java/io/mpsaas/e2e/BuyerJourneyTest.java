@@ -267,6 +267,9 @@ class BuyerJourneyTest {
             assertThat(buyer.register("Hollerith Tabulating Co", "Herman Hollerith", "herman@example.com"))
                     .isEqualTo("You are registered");
             assertThat(api.access(customer, "storage_tb").path("quantity").asDouble()).isEqualTo(2.5);
+            // (the metered dimension has no entitlement of its own: the contract lets it be used and billed)
+            assertAccess(api.access(customer, "overage_requests"), true, "METERED", "ACTIVE");
+            assertAccess(api.access(customer, "sso"), false, "MISSING_DIMENSION", "ACTIVE");
 
             // WHEN the app reports 6 + 4 overage requests in the previous hour
             assertAccepted(api.reportUsage(customer, "overage_requests", 6, hours.previousHourAt(15)),

@@ -177,7 +177,8 @@ public final class LocalSuite implements AutoCloseable {
 
     /**
      * The configuration every service gets: the sandbox's endpoints and credentials, the dev keys, for metering-service
-     * a one-minute job and its view of the simulator's catalog, then the extras (which win).
+     * a one-minute job and its view of the simulator's catalog, for entitlement-service the catalog's metered
+     * dimensions, then the extras (which win).
      */
     public Map<String, String> configFor(Service service) {
         Map<String, String> config = new LinkedHashMap<>(sandbox.serviceConfig());
@@ -189,6 +190,9 @@ public final class LocalSuite implements AutoCloseable {
             // job still meters closed hours only; the current hour waits for its turn or a final flush)
             config.put("suite.metering.job.cron", LOCAL_METERING_CRON);
             config.putAll(meteringCatalog(sandbox.simulator().products()));
+        }
+        if (service == Service.ENTITLEMENT) {
+            config.putAll(entitlementCatalog(sandbox.simulator().products()));
         }
         config.putAll(options.extraConfig());
         config.putAll(options.serviceConfig().getOrDefault(service, Map.of()));
@@ -206,13 +210,32 @@ public final class LocalSuite implements AutoCloseable {
         for (Product product : products) {
             String prefix = "suite.metering.products.\"" + product.code() + "\".";
             config.put(prefix + "pricing-model", product.pricingModel().name());
-            List<String> metered = product.dimensions().stream().filter(Dimension::metered).map(Dimension::name)
-                    .toList();
+            List<String> metered = meteredDimensions(product);
             if (!metered.isEmpty()) {
                 config.put(prefix + "dimensions", String.join(",", metered));
             }
         }
         return config;
+    }
+
+    /**
+     * entitlement-service's product settings for a catalog: each product's metered dimensions, which a contract with
+     * consumption may use beside its entitlements (the access check answers {@code METERED}).
+     */
+    public static Map<String, String> entitlementCatalog(List<Product> products) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (Product product : products) {
+            List<String> metered = meteredDimensions(product);
+            if (!metered.isEmpty()) {
+                config.put("suite.entitlement.products.\"" + product.code() + "\".metered-dimensions",
+                        String.join(",", metered));
+            }
+        }
+        return config;
+    }
+
+    private static List<String> meteredDimensions(Product product) {
+        return product.dimensions().stream().filter(Dimension::metered).map(Dimension::name).toList();
     }
 
     /** Starts (or starts again) one service as a child process; returns at once. */

@@ -29,4 +29,19 @@ class LocalSuiteTest {
                 .hasSize(10)
                 .allSatisfy((key, value) -> assertThat(key).doesNotContain("entitlement-dimensions"));
     }
+
+    @Test
+    void entitlementCatalog_listsEachProductsMeteredDimensions() {
+        // GIVEN the default catalog WHEN entitlement-service's settings are derived from it
+        var config = LocalSuite.entitlementCatalog(Catalog.defaultCatalog().products());
+
+        // THEN the consumption contract's metered dimension is known beside its entitlements; pure contracts have none
+        assertThat(config)
+                .containsEntry("suite.entitlement.products.\"sbx-contract-consumption\".metered-dimensions",
+                        "overage_requests")
+                .containsEntry("suite.entitlement.products.\"sbx-legacy-subscription\".metered-dimensions",
+                        "requests,active_users")
+                .doesNotContainKey("suite.entitlement.products.\"sbx-legacy-contract\".metered-dimensions")
+                .doesNotContainKey("suite.entitlement.products.\"sbx-ca-contract\".metered-dimensions");
+    }
 }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,9 @@ public interface EntitlementConfig {
 
     /** Operator endpoints. */
     Admin admin();
+
+    /** Per-product settings, {@code suite.entitlement.products."<productCode>".*}. */
+    Map<String, Product> products();
 
     /** Operations metrics read from the tables. */
     Metrics metrics();
@@ -210,6 +214,18 @@ public interface EntitlementConfig {
          * are acknowledged and ignored, so a product that sends both formats is not tracked twice under two keys.
          */
         Optional<List<String>> ignoredProductCodes();
+    }
+
+    /** One product's settings. */
+    interface Product {
+
+        /**
+         * The product's metered dimensions. A customer with contract entitlements (a contract with consumption) may
+         * use these without an entitlement of the same name: the access check answers {@code METERED}, and
+         * metering-service bills what is used beyond the entitlement. Unset: a dimension without an entitlement is
+         * refused to a contract customer ({@code MISSING_DIMENSION}).
+         */
+        Optional<List<String>> meteredDimensions();
     }
 
     /** Metrics settings. */

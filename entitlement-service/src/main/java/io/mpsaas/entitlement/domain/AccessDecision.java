@@ -17,9 +17,14 @@ public record AccessDecision(boolean allowed, Reason reason, SubscriptionState s
         ENTITLED,
         /** The subscription grants access and the customer has no contract entitlements at all: pay as you go. */
         PAY_AS_YOU_GO,
+        /**
+         * The subscription grants access, the customer has contract entitlements, and the dimension is one of the
+         * product's metered dimensions ({@code suite.entitlement.products.<code>.metered-dimensions}): billed per use.
+         */
+        METERED,
         /** The subscription state does not grant access (pending, unsubscribed, failed, deprovisioned). */
         STATE,
-        /** The customer has contract entitlements, but none for this dimension. */
+        /** The customer has contract entitlements, but none for this dimension, and it is not a metered one. */
         MISSING_DIMENSION,
         /** The dimension's entitlement expired. */
         EXPIRED,

@@ -5,11 +5,13 @@ import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.marketplace.EntitlementValue;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The access check: the subscription state first (only active, free-trial and unsubscribe-pending customers get in),
  * then the dimension's entitlement. A customer with no entitlements at all bought a pay-as-you-go subscription, where
- * every dimension is metered rather than entitled.
+ * every dimension is metered rather than entitled. A contract with consumption has entitlements and metered dimensions
+ * beside them: a metered dimension without an entitlement of its own is allowed and billed per use.
  */
 public final class AccessPolicy {
 
@@ -17,15 +19,18 @@ public final class AccessPolicy {
     }
 
     public static AccessDecision decide(SubscriptionState state, Map<String, StoredEntitlement> entitlements,
-            String dimension, Instant now) {
+            String dimension, Set<String> meteredDimensions, Instant now) {
         SubscriptionState effective = state == null ? SubscriptionState.PENDING : state;
         StoredEntitlement entitlement = entitlements.get(dimension);
         if (!effective.grantsAccess()) {
             return new AccessDecision(false, AccessDecision.Reason.STATE, effective, dimension, entitlement);
         }
         if (entitlement == null) {
-            return entitlements.isEmpty()
-                    ? new AccessDecision(true, AccessDecision.Reason.PAY_AS_YOU_GO, effective, dimension, null)
+            if (entitlements.isEmpty()) {
+                return new AccessDecision(true, AccessDecision.Reason.PAY_AS_YOU_GO, effective, dimension, null);
+            }
+            return meteredDimensions.contains(dimension)
+                    ? new AccessDecision(true, AccessDecision.Reason.METERED, effective, dimension, null)
                     : new AccessDecision(false, AccessDecision.Reason.MISSING_DIMENSION, effective, dimension, null);
         }
         if (entitlement.expiredAt(now)) {

@@ -9,7 +9,7 @@ import java.time.Instant;
  * The answer of the access check.
  *
  * @param quantity the entitled amount (integer or double value; true counts 1); null without an entitlement
- * @param reason   ENTITLED, PAY_AS_YOU_GO, STATE, MISSING_DIMENSION, EXPIRED or NONE_ENTITLED
+ * @param reason   ENTITLED, PAY_AS_YOU_GO, METERED, STATE, MISSING_DIMENSION, EXPIRED or NONE_ENTITLED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AccessView(String customerKey, String dimension, boolean allowed, String reason, String detail,
@@ -26,6 +26,7 @@ public record AccessView(String customerKey, String dimension, boolean allowed, 
         return switch (d.reason()) {
             case ENTITLED -> "entitled to " + d.dimension();
             case PAY_AS_YOU_GO -> "subscribed without contract entitlements: usage is metered";
+            case METERED -> d.dimension() + " is metered beside the contract: usage is billed";
             case STATE -> "the subscription is " + d.state() + ", which grants no access";
             case MISSING_DIMENSION -> "the contract has no entitlement for " + d.dimension();
             case EXPIRED -> "the entitlement for " + d.dimension() + " expired at " + d.entitlement().expiresAt();

@@ -9,6 +9,7 @@ import io.mpsaas.common.marketplace.EntitlementValue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The access check and the collapse of GetEntitlements pages into one set. */
@@ -17,10 +18,11 @@ class AccessPolicyTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     private static final StoredEntitlement SEATS = new StoredEntitlement("seats", new EntitlementValue.IntegerValue(10),
             NOW.plusSeconds(3600));
+    private static final Set<String> NONE = Set.of();
 
     @Test
     void entitledDimension_isAllowed_withItsQuantity() {
-        AccessDecision d = AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", SEATS), "seats", NOW);
+        AccessDecision d = AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", SEATS), "seats", NONE, NOW);
 
         assertThat(d.allowed()).isTrue();
         assertThat(d.reason()).isEqualTo(AccessDecision.Reason.ENTITLED);
@@ -31,13 +33,14 @@ class AccessPolicyTest {
     void stateWithoutAccess_isRefused_whateverTheEntitlements() {
         for (SubscriptionState s : List.of(SubscriptionState.PENDING, SubscriptionState.UNSUBSCRIBED,
                 SubscriptionState.SUBSCRIBE_FAILED, SubscriptionState.DEPROVISIONED)) {
-            AccessDecision d = AccessPolicy.decide(s, Map.of("seats", SEATS), "seats", NOW);
+            AccessDecision d = AccessPolicy.decide(s, Map.of("seats", SEATS), "seats", NONE, NOW);
             assertThat(d.allowed()).as("%s", s).isFalse();
             assertThat(d.reason()).isEqualTo(AccessDecision.Reason.STATE);
         }
-        assertThat(AccessPolicy.decide(SubscriptionState.UNSUBSCRIBE_PENDING, Map.of("seats", SEATS), "seats", NOW)
-                .allowed()).isTrue();
-        assertThat(AccessPolicy.decide(null, Map.of(), "seats", NOW).reason()).isEqualTo(AccessDecision.Reason.STATE);
+        assertThat(AccessPolicy.decide(SubscriptionState.UNSUBSCRIBE_PENDING, Map.of("seats", SEATS), "seats", NONE,
+                NOW).allowed()).isTrue();
+        assertThat(AccessPolicy.decide(null, Map.of(), "seats", NONE, NOW).reason())
+                .isEqualTo(AccessDecision.Reason.STATE);
     }
 
     @Test
@@ -45,15 +48,32 @@ class AccessPolicyTest {
         StoredEntitlement expired = new StoredEntitlement("seats", new EntitlementValue.IntegerValue(10), NOW);
         StoredEntitlement off = new StoredEntitlement("sso", new EntitlementValue.BooleanValue(false), null);
 
-        assertThat(AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", expired), "seats", NOW).reason())
+        assertThat(AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", expired), "seats", NONE, NOW).reason())
                 .isEqualTo(AccessDecision.Reason.EXPIRED);
-        assertThat(AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", SEATS), "sso", NOW).reason())
+        assertThat(AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", SEATS), "sso", NONE, NOW).reason())
                 .isEqualTo(AccessDecision.Reason.MISSING_DIMENSION);
-        assertThat(AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("sso", off), "sso", NOW).reason())
+        assertThat(AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("sso", off), "sso", NONE, NOW).reason())
                 .isEqualTo(AccessDecision.Reason.NONE_ENTITLED);
-        AccessDecision payg = AccessPolicy.decide(SubscriptionState.FREE_TRIAL, Map.of(), "requests", NOW);
+        AccessDecision payg = AccessPolicy.decide(SubscriptionState.FREE_TRIAL, Map.of(), "requests", NONE, NOW);
         assertThat(payg.allowed()).isTrue();
         assertThat(payg.reason()).isEqualTo(AccessDecision.Reason.PAY_AS_YOU_GO);
+    }
+
+    @Test
+    void meteredDimensionBesideAContract_isAllowed_asMetered() {
+        Set<String> metered = Set.of("overage_requests");
+
+        AccessDecision overage = AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", SEATS),
+                "overage_requests", metered, NOW);
+        AccessDecision other = AccessPolicy.decide(SubscriptionState.ACTIVE, Map.of("seats", SEATS), "sso", metered,
+                NOW);
+        AccessDecision cancelled = AccessPolicy.decide(SubscriptionState.UNSUBSCRIBED, Map.of("seats", SEATS),
+                "overage_requests", metered, NOW);
+
+        assertThat(overage.allowed()).isTrue();
+        assertThat(overage.reason()).isEqualTo(AccessDecision.Reason.METERED);
+        assertThat(other.reason()).isEqualTo(AccessDecision.Reason.MISSING_DIMENSION);
+        assertThat(cancelled.reason()).isEqualTo(AccessDecision.Reason.STATE);
     }
 
     @Test
