@@ -125,6 +125,24 @@ class CustomerApiTest {
     }
 
     @Test
+    void keysLongerThanDynamoDbAllows_areUnknownCustomers_notServerErrors() {
+        // GIVEN keys and ids no customer can have (DynamoDB refuses partition keys over 2048 bytes)
+        String longKey = "customer#" + "x".repeat(2100);
+        // THEN every lookup answers 404 problem+json, never a 500
+        app().get("/api/v1/customers/{key}", longKey).then().statusCode(404)
+                .contentType("application/problem+json");
+        app().queryParam("licenseArn", "arn:aws:license-manager::1:license:l-" + "x".repeat(3000))
+                .get("/api/v1/customers").then().statusCode(404).contentType("application/problem+json");
+        app().queryParam("productCode", "p".repeat(2100)).queryParam("customerIdentifier", "c")
+                .get("/api/v1/customers").then().statusCode(404);
+        app().queryParam("dimension", "seats").get("/api/v1/customers/{key}/access", longKey).then()
+                .statusCode(404).contentType("application/problem+json");
+        app().queryParam("dimension", "x".repeat(500)).queryParam("licenseArn",
+                "arn:aws:license-manager::1:license:l-" + "y".repeat(3000)).get("/api/v1/access").then()
+                .statusCode(404);
+    }
+
+    @Test
     void onboardingLandingFirst_isKept_andANotificationCompletesTheSameItem() {
         // GIVEN onboarding stored the landing of a buyer (its own attributes, identity if absent, version)
         Product product = TestSupport.legacySubscription(sandbox);

@@ -83,4 +83,23 @@ class OperatorApiTest extends MeteringTestSupport {
         assertThat(aggregate(buyer, "requests", h1).status()).isEqualTo(AggregateStatus.DUPLICATE_RECORD);
         assertThat(fx.billed(buyer, "requests")).isEqualTo(6);
     }
+
+    @Test
+    void hostileCustomerIds_andAggregateIds_areBadRequests_notServerErrors() {
+        // an unreadable license ARN, and a key longer than DynamoDB allows
+        given().header("X-Api-Key", ADMIN).queryParam("licenseArn",
+                "arn:aws:license-manager::111122223333:license:l-../../../").when().get("/v1/admin/metering/usage")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().header("X-Api-Key", ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("licenseArn", "http://169.254.169.254/latest/meta-data/")).when()
+                .post("/v1/admin/metering/flush").then().statusCode(400).contentType("application/problem+json");
+        given().header("X-Api-Key", ADMIN).queryParam("customerKey", "x".repeat(3000)).when()
+                .get("/v1/admin/metering/usage").then().statusCode(400).contentType("application/problem+json");
+        // an aggregate id no aggregate can have is simply not found
+        JsonPath redrive = given().header("X-Api-Key", ADMIN).contentType(ContentType.JSON)
+                .body(Map.of("ids", List.of("é".repeat(20_000)))).when().post("/v1/admin/metering/redrive")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(redrive.getBoolean("[0].requeued")).isFalse();
+        assertThat(redrive.getString("[0].message")).isEqualTo("no such aggregate");
+    }
 }

@@ -79,8 +79,9 @@ class TracingTest extends MeteringTestSupport {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             List<SpanData> trace = spans.getFinishedSpanItems().stream()
                     .filter(s -> s.getTraceId().equals(traceId)).toList();
+            // an AssertionError (not NoSuchElementException) so Awaitility keeps waiting for the span to finish
             SpanData consumer = trace.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).findFirst()
-                    .orElseThrow();
+                    .orElseThrow(() -> new AssertionError("no consumer span in the trace yet"));
             assertThat(consumer.getName()).isEqualTo("metering-commands process");
             assertThat(consumer.getParentSpanId()).isEqualTo(parentSpanId);
             assertThat(trace).anySatisfy(s -> {

@@ -286,8 +286,10 @@ public final class SqsConsumer implements AutoCloseable {
             retried.incrementAndGet();
             return;
         }
+        // the reason often quotes the poison input: made safe for an SQS attribute and a log line first
+        reason = printable(reason, 1000);
         Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
-        attributes.put(PARK_REASON_ATTRIBUTE, stringAttribute(truncate(reason, 1000)));
+        attributes.put(PARK_REASON_ATTRIBUTE, stringAttribute(reason));
         attributes.put(PARK_SOURCE_ATTRIBUTE, stringAttribute(queueUrl));
         attributes.put(PARK_MESSAGE_ID_ATTRIBUTE, stringAttribute(message.messageId()));
         attributes.put(PARK_AT_ATTRIBUTE, stringAttribute(Instant.now().toString()));
@@ -336,8 +338,30 @@ public final class SqsConsumer implements AutoCloseable {
         return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
-    private static String truncate(String value, int max) {
-        return value == null ? "" : value.length() <= max ? value : value.substring(0, max);
+    /**
+     * {@code text} as a park reason may carry it: control characters, format characters (bidi overrides, zero-width)
+     * and unpaired surrogates become {@code ?} (SQS refuses the last in attributes, and the others forge or hide log
+     * text), cut after {@code max} characters without splitting a pair. A reason quoting poison input (a JSON
+     * parser's message names the offending character) could otherwise never be parked.
+     */
+    static String printable(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length() && out.length() < max;) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            boolean unsafe = Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.UNASSIGNED || cp == 0xFFFE || cp == 0xFFFF;
+            if (out.length() + Character.charCount(cp) > max) {
+                break;
+            }
+            out.appendCodePoint(unsafe ? '?' : cp);
+        }
+        return out.toString();
     }
 
     private static void sleepQuietly(long millis) {

@@ -146,6 +146,27 @@ class SqsConsumerTest {
     }
 
     @Test
+    void aReasonQuotingPoisonInput_isMadeSafe_soTheMessageIsStillParkedWithIt() {
+        // GIVEN a body starting with an emoji: a JSON parser's message names its lone high surrogate, which SQS
+        // refuses in an attribute; and a reason carrying line breaks and a bidi override
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("\uD83D\uDE00 not json"));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("forge"));
+
+        // WHEN the handler parks them with those reasons
+        consume(m -> m.body().startsWith("forge")
+                ? new SqsConsumer.Outcome.Park("bad\r\n2026 INFO forged line \u202Eevil")
+                : new SqsConsumer.Outcome.Park("Unexpected character ('\uD83D' (code 55357))"));
+
+        // THEN both are parked, with their reasons made printable
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.parked()).isEqualTo(2));
+        assertThat(drain(dlqUrl)).extracting(m -> m.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE)
+                .stringValue()).containsExactlyInAnyOrder("Unexpected character ('?' (code 55357))",
+                        "bad??2026 INFO forged line ?evil");
+        assertThat(SqsConsumer.printable("\uD83D\uDE00\uD83D\uDE00", 3)).isEqualTo("\uD83D\uDE00");
+        assertThat(SqsConsumer.printable("é\tx", 10)).isEqualTo("é?x");
+    }
+
+    @Test
     void aParkedMessageWithTenAttributes_keepsItsParkReasonAndTraceContext_andTheHandlerSeesItsIdInTheMdc() {
         // GIVEN a message with the trace context and eight more attributes (SQS's limit is ten)
         Map<String, MessageAttributeValue> attributes = new HashMap<>();

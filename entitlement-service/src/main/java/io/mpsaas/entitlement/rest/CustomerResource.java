@@ -63,7 +63,14 @@ public class CustomerResource {
         return access(key(licenseArn, productCode, customerIdentifier), dimension);
     }
 
+    /**
+     * Longest customer key, in UTF-8 bytes, worth looking up: DynamoDB refuses longer partition keys (a storage error,
+     * not the client's "no such customer"), and no real key comes close.
+     */
+    static final int MAX_KEY_BYTES = 1024;
+
     private CustomerView view(String key) {
+        checkLength(key);
         CustomerRecord customer = queries.customer(key).orElseThrow(() -> notFound(key));
         return CustomerView.of(customer, queries.registration(key).orElse(null), queries.clock().instant());
     }
@@ -72,6 +79,7 @@ public class CustomerResource {
         if (dimension == null || dimension.isBlank()) {
             throw ApiException.badRequest("the query parameter 'dimension' is required");
         }
+        checkLength(key);
         return queries.access(key, dimension.strip()).map(d -> AccessView.of(key, d))
                 .orElseThrow(() -> notFound(key));
     }
@@ -81,6 +89,12 @@ public class CustomerResource {
             return CustomerQueries.keyOf(licenseArn, productCode, customerIdentifier);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static void checkLength(String key) {
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw ApiException.notFound("no customer has a key this long");
         }
     }
 

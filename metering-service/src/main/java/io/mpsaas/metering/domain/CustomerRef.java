@@ -9,6 +9,18 @@ import io.mpsaas.common.customer.CustomerKeys;
 public record CustomerRef(String licenseArn, String customerAwsAccountId, String customerIdentifier,
         String productCode) {
 
+    /**
+     * Longest customer key, in UTF-8 bytes, that can name a customer: DynamoDB refuses partition keys over 2048 bytes,
+     * and the usage table's keys put a dimension and an idempotency key next to the customer key. No real key comes
+     * close (AWS's ids are short); a longer one is refused as input instead of failing in storage.
+     */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /** Whether {@code key} is short enough to be a customer key ({@link #MAX_KEY_BYTES}). */
+    public static boolean fitsKey(String key) {
+        return key != null && key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_KEY_BYTES;
+    }
+
     /** The customer item's key ({@link CustomerKeys}): legacy customers by product and identifier, others by license. */
     public String key() {
         return customerIdentifier != null ? CustomerKeys.forLegacy(productCode, customerIdentifier)

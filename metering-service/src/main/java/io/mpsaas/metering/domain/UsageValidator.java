@@ -35,6 +35,29 @@ public final class UsageValidator {
         this.limits = limits;
     }
 
+    /**
+     * Why these ids cannot name a customer (AWS's limits: product code and CustomerIdentifier 1..255 characters; a
+     * license ARN whose id part cannot be read; a key longer than any stored key), or null.
+     */
+    static String customerIdsProblem(CustomerRef customer) {
+        if (customer.productCode() != null && customer.productCode().length() > 255) {
+            return "productCode must be at most 255 characters";
+        }
+        if (customer.customerIdentifier() != null && customer.customerIdentifier().length() > 255) {
+            return "customerIdentifier must be at most 255 characters";
+        }
+        if (customer.licenseArn() != null && customer.licenseArn().length() > 2048) {
+            return "licenseArn is not a license ARN";
+        }
+        String key;
+        try {
+            key = customer.key();
+        } catch (IllegalArgumentException e) {
+            return "licenseArn is not a license ARN";
+        }
+        return CustomerRef.fitsKey(key) ? null : "the customer's ids are longer than any customer's";
+    }
+
     public Result validate(UsageRecordInput in, Instant now) {
         if (in == null) {
             return new Invalid(RejectionReason.INVALID_RECORD, "the record is empty");
@@ -66,6 +89,10 @@ public final class UsageValidator {
         } else {
             return new Invalid(RejectionReason.INVALID_RECORD,
                     "name the customer by licenseArn, or by customerIdentifier and productCode");
+        }
+        String customerProblem = customerIdsProblem(customer);
+        if (customerProblem != null) {
+            return new Invalid(RejectionReason.INVALID_RECORD, customerProblem);
         }
         String dimension = trim(in.dimension());
         if (dimension == null || dimension.length() > 255) {

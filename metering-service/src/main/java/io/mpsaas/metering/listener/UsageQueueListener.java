@@ -119,10 +119,31 @@ final class UsageQueueListener implements SqsConsumer.Handler {
             if (b.length() > 0) {
                 b.append("; ");
             }
-            b.append("record ").append(i).append(" (").append(o.idempotencyKey()).append("): ").append(o.reason())
+            b.append("record ").append(i).append(" (").append(printable(o.idempotencyKey())).append("): ")
+                    .append(o.reason())
                     .append(' ').append(o.message());
         }
         return b.toString();
+    }
+
+    /**
+     * The app's idempotency key as it may appear in a log line and a {@code parkReason} attribute: control, format
+     * (bidi overrides, zero-width) and unpaired surrogate characters become {@code ?} so a key cannot forge log lines
+     * or make SQS refuse the attribute; at most 80 characters.
+     */
+    static String printable(String key) {
+        if (key == null) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        key.codePoints().limit(80).forEach(cp -> {
+            int type = Character.getType(cp);
+            boolean unsafe = Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.UNASSIGNED || type == Character.PRIVATE_USE;
+            b.appendCodePoint(unsafe ? '?' : cp);
+        });
+        return key.codePointCount(0, key.length()) > 80 ? b + "..." : b.toString();
     }
 
     private static MessageAttributeValue text(String value) {

@@ -100,11 +100,19 @@ public class AdminResource {
     }
 
     private static String key(CustomerRequest c) {
-        String key = c == null ? null
-                : CustomerRef.keyOf(c.customerKey(), c.licenseArn(), c.customerIdentifier(), c.productCode());
+        String key;
+        try {
+            key = c == null ? null
+                    : CustomerRef.keyOf(c.customerKey(), c.licenseArn(), c.customerIdentifier(), c.productCode());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("licenseArn is not a license ARN");
+        }
         if (key == null) {
             throw new BadRequestException("name the customer by customerKey, licenseArn, or customerIdentifier and"
                     + " productCode");
+        }
+        if (!CustomerRef.fitsKey(key)) {
+            throw new BadRequestException("no customer has ids this long");
         }
         return key;
     }

@@ -49,6 +49,10 @@ public class OperatorService {
     /** Puts a failed aggregate back into the pending index with its frozen quantity, if that is safe. */
     public Redrive redrive(String id) {
         Instant now = clock.instant();
+        if (id == null || id.isBlank() || id.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 2048) {
+            // longer than any aggregate id can be: no lookup (DynamoDB would refuse the key)
+            return new Redrive(id, false, "no such aggregate");
+        }
         Optional<Aggregate> found = table.aggregate(id);
         if (found.isEmpty()) {
             return new Redrive(id, false, "no such aggregate");

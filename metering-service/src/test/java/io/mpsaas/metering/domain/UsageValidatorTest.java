@@ -80,4 +80,21 @@ class UsageValidatorTest {
         assertThat(((UsageValidator.Valid) validator.validate(legacy, NOW)).usage().customer().key())
                 .isEqualTo("customer#prod#abc");
     }
+
+    @Test
+    void customerIdsLongerThanAwsAllows_orAnUnreadableLicense_areInvalidRecords_notStorageErrors() {
+        String t = NOW.toString();
+        String longCode = "é".repeat(300);
+        assertThat(reason(new UsageRecordInput(null, null, "cust-1", longCode, "requests", BigDecimal.ONE, t, null,
+                "k"))).isEqualTo(RejectionReason.INVALID_RECORD);
+        assertThat(reason(new UsageRecordInput(null, null, "\uD83D\uDE00".repeat(200), "prod", "requests",
+                BigDecimal.ONE, t, null, "k"))).isEqualTo(RejectionReason.INVALID_RECORD);
+        assertThat(reason(new UsageRecordInput("arn:aws:license-manager::111122223333:license:l-../../../", null,
+                null, null, "requests", BigDecimal.ONE, t, null, "k"))).isEqualTo(RejectionReason.INVALID_RECORD);
+        assertThat(reason(new UsageRecordInput("l-" + "x".repeat(5000), null, null, null, "requests",
+                BigDecimal.ONE, t, null, "k"))).isEqualTo(RejectionReason.INVALID_RECORD);
+        // the longest ids AWS allows are fine
+        assertThat(reason(new UsageRecordInput(null, null, "c".repeat(255), "p".repeat(255), "requests",
+                BigDecimal.ONE, t, null, "k"))).isNull();
+    }
 }

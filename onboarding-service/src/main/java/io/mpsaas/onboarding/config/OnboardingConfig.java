@@ -69,6 +69,40 @@ public interface OnboardingConfig {
     @WithDefault("2m")
     Duration eventRetryAfter();
 
+    /** Rate limit of the fulfillment URL per client address. */
+    RateLimit rateLimit();
+
+    /**
+     * {@code suite.onboarding.rate-limit.*}: a token bucket per client address on the fulfillment URL (every method),
+     * the public endpoint that makes a ResolveCustomer call per POST. Over the limit: 429, a readable page and
+     * {@code Retry-After}.
+     */
+    interface RateLimit {
+
+        /** Whether the fulfillment URL is rate limited. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Requests one client may make at once (the bucket's size). A buyer needs a few: landing, refresh, retry. */
+        @WithDefault("20")
+        int burst();
+
+        /** Sustained requests per minute per client (the bucket's refill). */
+        @WithDefault("60")
+        int perMinute();
+
+        /**
+         * Header carrying the client's address, set by the trusted proxy in front of the service (for example
+         * {@code X-Forwarded-For}: its last entry, the one that proxy appended, is used). Unset: the TCP peer's
+         * address. Set it only behind a proxy that always sets the header, or clients choose their own address.
+         */
+        Optional<String> clientIpHeader();
+
+        /** Most client addresses tracked at once; beyond, the idlest are forgotten (memory stays bounded). */
+        @WithDefault("100000")
+        int maxClients();
+    }
+
     /** {@code suite.onboarding.form.*}: fields beyond company, contact name, e-mail and phone. */
     interface Form {
 

@@ -58,6 +58,10 @@ public class StartupChecks {
                 problems.add("suite.onboarding.product-url must be an https (or http) URL: " + url);
             }
         });
+        OnboardingConfig.RateLimit limit = config.rateLimit();
+        if (limit.burst() < 1 || limit.perMinute() < 1 || limit.maxClients() < 1) {
+            problems.add("suite.onboarding.rate-limit.burst, per-minute and max-clients must be at least 1");
+        }
         try {
             FormSpecProducer.build(config.form());
         } catch (IllegalArgumentException e) {

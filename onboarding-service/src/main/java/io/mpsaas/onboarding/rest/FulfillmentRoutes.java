@@ -4,6 +4,7 @@ import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.Landing;
 import io.mpsaas.onboarding.service.FulfillmentService;
 import io.mpsaas.onboarding.service.LandingResult;
+import io.mpsaas.onboarding.service.RateLimiter;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -44,12 +45,15 @@ public class FulfillmentRoutes {
     private final FulfillmentService fulfillment;
     private final Pages pages;
     private final CsrfTokens csrf;
+    private final RateLimiter rateLimiter;
 
-    public FulfillmentRoutes(OnboardingConfig config, FulfillmentService fulfillment, Pages pages, CsrfTokens csrf) {
+    public FulfillmentRoutes(OnboardingConfig config, FulfillmentService fulfillment, Pages pages, CsrfTokens csrf,
+            RateLimiter rateLimiter) {
         this.config = config;
         this.fulfillment = fulfillment;
         this.pages = pages;
         this.csrf = csrf;
+        this.rateLimiter = rateLimiter;
     }
 
     void install(@Observes Router router) {
@@ -58,6 +62,7 @@ public class FulfillmentRoutes {
                 .setBodyLimit(config.maxBodySize().asLongValue())
                 // the token is read from the form body only, never from the URL
                 .setMergeFormAttributes(false);
+        router.route(path).order(ORDER - 1).handler(this::limit);
         router.route(HttpMethod.GET, path).order(ORDER).handler(this::start);
         router.route(HttpMethod.HEAD, path).order(ORDER).handler(this::start);
         router.route(HttpMethod.POST, path).order(ORDER)
@@ -66,6 +71,36 @@ public class FulfillmentRoutes {
                 .failureHandler(this::unreadable);
         router.route(path).order(ORDER + 1).handler(this::otherMethod);
         Log.infof("Fulfillment URL path: %s (GET/HEAD: start page; POST: x-amzn-marketplace-token)", path);
+    }
+
+    /** The per-client token bucket: over the limit, 429 with a readable page and {@code Retry-After}. */
+    void limit(RoutingContext routing) {
+        RateLimiter.Decision decision = rateLimiter.acquire(clientAddress(routing));
+        if (decision.allowed()) {
+            routing.next();
+            return;
+        }
+        // the client's address is not logged (personal data)
+        Log.debug("Fulfillment URL rate limit reached by a client");
+        routing.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+        send(routing, pages.problem(ProblemKind.TOO_MANY_REQUESTS, null));
+    }
+
+    /**
+     * The client's address: the last entry of the trusted proxy's header when {@code rate-limit.client-ip-header} is
+     * set (the entry that proxy appended; earlier ones are whatever the client sent), else the TCP peer.
+     */
+    String clientAddress(RoutingContext routing) {
+        if (config.rateLimit().clientIpHeader().isPresent()) {
+            String header = routing.request().getHeader(config.rateLimit().clientIpHeader().get());
+            if (header != null && !header.isBlank()) {
+                int comma = header.lastIndexOf(',');
+                return header.substring(comma + 1).strip();
+            }
+        }
+        var connection = routing.request().connection();
+        var peer = connection != null ? connection.remoteAddress() : routing.request().remoteAddress();
+        return peer == null ? "unknown" : peer.hostAddress();
     }
 
     void start(RoutingContext routing) {

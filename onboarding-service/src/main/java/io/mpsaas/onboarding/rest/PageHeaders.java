@@ -28,8 +28,17 @@ public class PageHeaders {
     }
 
     void handle(RoutingContext routing) {
-        routing.addHeadersEndHandler(done -> apply(routing.response().headers(), routing.request().isSSL()));
+        routing.addHeadersEndHandler(done -> apply(routing.response().headers(), overTls(routing)));
         routing.next();
+    }
+
+    /**
+     * Whether the request reached us over TLS: directly, or through the TLS-terminating proxy in front of the service
+     * ({@code X-Forwarded-Proto: https} / {@code Forwarded: proto=https}, read by Quarkus because
+     * {@code quarkus.http.proxy.proxy-address-forwarding} is on).
+     */
+    static boolean overTls(RoutingContext routing) {
+        return routing.request().isSSL() || "https".equalsIgnoreCase(routing.request().scheme());
     }
 
     static void apply(MultiMap headers, boolean tls) {

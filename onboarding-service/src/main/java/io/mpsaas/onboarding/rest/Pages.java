@@ -219,6 +219,12 @@ public class Pages {
             case UNSUPPORTED_MEDIA_TYPE -> new Views.Problem("Start from AWS Marketplace",
                     "This address expects the form AWS Marketplace sends when you set up your account.", restart,
                     null, true, false);
+            case TOO_MANY_REQUESTS -> new Views.Problem("Too many requests",
+                    "This page received too many requests from your network in a short time, so it paused. Your"
+                            + " subscription is not affected and nothing was lost.",
+                    List.of("Wait a minute, then go back and try again.", "If it keeps happening, start again from"
+                            + " Your Marketplace Software in AWS Marketplace (Set up your account)."), null, true,
+                    false);
             case INTERNAL_ERROR -> new Views.Problem("Something went wrong",
                     "We could not finish this step because of an error on our side. We have been notified.",
                     List.of("Try again in a few minutes.", "If it keeps happening, contact the seller."), null, true,

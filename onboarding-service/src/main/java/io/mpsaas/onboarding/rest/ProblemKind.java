@@ -24,6 +24,8 @@ public enum ProblemKind {
     METHOD_NOT_ALLOWED(405),
     TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
+    /** One client sent more requests to the fulfillment URL than {@code suite.onboarding.rate-limit} allows. */
+    TOO_MANY_REQUESTS(429),
     /** Our bug: logged with its stack trace, the buyer is told to try again or contact the seller. */
     INTERNAL_ERROR(500);
 
@@ -54,6 +56,7 @@ public enum ProblemKind {
             case 405 -> METHOD_NOT_ALLOWED;
             case 413 -> TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> TOO_MANY_REQUESTS;
             case 403 -> FORM_EXPIRED;
             case 503 -> TEMPORARILY_UNAVAILABLE;
             default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;

@@ -40,7 +40,39 @@ class StartupChecksTest {
                 .contains("suite.onboarding.form.extra-fields[0].pattern");
     }
 
+    @Test
+    void rateLimit_mustAllowAtLeastOneRequest() {
+        String secret = "k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2";
+        assertThat(StartupChecks.problems(config(secret, "/", null, 0), true)).singleElement().asString()
+                .contains("suite.onboarding.rate-limit");
+    }
+
     static OnboardingConfig config(String secret, String path, String pattern) {
+        return config(secret, path, pattern, 20);
+    }
+
+    static OnboardingConfig config(String secret, String path, String pattern, int burst) {
+        OnboardingConfig.RateLimit limit = new OnboardingConfig.RateLimit() {
+            public boolean enabled() {
+                return true;
+            }
+
+            public int burst() {
+                return burst;
+            }
+
+            public int perMinute() {
+                return 60;
+            }
+
+            public Optional<String> clientIpHeader() {
+                return Optional.empty();
+            }
+
+            public int maxClients() {
+                return 100;
+            }
+        };
         OnboardingConfig.ExtraField field = new OnboardingConfig.ExtraField() {
             public String name() {
                 return "seats";
@@ -126,6 +158,10 @@ class StartupChecksTest {
 
             public Duration eventRetryAfter() {
                 return Duration.ofMinutes(2);
+            }
+
+            public RateLimit rateLimit() {
+                return limit;
             }
         };
     }

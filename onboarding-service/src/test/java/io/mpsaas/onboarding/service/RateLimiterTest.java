@@ -1,0 +1,71 @@
+package io.mpsaas.onboarding.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        Instant now = Instant.parse("2026-11-22T09:00:00Z");
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void burstThenRefill_perClient() {
+        // GIVEN a burst of 2 and 6 a minute (one every 10 s)
+        MovingClock clock = new MovingClock();
+        RateLimiter limiter = new RateLimiter(true, 2, 6, 100, clock);
+
+        // WHEN one client makes three requests at once THEN the third waits 10 s
+        assertThat(limiter.acquire("a").allowed()).isTrue();
+        assertThat(limiter.acquire("a").allowed()).isTrue();
+        RateLimiter.Decision refused = limiter.acquire("a");
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfterSeconds()).isEqualTo(10);
+        // AND another client has its own bucket
+        assertThat(limiter.acquire("b").allowed()).isTrue();
+
+        // WHEN 10 s pass THEN one more is allowed, not two
+        clock.now = clock.now.plus(Duration.ofSeconds(10));
+        assertThat(limiter.acquire("a").allowed()).isTrue();
+        assertThat(limiter.acquire("a").allowed()).isFalse();
+    }
+
+    @Test
+    void forgetsTheIdlestClient_whenFull_andAllowsAllWhenDisabled() {
+        MovingClock clock = new MovingClock();
+        RateLimiter limiter = new RateLimiter(true, 1, 1, 2, clock);
+        assertThat(limiter.acquire("a").allowed()).isTrue();
+        assertThat(limiter.acquire("b").allowed()).isTrue();
+        assertThat(limiter.acquire("c").allowed()).isTrue(); // "a" forgotten
+        assertThat(limiter.acquire("a").allowed()).isTrue(); // a fresh bucket ("b" forgotten)
+        assertThat(limiter.acquire("c").allowed()).isFalse();
+
+        RateLimiter off = new RateLimiter(false, 1, 1, 1, clock);
+        for (int i = 0; i < 10; i++) {
+            assertThat(off.acquire("a").allowed()).isTrue();
+        }
+        assertThatThrownBy(() -> new RateLimiter(true, 0, 1, 1, clock)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,128 @@
+package io.mpsaas.reliability;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Hostile values: the hand-written cases of {@code hostile/nasty-strings.txt} plus cases generated from a fixed seed
+ * (long and oversized values, random code points from every plane, mixes of the hand-written ones, truncations). The
+ * same seed gives the same corpus, so a failure can be replayed.
+ */
+final class HostileCorpus {
+
+    static final long SEED = 0x8_0008L;
+
+    private HostileCorpus() {
+    }
+
+    /** The hand-written values, decoded. */
+    static List<String> handWritten() {
+        try (InputStream in = HostileCorpus.class.getResourceAsStream("/hostile/nasty-strings.txt")) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            List<String> values = new ArrayList<>();
+            values.add("");
+            for (String line : text.split("\n", -1)) {
+                if (line.isEmpty() || line.startsWith("# ")) {
+                    continue;
+                }
+                values.add(decode(line));
+            }
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** At least {@code count} values: every hand-written one first, then generated ones. */
+    static List<String> values(int count) {
+        Set<String> values = new LinkedHashSet<>(handWritten());
+        Random random = new Random(SEED);
+        List<String> seeds = List.copyOf(values);
+        values.add("A".repeat(257));
+        values.add("x".repeat(2_049));
+        values.add("é".repeat(20_000));
+        values.add("\uD83D\uDE00".repeat(5_000));
+        while (values.size() < count) {
+            switch (random.nextInt(5)) {
+                case 0 -> values.add(randomCodePoints(random, 1 + random.nextInt(40)));
+                case 1 -> values.add(seeds.get(random.nextInt(seeds.size())) + seeds.get(random.nextInt(seeds.size())));
+                case 2 -> {
+                    String s = seeds.get(random.nextInt(seeds.size()));
+                    values.add(s.isEmpty() ? "\u0000" : s.substring(0, random.nextInt(s.length()) + 1) + "\u0000");
+                }
+                case 3 -> values.add("customer#" + randomCodePoints(random, 8) + "#" + seeds.get(random.nextInt(
+                        seeds.size())));
+                default -> values.add(seeds.get(random.nextInt(seeds.size())).repeat(1 + random.nextInt(200)));
+            }
+        }
+        return new ArrayList<>(values);
+    }
+
+    /** Bodies that are not what the endpoint reads: truncated, wrong shapes, wrong types, nested deep. */
+    static List<String> malformedJson(Random random, String valid, int count) {
+        List<String> bodies = new ArrayList<>(List.of("", "null", "true", "0", "-1", "\"records\"", "[]", "{}",
+                "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+                "{".repeat(5_000) + "}".repeat(5_000), "[".repeat(100_000), "{\"records\": null}",
+                "{\"records\": {}}", "{\"records\": [null]}", "{\"records\": [1, 2, 3]}",
+                "{\"records\": \"a\"}", "{\"records\": [[]]}", "{\"a\":1,\"a\":2}", "\uFEFF" + valid,
+                valid + "garbage", valid + valid, "{'records': []}", "{\"records\": [{}]}",
+                "{\"records\": [" + "{},".repeat(600) + "{}]}", "\u0000" + valid));
+        while (bodies.size() < count) {
+            int cut = valid.isEmpty() ? 0 : random.nextInt(valid.length());
+            bodies.add(random.nextBoolean() ? valid.substring(0, cut) : valid.substring(cut));
+        }
+        return bodies;
+    }
+
+    static String randomCodePoints(Random random, int length) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            int cp;
+            do {
+                cp = switch (random.nextInt(4)) {
+                    case 0 -> random.nextInt(0x80);
+                    case 1 -> random.nextInt(0x800);
+                    case 2 -> random.nextInt(0x10000);
+                    default -> 0x10000 + random.nextInt(0x100000);
+                };
+            } while (!Character.isValidCodePoint(cp));
+            s.appendCodePoint(cp);
+        }
+        return s.toString();
+    }
+
+    static String decode(String line) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != '\\' || i + 1 >= line.length()) {
+                out.append(c);
+                continue;
+            }
+            char n = line.charAt(++i);
+            switch (n) {
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case '\\' -> out.append('\\');
+                case 'u' -> {
+                    out.append((char) Integer.parseInt(line.substring(i + 1, i + 5), 16));
+                    i += 4;
+                }
+                case 'U' -> {
+                    out.appendCodePoint(Integer.parseInt(line.substring(i + 1, i + 9), 16));
+                    i += 8;
+                }
+                default -> out.append('\\').append(n);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,290 @@
+package io.mpsaas.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mpsaas.sandbox.LocalSuite;
+import io.mpsaas.sandbox.LocalSuite.Service;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The security promises, checked against the running suite: credentials on every API and the console, CSRF and
+ * security headers on the registration pages (HSTS when the request came over TLS), the fulfillment URL's rate
+ * limit, and no registration token or personal data in any service's log.
+ */
+@TestMethodOrder(MethodOrderer.MethodName.class)
+class SecurityTest {
+
+    private static Suite suite;
+    private static Figures figures;
+    /** Every token and personal value the tests send: none may appear in a log. */
+    private static final List<String> SECRETS = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        suite = AttackedSuite.get();
+        figures = new Figures("security");
+    }
+
+    @AfterAll
+    static void publish() {
+        figures.publish();
+    }
+
+    private Suite.Answer call(Service service, String method, String path, Map<String, String> headers) {
+        HttpRequest.Builder request = suite.request(service, path).method(method, method.equals("GET")
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+        request.header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        figures.inc("credential checks");
+        return suite.send(request.build());
+    }
+
+    @Test
+    void apisAndConsole_refuseMissingOrWrongCredentials() {
+        List<Map<String, String>> wrong = List.of(Map.of(),
+                Map.of("Authorization", "Bearer"),
+                Map.of("Authorization", "Bearer "),
+                Map.of("Authorization", "Bearer wrong-key"),
+                Map.of("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (LocalSuite.APP_API_KEY + ":").getBytes())),
+                Map.of("Authorization", "bearer" + LocalSuite.APP_API_KEY),
+                Map.of("Authorization", "Bearer " + LocalSuite.APP_API_KEY + "x"),
+                Map.of("Authorization", "Bearer " + LocalSuite.APP_API_KEY.toUpperCase()),
+                Map.of("X-Api-Key", ""),
+                Map.of("X-Api-Key", "dev-app-ke"),
+                Map.of("X-Api-Key", LocalSuite.APP_API_KEY + "\u0000"),
+                Map.of("Cookie", "mpsaas_console=forged"));
+        List<String[]> appEndpoints = List.of(
+                new String[] {"METERING", "POST", "/v1/usage"},
+                new String[] {"ENTITLEMENT", "GET", "/api/v1/customers/license%23l-1"},
+                new String[] {"ENTITLEMENT", "GET", "/api/v1/access?dimension=x&licenseArn=arn:x:l-1"});
+        List<String[]> adminEndpoints = List.of(
+                new String[] {"METERING", "GET", "/v1/admin/metering/failures"},
+                new String[] {"METERING", "POST", "/v1/admin/metering/runs"},
+                new String[] {"METERING", "POST", "/v1/admin/metering/flush"},
+                new String[] {"METERING", "POST", "/v1/admin/metering/redrive"},
+                new String[] {"ENTITLEMENT", "GET", "/api/v1/admin/parked-messages"},
+                new String[] {"ENTITLEMENT", "POST", "/api/v1/admin/parked-messages/replay"},
+                new String[] {"ENTITLEMENT", "POST", "/api/v1/admin/reconciliation"},
+                new String[] {"ENTITLEMENT", "GET", "/api/v1/admin/consumers"});
+        List<String> refusedWrongly = new ArrayList<>();
+        for (String[] e : concat(appEndpoints, adminEndpoints)) {
+            for (Map<String, String> headers : wrong) {
+                // WHEN no key, a malformed or a wrong one THEN 401/403 problem+json
+                Suite.Answer answer = call(Service.valueOf(e[0]), e[1], e[2], headers.entrySet().stream()
+                        .filter(h -> !h.getValue().contains("\u0000")).collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, Map.Entry::getValue)));
+                if (answer.status() != 401 && answer.status() != 403) {
+                    refusedWrongly.add(String.join(" ", e) + " with " + headers.keySet() + ": " + answer.status());
+                } else {
+                    assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+                }
+            }
+        }
+        // AND the app key opens no admin endpoint
+        for (String[] e : adminEndpoints) {
+            Suite.Answer answer = call(Service.valueOf(e[0]), e[1], e[2], Map.of("Authorization", "Bearer "
+                    + LocalSuite.APP_API_KEY));
+            if (answer.status() != 403) {
+                refusedWrongly.add(String.join(" ", e) + " with the app key: " + answer.status());
+            }
+        }
+        assertThat(refusedWrongly).as("endpoints that did not refuse").isEmpty();
+
+        // AND the console: nothing without a session, a wrong key signs nobody in, no open redirect
+        Session stranger = new Session("192.0.2.50");
+        for (String path : List.of("/console", "/console/customers", "/console/parked", "/console/failures",
+                "/console/usage?key=x", "/console/customer?key=x")) {
+            Suite.Answer answer = stranger.get(suite.url(Service.ENTITLEMENT, path));
+            figures.inc("credential checks");
+            assertThat(answer.status()).as(path).isIn(302, 303, 401, 403);
+            assertThat(answer.body()).doesNotContain("Parked messages</h1>", "Customers</h1>");
+        }
+        Suite.Answer login = stranger.get(suite.url(Service.ENTITLEMENT, "/console/login"));
+        Map<String, String> form = new LinkedHashMap<>(Session.hiddenFields(login.body()));
+        form.put("key", "wrong-key");
+        Suite.Answer refused = stranger.post(suite.url(Service.ENTITLEMENT, "/console/login"), form);
+        assertThat(refused.status()).isIn(200, 401, 403);
+        assertThat(stranger.get(suite.url(Service.ENTITLEMENT, "/console")).status()).isIn(302, 303, 401, 403);
+        // a login POST without the login page's CSRF token is refused even with the right key
+        Session forger = new Session("192.0.2.51");
+        Suite.Answer noCsrf = forger.post(suite.url(Service.ENTITLEMENT, "/console/login"), Map.of("key",
+                LocalSuite.ADMIN_API_KEY));
+        assertThat(noCsrf.status()).isIn(200, 400, 403);
+        assertThat(forger.get(suite.url(Service.ENTITLEMENT, "/console")).status()).isIn(302, 303, 401, 403);
+        // after a real sign-in, next= never leads off the console
+        Session admin = new Session("192.0.2.52");
+        Suite.Answer page = admin.get(suite.url(Service.ENTITLEMENT, "/console/login?next="
+                + Suite.encode("https://evil.example/phish")));
+        Map<String, String> signIn = new LinkedHashMap<>(Session.hiddenFields(page.body()));
+        signIn.put("key", LocalSuite.ADMIN_API_KEY);
+        signIn.put("next", "https://evil.example/phish");
+        Suite.Answer in = admin.post(suite.url(Service.ENTITLEMENT, "/console/login"), signIn);
+        assertThat(in.status()).isIn(302, 303);
+        assertThat(in.header("Location")).doesNotContain("evil.example");
+        for (String next : List.of("//evil.example", "/\\evil.example", "https:evil.example")) {
+            Session s = new Session("192.0.2.53");
+            Map<String, String> f = new LinkedHashMap<>(Session.hiddenFields(s.get(suite.url(Service.ENTITLEMENT,
+                    "/console/login")).body()));
+            f.put("key", LocalSuite.ADMIN_API_KEY);
+            f.put("next", next);
+            Suite.Answer redirect = s.post(suite.url(Service.ENTITLEMENT, "/console/login"), f);
+            assertThat(redirect.header("Location")).as(next).doesNotContain("evil.example");
+        }
+        SECRETS.add(LocalSuite.ADMIN_API_KEY);
+        SECRETS.add(LocalSuite.APP_API_KEY);
+    }
+
+    @Test
+    void registrationPages_areCsrfProtected_carrySecurityHeaders_andHstsOnlyOverTls() {
+        // GIVEN a buyer landing through the TLS-terminating proxy: the page asks to stay on https, and the CSRF
+        // cookie is Secure
+        SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription"));
+        SECRETS.add(sub.registrationToken());
+        Suite.Answer overTls = new Session("192.0.2.59").send(HttpRequest.newBuilder(suite.url(Service.ONBOARDING,
+                "/")).header("X-Forwarded-Proto", "https")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("x-amzn-marketplace-token="
+                        + Suite.encode(sub.registrationToken()))));
+        assertThat(overTls.status()).isEqualTo(200);
+        assertSecurityHeaders(overTls, true);
+        assertThat(overTls.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).containsIgnoringCase(
+                "; Secure").containsIgnoringCase("; HttpOnly"));
+        assertThat(overTls.body()).doesNotContain(sub.registrationToken());
+        // (the rest of the journey over plain http, where this test's client may send the cookie back)
+        Session buyer = new Session("192.0.2.60");
+        String token = suite.sim.issueToken(sub.subscriptionId());
+        SECRETS.add(token);
+        Suite.Answer form = buyer.post(suite.url(Service.ONBOARDING, "/"), Map.of("x-amzn-marketplace-token", token));
+        assertThat(form.status()).isEqualTo(200);
+        assertSecurityHeaders(form, false);
+        assertThat(form.body()).doesNotContain(sub.registrationToken());
+        Map<String, String> hidden = Session.hiddenFields(form.body());
+        String csrfField = hidden.keySet().stream().filter(k -> !k.equals("ref")).findFirst().orElseThrow();
+        assertThat(hidden.get(csrfField)).isNotBlank();
+
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> details = new LinkedHashMap<>(hidden);
+        details.put("company", "Zyxwv Secret Co " + unique);
+        details.put("contactName", "Quentin Privatus " + unique);
+        details.put("email", "q.privatus." + unique + "@example.com");
+        details.put("phone", "+1 555 01" + unique.replaceAll("[^0-9]", "7").substring(0, 4));
+        details.put("teamSize", "12");
+        SECRETS.addAll(List.of(details.get("company"), details.get("contactName"), details.get("email"),
+                details.get("phone")));
+
+        // WHEN the form is submitted from another site: no CSRF token, or a forged one
+        Session attacker = new Session("192.0.2.61");
+        Map<String, String> forged = new LinkedHashMap<>(details);
+        forged.remove(csrfField);
+        Suite.Answer withoutToken = attacker.post(suite.url(Service.ONBOARDING, "/register"), forged);
+        forged.put(csrfField, "forged-token");
+        Suite.Answer forgedToken = attacker.post(suite.url(Service.ONBOARDING, "/register"), forged);
+        Map<String, String> swapped = new LinkedHashMap<>(details);
+        swapped.put(csrfField, "x" + hidden.get(csrfField));
+        Suite.Answer wrongToken = buyer.post(suite.url(Service.ONBOARDING, "/register"), swapped);
+        // THEN each is refused (403) and nothing is registered
+        assertThat(List.of(withoutToken.status(), forgedToken.status(), wrongToken.status())).containsOnly(403);
+        assertThat(Storage.keys(suite, Storage.CUSTOMERS)).noneMatch(k -> k.endsWith("|REGISTRATION")
+                && k.contains(sub.customerIdentifier()));
+
+        // WHEN the buyer submits the genuine form over TLS THEN the confirmation carries the same protections
+        Suite.Answer confirmation = buyer.send(HttpRequest.newBuilder(suite.url(Service.ONBOARDING, "/register"))
+                .header("X-Forwarded-Proto", "https")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Session.form(details))));
+        assertThat(confirmation.status()).as(confirmation.body()).isEqualTo(200);
+        assertSecurityHeaders(confirmation, true);
+        figures.inc("registrations");
+
+        // AND over plain http the pages carry everything but HSTS
+        Suite.Answer plain = new Session("192.0.2.62").get(suite.url(Service.ONBOARDING, "/"));
+        assertSecurityHeaders(plain, false);
+        assertThat(plain.header("Strict-Transport-Security")).isNull();
+    }
+
+    private static void assertSecurityHeaders(Suite.Answer page, boolean tls) {
+        assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'",
+                "form-action 'self'");
+        assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        if (tls) {
+            assertThat(page.header("Strict-Transport-Security")).startsWith("max-age=");
+        }
+        figures.inc("pages checked for security headers");
+    }
+
+    @Test
+    void fulfillmentUrl_isRateLimitedPerClient_withARetryAfterPage() {
+        // GIVEN the suite's limit: a burst of 10, then 30 a minute, per client address
+        String flooder = "198.51.100.99";
+        int limited = 0;
+        Suite.Answer first429 = null;
+        // WHEN one client floods the fulfillment URL with 25 POSTs
+        for (int i = 0; i < 25; i++) {
+            Suite.Answer answer = new Session(flooder).post(suite.url(Service.ONBOARDING, "/"), Map.of(
+                    "x-amzn-marketplace-token", "flood-" + i));
+            if (answer.status() == 429) {
+                limited++;
+                first429 = first429 == null ? answer : first429;
+            } else {
+                assertThat(answer.status()).isEqualTo(400);
+            }
+        }
+        // THEN most of the flood is refused with 429, a readable page and Retry-After
+        assertThat(limited).isGreaterThanOrEqualTo(10);
+        assertThat(first429.header("Retry-After")).matches("[1-9][0-9]*");
+        assertThat(first429.header("Content-Type")).startsWith("text/html");
+        assertThat(first429.body()).contains("Too many requests");
+        figures.set("fulfillment POSTs refused with 429 (of 25 from one client)", limited);
+        // AND a genuine buyer from another address lands normally
+        SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription"));
+        SECRETS.add(sub.registrationToken());
+        assertThat(new Session("198.51.100.100").post(suite.url(Service.ONBOARDING, "/"), Map.of(
+                "x-amzn-marketplace-token", sub.registrationToken())).status()).isEqualTo(200);
+    }
+
+    @Test
+    void zz_logsHoldNoTokenKeyOrPersonalData() {
+        // GIVEN everything the other tests of this class sent (they run first: the name sorts last)
+        SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-ca-subscription"));
+        SECRETS.add(sub.registrationToken());
+        Session buyer = new Session("192.0.2.70");
+        assertThat(buyer.post(suite.url(Service.ONBOARDING, "/"), Map.of("x-amzn-marketplace-token",
+                sub.registrationToken())).status()).isEqualTo(200);
+        // THEN no service log contains any of them
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(suite.logs())
+                .contains("onboarding-service"));
+        String logs = suite.logs();
+        List<String> leaked = SECRETS.stream().filter(logs::contains).map(s -> s.length() > 12
+                ? s.substring(0, 6) + "..." : s).toList();
+        figures.set("secrets and personal values searched in the logs", SECRETS.size());
+        figures.set("log bytes scanned", logs.length());
+        assertThat(leaked).as("tokens, keys or personal data found in the service logs").isEmpty();
+    }
+
+    @SafeVarargs
+    private static <T> List<T> concat(List<T>... lists) {
+        List<T> all = new ArrayList<>();
+        for (List<T> l : lists) {
+            all.addAll(l);
+        }
+        return all;
+    }
+}

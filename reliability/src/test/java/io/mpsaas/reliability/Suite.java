@@ -1,0 +1,245 @@
+package io.mpsaas.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.sandbox.LocalSuite;
+import io.mpsaas.sandbox.LocalSuite.Service;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+
+/**
+ * The suite as the reliability tests drive it: {@link LocalSuite} on free loopback ports with its logs under
+ * {@code target/reliability-logs/<name>}, plus plain HTTP and SQS access to what a client (or an attacker) can reach.
+ */
+final class Suite implements AutoCloseable {
+
+    static final Path ROOT = Path.of(System.getProperty("mpsaas.root", "..")).toAbsolutePath().normalize();
+
+    /** The suite's queues (their dead-letter queues are {@code <name>-dlq}). */
+    static final String NOTIFICATIONS = "marketplace-notifications";
+    static final String USAGE = "metering-usage";
+    static final String COMMANDS = "metering-commands";
+    static final String CUSTOMER_EVENTS = "marketplace-customer-events";
+
+    final LocalSuite local;
+    final MarketplaceSimulator sim;
+    final ObjectMapper json = new ObjectMapper();
+    final Path logDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private Suite(LocalSuite local, Path logDir) {
+        this.local = local;
+        this.sim = local.sandbox().simulator();
+        this.logDir = logDir;
+    }
+
+    /**
+     * Starts the sandbox and the three services. {@code extra} goes to every service (e.g. endpoints of a proxy),
+     * {@code perService} to one. Entitlement's scheduled reconciliation is off: notifications alone must make every
+     * state right. onboarding's rate limit is lifted unless the test sets it (the load comes from one address).
+     */
+    static Suite start(String name, Map<String, String> extra, Map<Service, Map<String, String>> perService) {
+        return start(name, Sandbox.Ports.RANDOM, extra, perService);
+    }
+
+    /** The same on given sandbox ports (to put a proxy in front of one before the services start). */
+    static Suite start(String name, Sandbox.Ports ports, Map<String, String> extra,
+            Map<Service, Map<String, String>> perService) {
+        Path logDir = Path.of("target", "reliability-logs", name).toAbsolutePath();
+        try {
+            if (Files.isDirectory(logDir)) {
+                try (var files = Files.list(logDir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<Service, Map<String, String>> config = new LinkedHashMap<>();
+        config.put(Service.ENTITLEMENT, Map.of("suite.entitlement.reconciliation.enabled", "false"));
+        config.put(Service.ONBOARDING, Map.of("suite.onboarding.rate-limit.enabled", "false"));
+        config.put(Service.METERING, Map.of("suite.metering.job.cron", "*/10 * * * * ?"));
+        perService.forEach((service, values) -> {
+            Map<String, String> merged = new LinkedHashMap<>(config.getOrDefault(service, Map.of()));
+            merged.putAll(values);
+            config.put(service, merged);
+        });
+        LocalSuite local = LocalSuite.start(new LocalSuite.Options(ROOT, ports, true, logDir, extra, config));
+        return new Suite(local, logDir);
+    }
+
+    URI url(Service service, String path) {
+        return URI.create(local.url(service) + path);
+    }
+
+    /** One HTTP answer; {@code status} -1 when the connection failed (the service is down). */
+    record Answer(int status, HttpHeaders headers, String body) {
+
+        String header(String name) {
+            return headers == null ? null : headers.firstValue(name).orElse(null);
+        }
+    }
+
+    Answer send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            return new Answer(-1, null, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpRequest.Builder request(Service service, String path) {
+        return HttpRequest.newBuilder(url(service, path)).timeout(Duration.ofSeconds(30));
+    }
+
+    Answer get(Service service, String path, String key) {
+        HttpRequest.Builder request = request(service, path).GET().header("Accept", "application/json");
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request.build());
+    }
+
+    Answer postJson(Service service, String path, String key, String body) {
+        HttpRequest.Builder request = request(service, path).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return send(request.build());
+    }
+
+    /** AWS's cross-site form POST to the fulfillment URL. */
+    Answer land(String token) {
+        return send(request(Service.ONBOARDING, "/")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("x-amzn-marketplace-token=" + encode(token)))
+                .build());
+    }
+
+    JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- SQS
+
+    String queueUrl(String queue) {
+        return local.sandbox().aws().queueUrl(queue);
+    }
+
+    void sendMessage(String queue, String body) {
+        sendMessage(queue, body, Map.of());
+    }
+
+    void sendMessage(String queue, String body, Map<String, String> attributes) {
+        Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
+        attributes.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v)
+                .build()));
+        local.sandbox().aws().sqs().sendMessage(b -> b.queueUrl(queueUrl(queue)).messageBody(body)
+                .messageAttributes(attrs));
+    }
+
+    /** Visible plus in-flight plus delayed messages of a queue. */
+    long depth(String queue) {
+        Map<QueueAttributeName, String> attributes = local.sandbox().aws().sqs().getQueueAttributes(
+                GetQueueAttributesRequest.builder().queueUrl(queueUrl(queue)).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED).build()).attributes();
+        return attributes.values().stream().mapToLong(Long::parseLong).sum();
+    }
+
+    /** A parked message: its body and its {@code parkReason} attribute (null when SQS's redrive moved it). */
+    record Parked(String body, String parkReason) {
+    }
+
+    /**
+     * Reads the dead-letter queue's messages (they become visible again after 1 s, so the test may read again).
+     */
+    List<Parked> peekDeadLetters(String queue) {
+        List<Parked> parked = new java.util.ArrayList<>();
+        String url = queueUrl(queue + "-dlq");
+        for (int round = 0; round < 50; round++) {
+            var messages = local.sandbox().aws().sqs().receiveMessage(ReceiveMessageRequest.builder().queueUrl(url)
+                    .maxNumberOfMessages(10).visibilityTimeout(1).waitTimeSeconds(0).messageAttributeNames("All")
+                    .build()).messages();
+            if (messages.isEmpty()) {
+                break;
+            }
+            for (var m : messages) {
+                MessageAttributeValue reason = m.messageAttributes().get("parkReason");
+                parked.add(new Parked(m.body(), reason == null ? null : reason.stringValue()));
+            }
+        }
+        return parked;
+    }
+
+    /** Whether the service reports ready ({@code /q/health/ready} answers 200). */
+    boolean ready(Service service) {
+        return get(service, "/q/health/ready", null).status() == 200;
+    }
+
+    /** Every service's captured output so far. */
+    String logs() {
+        StringBuilder all = new StringBuilder();
+        for (Service service : Service.values()) {
+            try {
+                Path file = local.logFile(service);
+                if (Files.exists(file)) {
+                    all.append(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return all.toString();
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        local.close();
+    }
+}
