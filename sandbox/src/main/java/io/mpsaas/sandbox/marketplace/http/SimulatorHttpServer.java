@@ -35,6 +35,20 @@ public final class SimulatorHttpServer {
 
     private static final Logger LOG = Logger.getLogger(SimulatorHttpServer.class);
 
+    /**
+     * The JDK server leaves Nagle's algorithm on its sockets; with the client's delayed ACK, every answer written in
+     * two parts (headers, then body) then waits about 40 ms: a simulated AWS call took 45 ms instead of 3 (BENCHMARKS.md,
+     * "Profiles and fixes"). The JDK reads the setting once, when its server configuration loads: before the first server
+     * of the JVM starts. A value set by the caller is kept.
+     */
+    static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
+    }
+
     /** The web UI's forms are a few fields; anything longer is cut (and then fails validation). */
     private static final int MAX_FORM_BYTES = 64 * 1024;
 
