@@ -37,9 +37,9 @@ public final class SimulatorHttpServer {
 
     /**
      * The JDK server leaves Nagle's algorithm on its sockets; with the client's delayed ACK, every answer written in
-     * two parts (headers, then body) then waits about 40 ms: a simulated AWS call took 45 ms instead of 3 (BENCHMARKS.md,
-     * "Profiles and fixes"). The JDK reads the setting once, when its server configuration loads: before the first server
-     * of the JVM starts. A value set by the caller is kept.
+     * two parts (headers, then body) then waits about 40 ms: a simulated AWS call took 45 ms instead of 3
+     * (BENCHMARKS.md). The JDK reads the setting once, when its server configuration loads: before the first server of
+     * the JVM starts. A value set by the caller is kept.
      */
     static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
