@@ -63,7 +63,7 @@ class CloudFormationTemplateTest {
                         "dynamodb:BatchGetItem"),
                 // the operator console reads metering-service's aggregates
                 grant(table("UsageTable"), "dynamodb:GetItem", "dynamodb:Query"),
-                // SendMessage: a replay moves a parked notification back
+                // SendMessage: a replay moves a parked notification back; SqsConsumer requeues one that keeps failing
                 grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
                         "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"),
                 // parking (SqsConsumer's Park: send to the DLQ), listing, counting (the depth gauge too) and replaying from it
@@ -83,8 +83,9 @@ class CloudFormationTemplateTest {
                         "dynamodb:Query"),
                 // CustomerDirectory
                 grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:Query"),
+                // SendMessage: SqsConsumer requeues a message that keeps failing as a fresh copy
                 grant(queues("UsageQueue", "MeteringCommandsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
-                        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
+                        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"),
                 // parking (SqsConsumer and UsageQueueListener send to the DLQ; the operator API redrives
                 // aggregates in the table, not messages) and the depth gauge
                 grant(queues("UsageDeadLetterQueue", "MeteringCommandsDeadLetterQueue"), "sqs:GetQueueUrl",

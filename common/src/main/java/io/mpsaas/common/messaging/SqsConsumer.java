@@ -2,6 +2,7 @@ package io.mpsaas.common.messaging;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -25,8 +27,15 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * Long-polls one SQS queue and hands each message to a handler on a bounded pool, acknowledging per message. It never
  * stops on a bad message or a failing dependency: a handler's exception or {@link Outcome.Retry} makes the message
- * visible again after a backoff (SQS's redrive policy moves it to the dead-letter queue after too many receives), and
- * {@link Outcome.Park} moves it to the dead-letter queue at once with its reason in a message attribute.
+ * visible again after a backoff, and {@link Outcome.Park} moves it to the dead-letter queue at once with its reason in
+ * a message attribute.
+ *
+ * <p>A message that keeps failing is not left to SQS's redrive policy, which would move it to the dead-letter queue
+ * without a reason after a few receives, however briefly (a dependency outage of half a minute would do). From its
+ * {@link Builder#requeueAfterReceives} receive on, a failed message goes back to its queue as a fresh copy (receive
+ * count 1, the time it first failed in {@value #RETRYING_SINCE_ATTRIBUTE}) and the original is deleted; once it has
+ * been failing for {@link Builder#retryFor} it is parked with its last reason. The redrive policy stays as the
+ * backstop for a message whose handling kills the process.
  */
 public final class SqsConsumer implements AutoCloseable {
 
@@ -37,6 +46,8 @@ public final class SqsConsumer implements AutoCloseable {
     public static final String PARK_SOURCE_ATTRIBUTE = "parkSourceQueue";
     public static final String PARK_MESSAGE_ID_ATTRIBUTE = "parkOriginalMessageId";
     public static final String PARK_AT_ATTRIBUTE = "parkedAt";
+    /** Message attribute of a requeued message: when it first failed (ISO-8601). */
+    public static final String RETRYING_SINCE_ATTRIBUTE = "retryingSince";
 
     /** MDC keys set while a message is handled, so every log line about it names it. */
     public static final String MDC_MESSAGE_ID = "sqsMessageId";
@@ -44,6 +55,8 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Longest backoff before a failed message is tried again. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** Longest delay SQS allows on a sent message. */
+    private static final int MAX_DELAY_SECONDS = 900;
 
     /** What became of one message. */
     public sealed interface Outcome {
@@ -76,6 +89,8 @@ public final class SqsConsumer implements AutoCloseable {
     private final int waitTimeSeconds;
     private final String name;
     private final MessageTracing tracing;
+    private final int requeueAfterReceives;
+    private final Duration retryFor;
 
     private final Semaphore permits;
     private final ExecutorService workers;
@@ -99,6 +114,8 @@ public final class SqsConsumer implements AutoCloseable {
         this.waitTimeSeconds = b.waitTimeSeconds;
         this.name = b.name != null ? b.name : queueName(queueUrl);
         this.tracing = b.tracing;
+        this.requeueAfterReceives = b.requeueAfterReceives;
+        this.retryFor = b.retryFor;
         this.permits = new Semaphore(concurrency);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -264,6 +281,10 @@ public final class SqsConsumer implements AutoCloseable {
                 done.incrementAndGet();
             } else if (outcome instanceof Outcome.Retry retry) {
                 int seconds = (int) Math.min(Math.max(retry.delay().toSeconds(), 0), 43_200);
+                if (receiveCount >= requeueAfterReceives && deadLetterQueueUrl != null) {
+                    requeueOrPark(message, seconds, retry.reason());
+                    return;
+                }
                 sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())
                         .visibilityTimeout(seconds));
                 retried.incrementAndGet();
@@ -276,6 +297,61 @@ public final class SqsConsumer implements AutoCloseable {
             // the message stays in flight and comes back after its visibility timeout: nothing is lost
             LOG.warnf("Acknowledging message %s on %s failed (%s); SQS will deliver it again", message.messageId(),
                     name, e.getMessage());
+        }
+    }
+
+    /**
+     * A message failing again and again: sent back as a fresh copy (its receive count starts over, so SQS's redrive
+     * does not park it without a reason) and the original deleted, or parked once it has failed for too long. A copy
+     * sent but the original not deleted is handled twice: every handler is idempotent.
+     */
+    private void requeueOrPark(Message message, int delaySeconds, String reason) {
+        Instant now = Instant.now();
+        Instant since = retryingSince(message);
+        if (Duration.between(since, now).compareTo(retryFor) >= 0) {
+            park(message, "still failing after " + Duration.between(since, now).withNanos(0) + ": " + reason);
+            return;
+        }
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
+        attributes.put(RETRYING_SINCE_ATTRIBUTE, stringAttribute(since.toString()));
+        trimAttributes(attributes, RETRYING_SINCE_ATTRIBUTE::equals);
+        String copy = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
+                .messageAttributes(attributes).delaySeconds(Math.min(delaySeconds, MAX_DELAY_SECONDS))).messageId();
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        retried.incrementAndGet();
+        LOG.infof("Message %s from %s failed on receive %d and is requeued as %s, tried again in %d s (failing since"
+                + " %s): %s", message.messageId(), name, receiveCount(message), copy,
+                Math.min(delaySeconds, MAX_DELAY_SECONDS), since, printable(reason, 1000));
+    }
+
+    /** When the message first failed: its attribute when requeued before, else when it was first sent. */
+    static Instant retryingSince(Message message) {
+        MessageAttributeValue since = message.messageAttributes().get(RETRYING_SINCE_ATTRIBUTE);
+        if (since != null && since.stringValue() != null) {
+            try {
+                return Instant.parse(since.stringValue());
+            } catch (DateTimeParseException e) {
+                // not ours: fall back to the sent time
+            }
+        }
+        String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+        try {
+            return sent == null ? Instant.now() : Instant.ofEpochMilli(Long.parseLong(sent));
+        } catch (NumberFormatException e) {
+            return Instant.now();
+        }
+    }
+
+    /** SQS allows at most 10 message attributes: the kept ones stay, then the trace context; others go first. */
+    private static void trimAttributes(Map<String, MessageAttributeValue> attributes,
+            Predicate<String> keep) {
+        while (attributes.size() > 10) {
+            String drop = attributes.keySet().stream().filter(keep.negate())
+                    .min(Comparator.comparingInt(SqsConsumer::keepRank)).orElse(null);
+            if (drop == null) {
+                break;
+            }
+            attributes.remove(drop);
         }
     }
 
@@ -293,15 +369,7 @@ public final class SqsConsumer implements AutoCloseable {
         attributes.put(PARK_SOURCE_ATTRIBUTE, stringAttribute(queueUrl));
         attributes.put(PARK_MESSAGE_ID_ATTRIBUTE, stringAttribute(message.messageId()));
         attributes.put(PARK_AT_ATTRIBUTE, stringAttribute(Instant.now().toString()));
-        // SQS allows at most 10 message attributes: keep ours, then the trace context, drop others first
-        while (attributes.size() > 10) {
-            String drop = attributes.keySet().stream().filter(k -> !k.startsWith("park"))
-                    .min(Comparator.comparingInt(SqsConsumer::keepRank)).orElse(null);
-            if (drop == null) {
-                break;
-            }
-            attributes.remove(drop);
-        }
+        trimAttributes(attributes, k -> k.startsWith("park"));
         sqs.sendMessage(r -> r.queueUrl(deadLetterQueueUrl).messageBody(message.body())
                 .messageAttributes(attributes));
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
@@ -395,6 +463,11 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Settings of a consumer. */
     public static final class Builder {
+        /** Default of {@link #requeueAfterReceives(int)}. */
+        public static final int DEFAULT_REQUEUE_AFTER_RECEIVES = 3;
+        /** Default of {@link #retryFor(Duration)}. */
+        public static final Duration DEFAULT_RETRY_FOR = Duration.ofHours(6);
+
         private SqsClient sqs;
         private String queueUrl;
         private String deadLetterQueueUrl;
@@ -403,6 +476,8 @@ public final class SqsConsumer implements AutoCloseable {
         private int waitTimeSeconds = 20;
         private String name;
         private MessageTracing tracing = MessageTracing.NONE;
+        private int requeueAfterReceives = DEFAULT_REQUEUE_AFTER_RECEIVES;
+        private Duration retryFor = DEFAULT_RETRY_FOR;
 
         public Builder sqs(SqsClient sqs) {
             this.sqs = sqs;
@@ -451,6 +526,25 @@ public final class SqsConsumer implements AutoCloseable {
         /** How a received message's trace context is continued (default: not at all). */
         public Builder tracing(MessageTracing tracing) {
             this.tracing = tracing == null ? MessageTracing.NONE : tracing;
+            return this;
+        }
+
+        /**
+         * From which receive on a failed message is requeued as a fresh copy rather than made visible again (default
+         * {@value #DEFAULT_REQUEUE_AFTER_RECEIVES}: below the suite's {@code maxReceiveCount} of
+         * {@value SuiteQueues#MAX_RECEIVE_COUNT}, so the redrive policy never parks a message that only fails).
+         */
+        public Builder requeueAfterReceives(int receives) {
+            if (receives < 1) {
+                throw new IllegalArgumentException("requeueAfterReceives must be at least 1");
+            }
+            this.requeueAfterReceives = receives;
+            return this;
+        }
+
+        /** How long a message may keep failing before it is parked with its last reason (default 6 hours). */
+        public Builder retryFor(Duration retryFor) {
+            this.retryFor = Objects.requireNonNull(retryFor, "retryFor");
             return this;
         }
 

@@ -31,7 +31,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** The SQS consumer against ElasticMQ: acknowledgement, retry, parking with a reason, redrive, and staying alive. */
+/**
+ * The SQS consumer against ElasticMQ: acknowledgement, retry, requeue of a message failing for long, parking with a
+ * reason, and staying alive.
+ */
 class SqsConsumerTest {
 
     private static SQSRestServer elasticMq;
@@ -217,21 +220,48 @@ class SqsConsumerTest {
     }
 
     @Test
-    void retryOutcome_makesTheMessageVisibleAgainAfterItsDelay_andRedriveEndsInTheDlq() {
-        // GIVEN a message that can never be handled but is not recognised as poison
+    void messageFailingMoreOftenThanTheRedriveAllows_isRequeued_andHandledWhenTheDependencyIsBack() {
+        // GIVEN a message that fails 5 times (a dependency down) on a queue whose redrive parks after 3 receives
+        AtomicInteger attempts = new AtomicInteger();
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("usage"));
+
+        // WHEN
+        consume(m -> attempts.incrementAndGet() <= 5
+                ? new SqsConsumer.Outcome.Retry(Duration.ZERO, "DynamoDB unreachable")
+                : SqsConsumer.Outcome.DONE);
+
+        // THEN it is requeued as a fresh copy rather than redriven without a reason, and handled on the 6th attempt
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(1));
+        assertThat(attempts.get()).isEqualTo(6);
+        assertThat(consumer.retried()).isEqualTo(5);
+        assertThat(drain(dlqUrl)).isEmpty();
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
+    void messageFailingLongerThanRetryFor_isParkedWithItsLastReason() {
+        // GIVEN a message that can never be handled but is not recognised as poison, and a short retry period
         AtomicInteger attempts = new AtomicInteger();
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("stuck"));
 
         // WHEN
-        consume(m -> {
-            attempts.incrementAndGet();
-            return new SqsConsumer.Outcome.Retry(Duration.ZERO, "still failing");
-        });
+        consumer = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .deadLetterQueueUrl(QueueUrls.deadLetterQueueUrl(sqs, mapper, queueUrl))
+                .requeueAfterReceives(2).retryFor(Duration.ofSeconds(3))
+                .handler(m -> {
+                    attempts.incrementAndGet();
+                    return new SqsConsumer.Outcome.Retry(Duration.ofSeconds(1), "still failing");
+                }).concurrency(1).waitTimeSeconds(1).build().start();
 
-        // THEN: after maxReceiveCount (3) receives SQS's redrive policy moves it to the DLQ
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(drain(dlqUrl))
-                .extracting(Message::body).containsExactly("stuck"));
-        assertThat(attempts.get()).isEqualTo(3);
+        // THEN it is parked by the consumer, with the time it kept failing and its last reason, not by the redrive
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.parked()).isEqualTo(1));
+        List<Message> parked = drain(dlqUrl);
+        assertThat(parked).extracting(Message::body).containsExactly("stuck");
+        assertThat(parked.get(0).messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
+                .startsWith("still failing after PT").endsWith(": still failing");
+        assertThat(parked.get(0).messageAttributes()).containsKey(SqsConsumer.RETRYING_SINCE_ATTRIBUTE);
+        assertThat(attempts.get()).isGreaterThanOrEqualTo(3);
+        assertThat(drain(queueUrl)).isEmpty();
     }
 
     @Test
