@@ -122,12 +122,21 @@ public final class LocalSuite implements AutoCloseable {
                 throw new IllegalStateException(jar + " is missing: build first (./mvnw package -DskipTests)");
             }
         }
+        // the sandbox binds first: a service port picked before it could be handed to one of the sandbox's own
+        // random ports, and the service would then fail to bind; the fulfillment URL is set once onboarding's is known
+        Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(),
+                URI.create("http://localhost:" + Service.ONBOARDING.defaultPort() + "/"));
         Map<Service, Integer> ports = new LinkedHashMap<>();
         for (Service service : Service.values()) {
-            ports.put(service, options.randomServicePorts() ? LocalAws.freePort() : service.defaultPort());
+            int port = service.defaultPort();
+            if (options.randomServicePorts()) {
+                do {
+                    port = LocalAws.freePort();
+                } while (ports.containsValue(port));
+            }
+            ports.put(service, port);
         }
-        URI fulfillment = URI.create("http://localhost:" + ports.get(Service.ONBOARDING) + "/");
-        Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(), fulfillment);
+        sandbox.simulator().fulfillmentUrl(URI.create("http://localhost:" + ports.get(Service.ONBOARDING) + "/"));
         LocalSuite suite = new LocalSuite(options, sandbox);
         suite.ports.putAll(ports);
         Runtime.getRuntime().addShutdownHook(suite.exitHook);
