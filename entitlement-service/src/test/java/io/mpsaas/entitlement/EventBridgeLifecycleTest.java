@@ -98,10 +98,15 @@ class EventBridgeLifecycleTest {
         // THEN the customer has no access any more, and the app heard every step once
         eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
                 .isEqualTo(SubscriptionState.DEPROVISIONED));
-        eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key)).containsExactly(
-                CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
-                CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING,
-                CustomerEvent.CUSTOMER_DEACTIVATED));
+        // (plus one more entitlements change when GetEntitlements already shows the ended contract's expiry while
+        // the cancellation is handled: it depends on the order the events are handled in)
+        eventually().untilAsserted(() -> {
+            List<String> types = customerEvents(sandbox).typesFor(key);
+            assertThat(types).startsWith(CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
+                    CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING)
+                    .endsWith(CustomerEvent.CUSTOMER_DEACTIVATED).hasSizeBetween(5, 6);
+            assertThat(types.subList(4, types.size() - 1)).containsOnly(CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED);
+        });
         assertThat(meteringCommands(sandbox).forCustomer(key)).hasSize(1);
     }
 
