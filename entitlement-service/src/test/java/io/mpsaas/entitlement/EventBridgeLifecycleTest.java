@@ -105,7 +105,8 @@ class EventBridgeLifecycleTest {
             assertThat(types).startsWith(CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
                     CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING)
                     .endsWith(CustomerEvent.CUSTOMER_DEACTIVATED).hasSizeBetween(5, 6);
-            assertThat(types.subList(4, types.size() - 1)).containsOnly(CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED);
+            assertThat(types.subList(4, types.size() - 1))
+                    .allMatch(CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED::equals);
         });
         assertThat(meteringCommands(sandbox).forCustomer(key)).hasSize(1);
     }
