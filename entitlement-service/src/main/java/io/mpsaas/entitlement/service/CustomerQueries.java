@@ -3,12 +3,14 @@ package io.mpsaas.entitlement.service;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
-import io.mpsaas.entitlement.domain.AccessDecision;
 import io.mpsaas.entitlement.config.EntitlementConfig;
+import io.mpsaas.entitlement.domain.AccessDecision;
 import io.mpsaas.entitlement.domain.AccessPolicy;
 import io.mpsaas.entitlement.persistence.SubscriptionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,12 +20,14 @@ public class CustomerQueries {
 
     private final SubscriptionStore store;
     private final Clock clock;
-    private final EntitlementConfig config;
+    /** Each configured product's metered dimensions, read once from the configuration. */
+    private final Map<String, Set<String>> meteredDimensions = new HashMap<>();
 
     public CustomerQueries(SubscriptionStore store, Clock clock, EntitlementConfig config) {
         this.store = store;
         this.clock = clock;
-        this.config = config;
+        config.products().forEach((code, product) -> product.meteredDimensions()
+                .ifPresent(dimensions -> meteredDimensions.put(code, Set.copyOf(dimensions))));
     }
 
     /** The key a request names: a key itself, a license ARN, or product code + CustomerIdentifier. */
@@ -50,12 +54,8 @@ public class CustomerQueries {
 
     public Optional<AccessDecision> access(String key, String dimension) {
         return store.customerForRead(key).map(c -> AccessPolicy.decide(c.state(), c.entitlements(), dimension,
-                meteredDimensions(c.productCode()), clock.instant()));
-    }
-
-    private Set<String> meteredDimensions(String productCode) {
-        EntitlementConfig.Product product = productCode == null ? null : config.products().get(productCode);
-        return product == null ? Set.of() : product.meteredDimensions().map(Set::copyOf).orElse(Set.of());
+                c.productCode() == null ? Set.of() : meteredDimensions.getOrDefault(c.productCode(), Set.of()),
+                clock.instant()));
     }
 
     public Clock clock() {
