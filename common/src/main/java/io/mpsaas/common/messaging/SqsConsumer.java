@@ -282,7 +282,7 @@ public final class SqsConsumer implements AutoCloseable {
             } else if (outcome instanceof Outcome.Retry retry) {
                 int seconds = (int) Math.min(Math.max(retry.delay().toSeconds(), 0), 43_200);
                 if (receiveCount >= requeueAfterReceives && deadLetterQueueUrl != null) {
-                    requeueOrPark(message, seconds, retry.reason());
+                    requeueOrPark(message, receiveCount, seconds, retry.reason());
                     return;
                 }
                 sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())
@@ -305,11 +305,11 @@ public final class SqsConsumer implements AutoCloseable {
      * does not park it without a reason) and the original deleted, or parked once it has failed for too long. A copy
      * sent but the original not deleted is handled twice: every handler is idempotent.
      */
-    private void requeueOrPark(Message message, int delaySeconds, String reason) {
-        Instant now = Instant.now();
+    private void requeueOrPark(Message message, int receiveCount, int delaySeconds, String reason) {
         Instant since = retryingSince(message);
-        if (Duration.between(since, now).compareTo(retryFor) >= 0) {
-            park(message, "still failing after " + Duration.between(since, now).withNanos(0) + ": " + reason);
+        Duration failingFor = Duration.between(since, Instant.now());
+        if (failingFor.compareTo(retryFor) >= 0) {
+            park(message, "still failing after " + failingFor.withNanos(0) + ": " + reason);
             return;
         }
         Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
@@ -320,7 +320,7 @@ public final class SqsConsumer implements AutoCloseable {
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
         retried.incrementAndGet();
         LOG.infof("Message %s from %s failed on receive %d and is requeued as %s, tried again in %d s (failing since"
-                + " %s): %s", message.messageId(), name, receiveCount(message), copy,
+                + " %s): %s", message.messageId(), name, receiveCount, copy,
                 Math.min(delaySeconds, MAX_DELAY_SECONDS), since, printable(reason, 1000));
     }
 
