@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The suite's test command (README, "Run the tests"): installs the tools the tests drive, then builds and tests
-# every module with the Maven Wrapper. Extra arguments go to the first Maven run (e.g. ./test.sh -pl metering-service -am).
+# The suite's test command (README, "Run the tests"): installs the tools the tests drive, picks the JDK (scripts/jdk.sh:
+# 25 or later when present, else 17+), then builds and tests every module with the Maven Wrapper. Extra arguments go to
+# the first Maven run (e.g. ./test.sh -pl metering-service -am).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-test-tools.sh
+source scripts/jdk.sh
 ./mvnw -B verify "$@"
 # The native build: no GraalVM here, so Quarkus runs its native build steps only (sources-only), and deploy's
 # NativeImageReflectionTest checks what they registered for reflection.

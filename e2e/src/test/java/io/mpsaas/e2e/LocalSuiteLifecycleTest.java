@@ -61,6 +61,7 @@ class LocalSuiteLifecycleTest {
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         command.environment().put("SKIP_BUILD", "true"); // the reactor build has just packaged everything
+        command.environment().put("MPSAAS_AOT", "off"); // the cache training step has its own test (AotCacheTest)
         Process runLocal = start(command); // the script execs the launcher JVM: this process is the launcher
         try {
             await().atMost(START).until(() -> read(output).contains("The suite is running") || !runLocal.isAlive());

@@ -82,19 +82,63 @@ public final class LocalSuite implements AutoCloseable {
      * @param logDir        where each child process writes {@code <module>.log}
      * @param extraConfig   more configuration for every service ({@code key=value}, passed as system properties)
      * @param serviceConfig more configuration for one service
+     * @param jvm           the services' JVM: JDK, options, ahead-of-time cache ({@link ServiceJvm#current()})
+     * @param stopTimeout   how long a service may take to stop on SIGTERM before it is killed (a training run writes
+     *                      its ahead-of-time cache then)
+     * @param apps          where a service's packaged application is, when not in {@code <module>/target/quarkus-app}
+     * @param aot           a service's own ahead-of-time choice, when not {@code jvm}'s
      */
     public record Options(Path projectDir, Sandbox.Ports sandboxPorts, boolean randomServicePorts, Path logDir,
-            Map<String, String> extraConfig, Map<Service, Map<String, String>> serviceConfig) {
+            Map<String, String> extraConfig, Map<Service, Map<String, String>> serviceConfig, ServiceJvm jvm,
+            Duration stopTimeout, Map<Service, Path> apps, Map<Service, ServiceJvm.Aot> aot) {
 
         public Options {
             Objects.requireNonNull(projectDir, "projectDir");
             extraConfig = extraConfig == null ? Map.of() : Map.copyOf(extraConfig);
             serviceConfig = serviceConfig == null ? Map.of() : Map.copyOf(serviceConfig);
+            jvm = jvm == null ? ServiceJvm.current() : jvm;
+            stopTimeout = stopTimeout == null ? Duration.ofSeconds(15) : stopTimeout;
+            apps = apps == null ? Map.of() : Map.copyOf(apps);
+            aot = aot == null ? Map.of() : Map.copyOf(aot);
+        }
+
+        /** The services on this process's JVM, with their caches when trained for it; 15 s to stop. */
+        public Options(Path projectDir, Sandbox.Ports sandboxPorts, boolean randomServicePorts, Path logDir,
+                Map<String, String> extraConfig, Map<Service, Map<String, String>> serviceConfig) {
+            this(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, null, null, null,
+                    null);
         }
 
         public static Options defaults(Path projectDir) {
             return new Options(projectDir, Sandbox.Ports.DEFAULT, false, projectDir.resolve("target/local-run"),
                     Map.of(), Map.of());
+        }
+
+        public Options withJvm(ServiceJvm value, Duration stop) {
+            return new Options(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, value,
+                    stop, apps, aot);
+        }
+
+        /** One service's packaged application taken from {@code app}, and started with its own cache choice. */
+        public Options withApp(Service service, Path app, ServiceJvm.Aot choice) {
+            Map<Service, Path> newApps = new java.util.EnumMap<>(Service.class);
+            newApps.putAll(apps);
+            newApps.put(service, app);
+            Map<Service, ServiceJvm.Aot> newAot = new java.util.EnumMap<>(Service.class);
+            newAot.putAll(aot);
+            newAot.put(service, choice);
+            return new Options(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, jvm,
+                    stopTimeout, newApps, newAot);
+        }
+
+        /** Where a service's packaged application is. */
+        public Path app(Service service) {
+            return apps.getOrDefault(service, quarkusApp(projectDir, service));
+        }
+
+        /** The JVM of one service: {@code jvm} with the service's own cache choice, if any. */
+        public ServiceJvm jvm(Service service) {
+            return aot.containsKey(service) ? jvm.withAot(aot.get(service)) : jvm;
         }
     }
 
@@ -117,7 +161,7 @@ public final class LocalSuite implements AutoCloseable {
     /** Starts the sandbox, then each service, and waits until every service reports ready. */
     public static LocalSuite start(Options options) {
         for (Service service : Service.values()) {
-            Path jar = jar(options.projectDir(), service);
+            Path jar = options.app(service).resolve("quarkus-run.jar");
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException(jar + " is missing: build first (./mvnw package -DskipTests)");
             }
@@ -161,8 +205,9 @@ public final class LocalSuite implements AutoCloseable {
         }
     }
 
-    private static Path jar(Path projectDir, Service service) {
-        return projectDir.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+    /** A service's packaged application: {@code <module>/target/quarkus-app}. */
+    public static Path quarkusApp(Path projectDir, Service service) {
+        return projectDir.resolve(service.module()).resolve("target/quarkus-app");
     }
 
     public Sandbox sandbox() {
@@ -254,12 +299,15 @@ public final class LocalSuite implements AutoCloseable {
             throw new IllegalStateException(service.module() + " is already running");
         }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ServiceJvm jvm = options.jvm(service);
+        Path app = options.app(service);
+        command.add(jvm.java().toString());
+        command.addAll(jvm.jvmOptions(app));
         // %dev carries the local defaults (dev signing secret, dev keys); every endpoint is overridden below
         command.add("-Dquarkus.profile=dev");
         configFor(service).forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
-        command.add(jar(options.projectDir(), service).toString());
+        command.add(app.resolve("quarkus-run.jar").toString());
         Path log = logFile(service);
         Process process = new ProcessBuilder(command)
                 .directory(options.projectDir().toFile())
@@ -267,7 +315,14 @@ public final class LocalSuite implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         processes.put(service, process);
-        LOG.infof("Started %s (pid %d, port %d, log %s)", service.module(), process.pid(), ports.get(service), log);
+        String cache = switch (jvm.aot()) {
+            case TRAIN -> "training its ahead-of-time cache";
+            case OFF -> "no ahead-of-time cache";
+            case USE -> jvm.cacheUsable(app).map(why -> "no ahead-of-time cache: " + why)
+                    .orElse("ahead-of-time cache " + app.resolve(ServiceJvm.CACHE_FILE));
+        };
+        LOG.infof("Started %s (pid %d, port %d, log %s; JDK %s, %s)", service.module(), process.pid(),
+                ports.get(service), log, jvm.version(), cache);
     }
 
     /** Waits until the service answers 200 on {@code /q/health/ready}. */
@@ -349,7 +404,7 @@ public final class LocalSuite implements AutoCloseable {
         }
         for (Service service : reverse) {
             Process process = processes.get(service);
-            if (!waitFor(process, Duration.ofSeconds(15))) {
+            if (!waitFor(process, options.stopTimeout())) {
                 process.destroyForcibly();
                 waitFor(process, Duration.ofSeconds(10));
             }
