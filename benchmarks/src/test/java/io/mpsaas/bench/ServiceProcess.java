@@ -1,6 +1,7 @@
 package io.mpsaas.bench;
 
 import io.mpsaas.sandbox.LocalSuite;
+import io.mpsaas.sandbox.ServiceJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,9 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One service started by the benchmark itself, exactly as {@link LocalSuite} starts it ({@code java -Dquarkus.profile=dev
- * -D<config>... -jar <module>/target/quarkus-app/quarkus-run.jar}) plus optional JVM options: for start-up timing and
- * for extra metering replicas.
+ * One service started by the benchmark itself, exactly as {@link LocalSuite} starts it ({@code java <ServiceJvm options>
+ * -Dquarkus.profile=dev -D<config>... -jar <module>/target/quarkus-app/quarkus-run.jar}) plus optional JVM options, or
+ * with a JVM of its own: for start-up timing and for extra metering replicas.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -43,19 +44,31 @@ public final class ServiceProcess implements AutoCloseable {
         this.spawnedNanos = spawnedNanos;
     }
 
-    /** Starts the service with LocalSuite's configuration for it, the given port, overrides and JVM options. */
+    /**
+     * Starts the service with LocalSuite's configuration for it, the given port, overrides and JVM options (beside
+     * those LocalSuite gives it: {@link ServiceJvm#current()}, its ahead-of-time cache when one fits).
+     */
     public static ServiceProcess start(LocalSuite suite, Path root, LocalSuite.Service service, String name, int port,
             Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
+        List<String> options = new ArrayList<>(ServiceJvm.LOCAL_OPTIONS);
+        options.addAll(jvmOptions);
+        return start(suite, root, service, name, port, overrides, ServiceJvm.current().withOptions(options),
+                LocalSuite.quarkusApp(root, service), logDir);
+    }
+
+    /** The same with a JVM of its own (another JDK, no cache, ...) and the service packaged in {@code app}. */
+    public static ServiceProcess start(LocalSuite suite, Path root, LocalSuite.Service service, String name, int port,
+            Map<String, String> overrides, ServiceJvm jvm, Path app, Path logDir) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        command.add(jvm.java().toString());
+        command.addAll(jvm.jvmOptions(app));
         command.add("-Dquarkus.profile=dev");
         Map<String, String> config = new java.util.LinkedHashMap<>(suite.configFor(service));
         config.put("quarkus.http.port", Integer.toString(port));
         config.putAll(overrides);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
-        command.add(root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar").toString());
+        command.add(app.resolve("quarkus-run.jar").toString());
         Path log = logDir.resolve(name + ".log");
         try {
             Files.createDirectories(logDir);

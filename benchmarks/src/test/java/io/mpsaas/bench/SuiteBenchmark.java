@@ -8,9 +8,11 @@ import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.sandbox.AotTraining;
 import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
 import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.ServiceJvm;
 import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -30,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,6 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -145,10 +149,12 @@ class SuiteBenchmark {
             suite.close();
             rss.stop();
         }
-        String header = String.format(Locale.ROOT, "Run of %s, %d min; %s; 1-min load average %s before, %s after;"
-                + " scale %s. Every figure: %s.", started.truncatedTo(ChronoUnit.SECONDS),
-                Duration.between(started, Instant.now()).toMinutes(), Bench.machine(), loadBefore,
-                Bench.loadAverage(), System.getProperty("bench.scale", "full"), CORES);
+        String header = String.format(Locale.ROOT, "Run of %s, %d min; %s; services: %s %s, ahead-of-time caches %s;"
+                + " 1-min load average %s before, %s after; scale %s. Every figure: %s.",
+                started.truncatedTo(ChronoUnit.SECONDS), Duration.between(started, Instant.now()).toMinutes(),
+                Bench.machine(), String.join(" ", ServiceJvm.FIXED_OPTIONS), String.join(" ", ServiceJvm.LOCAL_OPTIONS),
+                ServiceJvm.current().aotCapable() ? "on" : "off (JDK < 25)", loadBefore, Bench.loadAverage(),
+                System.getProperty("bench.scale", "full"), CORES);
         String table = report.markdown(header);
         Files.createDirectories(root.resolve("benchmarks/target"));
         Files.writeString(root.resolve("benchmarks/target/benchmarks.md"), table);
@@ -201,40 +207,80 @@ class SuiteBenchmark {
 
     // ------------------------------------------------------------------------------------------------ 5. footprint
 
-    /** JVM options compared for start-up and idle memory. */
-    static final Map<String, List<String>> JVM_VARIANTS = new LinkedHashMap<>();
+    /** The JDK 17 the footprint is compared with ({@code -Dbench.jdk17=<java home>}; skipped when absent). */
+    private final Path jdk17 = Path.of(System.getProperty("bench.jdk17", "/usr/lib/jvm/java-17-openjdk-amd64"));
 
-    static {
-        JVM_VARIANTS.put("JVM defaults", List.of());
-        JVM_VARIANTS.put("-XX:+UseSerialGC -Xmx128m -Xss512k",
-                List.of("-XX:+UseSerialGC", "-Xmx128m", "-Xss512k"));
+    /** One way of starting a service for the footprint comparison. */
+    record JvmVariant(String name, ServiceJvm jvm, Path app) {
     }
 
-    /** Each service alone (the others idle): spawn to ready, Quarkus's own start time, RSS 5 s after ready. */
-    private void footprint() {
+    /**
+     * The ways compared, per service, in one run: JDK 25 with the service's ahead-of-time cache (what run-local.sh,
+     * the other benchmarks and the images run), the same with compact object headers (JEP 519; a cache trained with
+     * them, in a copy of the service), JDK 25 without a cache, and JDK 17. All with the pod's JVM options
+     * ({@link ServiceJvm#FIXED_OPTIONS}, {@link ServiceJvm#LOCAL_OPTIONS}).
+     */
+    private List<JvmVariant> jvmVariants(Service service) {
+        ServiceJvm jdk = ServiceJvm.current();
+        Path app = LocalSuite.quarkusApp(root, service);
+        List<JvmVariant> variants = new ArrayList<>();
+        if (jdk.aotCapable()) {
+            variants.add(new JvmVariant("JDK " + jdk.version() + " + AOT cache", jdk, app));
+            Path coh = root.resolve("benchmarks/target/coh").resolve(service.module());
+            variants.add(new JvmVariant("JDK " + jdk.version() + " + AOT cache + compact headers", jdk.withOptions(
+                    concat(ServiceJvm.LOCAL_OPTIONS, List.of("-XX:+UseCompactObjectHeaders"))), coh));
+            variants.add(new JvmVariant("JDK " + jdk.version() + ", no cache", jdk.withAot(ServiceJvm.Aot.OFF), app));
+        } else {
+            variants.add(new JvmVariant("JDK " + jdk.version(), jdk, app));
+        }
+        if (Files.isRegularFile(jdk17.resolve("bin/java")) && ServiceJvm.feature(jdk17) != jdk.feature()) {
+            ServiceJvm old = jdk.withJavaHome(jdk17).withAot(ServiceJvm.Aot.OFF);
+            variants.add(new JvmVariant("JDK " + old.version(), old, app));
+        }
+        return variants;
+    }
+
+    /**
+     * Each service alone (the others idle), each way of starting it in turn, twice (the better of two starts: the
+     * first start of a JVM after another pays for the page cache): spawn to ready, Quarkus's own start time, RSS 5 s
+     * after ready. The caches are trained first when missing or stale, as run-local.sh does.
+     */
+    private void footprint() throws IOException {
+        ServiceJvm jdk = ServiceJvm.current();
+        if (jdk.aotCapable()) {
+            trainCaches(jdk);
+        }
         for (Service service : Service.values()) {
             suite.stop(service, Duration.ofSeconds(15));
-            for (Map.Entry<String, List<String>> variant : JVM_VARIANTS.entrySet()) {
-                String name = service.module() + "-startup";
-                try (ServiceProcess p = ServiceProcess.start(suite, root, service, name, Bench.freePort(), Map.of(),
-                        variant.getValue(), logDir)) {
-                    double ready = p.awaitReady(Duration.ofSeconds(90));
-                    Bench.pause(Duration.ofSeconds(5));
-                    double idle = Proc.rssMb(p.pid());
-                    String quarkus = p.quarkusStartedSeconds().map(s -> f(s, 2) + " s").orElse("n/a");
-                    boolean defaults = variant.getValue().isEmpty();
-                    if (defaults) {
-                        startSeconds.put(service.module(), ready);
-                        idleRss.put(service.module(), idle);
+            for (JvmVariant variant : jvmVariants(service)) {
+                double ready = Double.MAX_VALUE;
+                double idle = Double.MAX_VALUE;
+                String quarkus = "n/a";
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    String name = service.module() + "-startup";
+                    try (ServiceProcess p = ServiceProcess.start(suite, root, service, name, Bench.freePort(), Map.of(),
+                            variant.jvm(), variant.app(), logDir)) {
+                        double r = p.awaitReady(Duration.ofSeconds(90));
+                        Bench.pause(Duration.ofSeconds(5));
+                        double rss = Proc.rssMb(p.pid());
+                        if (r < ready) {
+                            ready = r;
+                            quarkus = p.quarkusStartedSeconds().map(x -> f(x, 2) + " s").orElse("n/a");
+                        }
+                        idle = Math.min(idle, rss);
                     }
-                    report.add("5 footprint", service.module() + " start to ready (" + variant.getKey() + ")",
-                            f(ready, 2) + " s (Quarkus: " + quarkus + ")", "< 1.5 s", ready < 1.5,
-                            "JVM start + class loading + Quarkus boot + first DynamoDB/SQS checks; " + CORES);
-                    report.add("5 footprint", service.module() + " RSS idle (" + variant.getKey() + ")",
-                            f(idle, 0) + " MB", "< 150 MB", idle < 150,
-                            defaults ? "default heap sizing (1/4 of RAM, G1): the heap grows before any GC"
-                                    : "heap capped, Serial GC (no G1 regions/remembered sets)");
                 }
+                if (variant.jvm().aot() == ServiceJvm.Aot.USE && jdk.aotCapable()
+                        && variant.app().equals(LocalSuite.quarkusApp(root, service))) {
+                    startSeconds.put(service.module(), ready);
+                    idleRss.put(service.module(), idle);
+                }
+                report.add("5 footprint", service.module() + " start to ready (" + variant.name() + ")",
+                        f(ready, 2) + " s (Quarkus: " + quarkus + ")", "< 0.5 s", ready < 0.5,
+                        "JVM start + class loading + Quarkus boot + first DynamoDB/SQS checks; " + CORES);
+                report.add("5 footprint", service.module() + " RSS idle (" + variant.name() + ")",
+                        f(idle, 0) + " MB", "< 128 MB", idle < 128,
+                        "serial GC, heap of a 512 MiB pod; a cache's pages are mapped and count in RSS");
             }
             try {
                 suite.startService(service);
@@ -245,6 +291,59 @@ class SuiteBenchmark {
         }
         report.note("Native mode cannot be measured here: no GraalVM/Mandrel on this machine (the `native` profile"
                 + " only checks the native build steps).");
+    }
+
+    /**
+     * The services' caches as run-local.sh has them (trained when missing or stale), and a second cache per service,
+     * with compact object headers, in a copy of it under benchmarks/target/coh.
+     */
+    private void trainCaches(ServiceJvm jdk) throws IOException {
+        boolean stale = false;
+        for (Service service : Service.values()) {
+            stale |= jdk.cacheUsable(LocalSuite.quarkusApp(root, service)).isPresent();
+        }
+        if (stale) {
+            LOG.info("Training the services' ahead-of-time caches (as run-local.sh does)");
+            AotTraining.train(root, jdk, logDir.resolve("aot-training"));
+        }
+        for (Service service : Service.values()) {
+            Path copy = root.resolve("benchmarks/target/coh").resolve(service.module());
+            copyApp(LocalSuite.quarkusApp(root, service), copy);
+            LOG.infof("Training %s's cache with compact object headers", service.module());
+            AotTraining.trainOne(root, jdk.withOptions(concat(ServiceJvm.LOCAL_OPTIONS,
+                    List.of("-XX:+UseCompactObjectHeaders"))), logDir.resolve("aot-training-coh"), service, copy);
+        }
+    }
+
+    /** A copy of a packaged service without its cache: the four layers of the image. */
+    private static void copyApp(Path app, Path copy) throws IOException {
+        if (Files.isDirectory(copy)) {
+            try (Stream<Path> old = Files.walk(copy)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        for (String layer : List.of("lib", "app", "quarkus", "quarkus-run.jar")) {
+            Path from = app.resolve(layer);
+            try (Stream<Path> walk = Files.walk(from)) {
+                for (Path p : walk.toList()) {
+                    Path to = copy.resolve(layer).resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.createDirectories(to.getParent());
+                        Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private void footprintUnderLoad() {

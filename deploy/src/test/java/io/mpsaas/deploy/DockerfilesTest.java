@@ -124,7 +124,7 @@ class DockerfilesTest {
         assertThat(joined(dockerfile, "RUN")).containsExactly(TRAINING_RUN);
         List<String> entrypoint = entrypoint(dockerfile);
         List<String> expected = new ArrayList<>(List.of("java"));
-        expected.addAll(ServiceJvm.JDK25_OPTIONS);
+        expected.addAll(ServiceJvm.FIXED_OPTIONS);
         expected.addAll(List.of("-XX:AOTCache=/deployments/app.aot", "-jar", "/deployments/quarkus-run.jar"));
         assertThat(entrypoint).containsExactlyElementsOf(expected);
         assertThat(read("Dockerfile.jvm.dockerignore").lines())

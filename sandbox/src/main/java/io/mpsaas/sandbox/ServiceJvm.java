@@ -14,7 +14,8 @@ import java.util.Properties;
  * How a service's JVM is started on this machine ({@code run-local.sh}, the end-to-end, reliability and benchmark runs):
  * which JDK, with which options, and with the service's ahead-of-time cache ({@code app.aot} beside
  * {@code quarkus-run.jar}; JDK 25+, JEP 483/514/515) when one was trained for exactly this JDK and these options
- * ({@link AotTraining}). The container images start the services the same way (deploy/docker/Dockerfile.jvm).
+ * ({@link AotTraining}). The container images start the services the same way (deploy/docker/Dockerfile.jvm), with
+ * the same {@link #FIXED_OPTIONS}.
  *
  * @param javaHome the JDK or JRE that runs the service
  * @param aot      whether to use the service's cache, train one, or neither
@@ -42,11 +43,19 @@ public record ServiceJvm(Path javaHome, Aot aot, List<String> options) {
     public static final String CACHE_INFO_FILE = "app.aot.properties";
 
     /**
-     * Options every service JVM gets here, in training and in use alike (a cache only maps into a JVM started with
-     * the same object layout). Compact object headers (JEP 519, JDK 25) shrink every object by 4 bytes; measured in
-     * BENCHMARKS.md ("Footprint").
+     * Options every service JVM gets, here and in the container image (deploy/docker/Dockerfile.jvm), in training and
+     * in use alike: a cache maps only into a JVM started the same way. The serial collector is what the JVM picks by
+     * itself in a pod of less than 2 GB or 2 CPUs, made explicit so that a cache trained on a bigger build machine
+     * fits the pod. Compact object headers (JEP 519) were measured and left off: with these small idle heaps they
+     * made the cache larger and the idle RSS higher (BENCHMARKS.md, "Footprint").
      */
-    public static final List<String> JDK25_OPTIONS = List.of("-XX:+UseCompactObjectHeaders");
+    public static final List<String> FIXED_OPTIONS = List.of("-XX:+UseSerialGC");
+
+    /**
+     * Options of local runs only: the heap sized as in a pod with a 512 MiB memory limit (the charts' default) and
+     * the image's {@code -XX:MaxRAMPercentage=60}, so that local figures are those of a pod.
+     */
+    public static final List<String> LOCAL_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=60");
 
     public ServiceJvm {
         Objects.requireNonNull(javaHome, "javaHome");
@@ -54,9 +63,13 @@ public record ServiceJvm(Path javaHome, Aot aot, List<String> options) {
         options = List.copyOf(options);
     }
 
-    /** The JVM running this process, using the services' caches when they fit it. */
+    /** The JVM running this process, sized like a pod, using the services' caches when they fit it. */
     public static ServiceJvm current() {
-        return new ServiceJvm(Path.of(System.getProperty("java.home")), Aot.USE, List.of());
+        return new ServiceJvm(Path.of(System.getProperty("java.home")), Aot.USE, LOCAL_OPTIONS);
+    }
+
+    public ServiceJvm withOptions(List<String> value) {
+        return new ServiceJvm(javaHome, aot, value);
     }
 
     public ServiceJvm withAot(Aot value) {
@@ -108,10 +121,7 @@ public record ServiceJvm(Path javaHome, Aot aot, List<String> options) {
 
     /** Every JVM option for a service packaged in {@code quarkusApp} (its {@code target/quarkus-app}). */
     public List<String> jvmOptions(Path quarkusApp) {
-        List<String> all = new ArrayList<>();
-        if (aotCapable()) {
-            all.addAll(JDK25_OPTIONS);
-        }
+        List<String> all = new ArrayList<>(FIXED_OPTIONS);
         all.addAll(options);
         Path cache = quarkusApp.resolve(CACHE_FILE);
         if (aot == Aot.TRAIN) {
@@ -167,7 +177,7 @@ public record ServiceJvm(Path javaHome, Aot aot, List<String> options) {
         Properties props = new Properties();
         props.setProperty("java.home", javaHome.toAbsolutePath().normalize().toString());
         props.setProperty("java.version", version());
-        props.setProperty("jvm.options", String.join(" ", aotCapable() ? JDK25_OPTIONS : List.of()));
+        props.setProperty("jvm.options", String.join(" ", FIXED_OPTIONS));
         return props;
     }
 }

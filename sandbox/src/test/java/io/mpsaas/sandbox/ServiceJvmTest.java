@@ -25,7 +25,7 @@ class ServiceJvmTest {
         assertThat(jvm.jvmOptions(app)).noneMatch(o -> o.startsWith("-XX:AOTCache"));
         if (!jvm.aotCapable()) {
             assertThat(jvm.cacheUsable(app)).get().asString().contains("no ahead-of-time cache");
-            assertThat(jvm.jvmOptions(app)).containsExactly("-Xmx64m");
+            assertThat(jvm.jvmOptions(app)).containsExactly("-XX:+UseSerialGC", "-Xmx64m");
             return;
         }
         assertThat(jvm.cacheUsable(app)).get().asString().contains("no cache trained");
@@ -36,7 +36,7 @@ class ServiceJvmTest {
 
         // THEN it is used, after the fixed options and the extra ones
         assertThat(jvm.cacheUsable(app)).isEmpty();
-        assertThat(jvm.jvmOptions(app)).startsWith(ServiceJvm.JDK25_OPTIONS.toArray(String[]::new))
+        assertThat(jvm.jvmOptions(app)).startsWith(ServiceJvm.FIXED_OPTIONS.toArray(String[]::new))
                 .contains("-Xmx64m").endsWith("-XX:AOTCache=" + app.resolve(ServiceJvm.CACHE_FILE));
         assertThat(jvm.withAot(ServiceJvm.Aot.OFF).jvmOptions(app)).noneMatch(o -> o.startsWith("-XX:AOTCache"));
 
