@@ -21,17 +21,24 @@ import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** entitlement-service's metrics on /q/metrics move when notifications are processed, repeated or parked. */
+/** entitlement-service's metrics on /q/metrics (the management port) move when notifications are processed, repeated or parked. */
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class OperationsMetricsTest {
+
+    /** /q/metrics, on the management interface (its own port: quarkus.management.test-port=0; values are under /q). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     private static final String NOTIFICATIONS = "mpsaas_entitlement_notifications_total";
 
@@ -44,8 +51,18 @@ class OperationsMetricsTest {
     @Inject
     DeadLetterQueueGauges deadLetterQueues;
 
-    private static PrometheusText scrape() {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());
+    }
+
+    @Test
+    void metricsAndHealth_areOnTheManagementPort_notOnTheApplicationPort() {
+        // the application port is the one an ingress or the seller's app reaches: nothing of /q/health or /q/metrics
+        assertThat(metrics.getPort()).isNotEqualTo(RestAssured.port);
+        given().when().get(metrics).then().statusCode(200);
+        for (String path : new String[] {"/q/metrics", "/q/health", "/q/health/ready", "/q/health/live"}) {
+            given().when().get(path).then().statusCode(404);
+        }
     }
 
     @Test

@@ -10,10 +10,12 @@ import static org.hamcrest.Matchers.not;
 
 import io.mpsaas.sandbox.testing.ProxiedSandboxTestResource;
 import io.mpsaas.sandbox.testing.TcpProxy;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,13 @@ class ReadinessTest {
         }
     }
 
+    /** Health is on the management interface (its own port: quarkus.management.test-port=0; values are under /q). */
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "health/live", management = true)
+    URL live;
+
     private final ProxiedSandboxTestResource.Proxies proxies = ProxiedSandboxTestResource.proxies();
 
     @AfterEach
@@ -57,9 +66,9 @@ class ReadinessTest {
     @Test
     void ready_whileEveryDependencyAnswers_andLiveWithoutCallingAny() {
         awaitReady();
-        given().when().get("/q/health/ready").then().body("checks.name",
+        given().when().get(ready).then().body("checks.name",
                 hasItems("dynamodb", "sqs", "aws-marketplace", "sqs-consumers"));
-        given().when().get("/q/health/live").then().statusCode(200).body("checks", empty());
+        given().when().get(live).then().statusCode(200).body("checks", empty());
     }
 
     @Test
@@ -87,19 +96,19 @@ class ReadinessTest {
         // THEN readiness goes DOWN naming it, liveness stays UP
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> ready().statusCode(503)
                 .body("checks.find { it.name == '" + check + "' }.status", equalTo("DOWN")));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(live).then().statusCode(200).body("status", equalTo("UP"));
 
         // WHEN it comes back, THEN the service is ready again
         dependency.restore();
         awaitReady();
     }
 
-    private static void awaitReady() {
+    private void awaitReady() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ready().statusCode(200)
                 .body("status", equalTo("UP")).body("checks.status", not(hasItem("DOWN"))));
     }
 
-    private static ValidatableResponse ready() {
-        return given().when().get("/q/health/ready").then();
+    private ValidatableResponse ready() {
+        return given().when().get(ready).then();
     }
 }

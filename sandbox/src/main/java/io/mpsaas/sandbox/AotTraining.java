@@ -188,8 +188,9 @@ public final class AotTraining {
             land(sim.issueToken(buyer.subscriptionId()));
         }
         for (Service service : Service.values()) {
-            get(service, "/q/health/ready", null);
-            get(service, "/q/metrics", null);
+            // the management port's endpoints, as the pods' probes and Prometheus call them
+            send(HttpRequest.newBuilder(suite.managementUrl(service).resolve("/q/health/ready")).GET());
+            send(HttpRequest.newBuilder(suite.managementUrl(service).resolve("/q/metrics")).GET());
         }
     }
 
