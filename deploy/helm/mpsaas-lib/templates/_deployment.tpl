@@ -1,6 +1,7 @@
 {{/*
 The service's Deployment: hardened pod (non-root, read-only root filesystem with an emptyDir on /tmp, no
-capabilities, RuntimeDefault seccomp, no Kubernetes API token), Quarkus health probes, config from the ConfigMap and
+capabilities, RuntimeDefault seccomp, no Kubernetes API token), Quarkus health probes on the management port, config
+from the ConfigMap and
 the existing Secret. replicas is left to the HPA or KEDA when autoscaling is on, so an upgrade never resets it.
 */}}
 {{- define "mpsaas-lib.deployment" -}}
@@ -66,6 +67,10 @@ spec:
             - name: http
               containerPort: {{ include "mpsaas-lib.httpPort" . }}
               protocol: TCP
+            # /q/health and /q/metrics: the probes and Prometheus, never an ingress
+            - name: management
+              containerPort: {{ include "mpsaas-lib.managementPort" . }}
+              protocol: TCP
           envFrom:
             - configMapRef:
                 name: {{ $fullname }}
@@ -76,17 +81,17 @@ spec:
           startupProbe:
             httpGet:
               path: /q/health/started
-              port: http
+              port: management
             {{- toYaml .Values.probes.startup | nindent 12 }}
           livenessProbe:
             httpGet:
               path: /q/health/live
-              port: http
+              port: management
             {{- toYaml .Values.probes.liveness | nindent 12 }}
           readinessProbe:
             httpGet:
               path: /q/health/ready
-              port: http
+              port: management
             {{- toYaml .Values.probes.readiness | nindent 12 }}
           resources:
             {{- toYaml .Values.resources | nindent 12 }}
@@ -122,14 +127,24 @@ spec:
         {{- toYaml . | nindent 8 }}
       {{- end }}
       {{- if .Values.topologySpread.enabled }}
+      {{- /* zones: a rule, over at least minDomains zones (one zone's outage leaves pods elsewhere); nodes: a
+      preference. matchLabelKeys: each rollout's ReplicaSet is spread on its own, old pods do not skew the new. */}}
       topologySpreadConstraints:
-        {{- range list "topology.kubernetes.io/zone" "kubernetes.io/hostname" }}
-        - topologyKey: {{ . }}
-          maxSkew: {{ $.Values.topologySpread.maxSkew }}
-          whenUnsatisfiable: {{ $.Values.topologySpread.whenUnsatisfiable }}
+        {{- range $key, $spread := dict "topology.kubernetes.io/zone" .Values.topologySpread.zone "kubernetes.io/hostname" .Values.topologySpread.node }}
+        {{- if and $spread.minDomains (ne $spread.whenUnsatisfiable "DoNotSchedule") }}
+        {{- fail (printf "topologySpread: minDomains needs whenUnsatisfiable DoNotSchedule (%s)" $key) }}
+        {{- end }}
+        - topologyKey: {{ $key }}
+          maxSkew: {{ $spread.maxSkew }}
+          whenUnsatisfiable: {{ $spread.whenUnsatisfiable }}
+          {{- with $spread.minDomains }}
+          minDomains: {{ . }}
+          {{- end }}
           labelSelector:
             matchLabels:
               {{- include "mpsaas-lib.selectorLabels" $ | nindent 14 }}
+          matchLabelKeys:
+            - pod-template-hash
         {{- end }}
       {{- end }}
 {{- end -}}

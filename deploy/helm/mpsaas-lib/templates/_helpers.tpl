@@ -28,6 +28,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- required "Chart.yaml must carry the annotation mpsaas.io/http-port" (index .Chart.Annotations "mpsaas.io/http-port") -}}
 {{- end -}}
 
+{{/* The management interface's port (/q/health, /q/metrics): quarkus.management.port, carried by Chart.yaml. */}}
+{{- define "mpsaas-lib.managementPort" -}}
+{{- required "Chart.yaml must carry the annotation mpsaas.io/management-port" (index .Chart.Annotations "mpsaas.io/management-port") -}}
+{{- end -}}
+
 {{- define "mpsaas-lib.global" -}}
 {{- toYaml (.Values.global | default dict) -}}
 {{- end -}}
@@ -69,10 +74,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
+{{/* The service's own Secret (never one shared by the services: each holds only the keys its service reads). */}}
 {{- define "mpsaas-lib.existingSecretName" -}}
-{{- $global := include "mpsaas-lib.global" . | fromYaml -}}
-{{- $globalSecret := $global.existingSecret | default dict -}}
-{{- .Values.existingSecret.name | default $globalSecret.name | default "" -}}
+{{- .Values.existingSecret.name | default "" -}}
 {{- end -}}
 
 {{/* The ConfigMap's data: the suite's shared settings from suite.* as environment variables. */}}
@@ -88,6 +92,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
     "SUITE_QUEUES_CUSTOMER_EVENTS" $suite.queues.customerEvents
     "SUITE_QUEUES_USAGE" $suite.queues.usage
     "SUITE_QUEUES_METERING_COMMANDS" $suite.queues.meteringCommands -}}
+{{- if and (hasKey .Values "ingress") .Values.ingress.enabled .Values.ingress.alb.enabled -}}
+{{- /* behind the ALB every request comes from the ALB: the buyer's address is the last X-Forwarded-For entry */ -}}
+{{- $_ := set $data "SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER" "X-Forwarded-For" -}}
+{{- end -}}
 {{- range $key, $value := .Values.config -}}
 {{- $env := include "mpsaas-lib.envName" $key -}}
 {{- if hasKey $data $env -}}

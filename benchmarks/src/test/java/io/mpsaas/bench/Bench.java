@@ -41,13 +41,13 @@ public final class Bench {
     }
 
     /**
-     * The sum of a Prometheus counter's series at {@code <service>/q/metrics} whose labels contain every one of
+     * The sum of a Prometheus counter's series at {@code <management URL>/q/metrics} whose labels contain every one of
      * {@code labels} (as {@code name="value"} text).
      */
-    public static double metric(URI service, String name, String... labels) {
+    public static double metric(URI management, String name, String... labels) {
         String text;
         try {
-            text = HTTP.send(HttpRequest.newBuilder(service.resolve("/q/metrics")).timeout(Duration.ofSeconds(10))
+            text = HTTP.send(HttpRequest.newBuilder(management.resolve("/q/metrics")).timeout(Duration.ofSeconds(10))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

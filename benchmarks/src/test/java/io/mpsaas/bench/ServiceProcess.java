@@ -32,21 +32,24 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final URI url;
+    private final URI managementUrl;
     private final Path log;
     private final long spawnedNanos;
     private double readyAfterSeconds = Double.NaN;
 
-    private ServiceProcess(String name, Process process, URI url, Path log, long spawnedNanos) {
+    private ServiceProcess(String name, Process process, URI url, URI managementUrl, Path log, long spawnedNanos) {
         this.name = name;
         this.process = process;
         this.url = url;
+        this.managementUrl = managementUrl;
         this.log = log;
         this.spawnedNanos = spawnedNanos;
     }
 
     /**
-     * Starts the service with LocalSuite's configuration for it, the given port, overrides and JVM options (beside
-     * those LocalSuite gives it: {@link ServiceJvm#current()}, its ahead-of-time cache when one fits).
+     * Starts the service with LocalSuite's configuration for it, the given port (and a free management port), overrides
+     * and JVM options (beside those LocalSuite gives it: {@link ServiceJvm#current()}, its ahead-of-time cache when one
+     * fits).
      */
     public static ServiceProcess start(LocalSuite suite, Path root, LocalSuite.Service service, String name, int port,
             Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
@@ -65,6 +68,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Dquarkus.profile=dev");
         Map<String, String> config = new java.util.LinkedHashMap<>(suite.configFor(service));
         config.put("quarkus.http.port", Integer.toString(port));
+        int managementPort;
+        do {
+            managementPort = Bench.freePort();
+        } while (managementPort == port);
+        config.put("quarkus.management.port", Integer.toString(managementPort));
         config.putAll(overrides);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
@@ -74,18 +82,24 @@ public final class ServiceProcess implements AutoCloseable {
             Files.createDirectories(logDir);
             Files.deleteIfExists(log);
             long spawned = System.nanoTime();
-            Process process = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(ServiceJvm.POD_ENVIRONMENT);
+            Process process = builder.directory(root.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
-            return new ServiceProcess(name, process, URI.create("http://localhost:" + port), log, spawned);
+            return new ServiceProcess(name, process, URI.create("http://localhost:" + port),
+                    URI.create("http://localhost:" + managementPort), log, spawned);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Waits for 200 on {@code /q/health/ready} (polled every 20 ms); answers seconds since the process was spawned. */
+    /**
+     * Waits for 200 on {@code /q/health/ready} of the management port (polled every 20 ms); answers seconds since the
+     * process was spawned.
+     */
     public double awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        URI ready = url.resolve("/q/health/ready");
+        URI ready = managementUrl.resolve("/q/health/ready");
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited; see " + log);
@@ -128,6 +142,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public URI url() {
         return url;
+    }
+
+    /** Its management port: /q/health and /q/metrics. */
+    public URI managementUrl() {
+        return managementUrl;
     }
 
     public String name() {

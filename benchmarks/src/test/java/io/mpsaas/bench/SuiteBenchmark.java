@@ -280,7 +280,7 @@ class SuiteBenchmark {
                         "JVM start + class loading + Quarkus boot + first DynamoDB/SQS checks; " + CORES);
                 report.add("5 footprint", service.module() + " RSS idle (" + variant.name() + ")",
                         f(idle, 0) + " MB", "< 128 MB", idle < 128,
-                        "serial GC, heap of a 512 MiB pod; a cache's pages are mapped and count in RSS");
+                        "serial GC, memory options of a 768 MiB pod; a cache's pages are mapped and count in RSS");
             }
             try {
                 suite.startService(service);
@@ -516,7 +516,7 @@ class SuiteBenchmark {
 
         // SQS: the same records as messages of 100, all enqueued at once
         String queue = suite.sandbox().aws().queueUrl(SuiteQueues.USAGE);
-        double before = Bench.metric(metering, "mpsaas_metering_usage_records_total", "source=\"sqs\"",
+        double before = Bench.metric(suite.managementUrl(Service.METERING), "mpsaas_metering_usage_records_total", "source=\"sqs\"",
                 "status=\"accepted\"");
         int messages = scale.sqsRecords() / perCall;
         AtomicInteger nextMessage = new AtomicInteger();
@@ -535,7 +535,7 @@ class SuiteBenchmark {
         double target = before + (double) messages * perCall;
         double seen = before;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while ((seen = Bench.metric(metering, "mpsaas_metering_usage_records_total", "source=\"sqs\"",
+        while ((seen = Bench.metric(suite.managementUrl(Service.METERING), "mpsaas_metering_usage_records_total", "source=\"sqs\"",
                 "status=\"accepted\"")) < target && System.nanoTime() < deadline) {
             Bench.pause(Duration.ofMillis(100));
         }
@@ -721,9 +721,9 @@ class SuiteBenchmark {
                 double calls = 0;
                 double throttled = 0;
                 for (ServiceProcess p : group) {
-                    calls += Bench.metric(p.url(), "mpsaas_marketplace_attempts_total",
+                    calls += Bench.metric(p.managementUrl(), "mpsaas_marketplace_attempts_total",
                             "operation=\"BatchMeterUsage\"");
-                    throttled += Bench.metric(p.url(), "mpsaas_marketplace_attempts_total",
+                    throttled += Bench.metric(p.managementUrl(), "mpsaas_marketplace_attempts_total",
                             "operation=\"BatchMeterUsage\"", "error=\"THROTTLING\"");
                 }
                 LOG.infof("metering, %d replica(s): %d of %d billed in %.1f s, %.0f calls (%.0f throttled)",

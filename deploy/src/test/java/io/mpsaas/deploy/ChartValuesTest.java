@@ -63,16 +63,80 @@ class ChartValuesTest {
         // WHEN
         HelmCli.Result result = HelmCli.get().run("template", "mpsaas", HelmCli.get().chart(service).toString(),
                 "--set", "ingress.enabled=true");
+        HelmCli.Result withHost = HelmCli.get().run("template", "mpsaas", HelmCli.get().chart(service).toString(),
+                "--set", "ingress.enabled=true,ingress.hosts[0]=signup.example.com");
 
         // THEN the public service renders its Ingress; the others have no such value at all
         if (service.equals("onboarding-service")) {
-            assertThat(result.ok()).as(result.output()).isTrue();
-            assertThat(Manifests.parse(result.stdout()).ofKind("Ingress")).hasSize(1);
+            assertThat(withHost.ok()).as(withHost.output()).isTrue();
+            assertThat(Manifests.parse(withHost.stdout()).ofKind("Ingress")).hasSize(1);
+            assertThat(result.ok()).isFalse();
+            assertThat(result.stderr()).as("an Ingress needs its host").contains("ingress.hosts");
         } else {
             assertThat(result.ok()).isFalse();
             // Helm 4: "additional properties 'ingress' not allowed"; Helm 3: "Additional property ingress is not allowed"
             assertThat(result.stderr().toLowerCase()).contains("additional propert").contains("ingress");
         }
+    }
+
+    @Test
+    void albIngress_isAPublicHttpsAlbWithIpTargets_andTheRateLimitReadsTheBuyersAddress() {
+        // GIVEN the umbrella as the README installs it: ingress.alb with the certificate and the WAF web ACL
+        Manifests manifests = new ValueSet(Repo.UMBRELLA, "production", List.of("mpsaas-production.yaml")).render();
+
+        // WHEN
+        Manifests.Obj ingress = manifests.ofKind("Ingress").get(0);
+        Map<String, Object> annotations = ingress.map("metadata.annotations");
+
+        // THEN an internet-facing ALB sends HTTPS (HTTP redirected) straight to the pods, with the WAF in front
+        assertThat(ingress.string("spec.ingressClassName")).isEqualTo("alb");
+        assertThat(annotations)
+                .containsEntry("alb.ingress.kubernetes.io/scheme", "internet-facing")
+                .containsEntry("alb.ingress.kubernetes.io/target-type", "ip")
+                .containsEntry("alb.ingress.kubernetes.io/listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}]")
+                .containsEntry("alb.ingress.kubernetes.io/ssl-redirect", "443")
+                .containsEntry("alb.ingress.kubernetes.io/certificate-arn",
+                        "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666")
+                .containsEntry("alb.ingress.kubernetes.io/wafv2-acl-arn",
+                        "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/mpsaas-fulfillment/abcd")
+                .containsEntry("alb.ingress.kubernetes.io/healthcheck-path", "/assets/onboarding.css");
+        assertThat(ingress.list("spec.rules")).extracting(r -> Maps.map(r).get("host")).containsExactly("signup.example.com");
+        assertThat(Maps.list(Maps.at(ingress.list("spec.rules").get(0), "http.paths")))
+                .extracting(p -> Maps.at(p, "path") + " " + Maps.at(p, "pathType"))
+                .containsExactly("/ Exact", "/register Exact", "/assets Prefix");
+        // every request comes from the ALB: the rate limit takes the buyer's address from its X-Forwarded-For
+        assertThat(ChartConfigKeysTest.configMap(manifests, "onboarding-service"))
+                .containsEntry("SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER", "X-Forwarded-For");
+        assertThat(ChartConfigKeysTest.configMap(ValueSet.defaults("onboarding-service").render(), "onboarding-service"))
+                .doesNotContainKey("SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER");
+    }
+
+    @Test
+    void albIngress_withoutACertificate_isRefused_sinceAwsRequiresHttps() {
+        HelmCli.Result result = HelmCli.get().run("template", "o", HelmCli.get().chart("onboarding-service").toString(),
+                "--set", "ingress.enabled=true,ingress.alb.enabled=true,ingress.hosts[0]=signup.example.com");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.stderr()).contains("ingress.alb.certificateArn");
+    }
+
+    @Test
+    void ingress_followsTheFulfillmentPath() {
+        Manifests manifests = new ValueSet("onboarding-service", "all-options",
+                List.of("onboarding-service-all-options.yaml")).render();
+
+        assertThat(manifests.ofKind("Ingress").get(0).list("spec.rules")).allSatisfy(r -> assertThat(
+                Maps.list(Maps.at(r, "http.paths"))).extracting(p -> Maps.at(p, "path"))
+                .containsExactly("/aws/signup", "/register", "/assets"));
+    }
+
+    @Test
+    void topologySpread_minDomainsWithoutDoNotSchedule_isRefused() {
+        HelmCli.Result result = HelmCli.get().run("template", "m", HelmCli.get().chart("metering-service").toString(),
+                "--set", "topologySpread.zone.whenUnsatisfiable=ScheduleAnyway");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.stderr()).contains("minDomains needs whenUnsatisfiable DoNotSchedule");
     }
 
     @Test
@@ -131,20 +195,79 @@ class ChartValuesTest {
 
     @Test
     void existingSecret_feedsTheSecretKeysAsEnvironmentVariables() {
-        // GIVEN onboarding-service with its Secret, admin keys left out
-        Manifests manifests = new ValueSet("onboarding-service", "all-options",
-                List.of("onboarding-service-all-options.yaml")).render();
+        // GIVEN metering-service with its Secret, admin keys left out
+        Manifests manifests = new ValueSet("metering-service", "all-options",
+                List.of("metering-service-all-options.yaml")).render();
 
         // WHEN
-        List<Object> env = Maps.list(Pods.container(Pods.deploymentOf(manifests, "onboarding-service")).get("env"));
+        List<Object> env = Maps.list(Pods.container(Pods.deploymentOf(manifests, "metering-service")).get("env"));
 
         // THEN
-        assertThat(env).contains(
-                Map.of("name", "SUITE_API_KEYS",
-                        "valueFrom", Map.of("secretKeyRef", Map.of("name", "onboarding-secrets", "key", "api-keys"))),
-                Map.of("name", "SUITE_ONBOARDING_SIGNING_SECRET",
-                        "valueFrom", Map.of("secretKeyRef", Map.of("name", "onboarding-secrets", "key", "signing-secret"))));
+        assertThat(env).contains(Map.of("name", "SUITE_API_KEYS",
+                "valueFrom", Map.of("secretKeyRef", Map.of("name", "metering-secrets", "key", "api-keys"))));
         assertThat(env).noneMatch(e -> "SUITE_API_ADMIN_KEYS".equals(Maps.map(e).get("name")));
+    }
+
+    /** The Secret keys each service reads: its own, nothing of another's (the issue: onboarding mounted API keys). */
+    static final Map<String, Map<String, String>> SECRET_KEYS = Map.of(
+            "onboarding-service", Map.of("SUITE_ONBOARDING_SIGNING_SECRET", "signing-secret"),
+            "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys",
+                    "SUITE_ENTITLEMENT_CONSOLE_SESSION_SECRET", "console-session-secret"),
+            "metering-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"));
+
+    @Test
+    void eachService_readsItsOwnSecret_withOnlyItsKeys() {
+        // GIVEN the umbrella with the defaults (the Secrets deploy/kubernetes/external-secrets.yaml makes)
+        Manifests manifests = ValueSet.defaults(Repo.UMBRELLA).render();
+
+        for (String service : Repo.SERVICES) {
+            // WHEN the Secret-backed variables of the service's pod are read
+            Map<String, String> keys = new java.util.TreeMap<>();
+            java.util.Set<String> secrets = new java.util.TreeSet<>();
+            for (Object e : Maps.list(Pods.container(Pods.deploymentOf(manifests, service)).get("env"))) {
+                Object ref = Maps.at(e, "valueFrom.secretKeyRef");
+                if (ref != null) {
+                    keys.put((String) Maps.map(e).get("name"), (String) Maps.map(ref).get("key"));
+                    secrets.add((String) Maps.map(ref).get("name"));
+                }
+            }
+
+            // THEN one Secret of its own, holding exactly the keys the service reads
+            assertThat(secrets).as(service).containsExactly(service + "-secrets");
+            assertThat(keys).as(service).isEqualTo(SECRET_KEYS.get(service));
+        }
+    }
+
+    @Test
+    void onboarding_servesNoApi_soItsSecretHoldsNoApiKey() throws Exception {
+        // GIVEN every class of onboarding-service, as built
+        java.nio.file.Path classes = Repo.root().resolve("onboarding-service/target/classes");
+        assertThat(classes).isDirectory();
+        org.jboss.jandex.Indexer indexer = new org.jboss.jandex.Indexer();
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(classes)) {
+            for (java.nio.file.Path c : walk.filter(p -> p.toString().endsWith(".class")).toList()) {
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(c)) {
+                    indexer.index(in);
+                }
+            }
+        }
+
+        // THEN no endpoint asks for an API key, and the chart maps none
+        assertThat(indexer.complete().getAnnotations(org.jboss.jandex.DotName.createSimple(
+                io.mpsaas.common.security.SecuredApi.class.getName()))).isEmpty();
+        Map<String, Object> values = Maps.map(new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
+                Repo.charts().resolve("onboarding-service/values.yaml"))));
+        assertThat(Maps.map(Maps.at(values, "existingSecret.keys")).keySet()).noneMatch(k -> k.startsWith("suite.api."));
+    }
+
+    @Test
+    void umbrella_refusesTwoServicesReadingOneSecret() {
+        HelmCli.Result result = HelmCli.get().run("template", "mpsaas", HelmCli.get().chart(Repo.UMBRELLA).toString(),
+                "--set", "metering-service.existingSecret.name=entitlement-service-secrets");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.stderr()).contains("metering-service.existingSecret.name: entitlement-service-secrets is"
+                + " entitlement-service's Secret already");
     }
 
     @Test
@@ -165,8 +288,9 @@ class ChartValuesTest {
                     .containsEntry("SUITE_QUEUES_USAGE", "prod-metering-usage");
             assertThat(container.get("image")).as(service)
                     .isEqualTo("123456789012.dkr.ecr.us-east-1.amazonaws.com/mpsaas/" + service + ":1.0.0");
-            assertThat(Maps.list(container.get("env"))).as(service)
-                    .allSatisfy(e -> assertThat(Maps.at(e, "valueFrom.secretKeyRef.name")).isEqualTo("mpsaas-secrets"));
+            assertThat(Maps.list(container.get("env"))).as(service).filteredOn(e -> Maps.at(e, "valueFrom") != null)
+                    .isNotEmpty().allSatisfy(e -> assertThat(Maps.at(e, "valueFrom.secretKeyRef.name"))
+                            .isEqualTo("prod-" + service.replace("-service", "") + "-secrets"));
             assertThat(Maps.list(Maps.at(Pods.deploymentOf(manifests, service).body(), "spec.template.spec.imagePullSecrets")))
                     .as(service).containsExactly(Map.of("name", "registry"));
         }

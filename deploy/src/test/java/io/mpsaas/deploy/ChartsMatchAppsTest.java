@@ -19,8 +19,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The charts talk to the services where the services listen: the port of each service's application.properties,
- * Quarkus's health endpoints (quarkus-smallrye-health, under the non-application root) and its metrics path.
+ * The charts talk to the services where the services listen: the ports of each service's application.properties (the
+ * application's, and the management interface's, where Quarkus's health endpoints and metrics path are).
  */
 class ChartsMatchAppsTest {
 
@@ -34,7 +34,7 @@ class ChartsMatchAppsTest {
 
     @ParameterizedTest
     @MethodSource("services")
-    void chartPort_isTheServicesQuarkusHttpPort(String service) throws IOException {
+    void chartPorts_areTheServicesQuarkusHttpAndManagementPorts(String service) throws IOException {
         // GIVEN
         AppEndpoints app = AppEndpoints.of(service);
         Map<String, Object> chart = Maps.map(new Yaml(new SafeConstructor(new LoaderOptions()))
@@ -43,15 +43,19 @@ class ChartsMatchAppsTest {
                 .load(Files.readString(Repo.charts().resolve(service).resolve("values.yaml"))));
 
         // THEN
+        assertThat(app.management()).as("%s: quarkus.management.enabled (health and metrics off the public port)",
+                service).isTrue();
+        assertThat(app.managementPort()).as("%s management port", service).isNotEqualTo(app.port());
         assertThat(Maps.at(chart, "annotations")).as("%s Chart.yaml annotations", service)
-                .isEqualTo(Map.of("mpsaas.io/http-port", String.valueOf(app.port())));
+                .isEqualTo(Map.of("mpsaas.io/http-port", String.valueOf(app.port()),
+                        "mpsaas.io/management-port", String.valueOf(app.managementPort())));
         assertThat(Maps.at(values, "service.port")).as("%s: the Service answers on the app's port", service)
                 .isEqualTo(app.port());
     }
 
     @ParameterizedTest
     @MethodSource("valueSets")
-    void probes_callTheQuarkusHealthEndpoints_onTheAppsPort(ValueSet set) {
+    void probes_callTheQuarkusHealthEndpoints_onTheManagementPort(ValueSet set) {
         for (String service : set.services()) {
             // GIVEN
             AppEndpoints app = AppEndpoints.of(service);
@@ -61,22 +65,33 @@ class ChartsMatchAppsTest {
             // THEN
             assertThat(app.hasHealthExtension()).as("%s/pom.xml has quarkus-smallrye-health", service).isTrue();
             assertThat(Pods.containerPort(deployment, "http")).as("%s container port", service).isEqualTo(app.port());
-            assertProbe(service, container, "startupProbe", app.startedPath(), deployment, app.port());
-            assertProbe(service, container, "livenessProbe", app.livePath(), deployment, app.port());
-            assertProbe(service, container, "readinessProbe", app.readyPath(), deployment, app.port());
+            assertThat(Pods.containerPort(deployment, "management")).as("%s management port", service)
+                    .isEqualTo(app.managementPort());
+            assertProbe(service, container, "startupProbe", app.startedPath(), deployment, app.managementPort());
+            assertProbe(service, container, "livenessProbe", app.livePath(), deployment, app.managementPort());
+            assertProbe(service, container, "readinessProbe", app.readyPath(), deployment, app.managementPort());
         }
     }
 
     @ParameterizedTest
     @MethodSource("valueSets")
-    void serviceMonitor_scrapesTheQuarkusMetricsPath_ofAServiceThatServesIt(ValueSet set) {
-        for (Manifests.Obj monitor : set.render().ofKind("ServiceMonitor")) {
+    void serviceMonitor_scrapesTheQuarkusMetricsPath_onTheManagementPort_ofAServiceThatServesIt(ValueSet set) {
+        Manifests manifests = set.render();
+        for (Manifests.Obj monitor : manifests.ofKind("ServiceMonitor")) {
             // GIVEN
             AppEndpoints app = AppEndpoints.of(Pods.service(monitor));
+            Manifests.Obj deployment = Pods.deploymentOf(manifests, Pods.service(monitor));
+            Manifests.Obj service = manifests.matching(o -> o.kind().equals("Service")
+                    && Pods.service(o).equals(Pods.service(monitor))).get(0);
 
-            // THEN
-            assertThat(monitor.list("spec.endpoints")).as("%s %s", set, monitor)
-                    .allSatisfy(e -> assertThat(Maps.map(e).get("path")).isEqualTo(app.metricsPath()));
+            // THEN its Service port leads to the container's management port
+            assertThat(monitor.list("spec.endpoints")).as("%s %s", set, monitor).allSatisfy(e -> {
+                assertThat(Maps.map(e).get("path")).isEqualTo(app.metricsPath());
+                Map<String, Object> port = service.list("spec.ports").stream().map(Maps::map)
+                        .filter(p -> p.get("name").equals(Maps.map(e).get("port"))).findFirst().orElseThrow();
+                assertThat(Pods.containerPort(deployment, (String) port.get("targetPort")))
+                        .isEqualTo(app.managementPort());
+            });
             assertThat(app.hasPrometheusExtension()).as("%s: %s serves %s (quarkus-micrometer-registry-prometheus in"
                     + " its pom.xml)", set, app.service(), app.metricsPath()).isTrue();
         }

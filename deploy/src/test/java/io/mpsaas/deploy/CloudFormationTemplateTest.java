@@ -9,6 +9,7 @@ import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.deploy.support.CloudFormation;
 import io.mpsaas.deploy.support.Maps;
 import io.mpsaas.deploy.support.Repo;
+import io.mpsaas.entitlement.listener.NotificationReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -166,7 +167,10 @@ class CloudFormationTemplateTest {
                 deploy("us-east-1", Map.of("EnableEventBridgeRule", "false")),
                 deploy("eu-west-1", Map.of("EntitlementTopicProductCodes", "prod2def")),
                 deploy("us-east-1", Map.of("KedaOperatorRoleArn", "arn:aws:iam::" + ACCOUNT + ":role/keda-operator",
-                        "LegacyMeteringRecordsTableName", "AWSMarketplaceMeteringRecords")));
+                        "LegacyMeteringRecordsTableName", "AWSMarketplaceMeteringRecords")),
+                deploy("us-east-1", Map.of("KedaServiceAccount", "", "CreateSecrets", "false", "FulfillmentRateLimit",
+                        "300", "AlarmTopicArn", "arn:aws:sns:us-east-1:" + ACCOUNT + ":on-call")),
+                deploy("us-east-1", Map.of("AlarmEmail", "oncall@example.com")));
 
         // THEN every output evaluates too
         for (CloudFormation.Stack stack : stacks) {
@@ -306,14 +310,124 @@ class CloudFormationTemplateTest {
     }
 
     @Test
-    void notificationQueue_withNoSource_hasNoPolicy() {
+    void notificationQueue_withNoSource_admitsOnlyEntitlementService() {
         // GIVEN outside us-east-1 (AWS Marketplace sends its events to us-east-1 only) and no SNS product
         CloudFormation.Stack stack = deploy("eu-west-1", Map.of());
 
-        // THEN nothing but IAM principals of the account can write to the queue
+        // THEN no service may send, and of the account's principals only entitlement-service's role
         assertThat(stack.exists("NotificationsRule")).isFalse();
-        assertThat(stack.exists("NotificationsQueuePolicy")).isFalse();
         assertThat(stack.output("EventBridgeRule").toString()).startsWith("not created");
+        assertThat(writers(stack, "NotificationsQueuePolicy", "{NotificationsQueue.Arn}")).isEmpty();
+        QueuePolicy policy = QueuePolicy.of(stack, "NotificationsQueuePolicy");
+        assertThat(policy.denies(Sender.role("{EntitlementRole.Arn}"))).isFalse();
+        assertThat(policy.denies(Sender.role("{MeteringRole.Arn}"))).isTrue();
+        assertThat(policy.denies(Sender.service("events.amazonaws.com", "arn:aws:events:eu-west-1:" + ACCOUNT
+                + ":rule/anything"))).isTrue();
+    }
+
+    static Stream<Arguments> notificationSenders() {
+        String otherTopic = MARKETPLACE_TOPIC + "subscription-notification-someoneelse";
+        String rootOfTheAccount = "arn:aws:iam::" + ACCOUNT + ":root";
+        return Stream.of(
+                Arguments.of("our product's subscription topic", Sender.service("sns.amazonaws.com",
+                        MARKETPLACE_TOPIC + "subscription-notification-prod1abc"), true, false),
+                Arguments.of("our product's entitlement topic", Sender.service("sns.amazonaws.com",
+                        MARKETPLACE_TOPIC + "entitlement-notification-prod2def"), true, false),
+                Arguments.of("our EventBridge rule", Sender.service("events.amazonaws.com", "{NotificationsRule.Arn}"),
+                        true, false),
+                Arguments.of("entitlement-service's role (requeue, replay)", Sender.role("{EntitlementRole.Arn}"),
+                        false, false),
+                Arguments.of("another seller's topic", Sender.service("sns.amazonaws.com", otherTopic), false, true),
+                Arguments.of("another rule of the account", Sender.service("events.amazonaws.com",
+                        "arn:aws:events:us-east-1:" + ACCOUNT + ":rule/other"), false, true),
+                Arguments.of("metering-service's role", Sender.role("{MeteringRole.Arn}"), false, true),
+                Arguments.of("the public onboarding-service's role", Sender.role("{OnboardingRole.Arn}"), false, true),
+                Arguments.of("an administrator of the account", Sender.role(rootOfTheAccount), false, true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notificationSenders")
+    void notificationQueuePolicy_deniesEverySenderButTheTopicsTheRuleAndEntitlementService(String who, Sender sender,
+            boolean allowedByThePolicy, boolean denied) {
+        // GIVEN the queue policy of a stack with SNS products and the EventBridge rule
+        QueuePolicy policy = QueuePolicy.of(withProducts(), "NotificationsQueuePolicy");
+
+        // THEN only the sources named may send; the explicit Deny wins over any IAM policy of the account
+        assertThat(policy.allows(sender)).as("%s allowed by the queue policy", who).isEqualTo(allowedByThePolicy);
+        assertThat(policy.denies(sender)).as("%s denied", who).isEqualTo(denied);
+    }
+
+    /** Who sends a message: a service principal on behalf of a source ARN, or an IAM principal of the account. */
+    record Sender(String service, String sourceArn, String principalArn) {
+
+        static Sender service(String service, String sourceArn) {
+            return new Sender(service, sourceArn, null);
+        }
+
+        static Sender role(String principalArn) {
+            return new Sender(null, null, principalArn);
+        }
+
+        /** The request's condition keys (a missing key is absent, as in IAM). */
+        Map<String, String> keys() {
+            Map<String, String> keys = new HashMap<>();
+            if (sourceArn != null) {
+                keys.put("aws:SourceArn", sourceArn);
+            }
+            if (principalArn != null) {
+                keys.put("aws:PrincipalArn", principalArn);
+            }
+            return keys;
+        }
+    }
+
+    /**
+     * A queue policy evaluated as IAM evaluates sqs:SendMessage: a statement applies when its principal, action and
+     * every condition match; ArnEquals needs the key and one of the values, ArnNotEquals holds when the key is
+     * missing or matches none of them. An explicit Deny wins over every Allow (also over the account's own IAM
+     * policies, which the queue policy cannot see).
+     */
+    record QueuePolicy(List<Map<String, Object>> statements) {
+
+        static QueuePolicy of(CloudFormation.Stack stack, String policyId) {
+            return new QueuePolicy(Maps.list(Maps.at(stack.resource(policyId).properties(), "PolicyDocument.Statement"))
+                    .stream().map(Maps::map).toList());
+        }
+
+        boolean allows(Sender sender) {
+            return statements.stream().anyMatch(s -> "Allow".equals(s.get("Effect")) && applies(s, sender));
+        }
+
+        boolean denies(Sender sender) {
+            return statements.stream().anyMatch(s -> "Deny".equals(s.get("Effect")) && applies(s, sender));
+        }
+
+        private static boolean applies(Map<String, Object> statement, Sender sender) {
+            if (!asList(statement.get("Action")).contains("sqs:SendMessage")) {
+                return false;
+            }
+            Object principal = statement.get("Principal");
+            boolean principalMatches = "*".equals(principal) || (sender.service() != null
+                    && asList(Maps.map(principal).get("Service")).contains(sender.service()));
+            if (!principalMatches) {
+                return false;
+            }
+            for (Map.Entry<String, Object> operator : Maps.map(statement.get("Condition")).entrySet()) {
+                for (Map.Entry<String, Object> key : Maps.map(operator.getValue()).entrySet()) {
+                    String value = sender.keys().get(key.getKey());
+                    boolean listed = value != null && asList(key.getValue()).contains(value);
+                    boolean holds = switch (operator.getKey()) {
+                        case "ArnEquals" -> listed;
+                        case "ArnNotEquals" -> !listed;
+                        default -> throw new AssertionError("condition operator not evaluated here: " + operator);
+                    };
+                    if (!holds) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     @Test
@@ -349,7 +463,8 @@ class CloudFormationTemplateTest {
 
         // THEN
         assertThat(rule.get("EventBusName")).isEqualTo("default");
-        assertThat(rule.get("EventPattern")).isEqualTo(Map.of("source", List.of("aws.agreement-marketplace")));
+        assertThat(Maps.map(rule.get("EventPattern"))).containsOnlyKeys("source", "detail-type");
+        assertThat(Maps.map(rule.get("EventPattern")).get("source")).isEqualTo(List.of(NotificationReader.EVENT_SOURCE));
         assertThat(rule.get("State")).isEqualTo("ENABLED");
         assertThat(Maps.list(rule.get("Targets"))).hasSize(1);
         assertThat(target.get("Arn")).isEqualTo("{NotificationsQueue.Arn}");
@@ -358,6 +473,142 @@ class CloudFormationTemplateTest {
                 .isEqualTo(SuiteQueues.NOTIFICATIONS + "-events-dlq");
         assertThat(writers(stack, "NotificationsRuleDeadLetterQueuePolicy", "{NotificationsRuleDeadLetterQueue.Arn}"))
                 .isEqualTo(Map.of("events.amazonaws.com", Set.of("{NotificationsRule.Arn}")));
+    }
+
+    @Test
+    void eventBridgeRule_routesExactlyTheDetailTypesEntitlementServiceActsOn() {
+        // WHEN
+        List<Object> detailTypes = Maps.list(Maps.at(deploy("us-east-1", Map.of()).resource("NotificationsRule")
+                .properties(), "EventPattern.detail-type"));
+
+        // THEN each handled event, from the manufacturer's side and (agreements) the proposer's, and nothing else:
+        // an event the rule drops is lost to the service, one it lets through but the service ignores costs a read
+        Set<String> expected = new TreeSet<>();
+        for (String type : NotificationReader.HANDLED_DETAIL_TYPES) {
+            expected.add(type + " - Manufacturer");
+            if (type.startsWith("Purchase Agreement")) {
+                expected.add(type + " - Proposer");
+            }
+        }
+        assertThat(new TreeSet<>(detailTypes.stream().map(String::valueOf).toList())).isEqualTo(expected);
+        assertThat(detailTypes).noneMatch(d -> NotificationReader.IGNORED_DETAIL_TYPES.stream()
+                .anyMatch(ignored -> String.valueOf(d).startsWith(ignored + " - ")));
+    }
+
+    static Stream<Arguments> deadLetterQueues() {
+        return Stream.of(Arguments.of("NotificationsDeadLetterQueue"), Arguments.of("CustomerEventsDeadLetterQueue"),
+                Arguments.of("UsageDeadLetterQueue"), Arguments.of("MeteringCommandsDeadLetterQueue"),
+                Arguments.of("NotificationsRuleDeadLetterQueue"));
+    }
+
+    @Test
+    void everyDeadLetterQueue_hasAnAlarmOnItsFirstMessage() {
+        // GIVEN every queue some other queue or the rule dead-letters into
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        Set<String> deadLetterQueues = new TreeSet<>();
+        for (CloudFormation.Resource queue : stack.ofType("AWS::SQS::Queue")) {
+            Object target = Maps.at(queue.properties(), "RedrivePolicy.deadLetterTargetArn");
+            if (target != null) {
+                deadLetterQueues.add(target.toString().replaceAll("^\\{(\\w+)\\.Arn}$", "$1"));
+            }
+        }
+        Object ruleDlq = Maps.at(Maps.list(stack.resource("NotificationsRule").properties().get("Targets")).get(0),
+                "DeadLetterConfig.Arn");
+        deadLetterQueues.add(ruleDlq.toString().replaceAll("^\\{(\\w+)\\.Arn}$", "$1"));
+        assertThat(deadLetterQueues).hasSize(5);
+
+        for (String dlq : deadLetterQueues) {
+            // WHEN its alarm is looked up by the queue it watches
+            List<CloudFormation.Resource> alarms = alarmsOn(stack, "AWS/SQS", "QueueName", "{" + dlq + ".QueueName}");
+
+            // THEN one alarm fires on the first visible message and notifies the alarm topic
+            assertThat(alarms).as("alarm on %s", dlq).hasSize(1);
+            Map<String, Object> alarm = alarms.get(0).properties();
+            assertThat(alarm).containsEntry("MetricName", "ApproximateNumberOfMessagesVisible")
+                    .containsEntry("ComparisonOperator", "GreaterThanThreshold").containsEntry("Threshold", 0)
+                    .containsEntry("TreatMissingData", "notBreaching")
+                    .containsEntry("AlarmActions", List.of("{Ref AlarmTopic}"));
+        }
+    }
+
+    @Test
+    void alarms_onTheOldestNotification_andTheRulesFailedInvocations() {
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+
+        List<CloudFormation.Resource> age = alarmsOn(stack, "AWS/SQS", "QueueName", "{NotificationsQueue.QueueName}");
+        assertThat(age).singleElement().satisfies(a -> assertThat(a.properties())
+                .containsEntry("MetricName", "ApproximateAgeOfOldestMessage")
+                .containsEntry("Threshold", TEMPLATE.parameterDefault("OldestNotificationAgeAlarmSeconds"))
+                .containsEntry("ComparisonOperator", "GreaterThanThreshold"));
+        List<CloudFormation.Resource> failed = alarmsOn(stack, "AWS/Events", "RuleName", "{Ref NotificationsRule}");
+        assertThat(failed).singleElement().satisfies(a -> assertThat(a.properties())
+                .containsEntry("MetricName", "FailedInvocations").containsEntry("Threshold", 0)
+                .containsEntry("Statistic", "Sum"));
+        // without the rule (outside us-east-1) no alarm names it
+        assertThat(deploy("eu-west-1", Map.of()).ofType("AWS::CloudWatch::Alarm")).hasSize(5);
+    }
+
+    @Test
+    void alarms_notifyTheGivenTopic_orOneTheStackCreates() {
+        String onCall = "arn:aws:sns:us-east-1:" + ACCOUNT + ":on-call";
+        CloudFormation.Stack own = deploy("us-east-1", Map.of("AlarmEmail", "oncall@example.com"));
+        CloudFormation.Stack given = deploy("us-east-1", Map.of("AlarmTopicArn", onCall));
+
+        assertThat(own.resource("AlarmEmailSubscription").properties()).containsEntry("Endpoint", "oncall@example.com");
+        assertThat(own.output("AlarmTopicArn")).isEqualTo("{Ref AlarmTopic}");
+        assertThat(given.exists("AlarmTopic")).isFalse();
+        assertThat(given.ofType("AWS::CloudWatch::Alarm")).isNotEmpty().allSatisfy(a -> assertThat(a.properties())
+                .containsEntry("AlarmActions", List.of(onCall)).containsEntry("OKActions", List.of(onCall)));
+    }
+
+    private static List<CloudFormation.Resource> alarmsOn(CloudFormation.Stack stack, String namespace,
+            String dimension, String value) {
+        return stack.ofType("AWS::CloudWatch::Alarm").stream()
+                .filter(a -> namespace.equals(a.properties().get("Namespace")))
+                .filter(a -> Maps.list(a.properties().get("Dimensions")).contains(Map.of("Name", dimension,
+                        "Value", value))).toList();
+    }
+
+    @Test
+    void secrets_areGenerated_andReadOnlyByTheSecretsReadersServiceAccount() throws IOException {
+        // GIVEN
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        List<String> secrets = List.of("AppApiKeysSecret", "AdminApiKeysSecret", "OnboardingSigningSecret",
+                "ConsoleSessionSecret");
+
+        // THEN each secret is generated (never typed in), named under the stack
+        for (String secret : secrets) {
+            Map<String, Object> p = stack.resource(secret).properties();
+            assertThat((String) p.get("Name")).startsWith("mpsaas/");
+            assertThat(Maps.map(p.get("GenerateSecretString"))).containsEntry("ExcludePunctuation", true);
+            assertThat((Integer) Maps.map(p.get("GenerateSecretString")).get("PasswordLength"))
+                    .isGreaterThanOrEqualTo(48);
+        }
+        // AND the reader role may read exactly them, and only External Secrets' service account may assume it
+        CloudFormation.Resource reader = stack.resource("SecretsReaderRole");
+        assertThat(allowed(reader)).isEqualTo(flatten(List.of(grant(secrets.stream().map(s -> "{Ref " + s + "}")
+                .toList(), "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"))));
+        Map<String, Object> trust = Maps.map(JSON.readValue((String) reader.properties().get("AssumeRolePolicyDocument"),
+                Map.class));
+        assertThat(Maps.at(Maps.list(trust.get("Statement")).get(0), "Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of(OIDC + ":sub", "system:serviceaccount:mpsaas:" + TEMPLATE.parameterDefault(
+                        "SecretsReaderServiceAccount"), OIDC + ":aud", "sts.amazonaws.com")));
+        assertThat(deploy("us-east-1", Map.of("CreateSecrets", "false")).ofType("AWS::SecretsManager::Secret")).isEmpty();
+    }
+
+    @Test
+    void fulfillmentWebAcl_isOptional_andBlocksAClientOverTheRate() {
+        assertThat(deploy("us-east-1", Map.of()).exists("FulfillmentWebAcl")).as("off by default").isFalse();
+
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of("FulfillmentRateLimit", "300"));
+        Map<String, Object> acl = stack.resource("FulfillmentWebAcl").properties();
+        assertThat(acl).containsEntry("Scope", "REGIONAL").containsEntry("DefaultAction", Map.of("Allow", Map.of()));
+        assertThat(Maps.list(acl.get("Rules"))).singleElement().satisfies(r -> {
+            assertThat(Maps.at(r, "Action")).isEqualTo(Map.of("Block", Map.of()));
+            assertThat(Maps.at(r, "Statement.RateBasedStatement")).isEqualTo(Map.of("Limit", "300",
+                    "AggregateKeyType", "IP"));
+        });
+        assertThat(stack.output("FulfillmentWebAclArn")).isEqualTo("{FulfillmentWebAcl.Arn}");
     }
 
     @Test
@@ -427,6 +678,24 @@ class CloudFormationTemplateTest {
     }
 
     @Test
+    void kedaOperatorRole_isCreatedByDefault_forKedasServiceAccount_andOnlyReadsTheScaledQueuesDepth()
+            throws IOException {
+        // WHEN
+        CloudFormation.Stack stack = deploy("us-east-1", Map.of());
+        CloudFormation.Resource role = stack.resource("KedaOperatorRole");
+
+        // THEN the charts' default authentication (identityOwner=keda) has a role to use
+        assertThat(allowed(role)).isEqualTo(flatten(List.of(grant(queues("NotificationsQueue", "UsageQueue"),
+                "sqs:GetQueueAttributes"))));
+        Map<String, Object> trust = Maps.map(JSON.readValue((String) role.properties().get("AssumeRolePolicyDocument"),
+                Map.class));
+        assertThat(Maps.at(Maps.list(trust.get("Statement")).get(0), "Condition")).isEqualTo(Map.of("StringEquals",
+                Map.of(OIDC + ":sub", "system:serviceaccount:keda:keda-operator", OIDC + ":aud", "sts.amazonaws.com")));
+        assertThat(stack.output("KedaOperatorRoleArn")).isEqualTo("{KedaOperatorRole.Arn}");
+        assertThat(deploy("us-east-1", Map.of("KedaServiceAccount", "")).exists("KedaOperatorRole")).isFalse();
+    }
+
+    @Test
     void kedaScalerRole_onlyReadsTheDepthOfTheScaledQueues() {
         // GIVEN
         String keda = "arn:aws:iam::" + ACCOUNT + ":role/keda-operator";
@@ -437,6 +706,8 @@ class CloudFormationTemplateTest {
 
         // THEN
         assertThat(without.exists("KedaScalerRole")).isFalse();
+        assertThat(deploy("us-east-1", Map.of("KedaOperatorRoleArn", keda)).exists("KedaOperatorRole"))
+                .as("an operator role of its own, or the scaler role it assumes: not both").isFalse();
         assertThat(allowed(role)).isEqualTo(flatten(List.of(grant(queues("NotificationsQueue", "UsageQueue"),
                 "sqs:GetQueueAttributes"))));
         assertThat(Maps.list(Maps.at(role.properties(), "AssumeRolePolicyDocument.Statement"))).containsExactly(

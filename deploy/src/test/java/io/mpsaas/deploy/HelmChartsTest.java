@@ -301,6 +301,62 @@ class HelmChartsTest {
 
     @ParameterizedTest
     @MethodSource("valueSets")
+    void ingress_routesOnlyTheBuyersPaths_toTheHttpPort_neverQ(ValueSet set) {
+        for (Manifests.Obj ingress : set.render().ofKind("Ingress")) {
+            for (Object rule : ingress.list("spec.rules")) {
+                assertThat((String) Maps.map(rule).get("host")).as("%s %s host", set, ingress).isNotBlank();
+                List<Object> paths = Maps.list(Maps.at(rule, "http.paths"));
+                // the fulfillment path (Exact), the registration submit (Exact) and the pages' assets
+                assertThat(paths).as("%s %s", set, ingress).hasSize(3).allSatisfy(p -> {
+                    String path = (String) Maps.at(p, "path");
+                    assertThat(path).doesNotStartWith("/q");
+                    assertThat(Maps.at(p, "backend.service.port.name")).isEqualTo("http");
+                });
+                assertThat(paths).extracting(p -> Maps.at(p, "path") + " " + Maps.at(p, "pathType"))
+                        .contains("/register Exact", "/assets Prefix");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void zones_areARule_overAtLeastTwo_nodesAPreference(ValueSet set) {
+        for (String service : set.services()) {
+            Manifests.Obj deployment = Pods.deploymentOf(set.render(), service);
+            Map<String, Map<String, Object>> byKey = new java.util.HashMap<>();
+            deployment.list("spec.template.spec.topologySpreadConstraints")
+                    .forEach(c -> byKey.put((String) Maps.map(c).get("topologyKey"), Maps.map(c)));
+
+            Map<String, Object> zone = byKey.get("topology.kubernetes.io/zone");
+            assertThat(zone).as("%s %s zone spread", set, service).isNotNull()
+                    .containsEntry("whenUnsatisfiable", "DoNotSchedule");
+            assertThat((Integer) zone.get("minDomains")).as("%s %s minDomains", set, service).isGreaterThanOrEqualTo(2);
+            assertThat(Maps.list(zone.get("matchLabelKeys"))).containsExactly("pod-template-hash");
+            assertThat(byKey).containsKey("kubernetes.io/hostname");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
+    void networkPolicy_letsOnlyMonitoringReachTheManagementPort_andPodsReachThePodIdentityAgent(ValueSet set) {
+        for (Manifests.Obj policy : set.render().ofKind("NetworkPolicy")) {
+            List<Map<String, Object>> rules = policy.list("spec.ingress").stream().map(Maps::map).toList();
+            // THEN the management port has its own rule, from named peers only (never "any source")
+            List<Map<String, Object>> management = rules.stream().filter(r -> Maps.list(r.get("ports")).stream()
+                    .anyMatch(p -> "management".equals(Maps.map(p).get("port")))).toList();
+            assertThat(management).as("%s %s", set, policy).singleElement()
+                    .satisfies(r -> assertThat(Maps.list(r.get("from"))).isNotEmpty());
+            assertThat(rules).filteredOn(r -> !management.contains(r)).allSatisfy(r -> assertThat(Maps.list(r.get("ports")))
+                    .extracting(p -> Maps.map(p).get("port")).containsExactly("http"));
+            boolean podIdentity = policy.list("spec.egress").stream().anyMatch(r -> Maps.list(Maps.map(r).get("to"))
+                    .stream().anyMatch(to -> "169.254.170.23/32".equals(Maps.at(to, "ipBlock.cidr"))));
+            assertThat(podIdentity).as("%s %s: egress to the EKS Pod Identity agent", set, policy)
+                    .isEqualTo(!set.name().equals("all-options"));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("valueSets")
     void onlyOnboarding_isExposedThroughAnIngress(ValueSet set) {
         for (Manifests.Obj ingress : set.render().ofKind("Ingress")) {
             assertThat(Pods.service(ingress)).as("%s %s", set, ingress).isEqualTo("onboarding-service");

@@ -12,7 +12,10 @@ import io.mpsaas.deploy.support.Repo;
 import io.mpsaas.deploy.support.ValueSet;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,52 @@ class NamesMatchAcrossDeployTest {
             assertThat(manifests.find("ServiceAccount", account)).as(service).isPresent();
             assertThat(TEMPLATE.parameterDefault(parameter)).as("stack parameter %s", parameter).isEqualTo(account);
         });
+    }
+
+    @Test
+    void externalSecretsExample_makesEachServicesOwnSecret_fromTheStacksSecrets() throws IOException {
+        // GIVEN the example, the umbrella's defaults and the stack
+        List<Manifests.Obj> example = Manifests.parse(Files.readString(Repo.deploy()
+                .resolve("kubernetes/external-secrets.yaml"))).all();
+        Manifests umbrella = ValueSet.defaults(Repo.UMBRELLA).render();
+        CloudFormation.Stack stack = TEMPLATE.deploy(Map.of("EksOidcProvider", "oidc.example/id/X"), "us-east-1",
+                "123456789012");
+        Set<String> stackSecrets = new TreeSet<>();
+        stack.ofType("AWS::SecretsManager::Secret").forEach(s -> stackSecrets.add((String) s.properties().get("Name")));
+        assertThat(stackSecrets).hasSize(4);
+
+        // THEN the store reads with the service account the stack's reader role trusts
+        Manifests.Obj store = example.stream().filter(o -> o.kind().equals("SecretStore")).findFirst().orElseThrow();
+        String account = store.string("spec.provider.aws.auth.jwt.serviceAccountRef.name");
+        assertThat(account).isEqualTo(TEMPLATE.parameterDefault("SecretsReaderServiceAccount"));
+        assertThat(example).anyMatch(o -> o.kind().equals("ServiceAccount") && o.name().equals(account));
+        assertThat(store.string("spec.provider.aws.service")).isEqualTo("SecretsManager");
+
+        // AND each service's Secret is the one its chart reads, with exactly the keys it maps, from the stack's secrets
+        for (String service : Repo.SERVICES) {
+            Manifests.Obj deployment = Pods.deploymentOf(umbrella, service);
+            Map<String, Set<String>> read = new java.util.HashMap<>();
+            for (Object e : Maps.list(Pods.container(deployment).get("env"))) {
+                Object ref = Maps.at(e, "valueFrom.secretKeyRef");
+                if (ref != null) {
+                    read.computeIfAbsent((String) Maps.map(ref).get("name"), k -> new TreeSet<>())
+                            .add((String) Maps.map(ref).get("key"));
+                }
+            }
+            assertThat(read).as(service).hasSize(1);
+            String secret = read.keySet().iterator().next();
+            List<Manifests.Obj> external = example.stream().filter(o -> o.kind().equals("ExternalSecret")
+                    && secret.equals(o.string("spec.target.name"))).toList();
+            assertThat(external).as("an ExternalSecret makes %s", secret).hasSize(1);
+            Manifests.Obj es = external.get(0);
+            assertThat(es.string("spec.secretStoreRef.name")).isEqualTo(store.name());
+            Set<String> keys = new TreeSet<>();
+            for (Object d : es.list("spec.data")) {
+                keys.add((String) Maps.map(d).get("secretKey"));
+                assertThat(stackSecrets).as("%s: a secret of the stack", d).contains((String) Maps.at(d, "remoteRef.key"));
+            }
+            assertThat(keys).as(service).isEqualTo(read.get(secret));
+        }
     }
 
     @Test

@@ -59,7 +59,7 @@ class OperationsTest {
         suite = LocalSuite.start(options);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (LocalSuite.Service service : LocalSuite.Service.values()) {
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(suite.url(service).resolve("/q/metrics"))
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(suite.managementUrl(service).resolve("/q/metrics"))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).as("%s /q/metrics", service.module()).isEqualTo(200);
             EXPOSED.put(service.module(), PrometheusText.parse(metrics.body()).names());

@@ -21,8 +21,10 @@ import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -170,9 +172,13 @@ class CustomerApiTest {
         assertThat(after.stateEventAt()).isEqualTo(c.stateEventAt());
     }
 
+    /** /q/openapi: on the management interface (its own port), like health and metrics. */
+    @TestHTTPResource(value = "openapi", management = true)
+    URL openApi;
+
     @Test
     void openApi_documentsTheApi() {
-        given().get("/q/openapi").then().statusCode(200)
+        given().get(openApi).then().statusCode(200)
                 .body(containsString("/api/v1/customers/{customerKey}/access"))
                 .body(containsString("/api/v1/admin/parked-messages"));
     }

@@ -18,20 +18,28 @@ import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.notify.Channel;
 import io.mpsaas.sandbox.marketplace.notify.SentNotification;
 import io.mpsaas.sandbox.testing.InjectSandbox;
+import io.mpsaas.sandbox.testing.ManagementInterface;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** entitlement-service's metrics on /q/metrics move when notifications are processed, repeated or parked. */
+/** entitlement-service's metrics on /q/metrics (the management port) move when notifications are processed, repeated or parked. */
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class OperationsMetricsTest {
+
+    /** /q/metrics, on the management interface (its own port: quarkus.management.test-port=0; values are under /q). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     private static final String NOTIFICATIONS = "mpsaas_entitlement_notifications_total";
 
@@ -44,8 +52,14 @@ class OperationsMetricsTest {
     @Inject
     DeadLetterQueueGauges deadLetterQueues;
 
-    private static PrometheusText scrape() {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());
+    }
+
+    @Test
+    void metricsAndHealth_areOnTheManagementPort_notOnTheApplicationPort() {
+        // the application port is the one an ingress or the seller's app reaches: nothing of /q/health or /q/metrics
+        assertThat(ManagementInterface.problems(metrics, RestAssured.port)).isEmpty();
     }
 
     @Test

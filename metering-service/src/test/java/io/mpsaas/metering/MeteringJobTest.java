@@ -21,8 +21,10 @@ import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,6 +37,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class MeteringJobTest extends MeteringTestSupport {
+
+    /** /q/metrics, on the management interface (its own port: quarkus.management.test-port=0; values are under /q). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     @Inject
     MeteringJob job;
@@ -245,7 +251,7 @@ class MeteringJobTest extends MeteringTestSupport {
 
     /** {@code mpsaas_metering_records_total{status}} as /q/metrics shows it now. */
     private double records(String status) {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString())
                 .sum("mpsaas_metering_records_total", Map.of("status", status));
     }
 }

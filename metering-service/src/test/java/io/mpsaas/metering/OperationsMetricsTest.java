@@ -12,11 +12,15 @@ import io.mpsaas.metering.domain.UsageRecordInput;
 import io.mpsaas.metering.job.UnmeteredUsageGauge;
 import io.mpsaas.metering.service.UsageIngestion;
 import io.mpsaas.sandbox.marketplace.fault.Operation;
+import io.mpsaas.sandbox.testing.ManagementInterface;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +30,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** metering-service's metrics on /q/metrics move when usage arrives, is metered, is throttled or is parked. */
+/** metering-service's metrics on /q/metrics (the management port) move when usage arrives, is metered, is throttled or is parked. */
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class OperationsMetricsTest extends MeteringTestSupport {
+
+    /** /q/metrics, on the management interface (its own port: quarkus.management.test-port=0; values are under /q). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     private static final String USAGE = "mpsaas_metering_usage_records_total";
 
@@ -42,8 +50,14 @@ class OperationsMetricsTest extends MeteringTestSupport {
     @Inject
     SqsClient sqs;
 
-    private static PrometheusText scrape() {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());
+    }
+
+    @Test
+    void metricsAndHealth_areOnTheManagementPort_notOnTheApplicationPort() {
+        // the application port is the one an ingress or the seller's app reaches: nothing of /q/health or /q/metrics
+        assertThat(ManagementInterface.problems(metrics, RestAssured.port)).isEmpty();
     }
 
     @Test

@@ -1,19 +1,24 @@
 package io.mpsaas.metering;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
+import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.ProxiedSandboxTestResource;
 import io.mpsaas.sandbox.testing.TcpProxy;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Readiness follows DynamoDB, SQS and AWS Marketplace: each taken away (its TCP path cut) makes {@code /q/health/ready}
- * DOWN naming it, and ready again once it is back; liveness stays UP throughout, since restarting the pod would not
- * bring a dependency back. The same checks run in every service (common's {@code io.mpsaas.common.health}).
+ * Readiness follows the local dependencies, DynamoDB and SQS: each taken away (its TCP path cut) makes
+ * {@code /q/health/ready} DOWN naming it, with a short reason only, and ready again once it is back; liveness stays UP
+ * throughout, since restarting the pod would not bring a dependency back. AWS Marketplace taken away leaves the service
+ * ready (the usage API needs only DynamoDB) and sets {@code mpsaas_marketplace_reachable} to 0 instead. The same checks
+ * run in every service (common's {@code io.mpsaas.common.health}).
  */
 @QuarkusTest
 @TestProfile(ReadinessTest.Cuttable.class)
@@ -33,7 +40,8 @@ class ReadinessTest {
     public static class Cuttable implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("suite.ops.health.cache-for", "200ms", "suite.ops.health.timeout", "500ms");
+            return Map.of("suite.ops.health.cache-for", "200ms", "suite.ops.health.timeout", "500ms",
+                    "suite.ops.gauges.refresh-every", "1s");
         }
 
         @Override
@@ -47,6 +55,16 @@ class ReadinessTest {
         }
     }
 
+    /** Health is on the management interface (its own port: quarkus.management.test-port=0). */
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "health/live", management = true)
+    URL live;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     private final ProxiedSandboxTestResource.Proxies proxies = ProxiedSandboxTestResource.proxies();
 
     @AfterEach
@@ -57,9 +75,9 @@ class ReadinessTest {
     @Test
     void ready_whileEveryDependencyAnswers_andLiveWithoutCallingAny() {
         awaitReady();
-        given().when().get("/q/health/ready").then().body("checks.name",
-                hasItems("dynamodb", "sqs", "aws-marketplace", "sqs-consumers"));
-        given().when().get("/q/health/live").then().statusCode(200).body("checks", empty());
+        given().when().get(ready).then().body("checks.name",
+                hasItems("dynamodb", "sqs", "sqs-consumers")).body("checks.name", not(hasItem("aws-marketplace")));
+        given().when().get(live).then().statusCode(200).body("checks", empty());
     }
 
     @Test
@@ -73,8 +91,29 @@ class ReadinessTest {
     }
 
     @Test
-    void marketplaceDown_makesTheServiceUnready_untilItIsBack() {
-        cutAndRestore(proxies.marketplace(), "aws-marketplace");
+    void marketplaceDown_leavesTheServiceReady_andTheReachabilityMetricAtZero_untilItIsBack() {
+        // GIVEN a ready service that reaches AWS Marketplace
+        awaitReady();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(reachable()).isEqualTo(1.0));
+
+        // WHEN AWS Marketplace goes away
+        proxies.marketplace().cut();
+
+        // THEN the metric says so, and the service stays ready all along (its usage API needs only DynamoDB)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            ready().statusCode(200);
+            assertThat(reachable()).isEqualTo(0.0);
+        });
+        ready().statusCode(200).body("checks.status", not(hasItem("DOWN")));
+
+        // WHEN it comes back, THEN the metric follows
+        proxies.marketplace().restore();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(reachable()).isEqualTo(1.0));
+    }
+
+    private double reachable() {
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString())
+                .sum("mpsaas_marketplace_reachable", Map.of("api", "metering"));
     }
 
     private void cutAndRestore(TcpProxy dependency, String check) {
@@ -84,22 +123,23 @@ class ReadinessTest {
         // WHEN the dependency goes away
         dependency.cut();
 
-        // THEN readiness goes DOWN naming it, liveness stays UP
+        // THEN readiness goes DOWN naming it, with a short reason and nothing of the error's message; liveness stays UP
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> ready().statusCode(503)
-                .body("checks.find { it.name == '" + check + "' }.status", equalTo("DOWN")));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+                .body("checks.find { it.name == '" + check + "' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == '" + check + "' }.data.detail", matchesPattern("[A-Za-z0-9 ()._:-]{1,80}")));
+        given().when().get(live).then().statusCode(200).body("status", equalTo("UP"));
 
         // WHEN it comes back, THEN the service is ready again
         dependency.restore();
         awaitReady();
     }
 
-    private static void awaitReady() {
+    private void awaitReady() {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ready().statusCode(200)
                 .body("status", equalTo("UP")).body("checks.status", not(hasItem("DOWN"))));
     }
 
-    private static ValidatableResponse ready() {
-        return given().when().get("/q/health/ready").then();
+    private ValidatableResponse ready() {
+        return given().when().get(ready).then();
     }
 }

@@ -12,20 +12,28 @@ import io.mpsaas.common.ops.DeadLetterQueueGauges;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
 import io.mpsaas.sandbox.testing.InjectSandbox;
+import io.mpsaas.sandbox.testing.ManagementInterface;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** onboarding-service's metrics on /q/metrics move when buyers land and register, or fail to. */
+/** onboarding-service's metrics on /q/metrics (the management port) move when buyers land and register, or fail to. */
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class OperationsMetricsTest {
+
+    /** /q/metrics, on the management interface (its own port: quarkus.management.test-port=0; values are under /q). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
 
     private static final String LANDINGS = "mpsaas_onboarding_landings_total";
     private static final String REGISTRATIONS = "mpsaas_onboarding_registrations_total";
@@ -46,12 +54,18 @@ class OperationsMetricsTest {
     @Inject
     DeadLetterQueueGauges deadLetterQueues;
 
-    private static PrometheusText scrape() {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());
     }
 
     private static double delta(PrometheusText before, PrometheusText after, String name, Map<String, String> labels) {
         return after.sum(name, labels) - before.sum(name, labels);
+    }
+
+    @Test
+    void metricsAndHealth_areOnTheManagementPort_notOnTheApplicationPort() {
+        // the application port is the one an ingress or the seller's app reaches: nothing of /q/health or /q/metrics
+        assertThat(ManagementInterface.problems(metrics, RestAssured.port)).isEmpty();
     }
 
     @Test

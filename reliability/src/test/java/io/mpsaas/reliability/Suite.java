@@ -213,9 +213,10 @@ final class Suite implements AutoCloseable {
         return parked;
     }
 
-    /** Whether the service reports ready ({@code /q/health/ready} answers 200). */
+    /** Whether the service reports ready ({@code /q/health/ready} on its management port answers 200). */
     boolean ready(Service service) {
-        return get(service, "/q/health/ready", null).status() == 200;
+        return send(HttpRequest.newBuilder(local.managementUrl(service).resolve("/q/health/ready"))
+                .timeout(Duration.ofSeconds(30)).GET().build()).status() == 200;
     }
 
     /** Every service's captured output so far. */

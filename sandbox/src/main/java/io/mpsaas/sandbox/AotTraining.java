@@ -90,7 +90,7 @@ public final class AotTraining {
      * cache is removed first, so a failed run never leaves a stale one behind.
      */
     public static List<Path> train(Path projectDir, ServiceJvm jvm, Path logDir) {
-        return train(options(projectDir, jvm, logDir), EnumSet.allOf(Service.class));
+        return train(options(projectDir, jvm.withAot(ServiceJvm.Aot.TRAIN), logDir), EnumSet.allOf(Service.class));
     }
 
     /**
@@ -106,7 +106,7 @@ public final class AotTraining {
     private static LocalSuite.Options options(Path projectDir, ServiceJvm jvm, Path logDir) {
         return new LocalSuite.Options(projectDir, Sandbox.Ports.RANDOM, true, logDir, Map.of(),
                 Map.of(Service.ONBOARDING, Map.of("suite.onboarding.rate-limit.enabled", "false")))
-                .withJvm(jvm.withAot(ServiceJvm.Aot.TRAIN), Duration.ofMinutes(3));
+                .withJvm(jvm, Duration.ofMinutes(3));
     }
 
     private static List<Path> train(LocalSuite.Options options, Set<Service> trained) {
@@ -188,8 +188,9 @@ public final class AotTraining {
             land(sim.issueToken(buyer.subscriptionId()));
         }
         for (Service service : Service.values()) {
-            get(service, "/q/health/ready", null);
-            get(service, "/q/metrics", null);
+            // the management port's endpoints, as the pods' probes and Prometheus call them
+            send(HttpRequest.newBuilder(suite.managementUrl(service).resolve("/q/health/ready")).GET());
+            send(HttpRequest.newBuilder(suite.managementUrl(service).resolve("/q/metrics")).GET());
         }
     }
 

@@ -43,18 +43,23 @@ public final class LocalSuite implements AutoCloseable {
               --set <key>=<value>   extra configuration for every service (repeatable)
               --help                this text""";
 
-    /** The three services, in start order, with their default HTTP ports. */
+    /**
+     * The three services, in start order, with their default HTTP ports and management ports (/q/health, /q/metrics:
+     * each service its own here, where all three share one host; their %dev ports).
+     */
     public enum Service {
-        ONBOARDING("onboarding-service", 8080),
-        ENTITLEMENT("entitlement-service", 8081),
-        METERING("metering-service", 8082);
+        ONBOARDING("onboarding-service", 8080, 9080),
+        ENTITLEMENT("entitlement-service", 8081, 9081),
+        METERING("metering-service", 8082, 9082);
 
         private final String module;
         private final int defaultPort;
+        private final int defaultManagementPort;
 
-        Service(String module, int defaultPort) {
+        Service(String module, int defaultPort, int defaultManagementPort) {
             this.module = module;
             this.defaultPort = defaultPort;
+            this.defaultManagementPort = defaultManagementPort;
         }
 
         public String module() {
@@ -63,6 +68,10 @@ public final class LocalSuite implements AutoCloseable {
 
         public int defaultPort() {
             return defaultPort;
+        }
+
+        public int defaultManagementPort() {
+            return defaultManagementPort;
         }
     }
 
@@ -145,6 +154,7 @@ public final class LocalSuite implements AutoCloseable {
     private final Options options;
     private final Sandbox sandbox;
     private final Map<Service, Integer> ports = new LinkedHashMap<>();
+    private final Map<Service, Integer> managementPorts = new LinkedHashMap<>();
     private final Map<Service, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Stops the children if the JVM exits without {@link #close()} (a test run cut short, SIGTERM). */
@@ -171,18 +181,17 @@ public final class LocalSuite implements AutoCloseable {
         Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(),
                 URI.create("http://localhost:" + Service.ONBOARDING.defaultPort() + "/"));
         Map<Service, Integer> ports = new LinkedHashMap<>();
+        Map<Service, Integer> managementPorts = new LinkedHashMap<>();
         for (Service service : Service.values()) {
-            int port = service.defaultPort();
-            if (options.randomServicePorts()) {
-                do {
-                    port = LocalAws.freePort();
-                } while (ports.containsValue(port));
-            }
-            ports.put(service, port);
+            ports.put(service, options.randomServicePorts() ? distinctFreePort(ports, managementPorts)
+                    : service.defaultPort());
+            managementPorts.put(service, options.randomServicePorts() ? distinctFreePort(ports, managementPorts)
+                    : service.defaultManagementPort());
         }
         sandbox.simulator().fulfillmentUrl(URI.create("http://localhost:" + ports.get(Service.ONBOARDING) + "/"));
         LocalSuite suite = new LocalSuite(options, sandbox);
         suite.ports.putAll(ports);
+        suite.managementPorts.putAll(managementPorts);
         Runtime.getRuntime().addShutdownHook(suite.exitHook);
         // the simulator's usage generator posts to this suite's metering-service with its app key
         sandbox.simulator().meteringUrl(suite.url(Service.METERING));
@@ -205,6 +214,14 @@ public final class LocalSuite implements AutoCloseable {
         }
     }
 
+    private static int distinctFreePort(Map<Service, Integer> ports, Map<Service, Integer> managementPorts) {
+        int port;
+        do {
+            port = LocalAws.freePort();
+        } while (ports.containsValue(port) || managementPorts.containsValue(port));
+        return port;
+    }
+
     /** A service's packaged application: {@code <module>/target/quarkus-app}. */
     public static Path quarkusApp(Path projectDir, Service service) {
         return projectDir.resolve(service.module()).resolve("target/quarkus-app");
@@ -217,6 +234,11 @@ public final class LocalSuite implements AutoCloseable {
     /** {@code http://localhost:<port>} of a service. */
     public URI url(Service service) {
         return URI.create("http://localhost:" + ports.get(service));
+    }
+
+    /** {@code http://localhost:<management port>} of a service: its /q/health and /q/metrics. */
+    public URI managementUrl(Service service) {
+        return URI.create("http://localhost:" + managementPorts.get(service));
     }
 
     /** Where a service's output goes ({@code <logDir>/<module>.log}). */
@@ -237,6 +259,7 @@ public final class LocalSuite implements AutoCloseable {
     public Map<String, String> configFor(Service service) {
         Map<String, String> config = new LinkedHashMap<>(sandbox.serviceConfig());
         config.put("quarkus.http.port", Integer.toString(ports.get(service)));
+        config.put("quarkus.management.port", Integer.toString(managementPorts.get(service)));
         config.put("suite.api.keys", APP_API_KEY);
         config.put("suite.api.admin-keys", ADMIN_API_KEY);
         if (service == Service.METERING) {
@@ -309,7 +332,9 @@ public final class LocalSuite implements AutoCloseable {
         command.add("-jar");
         command.add(app.resolve("quarkus-run.jar").toString());
         Path log = logFile(service);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(ServiceJvm.POD_ENVIRONMENT);
+        Process process = builder
                 .directory(options.projectDir().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -325,10 +350,10 @@ public final class LocalSuite implements AutoCloseable {
                 ports.get(service), log, jvm.version(), cache);
     }
 
-    /** Waits until the service answers 200 on {@code /q/health/ready}. */
+    /** Waits until the service answers 200 on {@code /q/health/ready} (its management port). */
     public void awaitReady(Service service, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        URI ready = url(service).resolve("/q/health/ready");
+        URI ready = managementUrl(service).resolve("/q/health/ready");
         while (Instant.now().isBefore(deadline)) {
             Process process = processes.get(service);
             if (process == null || !process.isAlive()) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -52,10 +53,21 @@ public record ServiceJvm(Path javaHome, Aot aot, List<String> options) {
     public static final List<String> FIXED_OPTIONS = List.of("-XX:+UseSerialGC");
 
     /**
-     * Options of local runs only: the heap sized as in a pod with a 512 MiB memory limit (the charts' default) and
-     * the image's {@code -XX:MaxRAMPercentage=60}, so that local figures are those of a pod.
+     * The memory options of a pod (the image's {@code JDK_JAVA_OPTIONS}, sized for the charts' 768Mi limit; README,
+     * "Deploy on Kubernetes (EKS)"; deploy's DockerfilesTest compares the two).
      */
-    public static final List<String> LOCAL_OPTIONS = List.of("-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=60");
+    public static final List<String> POD_OPTIONS = List.of("-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=160m",
+            "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
+
+    /** The pod's environment beside its JVM options (the image's {@code ENV}). */
+    public static final Map<String, String> POD_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
+    /**
+     * Options of local runs: the pod's, in a JVM that sizes itself as in the charts' 768Mi container ({@code MaxRAM}
+     * stands for the cgroup limit), so that local figures are those of a pod.
+     */
+    public static final List<String> LOCAL_OPTIONS = concat(List.of("-XX:MaxRAM=768m"), POD_OPTIONS);
 
     public ServiceJvm {
         Objects.requireNonNull(javaHome, "javaHome");
@@ -66,6 +78,12 @@ public record ServiceJvm(Path javaHome, Aot aot, List<String> options) {
     /** The JVM running this process, sized like a pod, using the services' caches when they fit it. */
     public static ServiceJvm current() {
         return new ServiceJvm(Path.of(System.getProperty("java.home")), Aot.USE, LOCAL_OPTIONS);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     public ServiceJvm withOptions(List<String> value) {

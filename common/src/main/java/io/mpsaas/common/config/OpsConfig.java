@@ -13,22 +13,29 @@ import java.util.Optional;
 @ConfigMapping(prefix = "suite.ops")
 public interface OpsConfig {
 
-    /** Readiness: which dependencies are checked, how often, how long a check may take. */
+    /**
+     * Readiness: which local dependencies are checked, how often, how long a check may take; and which AWS Marketplace
+     * APIs the reachability metric watches.
+     */
     Health health();
 
-    /** Gauges read from AWS in the background (dead-letter queue depths, metering-service's oldest unmetered hour). */
+    /**
+     * Gauges read from AWS in the background (dead-letter queue depths, AWS Marketplace's reachability,
+     * metering-service's oldest unmetered hour).
+     */
     Gauges gauges();
 
-    /** Readiness checks of DynamoDB, SQS and AWS Marketplace. */
+    /** Readiness checks of the local dependencies (DynamoDB, SQS), and AWS Marketplace's reachability metric. */
     interface Health {
 
         /**
          * Dependencies readiness checks: any of {@code dynamodb} (a GetItem of a key that never exists in the
-         * customers table), {@code sqs} (GetQueueUrl of {@link #sqsQueue()}), {@code marketplace} (an unsigned HTTP
-         * GET of the AWS Marketplace endpoint: any HTTP answer, even AWS's refusal, proves it reachable; nothing is
-         * billed or changed). Drop one to keep pods ready while it is down.
+         * customers table) and {@code sqs} (GetQueueUrl of {@link #sqsQueue()}). Drop one to keep pods ready while it
+         * is down. AWS Marketplace is never a readiness check (an outage of it would take every pod out of its Service,
+         * and with them the APIs that need only DynamoDB): its reachability is the metric
+         * {@code mpsaas_marketplace_reachable} and the alert {@code MpsaasMarketplaceUnreachable}.
          */
-        @WithDefault("dynamodb,sqs,marketplace")
+        @WithDefault("dynamodb,sqs")
         List<String> checks();
 
         /** How long a check's result is reused: probes from Kubernetes and load balancers cost one call per period. */
@@ -44,8 +51,10 @@ public interface OpsConfig {
         String sqsQueue();
 
         /**
-         * The AWS Marketplace APIs the service calls, whose endpoints the check reaches: {@code metering}
-         * (ResolveCustomer, BatchMeterUsage) and/or {@code entitlement} (GetEntitlements).
+         * The AWS Marketplace APIs the service calls, whose reachability {@code mpsaas_marketplace_reachable{api}}
+         * reports (an unsigned HTTP GET of the endpoint every {@code suite.ops.gauges.refresh-every}: any HTTP answer,
+         * even AWS's refusal, proves it reachable; nothing is billed or changed): {@code metering} (ResolveCustomer,
+         * BatchMeterUsage) and/or {@code entitlement} (GetEntitlements).
          */
         @WithDefault("metering")
         List<String> marketplaceApis();
@@ -55,8 +64,9 @@ public interface OpsConfig {
     interface Gauges {
 
         /**
-         * How often the gauges read from AWS are refreshed: one GetQueueAttributes per dead-letter queue (and, in
-         * metering-service, one Query of one item per index shard) per refresh and replica. {@code off} disables.
+         * How often the gauges read from AWS are refreshed: one GetQueueAttributes per dead-letter queue, one unsigned
+         * GET per AWS Marketplace API (and, in metering-service, one Query of one item per index shard) per refresh and
+         * replica. {@code off} disables.
          */
         @WithDefault("60s")
         String refreshEvery();

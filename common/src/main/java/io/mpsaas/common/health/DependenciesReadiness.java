@@ -7,10 +7,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of the service's dependencies ({@code /q/health/ready}), one check each: {@code dynamodb}, {@code sqs},
- * {@code aws-marketplace}. Each is DOWN while its dependency is unreachable, so Kubernetes stops routing to a pod that
- * cannot serve; liveness ({@code /q/health/live}) calls nothing and stays UP, so no pod is restarted for an outage it
- * cannot fix. A dependency left out of {@code suite.ops.health.checks} reports UP, unchecked.
+ * Readiness of the service's local dependencies ({@code /q/health/ready}), one check each: {@code dynamodb},
+ * {@code sqs}. Each is DOWN while its dependency is unreachable, so Kubernetes stops routing to a pod that cannot serve;
+ * liveness ({@code /q/health/live}) calls nothing and stays UP, so no pod is restarted for an outage it cannot fix. A
+ * dependency left out of {@code suite.ops.health.checks} reports UP, unchecked. AWS Marketplace is no readiness check
+ * (its outage would take every pod out of its Service, the access API and usage intake with them, which need only
+ * DynamoDB): {@link MarketplaceReachability} reports it as a metric. A DOWN check's {@code detail} is a short reason,
+ * never the error's message.
  */
 public abstract class DependenciesReadiness implements HealthCheck {
 
@@ -52,15 +55,6 @@ public abstract class DependenciesReadiness implements HealthCheck {
     public static class Sqs extends DependenciesReadiness {
         public Sqs(DependencyChecks checks) {
             super(checks, "sqs", DependencyChecks.SQS, DependencyChecks::sqs);
-        }
-    }
-
-    /** The AWS Marketplace endpoints answer. */
-    @Readiness
-    @Singleton
-    public static class Marketplace extends DependenciesReadiness {
-        public Marketplace(DependencyChecks checks) {
-            super(checks, "aws-marketplace", DependencyChecks.MARKETPLACE, DependencyChecks::marketplace);
         }
     }
 }

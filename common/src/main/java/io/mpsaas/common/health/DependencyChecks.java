@@ -8,7 +8,9 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.marketplace.MarketplaceClientSettings;
 import io.mpsaas.common.messaging.SqsConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.Startup;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -31,19 +36,31 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <li>DynamoDB: a GetItem of a key that never exists ({@code pk = health#probe}) in the customers table, which every
  * service may read (half a read unit);</li>
  * <li>SQS: GetQueueUrl of {@code suite.ops.health.sqs-queue}, a queue the service uses;</li>
- * <li>AWS Marketplace: an unsigned HTTP GET of each endpoint the service calls. Any HTTP answer (AWS refuses it as
- * unauthenticated) proves the endpoint reachable; it bills nothing and changes nothing.</li>
+ * <li>AWS Marketplace (for {@link MarketplaceReachability}'s metric, never for readiness): an unsigned HTTP GET of an
+ * endpoint the service calls. Any HTTP answer (AWS refuses it as unauthenticated) proves the endpoint reachable; it
+ * bills nothing and changes nothing.</li>
  * </ul>
  * A check only says "reachable": an answer that refuses us (permissions) is an error of the call that needs it, not of
- * readiness.
+ * readiness. What a failed check tells (readiness answers are read by anyone who reaches the probe port) is a
+ * {@link #reason short bounded reason}: the AWS error code or the kind of network failure, never the error's message,
+ * which can name the account and the role; the message goes to the log.
  */
+@Startup
 @ApplicationScoped
 public class DependencyChecks {
+
+    private static final Logger LOG = Logger.getLogger(DependencyChecks.class);
 
     /** The names of {@code suite.ops.health.checks}. */
     public static final String DYNAMODB = "dynamodb";
     public static final String SQS = "sqs";
-    public static final String MARKETPLACE = "marketplace";
+    /** The readiness checks there are: the local dependencies only. */
+    public static final List<String> READINESS_CHECKS = List.of(DYNAMODB, SQS);
+    /** The APIs of {@code suite.ops.health.marketplace-apis}. */
+    public static final List<String> MARKETPLACE_APIS = List.of("metering", "entitlement");
+
+    /** Longest reason a failed check reports. */
+    static final int MAX_REASON = 80;
 
     /** The item the DynamoDB check reads: never written by anyone. */
     static final String PROBE_PK = "health#probe";
@@ -71,11 +88,20 @@ public class DependencyChecks {
         this.marketplace = marketplace.toSettings();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        // a wrong name stops the start (this bean is created at start) rather than leave a check silently off
+        for (String check : config.checks()) {
+            if (!READINESS_CHECKS.contains(normalized(check))) {
+                throw new IllegalArgumentException("suite.ops.health.checks: unknown readiness check '" + check
+                        + "' (" + String.join(", ", READINESS_CHECKS) + "; AWS Marketplace is not a readiness check:"
+                        + " its reachability is the metric mpsaas_marketplace_reachable)");
+            }
+        }
+        marketplaceApis();
     }
 
     /** Whether {@code suite.ops.health.checks} names this dependency. */
     public boolean enabled(String dependency) {
-        return config.checks().stream().map(s -> s.strip().toLowerCase(Locale.ROOT)).anyMatch(dependency::equals);
+        return config.checks().stream().map(DependencyChecks::normalized).anyMatch(dependency::equals);
     }
 
     public Result dynamodb() {
@@ -94,37 +120,48 @@ public class DependencyChecks {
         });
     }
 
-    public Result marketplace() {
-        return cached(MARKETPLACE, () -> {
-            List<String> answered = new ArrayList<>();
-            for (URI endpoint : marketplaceEndpoints()) {
-                HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(config.timeout()).GET().build();
-                try {
-                    int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    answered.add(endpoint + " answered HTTP " + status);
-                } catch (IOException e) {
-                    throw new IllegalStateException(endpoint + " unreachable: " + e, e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(endpoint + ": interrupted", e);
-                }
+    /** Whether an AWS Marketplace API's endpoint answers ({@code metering} or {@code entitlement}). */
+    public Result marketplace(String api) {
+        URI endpoint = marketplaceEndpoint(api);
+        return cached("marketplace-" + api, () -> {
+            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(config.timeout()).GET().build();
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                return "answered HTTP " + status;
+            } catch (IOException e) {
+                throw new UncheckedIOException(endpoint + " unreachable: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(endpoint + ": interrupted", e);
             }
-            return String.join("; ", answered);
         });
     }
 
-    /** The Marketplace endpoints of {@code suite.ops.health.marketplace-apis}. */
-    List<URI> marketplaceEndpoints() {
-        List<URI> endpoints = new ArrayList<>();
+    /** The APIs of {@code suite.ops.health.marketplace-apis}, checked. */
+    public List<String> marketplaceApis() {
+        List<String> apis = new ArrayList<>();
         for (String api : config.marketplaceApis()) {
-            switch (api.strip().toLowerCase(Locale.ROOT)) {
-                case "metering" -> endpoints.add(marketplace.meteringUri());
-                case "entitlement" -> endpoints.add(marketplace.entitlementUri());
-                default -> throw new IllegalArgumentException("suite.ops.health.marketplace-apis: unknown API " + api
+            String name = normalized(api);
+            if (!MARKETPLACE_APIS.contains(name)) {
+                throw new IllegalArgumentException("suite.ops.health.marketplace-apis: unknown API " + api
                         + " (metering, entitlement)");
             }
+            apis.add(name);
         }
-        return endpoints;
+        return apis;
+    }
+
+    /** The endpoint of an AWS Marketplace API. */
+    URI marketplaceEndpoint(String api) {
+        return switch (normalized(api)) {
+            case "metering" -> marketplace.meteringUri();
+            case "entitlement" -> marketplace.entitlementUri();
+            default -> throw new IllegalArgumentException("unknown AWS Marketplace API " + api);
+        };
+    }
+
+    private static String normalized(String name) {
+        return name.strip().toLowerCase(Locale.ROOT);
     }
 
     private Result cached(String name, Supplier<String> check) {
@@ -141,20 +178,41 @@ public class DependencyChecks {
             Result result;
             try {
                 result = new Result(true, check.get(), clock.instant());
+                if (last != null && !last.up()) {
+                    LOG.infof("Dependency check %s passes again", name);
+                }
             } catch (RuntimeException e) {
-                result = new Result(false, summary(e), clock.instant());
+                result = new Result(false, reason(e), clock.instant());
+                // the whole message, for the operator, once per outage
+                if (last == null || last.up()) {
+                    LOG.warnf("Dependency check %s fails: %s", name, e.toString());
+                }
             }
             cache.put(name, result);
             return result;
         }
     }
 
-    /** The failure in one line: its type and message, never a stack. */
-    private static String summary(RuntimeException e) {
-        String message = e.getMessage();
-        if (message != null && message.length() > 300) {
-            message = message.substring(0, 300) + "...";
+    /**
+     * What a failed check may tell whoever reads the readiness answer: the AWS error code and HTTP status, or the kind
+     * of network failure (its exception type), at most {@link #MAX_REASON} characters of letters, digits and a little
+     * punctuation. Never the error's message: AWS's AccessDenied names the account and the role.
+     */
+    static String reason(Throwable failure) {
+        String reason;
+        if (failure instanceof AwsServiceException aws) {
+            String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();
+            reason = (code == null || code.isBlank() ? "AWS error" : code) + " (HTTP " + aws.statusCode() + ")";
+        } else if (failure instanceof SdkServiceException service) {
+            reason = "error answer (HTTP " + service.statusCode() + ")";
+        } else {
+            Throwable root = failure;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            reason = "no answer (" + root.getClass().getSimpleName() + ")";
         }
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        reason = reason.replaceAll("[^A-Za-z0-9 ()._:-]", "");
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
     }
 }

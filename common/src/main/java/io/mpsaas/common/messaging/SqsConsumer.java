@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Long-polls one SQS queue and hands each message to a handler on a bounded pool, acknowledging per message. It never
@@ -36,6 +37,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * count 1, the time it first failed in {@value #RETRYING_SINCE_ATTRIBUTE}) and the original is deleted; once it has
  * been failing for {@link Builder#retryFor} it is parked with its last reason. The redrive policy stays as the
  * backstop for a message whose handling kills the process.
+ *
+ * <p>A message is kept invisible while it is in work: every third of the visibility timeout (the queue's own, read at
+ * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again (ChangeMessageVisibility), so a
+ * handler slower than the timeout (AWS Marketplace's retries: one GetEntitlements call can take 4 attempts x 12 s of
+ * timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
+ * {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
  */
 public final class SqsConsumer implements AutoCloseable {
 
@@ -55,6 +62,8 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Longest backoff before a failed message is tried again. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** How long a message is kept invisible while in work, at most (SQS's limit is 12 hours from its receipt). */
+    static final Duration MAX_IN_WORK = Duration.ofHours(11);
     /** Longest delay SQS allows on a sent message. */
     private static final int MAX_DELAY_SECONDS = 900;
 
@@ -91,6 +100,13 @@ public final class SqsConsumer implements AutoCloseable {
     private final MessageTracing tracing;
     private final int requeueAfterReceives;
     private final Duration retryFor;
+    private final Duration configuredVisibility;
+    private volatile Duration visibilityTimeout;
+
+    /** The messages being handled, by receipt handle: what the heartbeat keeps invisible. */
+    private final Map<String, InWork> inWork = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService heartbeat;
+    private final AtomicLong extended = new AtomicLong();
 
     private final Semaphore permits;
     private final ExecutorService workers;
@@ -116,6 +132,7 @@ public final class SqsConsumer implements AutoCloseable {
         this.tracing = b.tracing;
         this.requeueAfterReceives = b.requeueAfterReceives;
         this.retryFor = b.retryFor;
+        this.configuredVisibility = b.visibilityTimeout;
         this.permits = new Semaphore(concurrency);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -126,6 +143,25 @@ public final class SqsConsumer implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(concurrency, factory);
         this.poller = new Thread(this::pollLoop, "sqs-" + name + "-poller");
         this.poller.setDaemon(true);
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sqs-" + name + "-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A message in a worker's hands; {@code done} once its outcome is being acknowledged (no extension after). */
+    private static final class InWork {
+        final String receiptHandle;
+        final String messageId;
+        final Instant receivedAt;
+        boolean done;
+
+        InWork(String receiptHandle, String messageId, Instant receivedAt) {
+            this.receiptHandle = receiptHandle;
+            this.messageId = messageId;
+            this.receivedAt = receivedAt;
+        }
     }
 
     public static Builder builder() {
@@ -136,6 +172,9 @@ public final class SqsConsumer implements AutoCloseable {
     public SqsConsumer start() {
         running = true;
         startedAt = Instant.now();
+        visibilityTimeout = configuredVisibility != null ? configuredVisibility : queueVisibilityTimeout();
+        long every = Math.max(1, visibilityTimeout.toMillis() / 3);
+        heartbeat.scheduleWithFixedDelay(this::extendInWork, every, every, TimeUnit.MILLISECONDS);
         poller.start();
         LOG.infof("Consuming %s with %d workers (dead-letter queue %s)", name, concurrency,
                 deadLetterQueueUrl == null ? "none" : deadLetterQueueUrl);
@@ -192,6 +231,55 @@ public final class SqsConsumer implements AutoCloseable {
         return parked.get();
     }
 
+    /** Times a message in work had its visibility timeout extended. */
+    public long extended() {
+        return extended.get();
+    }
+
+    /** The visibility timeout messages get on receipt, and again while in work; null before {@link #start()}. */
+    public Duration visibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    /** The queue's own visibility timeout (needs sqs:GetQueueAttributes); SQS's default of 30 s if it cannot be read. */
+    private Duration queueVisibilityTimeout() {
+        try {
+            String seconds = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+                    .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT)).attributes()
+                    .get(QueueAttributeName.VISIBILITY_TIMEOUT);
+            return Duration.ofSeconds(Math.max(3, Long.parseLong(seconds)));
+        } catch (RuntimeException e) {
+            LOG.warnf("Cannot read the visibility timeout of %s (%s); messages in work are kept invisible as if it"
+                    + " were 30 s", name, e.getMessage());
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    /**
+     * Extends the visibility of every message in work for another {@link #visibilityTimeout}; a message handled for
+     * longer than {@link #MAX_IN_WORK} is left to come back. A failed extension is logged: the message may then be
+     * delivered again while in work (every handler is idempotent).
+     */
+    private void extendInWork() {
+        Instant now = Instant.now();
+        int seconds = (int) Math.max(1, visibilityTimeout.toSeconds());
+        for (InWork message : inWork.values()) {
+            synchronized (message) {
+                if (message.done || Duration.between(message.receivedAt, now).compareTo(MAX_IN_WORK) > 0) {
+                    continue;
+                }
+                try {
+                    sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle)
+                            .visibilityTimeout(seconds));
+                    extended.incrementAndGet();
+                } catch (RuntimeException e) {
+                    LOG.warnf("Could not keep message %s on %s invisible while in work (%s); SQS may deliver it"
+                            + " again meanwhile", message.messageId, name, e.getMessage());
+                }
+            }
+        }
+    }
+
     /** Messages being handled right now. */
     public int inFlight() {
         return concurrency - permits.availablePermits();
@@ -212,6 +300,8 @@ public final class SqsConsumer implements AutoCloseable {
                 messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
                         .maxNumberOfMessages(wanted)
                         .waitTimeSeconds(waitTimeSeconds)
+                        .visibilityTimeout(configuredVisibility == null ? null
+                                : (int) Math.max(1, configuredVisibility.toSeconds()))
                         .messageAttributeNames("All")
                         .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                                 MessageSystemAttributeName.SENT_TIMESTAMP))
@@ -232,12 +322,16 @@ public final class SqsConsumer implements AutoCloseable {
                 continue;
             }
             permits.release(wanted - messages.size());
+            Instant receivedAt = Instant.now();
             for (Message message : messages) {
                 received.incrementAndGet();
+                InWork work = new InWork(message.receiptHandle(), message.messageId(), receivedAt);
+                inWork.put(message.receiptHandle(), work);
                 workers.execute(() -> {
                     try {
-                        process(message);
+                        process(message, work);
                     } finally {
+                        inWork.remove(message.receiptHandle());
                         permits.release();
                     }
                 });
@@ -253,19 +347,19 @@ public final class SqsConsumer implements AutoCloseable {
         return got;
     }
 
-    private void process(Message message) {
+    private void process(Message message, InWork work) {
         int receiveCount = receiveCount(message);
         MDC.put(MDC_MESSAGE_ID, message.messageId());
         MDC.put(MDC_QUEUE, name);
         try {
-            handleAndAcknowledge(message, receiveCount);
+            handleAndAcknowledge(message, receiveCount, work);
         } finally {
             MDC.remove(MDC_MESSAGE_ID);
             MDC.remove(MDC_QUEUE);
         }
     }
 
-    private void handleAndAcknowledge(Message message, int receiveCount) {
+    private void handleAndAcknowledge(Message message, int receiveCount, InWork work) {
         Outcome outcome;
         try {
             // inside the trace the message carries (its producer's), when tracing is on
@@ -274,6 +368,10 @@ public final class SqsConsumer implements AutoCloseable {
             LOG.warnf(e, "Handling message %s from %s failed (receive %d); it will be retried", message.messageId(),
                     name, receiveCount);
             outcome = new Outcome.Retry(backoff(receiveCount), e.toString());
+        }
+        // no extension from now on: it would undo a retry's own visibility timeout
+        synchronized (work) {
+            work.done = true;
         }
         try {
             if (outcome instanceof Outcome.Done) {
@@ -444,6 +542,7 @@ public final class SqsConsumer implements AutoCloseable {
     public void stop(Duration timeout) {
         running = false;
         poller.interrupt();
+        heartbeat.shutdownNow();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -478,6 +577,7 @@ public final class SqsConsumer implements AutoCloseable {
         private MessageTracing tracing = MessageTracing.NONE;
         private int requeueAfterReceives = DEFAULT_REQUEUE_AFTER_RECEIVES;
         private Duration retryFor = DEFAULT_RETRY_FOR;
+        private Duration visibilityTimeout;
 
         public Builder sqs(SqsClient sqs) {
             this.sqs = sqs;
@@ -545,6 +645,18 @@ public final class SqsConsumer implements AutoCloseable {
         /** How long a message may keep failing before it is parked with its last reason (default 6 hours). */
         public Builder retryFor(Duration retryFor) {
             this.retryFor = Objects.requireNonNull(retryFor, "retryFor");
+            return this;
+        }
+
+        /**
+         * The visibility timeout a message is received with, renewed every third of it while the message is in work;
+         * at least 3 seconds. Default: the queue's own (read at start), which receives then leave as it is.
+         */
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            if (visibilityTimeout.toSeconds() < 3 || visibilityTimeout.compareTo(Duration.ofHours(12)) > 0) {
+                throw new IllegalArgumentException("visibilityTimeout must be 3 s .. 12 h");
+            }
+            this.visibilityTimeout = visibilityTimeout;
             return this;
         }
 

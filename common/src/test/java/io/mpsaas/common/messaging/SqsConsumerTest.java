@@ -119,6 +119,45 @@ class SqsConsumerTest {
     }
 
     @Test
+    void aMessageHandledLongerThanItsVisibilityTimeout_isKeptInvisible_andHandledOnce() throws Exception {
+        // GIVEN a queue whose messages come back after 3 s, and a handler that needs three times as long (as a
+        // GetEntitlements retry chain can outlast a queue's timeout); a second consumer watches for a redelivery
+        sqs.setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3")));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("slow"));
+        AtomicInteger deliveries = new AtomicInteger();
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        consume(m -> {
+            deliveries.incrementAndGet();
+            finish.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            return SqsConsumer.Outcome.DONE;
+        });
+        SqsConsumer watcher = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl).handler(m -> {
+            deliveries.incrementAndGet();
+            return SqsConsumer.Outcome.DONE;
+        }).concurrency(1).waitTimeSeconds(1).name("watcher").build().start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.get() == 1);
+
+            // WHEN the work lasts three visibility timeouts
+            await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(10)).until(() -> true);
+
+            // THEN the message stayed in the first worker's hands: no second delivery, its timeout renewed meanwhile
+            assertThat(deliveries.get()).isEqualTo(1);
+            assertThat(consumer.visibilityTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(consumer.extended()).isGreaterThanOrEqualTo(3);
+            finish.countDown();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(1));
+            long extensions = consumer.extended();
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            assertThat(consumer.extended()).as("no extension once it is done").isEqualTo(extensions);
+            assertThat(deliveries.get()).isEqualTo(1);
+        } finally {
+            finish.countDown();
+            watcher.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void parkedMessage_landsInTheDeadLetterQueue_withItsReason_andTheConsumerGoesOn() {
         // GIVEN
         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("{not json"));

@@ -9,23 +9,24 @@ import java.util.Properties;
 
 /**
  * Where a service answers, computed from its application.properties (prod profile) and Quarkus's defaults: the HTTP
- * port, and the health and metrics paths, which move with {@code quarkus.http.non-application-root-path},
+ * port, the management port (where health and metrics are: the HTTP port itself while the management interface is off),
+ * and the health and metrics paths, which move with {@code quarkus.http.non-application-root-path},
  * {@code quarkus.smallrye-health.*} and the management interface.
  */
-public record AppEndpoints(String service, int port, String livePath, String readyPath, String startedPath,
-        String metricsPath, boolean hasHealthExtension, boolean hasPrometheusExtension) {
+public record AppEndpoints(String service, int port, boolean management, int managementPort, String livePath,
+        String readyPath, String startedPath, String metricsPath, boolean hasHealthExtension,
+        boolean hasPrometheusExtension) {
 
     public static AppEndpoints of(String service) {
         Properties p = load(Repo.applicationProperties(service));
         boolean management = Boolean.parseBoolean(get(p, "quarkus.management.enabled", "false"));
-        int port = management
-                ? Integer.parseInt(get(p, "quarkus.management.port", "9000"))
-                : Integer.parseInt(required(p, "quarkus.http.port", service));
+        int port = Integer.parseInt(required(p, "quarkus.http.port", service));
+        int managementPort = management ? Integer.parseInt(get(p, "quarkus.management.port", "9000")) : port;
         String root = management ? get(p, "quarkus.management.root-path", "/q")
                 : join(get(p, "quarkus.http.root-path", "/"), get(p, "quarkus.http.non-application-root-path", "q"));
         String health = join(root, get(p, "quarkus.smallrye-health.root-path", "health"));
         String metrics = join(root, get(p, "quarkus.micrometer.export.prometheus.path", "metrics"));
-        return new AppEndpoints(service, port,
+        return new AppEndpoints(service, port, management, managementPort,
                 join(health, get(p, "quarkus.smallrye-health.liveness-path", "live")),
                 join(health, get(p, "quarkus.smallrye-health.readiness-path", "ready")),
                 join(health, get(p, "quarkus.smallrye-health.startup-path", "started")),

@@ -32,8 +32,16 @@ public final class NotificationReader {
     private static final String MANUFACTURER = " - Manufacturer";
     private static final String PROPOSER = " - Proposer";
 
+    /**
+     * The {@code aws.agreement-marketplace} detail-types this service acts on, without their {@code - Manufacturer} /
+     * {@code - Proposer} suffix (the cases of {@link #eventBridge}); deploy/aws/mpsaas.yaml's EventBridge rule routes
+     * exactly these (deploy's tests hold the two together).
+     */
+    public static final List<String> HANDLED_DETAIL_TYPES = List.of("Purchase Agreement Created",
+            "Purchase Agreement Amended", "Purchase Agreement Ended", "License Updated", "License Deprovisioned");
+
     /** Documented {@code aws.agreement-marketplace} detail-types this service has no use for: acknowledged. */
-    private static final Set<String> IGNORED_DETAIL_TYPES = Set.of("Purchase Agreement Ending",
+    public static final Set<String> IGNORED_DETAIL_TYPES = Set.of("Purchase Agreement Ending",
             "Purchase Agreement Advisory Issued", "Purchase Agreement Advisory Resolved",
             "Purchase Agreement Renewal Terms Finalized", "Agreement Cancellation Request Created",
             "Agreement Cancellation Request Updated", "Agreement Cancellation Request Cancelled",

@@ -184,6 +184,30 @@ class NotificationReaderTest {
         assertThat(reader.read(ending.toString(), "sqs-1", Instant.EPOCH).ignoredBecause()).isNotNull();
     }
 
+    @Test
+    void everyHandledDetailType_readsIntoANotification_fromEitherSide() throws Exception {
+        // GIVEN an agreement event and a license event of the golden fixtures
+        ObjectNode agreement = (ObjectNode) json.readTree(TestSupport.fixture(
+                "eventbridge/purchase-agreement-created-proposer.json"));
+        ObjectNode license = (ObjectNode) json.readTree(TestSupport.fixture(
+                "eventbridge/license-updated-manufacturer.json"));
+
+        for (String type : NotificationReader.HANDLED_DETAIL_TYPES) {
+            for (String side : List.of(" - Manufacturer", " - Proposer")) {
+                // WHEN the event carries that detail-type (what deploy/aws/mpsaas.yaml's EventBridge rule lets through)
+                ObjectNode event = (type.startsWith("License") ? license : agreement).deepCopy();
+                event.put("detail-type", type + side);
+                ReadResult result = reader.read(event.toString(), "sqs-1", Instant.EPOCH);
+
+                // THEN it is a notification the service acts on, never ignored
+                assertThat(result.notification()).as(type + side).isNotNull();
+                assertThat(result.ignoredBecause()).as(type + side).isNull();
+            }
+        }
+        assertThat(NotificationReader.HANDLED_DETAIL_TYPES).doesNotContainAnyElementsOf(
+                NotificationReader.IGNORED_DETAIL_TYPES);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{not json|malformed JSON",
