@@ -184,8 +184,11 @@ class DockerfilesTest {
                 .redirectOutput(image.resolve("training.out").toFile()).start();
         assertThat(training.waitFor(10, TimeUnit.MINUTES)).isTrue();
         assertThat(training.exitValue()).as("training: %s", Files.readString(image.resolve("training.out"))).isZero();
-        others.forEach((other, state) -> assertThat(cacheState(root.resolve(other).resolve("target/quarkus-app")))
-                .as("%s's cache, untouched by the training of another service", other).isEqualTo(state));
+        for (Map.Entry<String, String> other : others.entrySet()) {
+            assertThat(cacheState(root.resolve(other.getKey()).resolve("target/quarkus-app")))
+                    .as("%s's cache, untouched by the training of another service", other.getKey())
+                    .isEqualTo(other.getValue());
+        }
 
         // THEN the image holds a cache, and the ENTRYPOINT's JVM, with the image's JDK_JAVA_OPTIONS in a container of
         // the charts' memory limit (MaxRAM stands for the cgroup limit here), maps it and runs the service from it
