@@ -59,6 +59,15 @@ public interface EntitlementConfig {
     @WithDefault("10")
     int conflictRetries();
 
+    /**
+     * GetEntitlements calls per second this replica makes at most (each page is a call), notifications and
+     * reconciliation together. AWS allows 20 per second per account, shared by every caller of the seller account: with
+     * several replicas, give each its share (20 / replicas). Calls beyond AWS's quota are throttled and retried with
+     * backoff, which makes a burst of notifications end later than the quota would allow.
+     */
+    @WithDefault("20")
+    double getEntitlementsRateLimit();
+
     /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
     interface Consumer {
 
@@ -67,11 +76,11 @@ public interface EntitlementConfig {
         boolean enabled();
 
         /**
-         * Messages handled at once per queue. Each message waits on about seven sequential round trips (DynamoDB,
-         * GetEntitlements, SQS), so one instance handles at most concurrency / per-message latency messages per
-         * second: 16 measured faster than 4 (BENCHMARKS.md).
+         * Messages handled at once per queue. Messages are received and handled ten at a time (one batch: one read of
+         * the inbox and the customers, one GetEntitlements and one commit per customer, the customers in parallel, one
+         * delete), so this allows concurrency / 10 batches in hand at once (BENCHMARKS.md).
          */
-        @WithDefault("16")
+        @WithDefault("40")
         int concurrency();
 
         /** Long-poll wait of one ReceiveMessage call, 0..20 seconds. */

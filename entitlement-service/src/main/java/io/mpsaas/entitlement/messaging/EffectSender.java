@@ -8,14 +8,21 @@ import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Sends lifecycle events to {@code suite.queues.customer-events} and metering commands to
  * {@code suite.queues.metering-commands}. Standard queues deliver at least once: consumers dedupe by
- * {@code eventId} / {@code commandId}, which stay the same when an effect is sent again.
+ * {@code eventId} / {@code commandId}, which stay the same when an effect is sent again. The effects of one commit go
+ * in one {@code SendMessageBatch} per queue (up to 10 messages each).
  */
 @ApplicationScoped
 public class EffectSender {
@@ -35,20 +42,46 @@ public class EffectSender {
         this.mapper = mapper;
     }
 
+    /**
+     * Sends the commands first (a flush's deadline is the tighter one), then the events. Throws when SQS refused any of
+     * them, after the others went: the caller leaves its inbox entry pending, so all of them are sent again (same ids).
+     */
     public void send(Effects effects) {
+        List<SendMessageBatchRequestEntry> commands = new ArrayList<>();
         for (MeteringCommand command : effects.commands()) {
-            // the flush first: its deadline is the tighter one
-            sqs.sendMessage(r -> r.queueUrl(commandsUrl()).messageBody(json(command))
-                    .messageAttributes(Map.of(COMMAND_TYPE_ATTRIBUTE, attribute(command.type()))));
+            commands.add(entry(commands.size(), json(command), COMMAND_TYPE_ATTRIBUTE, command.type()));
+        }
+        sendAll(commandsUrl(), commands);
+        for (MeteringCommand command : effects.commands()) {
             Log.infof("Sent metering command %s %s for customer %s (product %s, deadline %s)", command.type(),
                     command.commandId(), command.customer().customerKey(), command.customer().productCode(),
                     command.deadline());
         }
+        List<SendMessageBatchRequestEntry> events = new ArrayList<>();
         for (CustomerEvent event : effects.events()) {
-            sqs.sendMessage(r -> r.queueUrl(eventsUrl()).messageBody(json(event))
-                    .messageAttributes(Map.of(CustomerEvent.TYPE_ATTRIBUTE, attribute(event.type()))));
+            events.add(entry(events.size(), json(event), CustomerEvent.TYPE_ATTRIBUTE, event.type()));
+        }
+        sendAll(eventsUrl(), events);
+        for (CustomerEvent event : effects.events()) {
             Log.infof("Published %s %s for customer %s (product %s, state %s)", event.type(), event.eventId(),
                     event.customer().customerKey(), event.customer().productCode(), event.state());
+        }
+    }
+
+    private static SendMessageBatchRequestEntry entry(int index, String body, String attribute, String type) {
+        return SendMessageBatchRequestEntry.builder().id(Integer.toString(index)).messageBody(body)
+                .messageAttributes(Map.of(attribute, attribute(type))).build();
+    }
+
+    private void sendAll(String queueUrl, List<SendMessageBatchRequestEntry> entries) {
+        for (int from = 0; from < entries.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> chunk = entries.subList(from, Math.min(entries.size(), from + 10));
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
+            if (!response.failed().isEmpty()) {
+                BatchResultErrorEntry first = response.failed().get(0);
+                throw SdkClientException.create("SQS refused " + response.failed().size() + " of " + chunk.size()
+                        + " messages to " + queueUrl + " (" + first.code() + ": " + first.message() + ")");
+            }
         }
     }
 

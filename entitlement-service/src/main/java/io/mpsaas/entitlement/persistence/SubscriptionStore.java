@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -27,8 +28,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -38,9 +41,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * DynamoDB side of the subscription use cases: reads of the customer, agreement and inbox items, and the one
- * transaction that writes everything a notification changes (customer, agreement pointer, parked facts, inbox entry)
- * or nothing. Every write is conditional: a lost race is a {@link CommitOutcome#CONFLICT}, a second processing of the
+ * DynamoDB side of the subscription use cases: reads of the customer, agreement and inbox items (one by one, or a
+ * batch's worth in one {@code BatchGetItem}), and the one transaction that writes everything a notification, or the
+ * notifications of one customer coalesced, change (customer, agreement pointers, parked facts, inbox entries) or
+ * nothing. Every write is conditional: a lost race is a {@link CommitOutcome#CONFLICT}, a second processing of the
  * same message a {@link CommitOutcome#DUPLICATE}, never an overwrite.
  */
 @ApplicationScoped
@@ -70,6 +74,11 @@ public class SubscriptionStore {
     static final String OCCURRED_AT = "occurredAt";
     static final String DETAIL_TYPE = "detailType";
     static final String AGREEMENT_STATUS = "agreementStatus";
+
+    /** Most keys one {@code BatchGetItem} may ask for. */
+    static final int MAX_BATCH_GET = 100;
+    /** Rounds of {@code UnprocessedKeys} (DynamoDB throttling part of a batch) read again before giving up. */
+    static final int BATCH_GET_ROUNDS = 8;
 
     private final DynamoDbClient dynamo;
     private final String customers;
@@ -107,13 +116,136 @@ public class SubscriptionStore {
     public Optional<AgreementPointer> agreement(String agreementId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(customers).consistentRead(true)
                 .key(key(CustomerKeys.forAgreement(agreementId), CustomerKeys.AGREEMENT_SK))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(pointer(agreementId, item));
+    }
+
+    private static AgreementPointer pointer(String agreementId, Map<String, AttributeValue> item) {
         Long version = Attr.number(item, VERSION);
-        return Optional.of(new AgreementPointer(agreementId, Attr.string(item, CUSTOMER_KEY),
-                Attr.string(item, PRODUCT_CODE), Attr.string(item, LICENSE_ARN), Attr.string(item, ACCEPTOR),
-                Attr.string(item, OFFER_ID), version == null ? 0 : version));
+        return new AgreementPointer(agreementId, Attr.string(item, CUSTOMER_KEY), Attr.string(item, PRODUCT_CODE),
+                Attr.string(item, LICENSE_ARN), Attr.string(item, ACCEPTOR), Attr.string(item, OFFER_ID),
+                version == null ? 0 : version);
+    }
+
+    /**
+     * What {@link #read} found: inbox entries by dedupe key (absent: not processed yet), and every customer and
+     * agreement pointer asked for (empty when the item does not exist).
+     */
+    public record Reads(Map<String, InboxEntry> inbox, Map<String, Optional<CustomerRecord>> customers,
+            Map<String, Optional<AgreementPointer>> pointers) {
+
+        public Reads {
+            inbox = Map.copyOf(inbox);
+            customers = Map.copyOf(customers);
+            pointers = Map.copyOf(pointers);
+        }
+
+        public Optional<InboxEntry> inboxEntry(String dedupeKey) {
+            return Optional.ofNullable(inbox.get(dedupeKey));
+        }
+
+        /** Whether the customer was read (it may not exist). */
+        public boolean hasCustomer(String key) {
+            return customers.containsKey(key);
+        }
+
+        public Optional<CustomerRecord> customer(String key) {
+            Optional<CustomerRecord> customer = customers.get(key);
+            if (customer == null) {
+                throw new IllegalStateException("customer " + key + " was not read");
+            }
+            return customer;
+        }
+
+        public Optional<AgreementPointer> pointer(String agreementId) {
+            Optional<AgreementPointer> pointer = pointers.get(agreementId);
+            if (pointer == null) {
+                throw new IllegalStateException("agreement " + agreementId + " was not read");
+            }
+            return pointer;
+        }
+    }
+
+    /**
+     * The inbox entries of {@code dedupeKeys}, the customer items of {@code customerKeys} and the agreement pointers of
+     * {@code agreementIds}, read consistently (writes are about to be based on them) in one {@code BatchGetItem} over
+     * both tables: a batch of notifications checks its inbox and reads its customers in one round trip. Keys DynamoDB
+     * leaves unprocessed are read again with backoff.
+     */
+    public Reads read(Collection<String> dedupeKeys, Collection<String> customerKeys,
+            Collection<String> agreementIds) {
+        List<Map<String, AttributeValue>> inboxKeys = new ArrayList<>();
+        new LinkedHashSet<>(dedupeKeys).forEach(d -> inboxKeys.add(key(MESSAGE_PREFIX + d, MESSAGE_SK)));
+        List<Map<String, AttributeValue>> customerTableKeys = new ArrayList<>();
+        new LinkedHashSet<>(customerKeys).forEach(k -> customerTableKeys.add(key(k, CustomerKeys.CUSTOMER_SK)));
+        new LinkedHashSet<>(agreementIds).forEach(a -> customerTableKeys.add(key(CustomerKeys.forAgreement(a),
+                CustomerKeys.AGREEMENT_SK)));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int total = inboxKeys.size() + customerTableKeys.size();
+        for (int from = 0; from < total; from += MAX_BATCH_GET) {
+            Map<String, KeysAndAttributes> request = new HashMap<>();
+            addKeys(request, inbox, inboxKeys, from, Math.min(total, from + MAX_BATCH_GET));
+            addKeys(request, customers, customerTableKeys, from - inboxKeys.size(),
+                    Math.min(total, from + MAX_BATCH_GET) - inboxKeys.size());
+            items.addAll(batchGet(request));
+        }
+        Map<String, InboxEntry> entries = new HashMap<>();
+        Map<String, Optional<CustomerRecord>> customerItems = new HashMap<>();
+        customerKeys.forEach(k -> customerItems.put(k, Optional.empty()));
+        Map<String, Optional<AgreementPointer>> pointers = new HashMap<>();
+        agreementIds.forEach(a -> pointers.put(a, Optional.empty()));
+        for (Map<String, AttributeValue> item : items) {
+            String pk = Attr.string(item, SuiteTables.PK);
+            String sk = Attr.string(item, SuiteTables.SK);
+            if (MESSAGE_SK.equals(sk) && pk.startsWith(MESSAGE_PREFIX)) {
+                InboxEntry entry = inboxEntry(item);
+                entries.put(entry.dedupeKey(), entry);
+            } else if (CustomerKeys.CUSTOMER_SK.equals(sk)) {
+                customerItems.put(pk, Optional.of(CustomerRecord.fromItem(item)));
+            } else if (CustomerKeys.AGREEMENT_SK.equals(sk) && pk.startsWith(CustomerKeys.AGREEMENT_PREFIX)) {
+                String agreementId = pk.substring(CustomerKeys.AGREEMENT_PREFIX.length());
+                pointers.put(agreementId, Optional.of(pointer(agreementId, item)));
+            }
+        }
+        return new Reads(entries, customerItems, pointers);
+    }
+
+    /** Adds {@code keys[from, to)} (clamped to the list) of one table to a BatchGetItem request. */
+    private static void addKeys(Map<String, KeysAndAttributes> request, String table,
+            List<Map<String, AttributeValue>> keys, int from, int to) {
+        int start = Math.max(0, from);
+        int end = Math.min(keys.size(), to);
+        if (start < end) {
+            request.put(table, KeysAndAttributes.builder().consistentRead(true).keys(keys.subList(start, end))
+                    .build());
+        }
+    }
+
+    private List<Map<String, AttributeValue>> batchGet(Map<String, KeysAndAttributes> request) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, KeysAndAttributes> pending = request;
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round == BATCH_GET_ROUNDS) {
+                throw new IllegalStateException("DynamoDB left keys unprocessed " + BATCH_GET_ROUNDS
+                        + " times in a row (throttled)");
+            }
+            if (round > 0) {
+                pause(Math.min(1000, 25L << round));
+            }
+            Map<String, KeysAndAttributes> ask = pending;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
+            response.responses().values().forEach(items::addAll);
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return items;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading a batch", e);
+        }
     }
 
     /** Agreement events waiting for the agreement's license. */
@@ -228,10 +360,10 @@ public class SubscriptionStore {
 
     // ---------------------------------------------------------------- the transaction
 
-    /** Everything one message writes, all or nothing. */
+    /** Everything one message (or one customer's messages of a batch) writes, all or nothing. */
     public static final class Commit {
         private final List<TransactWriteItem> items = new ArrayList<>();
-        private int inboxIndex = -1;
+        private final List<Integer> inboxIndexes = new ArrayList<>();
     }
 
     public Commit newCommit() {
@@ -370,7 +502,7 @@ public class SubscriptionStore {
             item.put(DONE_AT, Attr.instant(entry.receivedAt()));
         }
         item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
-        commit.inboxIndex = commit.items.size();
+        commit.inboxIndexes.add(commit.items.size());
         commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
     }
@@ -382,9 +514,12 @@ public class SubscriptionStore {
             return CommitOutcome.COMMITTED;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            if (commit.inboxIndex >= 0 && commit.inboxIndex < reasons.size()
-                    && "ConditionalCheckFailed".equals(reasons.get(commit.inboxIndex).code())) {
-                return CommitOutcome.DUPLICATE;
+            // reasons come one per action, in the order of the actions: an inbox entry's failed condition is a message
+            // someone else has processed meanwhile
+            for (int index : commit.inboxIndexes) {
+                if (index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code())) {
+                    return CommitOutcome.DUPLICATE;
+                }
             }
             for (CancellationReason reason : reasons) {
                 String code = reason.code();
