@@ -76,6 +76,7 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
 
     @Override
     public Map<String, Outcome> handle(SqsConsumer.Batch batch) {
+        long receivedNanos = System.nanoTime();
         Map<String, Outcome> outcomes = new HashMap<>();
         // the same notification twice in one batch (SQS delivers at least once): applied once, the copy a duplicate
         Map<String, List<Read>> byDedupe = new LinkedHashMap<>();
@@ -97,7 +98,7 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
         List<SubscriptionService.Group> planned;
         try {
             planned = subscriptions.group(byDedupe.values().stream().map(reads -> reads.get(0).notification())
-                    .toList());
+                    .toList(), receivedNanos);
         } catch (RuntimeException e) {
             // DynamoDB not answering: nothing was done, every notification goes back
             byDedupe.values().forEach(reads -> reads.forEach(r -> outcomes.put(r.message().messageId(),

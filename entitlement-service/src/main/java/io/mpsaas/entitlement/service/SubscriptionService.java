@@ -98,9 +98,12 @@ public class SubscriptionService {
      * GetEntitlements, one commit), or agreement events whose license nobody has named yet ({@code customerKey} null,
      * {@code agreementId} set: applied one after the other, each parked on the agreement).
      *
-     * @param reads what {@link #group} read for the whole batch
+     * @param reads         what {@link #group} read for the whole batch
+     * @param receivedNanos {@link System#nanoTime()} when the batch was received: a GetEntitlements call that went out
+     *                      later answers for these notifications too
      */
-    public record Group(String customerKey, String agreementId, List<Notification> notifications, Reads reads) {
+    public record Group(String customerKey, String agreementId, List<Notification> notifications, Reads reads,
+            long receivedNanos) {
 
         public Group {
             notifications = List.copyOf(notifications);
@@ -118,16 +121,23 @@ public class SubscriptionService {
 
     /** Entitlements read once per group, reused if the write has to be recomputed. */
     private static final class Fetch {
+        final long receivedNanos;
         SortedMap<String, StoredEntitlement> entitlements;
         Instant readAt;
+
+        Fetch(long receivedNanos) {
+            this.receivedNanos = receivedNanos;
+        }
     }
 
     /**
      * Groups a batch's notifications (distinct messages) by the customer they concern, after reading in one round trip
      * what every group needs first: the inbox entries, the customer items the notifications name, and the agreement
      * pointers of their agreements (which name the customer of a Purchase Agreement event).
+     *
+     * @param receivedNanos {@link System#nanoTime()} when they were received
      */
-    public List<Group> group(List<Notification> notifications) {
+    public List<Group> group(List<Notification> notifications, long receivedNanos) {
         Set<String> dedupes = new LinkedHashSet<>();
         Set<String> customerKeys = new LinkedHashSet<>();
         Set<String> agreementIds = new LinkedHashSet<>();
@@ -156,8 +166,8 @@ public class SubscriptionService {
             }
         }
         List<Group> groups = new ArrayList<>();
-        byCustomer.forEach((key, list) -> groups.add(new Group(key, null, list, reads)));
-        byAgreement.forEach((id, list) -> groups.add(new Group(null, id, list, reads)));
+        byCustomer.forEach((key, list) -> groups.add(new Group(key, null, list, reads, receivedNanos)));
+        byAgreement.forEach((id, list) -> groups.add(new Group(null, id, list, reads, receivedNanos)));
         return groups;
     }
 
@@ -169,13 +179,13 @@ public class SubscriptionService {
      */
     public List<Result> apply(Group group) {
         if (group.customerKey() != null) {
-            return applyTogether(group.customerKey(), group.notifications(), group.reads());
+            return applyTogether(group.customerKey(), group.notifications(), group.reads(), group.receivedNanos());
         }
         // agreement events before their license: rare, and two of one agreement would race for its pointer
         List<Result> results = new ArrayList<>();
         for (Notification n : group.notifications()) {
             try {
-                results.add(new Result(n, apply(n), null));
+                results.add(new Result(n, apply(n, group.receivedNanos()), null));
             } catch (RuntimeException e) {
                 results.add(new Result(n, null, e));
             }
@@ -191,6 +201,10 @@ public class SubscriptionService {
      * @throws ConcurrentUpdateException the customer kept changing under the write
      */
     public Applied apply(Notification notification) {
+        return apply(notification, System.nanoTime());
+    }
+
+    private Applied apply(Notification notification, long receivedNanos) {
         String dedupe = notification.meta().dedupeKey();
         for (int attempt = 0; attempt < config.conflictRetries(); attempt++) {
             Optional<InboxEntry> seen = store.inbox(dedupe);
@@ -199,7 +213,8 @@ public class SubscriptionService {
             }
             Target target = target(notification, store::agreement);
             if (target.customerKey() != null) {
-                Result result = applyTogether(target.customerKey(), List.of(notification), null).get(0);
+                Result result = applyTogether(target.customerKey(), List.of(notification), null, receivedNanos)
+                        .get(0);
                 if (result.failure() != null) {
                     throw result.failure();
                 }
@@ -323,11 +338,12 @@ public class SubscriptionService {
      * sent) and acknowledged; the rest is one commit, recomputed from fresh reads when it loses a race. When
      * GetEntitlements fails, the notifications that needed it fail with it and the others are applied without it.
      */
-    private List<Result> applyTogether(String key, List<Notification> notifications, Reads preloaded) {
+    private List<Result> applyTogether(String key, List<Notification> notifications, Reads preloaded,
+            long receivedNanos) {
         Map<String, Result> results = new HashMap<>();
         List<Notification> pending = new ArrayList<>(notifications);
         Reads reads = preloaded != null && preloaded.hasCustomer(key) ? preloaded : null;
-        Fetch fetch = new Fetch();
+        Fetch fetch = new Fetch(receivedNanos);
         int races = 0;
         try {
             while (!pending.isEmpty()) {
@@ -424,9 +440,9 @@ public class SubscriptionService {
             Subscriber who = identity != null ? identity : identityOf(current);
             if (who != null && who.productCode() != null) {
                 if (fetch.entitlements == null) {
-                    fetch.readAt = clock.instant();
-                    fetch.entitlements = Entitlements.collapse(reader.read(who,
-                            EntitlementReader.Purpose.NOTIFICATION));
+                    EntitlementReader.Read read = reader.readSince(who, fetch.receivedNanos);
+                    fetch.readAt = read.startedAt();
+                    fetch.entitlements = Entitlements.collapse(read.entitlements());
                 }
                 // a read older than the stored one must not replace it
                 Instant stored = current == null ? null : current.entitlementsRefreshedAt();
