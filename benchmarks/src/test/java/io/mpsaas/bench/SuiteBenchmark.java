@@ -300,6 +300,10 @@ class SuiteBenchmark {
         OpenLoad.run(scale.warmupRate(), scale.warmup(), Duration.ofSeconds(30), landing);
         OpenLoad.run(scale.warmupRate(), scale.warmup().dividedBy(2), Duration.ofSeconds(30), direct);
         rss.resetPeak(Service.ONBOARDING.module());
+        // the service's HTTP round trip without any AWS call: its start page
+        java.util.function.Supplier<CompletableFuture<Boolean>> startPage = () -> http.sendAsync(HttpRequest
+                .newBuilder(fulfillmentUrl).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> r.statusCode() == 200);
         long onboardingPid = suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L);
         for (int rate : scale.rates()) {
             statuses.clear();
@@ -308,11 +312,16 @@ class SuiteBenchmark {
                 JfrProfile.record(onboardingPid, JfrProfile.settings(logDir), jfr, scale.runFor());
             }
             double cpuBefore = Proc.cpuSeconds(onboardingPid);
+            long opens = Proc.tcpConnectionsOpened();
             OpenLoad.Result service = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), landing);
+            opens = Proc.tcpConnectionsOpened() - opens;
             double cpuPerLanding = (Proc.cpuSeconds(onboardingPid) - cpuBefore) / Math.max(1, service.ok()) * 1000;
             OpenLoad.Result floor = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), direct);
-            LOG.infof("fulfillment %d/s: %s statuses %s; direct: %s", rate, summary(service), statuses,
-                    summary(floor));
+            OpenLoad.Result page = rate == 200 ? OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), startPage)
+                    : null;
+            LOG.infof("fulfillment %d/s: %s statuses %s, %d TCP connections opened (the whole machine's); direct: %s;"
+                    + " start page: %s", rate, summary(service), statuses, opens, summary(floor),
+                    page == null ? "-" : summary(page));
             boolean judged = rate == 200;
             report.add("1 fulfillment", "POST fulfillment URL at " + rate + "/s: achieved/s, p50 / p99 / p99.9",
                     f(service.achievedPerSecond(), 0) + "/s, " + f(service.p50(), 1) + " / " + f(service.p99(), 1)
@@ -328,6 +337,12 @@ class SuiteBenchmark {
             report.add("1 fulfillment", "service overhead at " + rate + "/s (p50 / p99 difference)",
                     f(overhead50, 1) + " / " + f(overhead99, 1) + " ms", judged ? "< 3 ms" : "(curve)",
                     judged ? overhead50 < 3 : null, "the service's own CPU (HTTP, SigV4, SDK, page) competing for the 2 cores");
+            if (page != null) {
+                report.add("1 fulfillment", "GET start page (no AWS call) at " + rate + "/s: p50 / p99 / p99.9",
+                        f(page.p50(), 1) + " / " + f(page.p99(), 1) + " / " + f(page.p999(), 1) + " ms"
+                                + errors(page), "(the service's HTTP round trip)", null, "Vert.x HTTP, the page,"
+                                        + " the load generator's client; " + CORES);
+            }
             report.add("1 fulfillment", "onboarding-service CPU per landing at " + rate + "/s", f(cpuPerLanding, 2)
                     + " ms", "(where the overhead goes)", null, "user + system CPU of the service process over the"
                             + " landings it answered");
