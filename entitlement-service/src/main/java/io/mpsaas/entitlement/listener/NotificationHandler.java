@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -111,25 +112,34 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
                     .flatMap(n -> byDedupe.get(n.meta().dedupeKey()).stream()).map(Read::message).toList();
             running.add(groups.submit(() -> batch.traced(messages, () -> apply(batch.queue(), group, messages))));
         }
+        List<SubscriptionService.Result> results = new ArrayList<>();
         for (int i = 0; i < planned.size(); i++) {
-            List<SubscriptionService.Result> results;
             try {
-                results = running.get(i).get();
+                results.addAll(running.get(i).get());
             } catch (ExecutionException | InterruptedException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
                 RuntimeException cause = new IllegalStateException("applying the notifications failed: " + e, e);
-                results = planned.get(i).notifications().stream()
-                        .map(n -> new SubscriptionService.Result(n, null, cause)).toList();
+                planned.get(i).notifications().forEach(n -> results.add(SubscriptionService.Result.failed(n, cause)));
             }
-            for (SubscriptionService.Result result : results) {
-                List<Read> reads = byDedupe.get(result.notification().meta().dedupeKey());
-                for (int copy = 0; copy < reads.size(); copy++) {
-                    Read read = reads.get(copy);
-                    outcomes.put(read.message().messageId(), result.failure() != null ? failed(read, result.failure())
-                            : applied(read, result.applied().duplicate() || copy > 0));
-                }
+        }
+        // one write marks every customer's sent effects done; if it fails they count as not handled yet
+        RuntimeException notMarked = null;
+        try {
+            subscriptions.markDone(results.stream().map(SubscriptionService.Result::effectsSent)
+                    .filter(Objects::nonNull).toList());
+        } catch (RuntimeException e) {
+            notMarked = e;
+        }
+        for (SubscriptionService.Result result : results) {
+            List<Read> reads = byDedupe.get(result.notification().meta().dedupeKey());
+            RuntimeException failure = result.failure() != null ? result.failure()
+                    : result.effectsSent() != null ? notMarked : null;
+            for (int copy = 0; copy < reads.size(); copy++) {
+                Read read = reads.get(copy);
+                outcomes.put(read.message().messageId(), failure != null ? failed(read, failure)
+                        : applied(read, result.applied().duplicate() || copy > 0));
             }
         }
         return outcomes;
@@ -196,7 +206,7 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
     /** The ids the group's notifications name (a customer's, or none for agreement events before their license). */
     private static CustomerMdc mdc(SubscriptionService.Group group) {
         Subscriber s = group.notifications().stream().map(Notification::namedSubscriber)
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                .filter(Objects::nonNull).findFirst().orElse(null);
         return s == null ? CustomerMdc.of(group.customerKey(), null, null, null)
                 : CustomerMdc.of(s.key(), s.productCode(), s.licenseArn(), s.customerIdentifier());
     }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -39,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * DynamoDB side of the subscription use cases: reads of the customer, agreement and inbox items (one by one, or a
@@ -77,7 +80,7 @@ public class SubscriptionStore {
 
     /** Most keys one {@code BatchGetItem} may ask for. */
     static final int MAX_BATCH_GET = 100;
-    /** Rounds of {@code UnprocessedKeys} (DynamoDB throttling part of a batch) read again before giving up. */
+    /** Rounds of unprocessed keys or items (DynamoDB throttling part of a batch) tried again before giving up. */
     static final int BATCH_GET_ROUNDS = 8;
 
     private final DynamoDbClient dynamo;
@@ -482,10 +485,19 @@ public class SubscriptionStore {
 
     /** Adds the inbox entry: the message id, what it did, and its effects while they are not confirmed sent. */
     public void inboxEntry(Commit commit, InboxEntry entry, Instant expiresAt) {
+        Map<String, AttributeValue> item = inboxItem(entry, expiresAt,
+                entry.status() == InboxEntry.Status.DONE ? entry.receivedAt() : null);
+        commit.inboxIndexes.add(commit.items.size());
+        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+    }
+
+    /** The inbox item of an entry: done at {@code doneAt}, or (null) pending, in the pending-effects index. */
+    private static Map<String, AttributeValue> inboxItem(InboxEntry entry, Instant expiresAt, Instant doneAt) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(SuiteTables.PK, Attr.s(MESSAGE_PREFIX + entry.dedupeKey()));
         item.put(SuiteTables.SK, Attr.s(MESSAGE_SK));
-        item.put(STATUS, Attr.s(entry.status().name()));
+        item.put(STATUS, Attr.s((doneAt == null ? InboxEntry.Status.APPLIED : InboxEntry.Status.DONE).name()));
         putIfPresent(item, KIND, entry.kind());
         putIfPresent(item, CUSTOMER_KEY, entry.customerKey());
         putIfPresent(item, RESULT, entry.result());
@@ -495,16 +507,14 @@ public class SubscriptionStore {
             item.put(SuiteTables.GSI2_PK, Attr.s(HISTORY_PREFIX + entry.customerKey()));
             item.put(SuiteTables.GSI2_SK, Attr.s(HISTORY_TIME.format(entry.receivedAt()) + "#" + entry.dedupeKey()));
         }
-        if (entry.status() == InboxEntry.Status.APPLIED) {
+        if (doneAt == null) {
             item.put(SuiteTables.GSI1_PK, Attr.s(PENDING_EFFECTS));
             item.put(SuiteTables.GSI1_SK, Attr.instant(entry.receivedAt()));
         } else {
-            item.put(DONE_AT, Attr.instant(entry.receivedAt()));
+            item.put(DONE_AT, Attr.instant(doneAt));
         }
         item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
-        commit.inboxIndexes.add(commit.items.size());
-        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
-                .conditionExpression("attribute_not_exists(pk)").build()).build());
+        return item;
     }
 
     /** Writes the commit; a failed condition is reported, never thrown. */
@@ -540,6 +550,42 @@ public class SubscriptionStore {
                 .expressionAttributeNames(Map.of("#s", STATUS))
                 .expressionAttributeValues(Map.of(":done", Attr.s(InboxEntry.Status.DONE.name()),
                         ":at", Attr.instant(at))));
+    }
+
+    /** An entry committed {@code APPLIED} whose effects went out: what {@link #markDone(List, Instant)} writes. */
+    public record EffectsSent(InboxEntry entry, Instant expiresAt) {
+    }
+
+    /**
+     * Marks entries done whose effects were sent, a batch's worth at once: each written again whole, as {@code DONE}
+     * and out of the pending-effects index, 25 to a {@code BatchWriteItem} (a put costs what an UpdateItem of the item
+     * would; nothing writes an entry after its commit but this). Items DynamoDB leaves unprocessed are written again
+     * with backoff; if some stay unwritten this throws, and their effects are sent again, with the same ids, by the
+     * redelivery or by reconciliation.
+     */
+    public void markDone(List<EffectsSent> sent, Instant at) {
+        Map<String, WriteRequest> puts = new LinkedHashMap<>();
+        for (EffectsSent s : sent) {
+            puts.put(s.entry().dedupeKey(), WriteRequest.builder().putRequest(p -> p.item(inboxItem(s.entry(),
+                    s.expiresAt(), at))).build());
+        }
+        List<WriteRequest> all = new ArrayList<>(puts.values());
+        for (int from = 0; from < all.size(); from += 25) {
+            List<WriteRequest> pending = all.subList(from, Math.min(all.size(), from + 25));
+            for (int round = 0; !pending.isEmpty(); round++) {
+                if (round == BATCH_GET_ROUNDS) {
+                    throw new IllegalStateException("DynamoDB left " + pending.size() + " inbox entries unwritten "
+                            + BATCH_GET_ROUNDS + " times in a row (throttled)");
+                }
+                if (round > 0) {
+                    pause(Math.min(1000, 25L << round));
+                }
+                List<WriteRequest> ask = pending;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(inbox, ask)));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(inbox, List.of())
+                        : List.of();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

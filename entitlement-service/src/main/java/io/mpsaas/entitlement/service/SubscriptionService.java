@@ -29,6 +29,7 @@ import io.mpsaas.entitlement.persistence.InboxEntry;
 import io.mpsaas.entitlement.persistence.ParkedFact;
 import io.mpsaas.entitlement.persistence.PointerChange;
 import io.mpsaas.entitlement.persistence.SubscriptionStore;
+import io.mpsaas.entitlement.persistence.SubscriptionStore.EffectsSent;
 import io.mpsaas.entitlement.persistence.SubscriptionStore.Reads;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,8 +111,22 @@ public class SubscriptionService {
         }
     }
 
-    /** What became of one notification of a group: {@code applied}, or the {@code failure} that kept it from it. */
-    public record Result(Notification notification, Applied applied, RuntimeException failure) {
+    /**
+     * What became of one notification of a group: {@code applied}, or the {@code failure} that kept it from it.
+     *
+     * @param effectsSent for the notification whose inbox entry carried the effects that were sent: the entry, to be
+     *                    marked done ({@link #markDone}) with the batch's others
+     */
+    public record Result(Notification notification, Applied applied, RuntimeException failure,
+            EffectsSent effectsSent) {
+
+        public static Result failed(Notification notification, RuntimeException failure) {
+            return new Result(notification, null, failure, null);
+        }
+    }
+
+    /** What one commit did: each notification's description, and the entry whose effects were sent (or null). */
+    private record Committed(Map<String, String> described, EffectsSent sent) {
     }
 
     /** Where a notification goes: a known customer, or (agreement events before their license) the agreement. */
@@ -185,9 +200,9 @@ public class SubscriptionService {
         List<Result> results = new ArrayList<>();
         for (Notification n : group.notifications()) {
             try {
-                results.add(new Result(n, apply(n, group.receivedNanos()), null));
+                results.add(new Result(n, apply(n, group.receivedNanos()), null, null));
             } catch (RuntimeException e) {
-                results.add(new Result(n, null, e));
+                results.add(Result.failed(n, e));
             }
         }
         return results;
@@ -217,6 +232,9 @@ public class SubscriptionService {
                         .get(0);
                 if (result.failure() != null) {
                     throw result.failure();
+                }
+                if (result.effectsSent() != null) {
+                    markDone(List.of(result.effectsSent()));
                 }
                 return result.applied();
             }
@@ -357,14 +375,14 @@ public class SubscriptionService {
                     Optional<InboxEntry> seen = reads.inboxEntry(n.meta().dedupeKey());
                     if (seen.isPresent()) {
                         results.put(n.meta().dedupeKey(), new Result(n, new Applied(resume(seen.get()),
-                                seen.get().status() == InboxEntry.Status.DONE), null));
+                                seen.get().status() == InboxEntry.Status.DONE), null, null));
                         it.remove();
                     }
                 }
                 if (pending.isEmpty()) {
                     break;
                 }
-                Map<String, String> applied;
+                Committed applied;
                 try {
                     applied = commitTogether(key, pending, reads, fetch);
                 } catch (MarketplaceException e) {
@@ -374,13 +392,18 @@ public class SubscriptionService {
                     if (refreshing.isEmpty()) {
                         throw e;
                     }
-                    refreshing.forEach(n -> results.put(n.meta().dedupeKey(), new Result(n, null, e)));
+                    refreshing.forEach(n -> results.put(n.meta().dedupeKey(), Result.failed(n, e)));
                     pending.removeAll(refreshing);
                     continue; // nothing was written: what was read still holds
                 }
                 if (applied != null) {
-                    pending.forEach(n -> results.put(n.meta().dedupeKey(), new Result(n,
-                            new Applied(applied.get(n.meta().dedupeKey()), false), null)));
+                    for (Notification n : pending) {
+                        String dedupe = n.meta().dedupeKey();
+                        EffectsSent sent = applied.sent() != null
+                                && applied.sent().entry().dedupeKey().equals(dedupe) ? applied.sent() : null;
+                        results.put(dedupe, new Result(n, new Applied(applied.described().get(dedupe), false), null,
+                                sent));
+                    }
                     pending.clear();
                 } else if (++races >= config.conflictRetries()) {
                     throw new ConcurrentUpdateException("customer " + key + " changed under " + races
@@ -390,7 +413,7 @@ public class SubscriptionService {
                 }
             }
         } catch (RuntimeException e) {
-            pending.forEach(n -> results.putIfAbsent(n.meta().dedupeKey(), new Result(n, null, e)));
+            pending.forEach(n -> results.putIfAbsent(n.meta().dedupeKey(), Result.failed(n, e)));
         }
         return notifications.stream().map(n -> results.get(n.meta().dedupeKey())).toList();
     }
@@ -399,9 +422,10 @@ public class SubscriptionService {
      * One commit for notifications of one customer none of which is in the inbox yet: folded through the state
      * machine in its order, with the facts parked on their agreements. The newest of them carries the effects.
      *
-     * @return each notification's description by dedupe key; null when the write lost a race
+     * @return each notification's description by dedupe key, and the entry whose effects were sent (to be marked
+     *         done); null when the write lost a race
      */
-    private Map<String, String> commitTogether(String key, List<Notification> pending, Reads reads, Fetch fetch) {
+    private Committed commitTogether(String key, List<Notification> pending, Reads reads, Fetch fetch) {
         Instant now = clock.instant();
         CustomerRecord current = reads.customer(key).orElse(null);
         List<Notification> ordered = new ArrayList<>(pending);
@@ -475,13 +499,18 @@ public class SubscriptionService {
             facts.get(id).forEach(f -> store.removeFact(commit, f));
         }
         Map<String, String> described = new LinkedHashMap<>();
+        EffectsSent carrier = null;
         for (int i = 0; i < ordered.size(); i++) {
             Notification n = ordered.get(i);
             // the newest carries the effects until they are sent; the others are done with the commit
             boolean carries = n == lead && !effects.isEmpty();
-            store.inboxEntry(commit, new InboxEntry(n.meta().dedupeKey(),
+            InboxEntry entry = new InboxEntry(n.meta().dedupeKey(),
                     carries ? InboxEntry.Status.APPLIED : InboxEntry.Status.DONE, kinds.get(i), key, result,
-                    carries ? sender.toJson(effects) : null, now), now.plus(config.inbox().retention()));
+                    carries ? sender.toJson(effects) : null, now);
+            store.inboxEntry(commit, entry, now.plus(config.inbox().retention()));
+            if (carries) {
+                carrier = new EffectsSent(entry, now.plus(config.inbox().retention()));
+            }
             described.put(n.meta().dedupeKey(), result);
         }
         CommitOutcome outcome = store.commit(commit);
@@ -495,9 +524,19 @@ public class SubscriptionService {
                 lead.meta().occurredAt(), key, ids.productCode(), messageIds(ordered), result);
         if (!effects.isEmpty()) {
             sender.send(effects);
-            store.markDone(lead.meta().dedupeKey(), clock.instant());
         }
-        return described;
+        return new Committed(described, carrier);
+    }
+
+    /**
+     * Marks done the inbox entries whose effects were sent ({@link Result#effectsSent()}), a batch's worth in one
+     * write. Until then they are pending: a crash in between makes the redelivery or reconciliation send their effects
+     * again, with the same ids.
+     */
+    public void markDone(List<EffectsSent> sent) {
+        if (!sent.isEmpty()) {
+            store.markDone(sent, clock.instant());
+        }
     }
 
     private static String messageIds(List<Notification> notifications) {
