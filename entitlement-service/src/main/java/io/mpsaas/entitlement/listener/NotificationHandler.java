@@ -124,18 +124,13 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
                 planned.get(i).notifications().forEach(n -> results.add(SubscriptionService.Result.failed(n, cause)));
             }
         }
-        // one write marks every customer's sent effects done; if it fails they count as not handled yet
-        RuntimeException notMarked = null;
-        try {
-            subscriptions.markDone(results.stream().map(SubscriptionService.Result::effectsSent)
-                    .filter(Objects::nonNull).toList());
-        } catch (RuntimeException e) {
-            notMarked = e;
-        }
+        // every customer's effects sent together, then marked done in one write; what fails counts as not handled
+        Map<SubscriptionService.Pending, RuntimeException> unfinished = subscriptions.finish(results.stream()
+                .map(SubscriptionService.Result::pending).filter(Objects::nonNull).toList());
         for (SubscriptionService.Result result : results) {
             List<Read> reads = byDedupe.get(result.notification().meta().dedupeKey());
             RuntimeException failure = result.failure() != null ? result.failure()
-                    : result.effectsSent() != null ? notMarked : null;
+                    : result.pending() != null ? unfinished.get(result.pending()) : null;
             for (int copy = 0; copy < reads.size(); copy++) {
                 Read read = reads.get(copy);
                 outcomes.put(read.message().messageId(), failure != null ? failed(read, failure)

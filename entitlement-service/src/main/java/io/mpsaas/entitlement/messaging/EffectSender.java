@@ -6,11 +6,14 @@ import io.mpsaas.common.config.QueuesConfig;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.QueueUrls;
+import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -21,8 +24,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 /**
  * Sends lifecycle events to {@code suite.queues.customer-events} and metering commands to
  * {@code suite.queues.metering-commands}. Standard queues deliver at least once: consumers dedupe by
- * {@code eventId} / {@code commandId}, which stay the same when an effect is sent again. The effects of one commit go
- * in one {@code SendMessageBatch} per queue (up to 10 messages each).
+ * {@code eventId} / {@code commandId}, which stay the same when an effect is sent again. Effects are prepared where
+ * they are decided ({@link #prepare}: the messages built, stamped with the trace of that work) and sent later, a
+ * batch's worth together ({@link #sendAll}): one {@code SendMessageBatch} per queue and 10 messages.
  */
 @ApplicationScoped
 public class EffectSender {
@@ -33,6 +37,7 @@ public class EffectSender {
     private final SqsClient sqs;
     private final QueuesConfig queues;
     private final ObjectMapper mapper;
+    private final TraceContextSqsInterceptor traces = new TraceContextSqsInterceptor();
     private volatile String eventsUrl;
     private volatile String commandsUrl;
 
@@ -42,46 +47,118 @@ public class EffectSender {
         this.mapper = mapper;
     }
 
+    /** One commit's effects, ready to send: its messages built and stamped with the trace they belong to. */
+    public static final class Outgoing {
+        private final Effects effects;
+        private final List<String> commandBodies = new ArrayList<>();
+        private final List<Map<String, MessageAttributeValue>> commandStamps = new ArrayList<>();
+        private final List<String> eventBodies = new ArrayList<>();
+        private final List<Map<String, MessageAttributeValue>> eventStamps = new ArrayList<>();
+
+        private Outgoing(Effects effects) {
+            this.effects = effects;
+        }
+
+        public Effects effects() {
+            return effects;
+        }
+    }
+
+    /** Builds the messages of {@code effects}, with the trace context current now (the work that decided them). */
+    public Outgoing prepare(Effects effects) {
+        Outgoing out = new Outgoing(effects);
+        for (MeteringCommand command : effects.commands()) {
+            out.commandBodies.add(json(command));
+            out.commandStamps.add(traces.stamp(Map.of(COMMAND_TYPE_ATTRIBUTE, attribute(command.type()))));
+        }
+        for (CustomerEvent event : effects.events()) {
+            out.eventBodies.add(json(event));
+            out.eventStamps.add(traces.stamp(Map.of(CustomerEvent.TYPE_ATTRIBUTE, attribute(event.type()))));
+        }
+        return out;
+    }
+
     /**
-     * Sends the commands first (a flush's deadline is the tighter one), then the events. Throws when SQS refused any of
-     * them, after the others went: the caller leaves its inbox entry pending, so all of them are sent again (same ids).
+     * Sends one commit's effects, commands first (a flush's deadline is the tighter one). Throws when SQS refused any
+     * of them, after the others went: the caller leaves its inbox entry pending, so all of them are sent again (same
+     * ids).
      */
     public void send(Effects effects) {
-        List<SendMessageBatchRequestEntry> commands = new ArrayList<>();
-        for (MeteringCommand command : effects.commands()) {
-            commands.add(entry(commands.size(), json(command), COMMAND_TYPE_ATTRIBUTE, command.type()));
+        Set<Integer> failed = sendAll(List.of(prepare(effects)));
+        if (!failed.isEmpty()) {
+            throw SdkClientException.create("SQS refused effects of " + effects.events().size() + " events and "
+                    + effects.commands().size() + " commands");
         }
-        sendAll(commandsUrl(), commands);
+    }
+
+    /**
+     * Sends several commits' effects together: every command first, then every event, 10 to a
+     * {@code SendMessageBatch}. Answers the indexes (in {@code outgoing}) of those SQS refused a message of, or could
+     * not be asked about (a failed call); the others were sent whole.
+     */
+    public Set<Integer> sendAll(List<Outgoing> outgoing) {
+        Set<Integer> failed = new TreeSet<>();
+        List<int[]> commands = new ArrayList<>();
+        List<int[]> events = new ArrayList<>();
+        for (int i = 0; i < outgoing.size(); i++) {
+            for (int k = 0; k < outgoing.get(i).commandBodies.size(); k++) {
+                commands.add(new int[] {i, k});
+            }
+            for (int k = 0; k < outgoing.get(i).eventBodies.size(); k++) {
+                events.add(new int[] {i, k});
+            }
+        }
+        if (!commands.isEmpty()) {
+            send(commandsUrl(), commands, outgoing, true, failed);
+        }
+        if (!events.isEmpty()) {
+            send(eventsUrl(), events, outgoing, false, failed);
+        }
+        for (int i = 0; i < outgoing.size(); i++) {
+            if (!failed.contains(i)) {
+                logSent(outgoing.get(i).effects);
+            }
+        }
+        return failed;
+    }
+
+    private void send(String queueUrl, List<int[]> messages, List<Outgoing> outgoing, boolean commands,
+            Set<Integer> failed) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<int[]> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int e = 0; e < chunk.size(); e++) {
+                Outgoing out = outgoing.get(chunk.get(e)[0]);
+                int k = chunk.get(e)[1];
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(e))
+                        .messageBody(commands ? out.commandBodies.get(k) : out.eventBodies.get(k))
+                        .messageAttributes(commands ? out.commandStamps.get(k) : out.eventStamps.get(k)).build());
+            }
+            try {
+                SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+                for (BatchResultErrorEntry error : response.failed()) {
+                    int index = chunk.get(Integer.parseInt(error.id()))[0];
+                    failed.add(index);
+                    Log.warnf("SQS refused a message to %s (%s: %s); its commit's effects will be sent again",
+                            queueUrl, error.code(), error.message());
+                }
+            } catch (RuntimeException e) {
+                chunk.forEach(m -> failed.add(m[0]));
+                Log.warnf("Sending %d messages to %s failed (%s); their commits' effects will be sent again",
+                        chunk.size(), queueUrl, e.toString());
+            }
+        }
+    }
+
+    private static void logSent(Effects effects) {
         for (MeteringCommand command : effects.commands()) {
             Log.infof("Sent metering command %s %s for customer %s (product %s, deadline %s)", command.type(),
                     command.commandId(), command.customer().customerKey(), command.customer().productCode(),
                     command.deadline());
         }
-        List<SendMessageBatchRequestEntry> events = new ArrayList<>();
-        for (CustomerEvent event : effects.events()) {
-            events.add(entry(events.size(), json(event), CustomerEvent.TYPE_ATTRIBUTE, event.type()));
-        }
-        sendAll(eventsUrl(), events);
         for (CustomerEvent event : effects.events()) {
             Log.infof("Published %s %s for customer %s (product %s, state %s)", event.type(), event.eventId(),
                     event.customer().customerKey(), event.customer().productCode(), event.state());
-        }
-    }
-
-    private static SendMessageBatchRequestEntry entry(int index, String body, String attribute, String type) {
-        return SendMessageBatchRequestEntry.builder().id(Integer.toString(index)).messageBody(body)
-                .messageAttributes(Map.of(attribute, attribute(type))).build();
-    }
-
-    private void sendAll(String queueUrl, List<SendMessageBatchRequestEntry> entries) {
-        for (int from = 0; from < entries.size(); from += 10) {
-            List<SendMessageBatchRequestEntry> chunk = entries.subList(from, Math.min(entries.size(), from + 10));
-            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(chunk));
-            if (!response.failed().isEmpty()) {
-                BatchResultErrorEntry first = response.failed().get(0);
-                throw SdkClientException.create("SQS refused " + response.failed().size() + " of " + chunk.size()
-                        + " messages to " + queueUrl + " (" + first.code() + ": " + first.message() + ")");
-            }
         }
     }
 

@@ -60,10 +60,10 @@ import java.util.stream.Collectors;
  * the inbox knows; fold the group's notifications (and the parked facts of its license events) through the state
  * machine in AWS's order; re-read the entitlements once if any of them calls for it; then write customer, pointers,
  * facts and every notification's inbox entry in one conditional transaction (a lost race reads again and
- * recomputes); finally send the lifecycle events and flush commands that were committed with the newest
- * notification's inbox entry, and mark it done. A crash anywhere leaves either nothing written (SQS delivers the
- * messages again) or a committed entry whose effects are sent again, with the same ids, by the redelivery or by the
- * reconciliation run.
+ * recomputes), the newest notification's entry carrying the lifecycle events and flush commands it decided. Once the
+ * batch's groups are through, their effects are sent together and their entries marked done in one write
+ * ({@link #finish}). A crash anywhere leaves either nothing written (SQS delivers the messages again) or a committed
+ * entry whose effects are sent again, with the same ids, by the redelivery or by the reconciliation run.
  */
 @ApplicationScoped
 public class SubscriptionService {
@@ -114,19 +114,25 @@ public class SubscriptionService {
     /**
      * What became of one notification of a group: {@code applied}, or the {@code failure} that kept it from it.
      *
-     * @param effectsSent for the notification whose inbox entry carried the effects that were sent: the entry, to be
-     *                    marked done ({@link #markDone}) with the batch's others
+     * @param pending     for the notification whose inbox entry carries its commit's effects: those effects, to be
+     *                    sent and marked done with the batch's others ({@link #finish})
      */
-    public record Result(Notification notification, Applied applied, RuntimeException failure,
-            EffectsSent effectsSent) {
+    public record Result(Notification notification, Applied applied, RuntimeException failure, Pending pending) {
 
         public static Result failed(Notification notification, RuntimeException failure) {
             return new Result(notification, null, failure, null);
         }
     }
 
-    /** What one commit did: each notification's description, and the entry whose effects were sent (or null). */
-    private record Committed(Map<String, String> described, EffectsSent sent) {
+    /**
+     * A commit's effects, prepared in its trace and not sent yet, and the inbox entry that keeps them ({@code APPLIED})
+     * until they are.
+     */
+    public record Pending(EffectSender.Outgoing outgoing, EffectsSent entry) {
+    }
+
+    /** What one commit did: each notification's description, and its effects to send (or null). */
+    private record Committed(Map<String, String> described, Pending pending) {
     }
 
     /** Where a notification goes: a known customer, or (agreement events before their license) the agreement. */
@@ -233,8 +239,11 @@ public class SubscriptionService {
                 if (result.failure() != null) {
                     throw result.failure();
                 }
-                if (result.effectsSent() != null) {
-                    markDone(List.of(result.effectsSent()));
+                if (result.pending() != null) {
+                    RuntimeException unsent = finish(List.of(result.pending())).get(result.pending());
+                    if (unsent != null) {
+                        throw unsent;
+                    }
                 }
                 return result.applied();
             }
@@ -399,10 +408,11 @@ public class SubscriptionService {
                 if (applied != null) {
                     for (Notification n : pending) {
                         String dedupe = n.meta().dedupeKey();
-                        EffectsSent sent = applied.sent() != null
-                                && applied.sent().entry().dedupeKey().equals(dedupe) ? applied.sent() : null;
+                        Pending effects = applied.pending() != null
+                                && applied.pending().entry().entry().dedupeKey().equals(dedupe) ? applied.pending()
+                                        : null;
                         results.put(dedupe, new Result(n, new Applied(applied.described().get(dedupe), false), null,
-                                sent));
+                                effects));
                     }
                     pending.clear();
                 } else if (++races >= config.conflictRetries()) {
@@ -422,8 +432,8 @@ public class SubscriptionService {
      * One commit for notifications of one customer none of which is in the inbox yet: folded through the state
      * machine in its order, with the facts parked on their agreements. The newest of them carries the effects.
      *
-     * @return each notification's description by dedupe key, and the entry whose effects were sent (to be marked
-     *         done); null when the write lost a race
+     * @return each notification's description by dedupe key, and the commit's effects to send; null when the write
+     *         lost a race
      */
     private Committed commitTogether(String key, List<Notification> pending, Reads reads, Fetch fetch) {
         Instant now = clock.instant();
@@ -522,21 +532,38 @@ public class SubscriptionService {
         metrics.notificationCommit();
         Log.infof("%s at %s for customer %s (product %s, message %s): %s", String.join(" + ", kinds),
                 lead.meta().occurredAt(), key, ids.productCode(), messageIds(ordered), result);
-        if (!effects.isEmpty()) {
-            sender.send(effects);
-        }
-        return new Committed(described, carrier);
+        // built here, inside the trace of the notifications that caused them; sent with the batch's others
+        return new Committed(described, carrier == null ? null : new Pending(sender.prepare(effects), carrier));
     }
 
     /**
-     * Marks done the inbox entries whose effects were sent ({@link Result#effectsSent()}), a batch's worth in one
-     * write. Until then they are pending: a crash in between makes the redelivery or reconciliation send their effects
-     * again, with the same ids.
+     * Sends committed effects ({@link Result#pending()}), a batch's worth together, and marks their inbox entries done
+     * in one write. Answers what could not be finished, with why: those entries stay pending, and the redelivery of
+     * their messages or the reconciliation run sends their effects again, with the same ids.
      */
-    public void markDone(List<EffectsSent> sent) {
-        if (!sent.isEmpty()) {
-            store.markDone(sent, clock.instant());
+    public Map<Pending, RuntimeException> finish(List<Pending> pending) {
+        Map<Pending, RuntimeException> unfinished = new java.util.IdentityHashMap<>();
+        if (pending.isEmpty()) {
+            return unfinished;
         }
+        Set<Integer> unsent = sender.sendAll(pending.stream().map(Pending::outgoing).toList());
+        List<EffectsSent> sent = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (unsent.contains(i)) {
+                unfinished.put(pending.get(i), new IllegalStateException("SQS did not take the effects of message "
+                        + pending.get(i).entry().entry().dedupeKey()));
+            } else {
+                sent.add(pending.get(i).entry());
+            }
+        }
+        try {
+            if (!sent.isEmpty()) {
+                store.markDone(sent, clock.instant());
+            }
+        } catch (RuntimeException e) {
+            pending.forEach(p -> unfinished.putIfAbsent(p, e));
+        }
+        return unfinished;
     }
 
     private static String messageIds(List<Notification> notifications) {
