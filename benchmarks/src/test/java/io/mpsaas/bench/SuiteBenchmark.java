@@ -798,7 +798,8 @@ class SuiteBenchmark {
     private void notifyRun(ServiceProcess service, int concurrency, boolean quota, int customerCount, boolean measured)
             throws Exception {
         URI entitlement = service.url();
-        String product = "bench-notify-" + (measured ? "" : "warm-") + (quota ? "quota" : concurrency) + "-" + run;
+        String product = "bench-notify-" + (measured ? "" : "warm-") + service.name().replace("entitlement-service-",
+                "") + "-" + run;
         sim.addProduct(Product.builder(product, PricingModel.CONTRACT).contracted("seats", ValueType.INTEGER)
                 .notificationFormat(NotificationFormat.SNS).build());
         sim.holdNotifications(product);
