@@ -753,11 +753,11 @@ class SuiteBenchmark {
 
     /**
      * entitlement-service's consumer concurrency values compared with the quota lifted (the service's default is
-     * {@code bench.notify.default}, 40; the code before batching had 16).
+     * {@code bench.notify.default}, 100; the code before batching had 16).
      */
     private static final int[] NOTIFY_CONCURRENCY = Arrays.stream(System.getProperty("bench.notify.concurrency",
-            "16,40").split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
-    private static final int NOTIFY_DEFAULT = Integer.getInteger("bench.notify.default", 40);
+            "16,100").split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+    private static final int NOTIFY_DEFAULT = Integer.getInteger("bench.notify.default", 100);
     /** AWS's GetEntitlements quota per account (the simulator enforces it unless lifted). */
     private static final int GET_ENTITLEMENTS_QUOTA = 20;
 

@@ -62,10 +62,12 @@ public interface EntitlementConfig {
     /**
      * GetEntitlements calls per second this replica makes at most (each page is a call), notifications and
      * reconciliation together. AWS allows 20 per second per account, shared by every caller of the seller account: with
-     * several replicas, give each its share (20 / replicas). Calls beyond AWS's quota are throttled and retried with
-     * backoff, which makes a burst of notifications end later than the quota would allow.
+     * several replicas, give each its share (19 / replicas). The default stays a little under AWS's 20 so that timing
+     * jitter between here and AWS does not get paced calls throttled: a throttled call is retried outside the pace
+     * (the adapter's backoff), which draws more throttling and makes a burst of notifications end later than the quota
+     * allows.
      */
-    @WithDefault("20")
+    @WithDefault("19")
     double getEntitlementsRateLimit();
 
     /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
@@ -78,9 +80,11 @@ public interface EntitlementConfig {
         /**
          * Messages handled at once per queue. Messages are received and handled ten at a time (one batch: one read of
          * the inbox and the customers, one GetEntitlements and one commit per customer, the customers in parallel, one
-         * delete), so this allows concurrency / 10 batches in hand at once (BENCHMARKS.md).
+         * delete), so this allows concurrency / 10 batches in hand at once. While GetEntitlements is paced (a burst
+         * beyond AWS's quota), the batches in hand wait for their slots, and a customer's notifications received
+         * meanwhile share its call: more batches in hand, fewer calls (BENCHMARKS.md).
          */
-        @WithDefault("40")
+        @WithDefault("100")
         int concurrency();
 
         /** Long-poll wait of one ReceiveMessage call, 0..20 seconds. */
