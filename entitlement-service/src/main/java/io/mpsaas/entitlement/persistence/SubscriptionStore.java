@@ -12,6 +12,7 @@ import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -86,6 +88,8 @@ public class SubscriptionStore {
     private final DynamoDbClient dynamo;
     private final String customers;
     private final String inbox;
+    /** False once the role turned out not to allow {@code BatchWriteItem}. */
+    private volatile boolean batchWrites = true;
 
     public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables) {
         this.dynamo = dynamo;
@@ -564,6 +568,26 @@ public class SubscriptionStore {
      * redelivery or by reconciliation.
      */
     public void markDone(List<EffectsSent> sent, Instant at) {
+        if (!batchWrites) {
+            sent.forEach(s -> markDone(s.entry().dedupeKey(), at));
+            return;
+        }
+        try {
+            markDoneTogether(sent, at);
+        } catch (DynamoDbException e) {
+            if (!"AccessDeniedException".equals(e.awsErrorDetails() == null ? null
+                    : e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+            // a role from before this version: one UpdateItem per entry works, and keeps working
+            batchWrites = false;
+            Log.warnf("The service's role may not BatchWriteItem on %s (%s); inbox entries are marked done one by one"
+                    + " from now on: grant dynamodb:BatchWriteItem on the inbox table", inbox, e.getMessage());
+            sent.forEach(s -> markDone(s.entry().dedupeKey(), at));
+        }
+    }
+
+    private void markDoneTogether(List<EffectsSent> sent, Instant at) {
         Map<String, WriteRequest> puts = new LinkedHashMap<>();
         for (EffectsSent s : sent) {
             puts.put(s.entry().dedupeKey(), WriteRequest.builder().putRequest(p -> p.item(inboxItem(s.entry(),
