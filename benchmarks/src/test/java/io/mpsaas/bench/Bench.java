@@ -56,12 +56,15 @@ public final class Bench {
             throw new IllegalStateException(e);
         }
         double sum = 0;
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        // a series without labels has no braces at all
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? ([0-9.eE+-]+)$",
+                Pattern.MULTILINE);
         Matcher m = line.matcher(text);
         while (m.find()) {
+            String found = m.group(1) == null ? "" : m.group(1);
             boolean all = true;
             for (String label : labels) {
-                all &= m.group(1).contains(label);
+                all &= found.contains(label);
             }
             if (all) {
                 sum += Double.parseDouble(m.group(2));

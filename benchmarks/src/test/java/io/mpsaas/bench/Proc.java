@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Resident memory of a process, from {@code /proc/<pid>/status}, and a sampler keeping each process's peak. */
+/**
+ * Resident memory of a process, from {@code /proc/<pid>/status}, and a sampler keeping each process's peak; CPU time
+ * of a process and of the machine, from {@code /proc/<pid>/stat} and {@code /proc/stat}, to say where the cores went
+ * during a benchmark.
+ */
 public final class Proc {
 
     private final Map<String, Long> peakKb = new ConcurrentHashMap<>();
@@ -32,6 +36,56 @@ public final class Proc {
             return -1;
         }
     }
+
+    /** User + system CPU seconds the process has used so far, or -1 when it is gone. */
+    public static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name (field 2) may hold spaces: the fields after it start behind its closing parenthesis
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            // utime and stime: fields 14 and 15 of the whole line, 12 and 13 after the name and state
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU seconds the whole machine has spent busy (all cores: user, nice, system, irq, softirq, steal) so far. */
+    public static double machineBusySeconds() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(cpu[i]);
+            }
+            return busy / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * TCP connections this machine has opened so far ({@code ActiveOpens} of {@code /proc/net/snmp}): a rise per
+     * request means clients open a connection per call instead of reusing one. Every process counts, so only a quiet
+     * machine gives the service's own.
+     */
+    public static long tcpConnectionsOpened() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Tcp:") && lines.get(i).contains("ActiveOpens")) {
+                    List<String> names = List.of(lines.get(i).split(" +"));
+                    return Long.parseLong(lines.get(i + 1).split(" +")[names.indexOf("ActiveOpens")]);
+                }
+            }
+            return -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** USER_HZ of Linux on x86-64 (what {@code getconf CLK_TCK} answers). */
+    private static final int CLOCK_TICKS = 100;
 
     /** Starts sampling every 200 ms. */
     public static Proc sampler() {

@@ -399,12 +399,28 @@ class SuiteBenchmark {
         OpenLoad.run(scale.warmupRate(), scale.warmup(), Duration.ofSeconds(30), landing);
         OpenLoad.run(scale.warmupRate(), scale.warmup().dividedBy(2), Duration.ofSeconds(30), direct);
         rss.resetPeak(Service.ONBOARDING.module());
+        // the service's HTTP round trip without any AWS call: its start page
+        java.util.function.Supplier<CompletableFuture<Boolean>> startPage = () -> http.sendAsync(HttpRequest
+                .newBuilder(fulfillmentUrl).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> r.statusCode() == 200);
+        long onboardingPid = suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L);
         for (int rate : scale.rates()) {
             statuses.clear();
+            Path jfr = logDir.resolve("onboarding-service-" + rate + ".jfr");
+            if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
+                JfrProfile.record(onboardingPid, JfrProfile.settings(logDir), jfr, scale.runFor());
+            }
+            double cpuBefore = Proc.cpuSeconds(onboardingPid);
+            long opens = Proc.tcpConnectionsOpened();
             OpenLoad.Result service = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), landing);
+            opens = Proc.tcpConnectionsOpened() - opens;
+            double cpuPerLanding = (Proc.cpuSeconds(onboardingPid) - cpuBefore) / Math.max(1, service.ok()) * 1000;
             OpenLoad.Result floor = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), direct);
-            LOG.infof("fulfillment %d/s: %s statuses %s; direct: %s", rate, summary(service), statuses,
-                    summary(floor));
+            OpenLoad.Result page = rate == 200 ? OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), startPage)
+                    : null;
+            LOG.infof("fulfillment %d/s: %s statuses %s, %d TCP connections opened (the whole machine's); direct: %s;"
+                    + " start page: %s", rate, summary(service), statuses, opens, summary(floor),
+                    page == null ? "-" : summary(page));
             boolean judged = rate == 200;
             report.add("1 fulfillment", "POST fulfillment URL at " + rate + "/s: achieved/s, p50 / p99 / p99.9",
                     f(service.achievedPerSecond(), 0) + "/s, " + f(service.p50(), 1) + " / " + f(service.p99(), 1)
@@ -420,6 +436,22 @@ class SuiteBenchmark {
             report.add("1 fulfillment", "service overhead at " + rate + "/s (p50 / p99 difference)",
                     f(overhead50, 1) + " / " + f(overhead99, 1) + " ms", judged ? "< 3 ms" : "(curve)",
                     judged ? overhead50 < 3 : null, "the service's own CPU (HTTP, SigV4, SDK, page) competing for the 2 cores");
+            if (page != null) {
+                report.add("1 fulfillment", "GET start page (no AWS call) at " + rate + "/s: p50 / p99 / p99.9",
+                        f(page.p50(), 1) + " / " + f(page.p99(), 1) + " / " + f(page.p999(), 1) + " ms"
+                                + errors(page), "(the service's HTTP round trip)", null, "Vert.x HTTP, the page,"
+                                        + " the load generator's client; " + CORES);
+            }
+            report.add("1 fulfillment", "onboarding-service CPU per landing at " + rate + "/s", f(cpuPerLanding, 2)
+                    + " ms", "(where the overhead goes)", null, "user + system CPU of the service process over the"
+                            + " landings it answered");
+            if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
+                Bench.pause(Duration.ofSeconds(2));
+                String profile = JfrProfile.summary(jfr, 8);
+                LOG.infof("profile of onboarding-service at %d/s: %s", rate, profile);
+                report.note("Profile of onboarding-service at " + rate + "/s (JFR, " + jfr.getFileName() + "): "
+                        + profile);
+            }
         }
         pool.shutdownNow();
     }
@@ -818,33 +850,60 @@ class SuiteBenchmark {
 
     // ------------------------------------------------------------------------------------- 4. notifications
 
-    /** entitlement-service's consumer concurrency values compared (its default first). */
+    /**
+     * entitlement-service's consumer concurrency values compared with the quota lifted (the service's default is
+     * {@code bench.notify.default}, 100; the code before batching had 16).
+     */
     private static final int[] NOTIFY_CONCURRENCY = Arrays.stream(System.getProperty("bench.notify.concurrency",
-            "4,16").split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+            "16,100").split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+    private static final int NOTIFY_DEFAULT = Integer.getInteger("bench.notify.default", 100);
+    /** AWS's GetEntitlements quota per account (the simulator enforces it unless lifted). */
+    private static final int GET_ENTITLEMENTS_QUOTA = 20;
 
     private void notifications() throws Exception {
         suite.stop(Service.ENTITLEMENT, Duration.ofSeconds(15));
         rss.resetPeak(Service.ENTITLEMENT.module());
         for (int concurrency : NOTIFY_CONCURRENCY) {
-            String name = "entitlement-service-c" + concurrency;
-            try (ServiceProcess p = ServiceProcess.start(suite, root, Service.ENTITLEMENT, name, Bench.freePort(),
-                    Map.of("suite.entitlement.consumer.concurrency", Integer.toString(concurrency)), List.of(),
-                    logDir)) {
-                p.awaitReady(Duration.ofSeconds(120));
-                rss.watch(Service.ENTITLEMENT.module(), p.pid());
-                notifyRun(p.url(), concurrency);
+            try (ServiceProcess p = startEntitlement("entitlement-service-c" + concurrency,
+                    Map.of("suite.entitlement.consumer.concurrency", Integer.toString(concurrency)))) {
+                notifyRun(p, concurrency, false, scale.notifyCustomers() / 5, false);
+                notifyRun(p, concurrency, false, scale.notifyCustomers(), true);
             }
         }
+        // the same burst with AWS's GetEntitlements quota in force, the service as configured by default
+        try (ServiceProcess p = startEntitlement("entitlement-service-quota", Map.of())) {
+            notifyRun(p, NOTIFY_DEFAULT, false, scale.notifyCustomers() / 5, false);
+            notifyRun(p, NOTIFY_DEFAULT, true, scale.notifyCustomers(), true);
+        }
+        rawNotificationWrites(scale.notifyCustomers());
     }
 
-    /** Signed notifications minted by the simulator, enqueued all at once, consumed by one entitlement-service. */
-    private void notifyRun(URI entitlement, int concurrency) throws Exception {
-        String product = "bench-notify-" + concurrency + "-" + run;
+    private ServiceProcess startEntitlement(String name, Map<String, String> overrides) {
+        List<String> jvm = JfrProfile.enabled() ? List.of(JfrProfile.startOption(JfrProfile.settings(logDir),
+                logDir.resolve(name + ".jfr"))) : List.of();
+        ServiceProcess p = ServiceProcess.start(suite, root, Service.ENTITLEMENT, name, Bench.freePort(), overrides,
+                jvm, logDir);
+        p.awaitReady(Duration.ofSeconds(120));
+        rss.watch(Service.ENTITLEMENT.module(), p.pid());
+        return p;
+    }
+
+    /**
+     * Signed notifications minted by the simulator (subscribe-success and entitlement-updated of each customer),
+     * enqueued all at once, consumed by one entitlement-service; AWS's GetEntitlements quota lifted or in force. A
+     * warm-up run (a fifth of the customers, not reported) first lets the fresh JVM compile its hot paths, as a
+     * service that has been running would have.
+     */
+    private void notifyRun(ServiceProcess service, int concurrency, boolean quota, int customerCount, boolean measured)
+            throws Exception {
+        URI entitlement = service.url();
+        String product = "bench-notify-" + (measured ? "" : "warm-") + service.name().replace("entitlement-service-",
+                "") + "-" + run;
         sim.addProduct(Product.builder(product, PricingModel.CONTRACT).contracted("seats", ValueType.INTEGER)
                 .notificationFormat(NotificationFormat.SNS).build());
         sim.holdNotifications(product);
         QuotaSettings quotas = sim.quotas();
-        List<SubscribeResult> subscribed = parallel(scale.notifyCustomers(),
+        List<SubscribeResult> subscribed = parallel(customerCount,
                 i -> sim.subscribe(SubscribeRequest.of(product).withQuantity("seats", 10).activated()));
         Map<String, String> customerOfSubscription = new HashMap<>();
         subscribed.forEach(s -> customerOfSubscription.put(s.subscriptionId(), s.customerIdentifier()));
@@ -853,9 +912,10 @@ class SuiteBenchmark {
         String queue = suite.sandbox().aws().queueUrl(SuiteQueues.NOTIFICATIONS);
         String dlq = suite.sandbox().aws().queueUrl(SuiteQueues.deadLetterQueue(SuiteQueues.NOTIFICATIONS));
         long parkedBefore = depth(dlq);
-        // AWS's GetEntitlements quota (20/s per account) would cap this at 20 notifications/s: lifted here to measure
-        // the service; the quota's own bound is reported beside
-        sim.quotas(new QuotaSettings(true, 0, 10, 1_000_000, 1000));
+        // AWS's GetEntitlements quota (20/s per account) caps a burst at 20 customers/s: lifted to measure the
+        // service, in force (and its bound stated) to measure how close the service comes to it
+        sim.quotas(quota ? QuotaSettings.AWS_DEFAULTS : new QuotaSettings(true, 0, 10, 1_000_000, 1000));
+        Counters before = counters(entitlement, service.pid());
         try {
             Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
@@ -880,6 +940,12 @@ class SuiteBenchmark {
                 Bench.pause(Duration.ofMillis(50));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            Counters after = counters(entitlement, service.pid());
+            if (!measured) {
+                LOG.infof("notifications warm-up, %d customers: drained in %.1f s", customerCount,
+                        (System.nanoTime() - t0) / 1e9);
+                return;
+            }
             long parked = depth(dlq) - parkedBefore;
             Map<String, Instant> changed = activeSince(product);
             Histogram lag = new Histogram(3_600_000L, 3);
@@ -889,24 +955,199 @@ class SuiteBenchmark {
                     lag.recordValue(Math.max(0, done.toEpochMilli() - at));
                 }
             });
-            double rate = held.size() / seconds;
-            LOG.infof("notifications, concurrency %d: %d enqueued in %.1f s, drained in %.1f s, %d parked, %d of %d"
-                    + " active", concurrency, held.size(), enqueueSeconds, seconds, parked, changed.size(),
-                    subscribed.size());
-            String setting = "consumer concurrency " + concurrency + (concurrency == 16 ? " (default)" : concurrency == 4 ? " (former default)" : "");
-            report.add("4 notifications", held.size() + " signed SNS notifications (subscribe-success +"
-                    + " entitlement-updated), " + setting + ": end to end", f(rate, 0) + " notifications/s ("
-                    + changed.size() + "/" + subscribed.size() + " customers ACTIVE, " + parked + " parked)",
-                    ">= 500/s", rate >= 500, "per message 7 sequential round trips (inbox read, customer read,"
-                            + " GetEntitlements, commit transaction, event send, inbox update, SQS delete) on"
-                            + " DynamoDB Local/ElasticMQ; " + CORES);
-            report.add("4 notifications", "lag enqueue -> customer ACTIVE, p50 / p99 (" + setting + ")",
-                    f(lag.getValueAtPercentile(50), 0) + " / " + f(lag.getValueAtPercentile(99), 0) + " ms",
-                    "(no target)", null, "all " + held.size() + " enqueued within " + f(enqueueSeconds, 1)
-                            + " s: the lag is mostly the backlog ahead in the queue");
+            int notifications = held.size();
+            int customers = subscribed.size();
+            double rate = notifications / seconds;
+            double calls = after.getEntitlements - before.getEntitlements;
+            double throttled = after.throttled - before.throttled;
+            double commits = after.commits - before.commits;
+            double retried = after.retried - before.retried;
+            String setting = "consumer concurrency " + concurrency
+                    + (concurrency == NOTIFY_DEFAULT ? " (default)" : "");
+            String what = notifications + " signed SNS notifications (subscribe-success + entitlement-updated) of "
+                    + customers + " customers, " + setting;
+            LOG.infof("notifications, %s, quota %s: %d enqueued in %.1f s, drained in %.1f s, %d parked, %d of %d"
+                    + " active; GetEntitlements %.0f calls (%.0f throttled), %.0f commits, %.0f retried; CPU s:"
+                    + " service %.1f, sandbox+harness JVM %.1f, machine %.1f of %.1f", setting, quota ? "on" : "lifted",
+                    notifications, enqueueSeconds, seconds, parked, changed.size(), customers, calls, throttled,
+                    commits, retried, after.serviceCpu - before.serviceCpu, after.harnessCpu - before.harnessCpu,
+                    after.machineBusy - before.machineBusy, seconds * Runtime.getRuntime().availableProcessors());
+            String outcome = " (" + changed.size() + "/" + customers + " customers ACTIVE, " + parked + " parked, "
+                    + f(retried, 0) + " retried)";
+            if (quota) {
+                double bound = (double) customers / GET_ENTITLEMENTS_QUOTA;
+                report.add("4 notifications", what + ", GetEntitlements quota at AWS's " + GET_ENTITLEMENTS_QUOTA
+                        + "/s: end to end", f(seconds, 1) + " s" + outcome, "<= 1.1 x the quota's bound for one call"
+                        + " per customer: " + customers + " / " + GET_ENTITLEMENTS_QUOTA + "/s = " + f(bound, 0)
+                        + " s (+10% = " + f(bound * 1.1, 1) + " s)", seconds <= bound * 1.1,
+                        "GetEntitlements quota (20/s per account), paced by the service; calls it made: " + f(calls, 0)
+                                + " -> its own bound " + f(calls / GET_ENTITLEMENTS_QUOTA, 1) + " s");
+            } else {
+                report.add("4 notifications", what + ": end to end", f(rate, 0) + " notifications/s" + outcome,
+                        ">= 500/s", rate >= 500, "DynamoDB Local's writes (see the raw rate below) and the CPU"
+                                + " shared with DynamoDB Local, ElasticMQ and the simulator; " + CORES);
+                report.add("4 notifications", "lag enqueue -> customer ACTIVE, p50 / p99 (" + setting + ")",
+                        f(lag.getValueAtPercentile(50), 0) + " / " + f(lag.getValueAtPercentile(99), 0) + " ms",
+                        "(no target)", null, "all " + notifications + " enqueued within " + f(enqueueSeconds, 1)
+                                + " s: the lag is mostly the backlog ahead in the queue");
+            }
+            report.add("4 notifications", "GetEntitlements calls per notification (" + setting + ", quota "
+                    + (quota ? "on" : "lifted") + "): calls (throttled) / notifications", f(calls / notifications, 2)
+                    + " (" + f(calls, 0) + " calls, " + f(throttled, 0) + " throttled; " + f(commits, 0)
+                    + " commits)", "(reported; 0.50 = one per customer)", null, "one call per customer whose"
+                            + " notifications share a batch; a customer's two notifications in two batches cost two");
+            report.add("4 notifications", "CPU seconds during the run (" + setting + ", quota "
+                    + (quota ? "on" : "lifted") + "): entitlement-service / sandbox + harness JVM / whole machine",
+                    f(after.serviceCpu - before.serviceCpu, 1) + " / " + f(after.harnessCpu - before.harnessCpu, 1)
+                            + " / " + f(after.machineBusy - before.machineBusy, 1) + " of " + f(seconds
+                                    * Runtime.getRuntime().availableProcessors(), 1) + " available", "(where the"
+                                    + " cores went)", null, "the sandbox JVM runs DynamoDB Local, ElasticMQ, the"
+                                    + " simulator and the load generator");
         } finally {
             sim.quotas(quotas);
         }
+        if (JfrProfile.enabled() && measured) {
+            Path jfr = logDir.resolve(service.name() + ".jfr");
+            JfrProfile.dump(service.pid(), jfr);
+            String profile = JfrProfile.summary(jfr, 6);
+            LOG.infof("profile of %s: %s", service.name(), profile);
+            report.note("Profile of " + service.name() + " (JFR, " + jfr.getFileName() + "): " + profile);
+        }
+    }
+
+    /** The counters a notification run is judged by, read before and after it. */
+    private record Counters(double getEntitlements, double throttled, double commits, double retried,
+            double serviceCpu, double harnessCpu, double machineBusy) {
+    }
+
+    private Counters counters(URI entitlement, long pid) {
+        return new Counters(
+                Bench.metric(entitlement, "mpsaas_marketplace_attempts_total", "operation=\"GetEntitlements\"",
+                        "error=\"none\""),
+                Bench.metric(entitlement, "mpsaas_marketplace_attempts_total", "operation=\"GetEntitlements\"",
+                        "error=\"THROTTLING\""),
+                Bench.metric(entitlement, "mpsaas_entitlement_notification_commits_total"),
+                Bench.metric(entitlement, "mpsaas_sqs_messages_total", "queue=\"" + SuiteQueues.NOTIFICATIONS
+                        + "\"", "outcome=\"retried\""),
+                Proc.cpuSeconds(pid), Proc.cpuSeconds(ProcessHandle.current().pid()), Proc.machineBusySeconds());
+    }
+
+    /**
+     * The raw DynamoDB Local rate of the writes the notifications above cost, issued from here with the service's
+     * shapes and parallelism (4 batches in hand, a batch's 5 customers side by side): per 10 messages one consistent
+     * BatchGetItem of their inbox entries and customers, per customer one TransactWriteItems (the customer update and
+     * its two inbox entries), per batch one BatchWriteItem (the effects marked sent).
+     */
+    private void rawNotificationWrites(int customers) throws Exception {
+        String prefix = "bench#raw-notify#" + run + "#";
+        String effects = "{\"events\":[" + "{\"type\":\"customer-activated\",\"payload\":\"" + "x".repeat(300)
+                + "\"},".repeat(2) + "{}],\"commands\":[]}";
+        ExecutorService writers = Executors.newFixedThreadPool(20);
+        AtomicInteger next = new AtomicInteger();
+        long t0 = System.nanoTime();
+        try {
+            onThreads(4, () -> {
+                for (int b; (b = next.getAndAdd(5)) < customers; ) {
+                    List<Integer> batch = new ArrayList<>();
+                    for (int i = b; i < Math.min(customers, b + 5); i++) {
+                        batch.add(i);
+                    }
+                    List<Map<String, AttributeValue>> inboxKeys = new ArrayList<>();
+                    List<Map<String, AttributeValue>> customerKeys = new ArrayList<>();
+                    for (int i : batch) {
+                        inboxKeys.add(key("msg#" + prefix + i + "#a", "MESSAGE"));
+                        inboxKeys.add(key("msg#" + prefix + i + "#b", "MESSAGE"));
+                        customerKeys.add(key(prefix + i, CustomerKeys.CUSTOMER_SK));
+                    }
+                    dynamo.batchGetItem(r -> r.requestItems(Map.of(
+                            SuiteTables.INBOX, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
+                                    .builder().consistentRead(true).keys(inboxKeys).build(),
+                            SuiteTables.CUSTOMERS, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
+                                    .builder().consistentRead(true).keys(customerKeys).build())));
+                    List<Future<?>> writes = new ArrayList<>();
+                    for (int i : batch) {
+                        writes.add(writers.submit(() -> rawCustomerCommit(prefix + i, effects)));
+                    }
+                    for (Future<?> w : writes) {
+                        w.get();
+                    }
+                    rawMarkDone(prefix, batch, effects);
+                }
+                return null;
+            });
+        } finally {
+            writers.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double rate = 2.0 * customers / seconds;
+        LOG.infof("raw notification writes: %d customers in %.1f s (%.0f notifications/s)", customers, seconds, rate);
+        report.add("4 notifications", "raw DynamoDB Local rate of the same writes, issued directly (" + customers
+                + " customers: per 10 messages a BatchGetItem and a BatchWriteItem, per customer a"
+                + " TransactWriteItems of the customer and 2 inbox entries; 4 batches x 5 customers at once)",
+                f(rate, 0) + " notifications/s (" + f(customers / seconds, 0) + " customers/s)", "(reference)", null,
+                "DynamoDB Local: SQLite behind one lock per table; " + CORES);
+    }
+
+    private void rawCustomerCommit(String key, String effects) {
+        String now = Instant.now().toString();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":st", s("ACTIVE"));
+        values.put(":at", s(now));
+        values.put(":pc", s("bench-raw"));
+        values.put(":one", n(1));
+        values.put(":ents", AttributeValue.fromM(Map.of("seats", AttributeValue.fromM(Map.of("type",
+                s("INTEGER"), "value", n(10), "expiresAt", s(now))))));
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(u -> u.tableName(SuiteTables.CUSTOMERS)
+                .key(key(key, CustomerKeys.CUSTOMER_SK))
+                .updateExpression("SET subscriptionState = :st, stateEventAt = :at, stateChangedAt = :at,"
+                        + " productCode = if_not_exists(productCode, :pc), entitlements = :ents,"
+                        + " entitlementsRefreshedAt = :at ADD version :one")
+                .conditionExpression("attribute_not_exists(pk)").expressionAttributeValues(values)).build());
+        for (String m : List.of("a", "b")) {
+            Map<String, AttributeValue> item = new HashMap<>(key("msg#" + key + "#" + m, "MESSAGE"));
+            item.put("status", s("b".equals(m) ? "APPLIED" : "DONE"));
+            item.put("kind", s("SubscribeSuccess"));
+            item.put("customerKey", s(key));
+            item.put("result", s("state ACTIVE, entitlements changed: [seats]"));
+            item.put("receivedAt", s(now));
+            item.put(SuiteTables.GSI2_PK, s("customer#" + key));
+            item.put(SuiteTables.GSI2_SK, s(now + "#" + m));
+            if ("b".equals(m)) {
+                item.put("effects", s(effects));
+                item.put(SuiteTables.GSI1_PK, s("inbox#pending-effects"));
+                item.put(SuiteTables.GSI1_SK, s(now));
+            }
+            items.add(TransactWriteItem.builder().put(Put.builder().tableName(SuiteTables.INBOX).item(item)
+                    .conditionExpression("attribute_not_exists(pk)").build()).build());
+        }
+        dynamo.transactWriteItems(r -> r.transactItems(items));
+    }
+
+    /** The effects of a batch's customers marked sent: their entries written again as done, one BatchWriteItem. */
+    private void rawMarkDone(String prefix, List<Integer> batch, String effects) {
+        String now = Instant.now().toString();
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> puts = new ArrayList<>();
+        for (int i : batch) {
+            String key = prefix + i;
+            Map<String, AttributeValue> item = new HashMap<>(key("msg#" + key + "#b", "MESSAGE"));
+            item.put("status", s("DONE"));
+            item.put("kind", s("SubscribeSuccess"));
+            item.put("customerKey", s(key));
+            item.put("result", s("state ACTIVE, entitlements changed: [seats]"));
+            item.put("receivedAt", s(now));
+            item.put("doneAt", s(now));
+            item.put("effects", s(effects));
+            item.put(SuiteTables.GSI2_PK, s("customer#" + key));
+            item.put(SuiteTables.GSI2_SK, s(now + "#b"));
+            puts.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                    .putRequest(p -> p.item(item)).build());
+        }
+        dynamo.batchWriteItem(r -> r.requestItems(Map.of(SuiteTables.INBOX, puts)));
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(SuiteTables.PK, s(pk), SuiteTables.SK, s(sk));
     }
 
     /** customerIdentifier -> stateChangedAt of the product's ACTIVE customers (gsi2: customers by product). */

@@ -1,5 +1,7 @@
 package io.mpsaas.common.messaging;
 
+import java.util.List;
+import java.util.concurrent.Callable;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -19,4 +21,13 @@ public interface MessageTracing {
      * trace context, and answers the handler's outcome (its exception passes through).
      */
     SqsConsumer.Outcome consume(String queue, Message message, SqsConsumer.Handler handler) throws Exception;
+
+    /**
+     * Runs {@code work}, done for several messages at once (a batch handler coalescing one customer's notifications),
+     * inside one consumer span of {@code queue} whose parent is the first message's trace context and which links the
+     * others' (its exception passes through). Without tracing it just runs {@code work}.
+     */
+    default <T> T consumeTogether(String queue, List<Message> messages, Callable<T> work) throws Exception {
+        return work.call();
+    }
 }

@@ -3,11 +3,13 @@ package io.mpsaas.common.messaging;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -20,6 +22,9 @@ import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -43,6 +48,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * handler slower than the timeout (AWS Marketplace's retries: one GetEntitlements call can take 4 attempts x 12 s of
  * timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
  * {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
+ *
+ * <p>With a {@link BatchHandler} instead of a {@link Handler}, the messages of each receive (up to
+ * {@value #MAX_BATCH}) are handed over together, so the handler can share round trips between them; each message
+ * still gets its own {@link Outcome}, those done are deleted with one {@code DeleteMessageBatch}, and a retried or
+ * parked message is treated exactly as above, without holding back the others of its batch.
  */
 public final class SqsConsumer implements AutoCloseable {
 
@@ -66,6 +76,8 @@ public final class SqsConsumer implements AutoCloseable {
     static final Duration MAX_IN_WORK = Duration.ofHours(11);
     /** Longest delay SQS allows on a sent message. */
     private static final int MAX_DELAY_SECONDS = 900;
+    /** Most messages one ReceiveMessage (and one DeleteMessageBatch) takes. */
+    public static final int MAX_BATCH = 10;
 
     /** What became of one message. */
     public sealed interface Outcome {
@@ -90,10 +102,42 @@ public final class SqsConsumer implements AutoCloseable {
         Outcome handle(Message message) throws Exception;
     }
 
+    /**
+     * Handles the messages of one receive together. Answers each message's outcome by its {@link Message#messageId()};
+     * a message left without one is retried with backoff, and so is every message of the batch when it throws.
+     */
+    @FunctionalInterface
+    public interface BatchHandler {
+        Map<String, Outcome> handle(Batch batch) throws Exception;
+    }
+
+    /**
+     * The messages of one receive, with the way to work on some of them inside the trace they carry.
+     *
+     * @param queue    the consumer's name (the queue's)
+     * @param messages as received, at most {@value SqsConsumer#MAX_BATCH}
+     */
+    public record Batch(String queue, List<Message> messages, MessageTracing tracing) {
+
+        public Batch {
+            messages = List.copyOf(messages);
+            Objects.requireNonNull(tracing, "tracing");
+        }
+
+        /**
+         * Runs {@code work} for {@code some} of the batch's messages inside one consumer span continuing the trace of
+         * the first of them ({@link MessageTracing#consumeTogether}), so what it sends carries that trace on.
+         */
+        public <T> T traced(List<Message> some, Callable<T> work) throws Exception {
+            return tracing.consumeTogether(queue, some, work);
+        }
+    }
+
     private final SqsClient sqs;
     private final String queueUrl;
     private final String deadLetterQueueUrl;
     private final Handler handler;
+    private final BatchHandler batchHandler;
     private final int concurrency;
     private final int waitTimeSeconds;
     private final String name;
@@ -125,7 +169,11 @@ public final class SqsConsumer implements AutoCloseable {
         this.sqs = Objects.requireNonNull(b.sqs, "sqs");
         this.queueUrl = Objects.requireNonNull(b.queueUrl, "queueUrl");
         this.deadLetterQueueUrl = b.deadLetterQueueUrl;
-        this.handler = Objects.requireNonNull(b.handler, "handler");
+        if ((b.handler == null) == (b.batchHandler == null)) {
+            throw new IllegalArgumentException("a consumer needs exactly one of handler and batchHandler");
+        }
+        this.handler = b.handler;
+        this.batchHandler = b.batchHandler;
         this.concurrency = b.concurrency;
         this.waitTimeSeconds = b.waitTimeSeconds;
         this.name = b.name != null ? b.name : queueName(queueUrl);
@@ -161,6 +209,13 @@ public final class SqsConsumer implements AutoCloseable {
             this.receiptHandle = receiptHandle;
             this.messageId = messageId;
             this.receivedAt = receivedAt;
+        }
+
+        /** Its outcome is being acknowledged: no extension from now on. */
+        void finish() {
+            synchronized (this) {
+                done = true;
+            }
         }
     }
 
@@ -288,13 +343,20 @@ public final class SqsConsumer implements AutoCloseable {
     private void pollLoop() {
         long failures = 0;
         while (running) {
+            int wanted;
             try {
-                permits.acquire();
+                if (batchHandler != null) {
+                    // a whole batch's worth of room, so each receive hands over as many messages as SQS has
+                    wanted = Math.min(MAX_BATCH, concurrency);
+                    permits.acquire(wanted);
+                } else {
+                    permits.acquire();
+                    wanted = 1 + drainUpTo(MAX_BATCH - 1);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            int wanted = 1 + drainUpTo(9);
             List<Message> messages;
             try {
                 messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
@@ -322,11 +384,30 @@ public final class SqsConsumer implements AutoCloseable {
                 continue;
             }
             permits.release(wanted - messages.size());
+            received.addAndGet(messages.size());
             Instant receivedAt = Instant.now();
+            List<InWork> works = new ArrayList<>(messages.size());
             for (Message message : messages) {
-                received.incrementAndGet();
                 InWork work = new InWork(message.receiptHandle(), message.messageId(), receivedAt);
                 inWork.put(message.receiptHandle(), work);
+                works.add(work);
+            }
+            if (batchHandler != null) {
+                if (!messages.isEmpty()) {
+                    workers.execute(() -> {
+                        try {
+                            processBatch(messages, works);
+                        } finally {
+                            messages.forEach(m -> inWork.remove(m.receiptHandle()));
+                            permits.release(messages.size());
+                        }
+                    });
+                }
+                continue;
+            }
+            for (int i = 0; i < messages.size(); i++) {
+                Message message = messages.get(i);
+                InWork work = works.get(i);
                 workers.execute(() -> {
                     try {
                         process(message, work);
@@ -370,14 +451,101 @@ public final class SqsConsumer implements AutoCloseable {
             outcome = new Outcome.Retry(backoff(receiveCount), e.toString());
         }
         // no extension from now on: it would undo a retry's own visibility timeout
-        synchronized (work) {
-            work.done = true;
-        }
-        try {
-            if (outcome instanceof Outcome.Done) {
+        work.finish();
+        if (outcome instanceof Outcome.Done) {
+            try {
                 sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
                 done.incrementAndGet();
-            } else if (outcome instanceof Outcome.Retry retry) {
+            } catch (RuntimeException e) {
+                // the message stays in flight and comes back after its visibility timeout: nothing is lost
+                LOG.warnf("Acknowledging message %s on %s failed (%s); SQS will deliver it again",
+                        message.messageId(), name, e.getMessage());
+            }
+            return;
+        }
+        retryOrPark(message, receiveCount, outcome);
+    }
+
+    /** Hands the messages of one receive to the batch handler, then acknowledges each by its outcome. */
+    private void processBatch(List<Message> messages, List<InWork> works) {
+        MDC.put(MDC_QUEUE, name);
+        try {
+            Map<String, Outcome> outcomes;
+            Exception failure = null;
+            try {
+                outcomes = batchHandler.handle(new Batch(name, messages, tracing));
+            } catch (Exception e) {
+                LOG.warnf(e, "Handling %d messages from %s failed; they will be retried", messages.size(), name);
+                outcomes = Map.of();
+                failure = e;
+            }
+            // no extension from now on: it would undo a retry's own visibility timeout
+            works.forEach(InWork::finish);
+            List<Message> handled = new ArrayList<>();
+            for (Message message : messages) {
+                Outcome outcome = outcomes == null ? null : outcomes.get(message.messageId());
+                if (outcome instanceof Outcome.Done) {
+                    handled.add(message);
+                    continue;
+                }
+                int receiveCount = receiveCount(message);
+                if (outcome == null) {
+                    outcome = new Outcome.Retry(backoff(receiveCount), failure != null ? failure.toString()
+                            : "the batch handler gave no outcome for it");
+                }
+                MDC.put(MDC_MESSAGE_ID, message.messageId());
+                try {
+                    retryOrPark(message, receiveCount, outcome);
+                } finally {
+                    MDC.remove(MDC_MESSAGE_ID);
+                }
+            }
+            deleteBatch(handled);
+        } finally {
+            MDC.remove(MDC_QUEUE);
+        }
+    }
+
+    /**
+     * Deletes handled messages with one {@code DeleteMessageBatch}, trying the entries SQS failed on its side once
+     * more. A message whose delete still fails stays in flight and comes back after its visibility timeout, and the
+     * handler sees it as the duplicate it is: nothing is lost, nothing is handled twice.
+     */
+    private void deleteBatch(List<Message> messages) {
+        List<Message> pending = messages;
+        for (int round = 0; round < 2 && !pending.isEmpty(); round++) {
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(pending.get(i).receiptHandle()).build());
+            }
+            DeleteMessageBatchResponse response;
+            try {
+                response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+            } catch (RuntimeException e) {
+                LOG.warnf("Acknowledging %d messages on %s failed (%s); SQS will deliver them again", pending.size(),
+                        name, e.getMessage());
+                return;
+            }
+            done.addAndGet(response.successful().size());
+            List<Message> again = new ArrayList<>();
+            for (BatchResultErrorEntry failed : response.failed()) {
+                Message message = pending.get(Integer.parseInt(failed.id()));
+                if (Boolean.TRUE.equals(failed.senderFault()) || round == 1) {
+                    LOG.warnf("Acknowledging message %s on %s failed (%s: %s); SQS will deliver it again",
+                            message.messageId(), name, failed.code(), failed.message());
+                } else {
+                    again.add(message);
+                }
+            }
+            pending = again;
+        }
+    }
+
+    /** A message not handled now: made visible again after its backoff, requeued, or parked with its reason. */
+    private void retryOrPark(Message message, int receiveCount, Outcome outcome) {
+        try {
+            if (outcome instanceof Outcome.Retry retry) {
                 int seconds = (int) Math.min(Math.max(retry.delay().toSeconds(), 0), 43_200);
                 if (receiveCount >= requeueAfterReceives && deadLetterQueueUrl != null) {
                     requeueOrPark(message, receiveCount, seconds, retry.reason());
@@ -571,6 +739,7 @@ public final class SqsConsumer implements AutoCloseable {
         private String queueUrl;
         private String deadLetterQueueUrl;
         private Handler handler;
+        private BatchHandler batchHandler;
         private int concurrency = 4;
         private int waitTimeSeconds = 20;
         private String name;
@@ -595,12 +764,23 @@ public final class SqsConsumer implements AutoCloseable {
             return this;
         }
 
+        /** Handles each message on its own (this or {@link #batchHandler}). */
         public Builder handler(Handler handler) {
             this.handler = handler;
             return this;
         }
 
-        /** Messages handled at once (default 4). */
+        /**
+         * Handles the messages of each receive together (this or {@link #handler}). Each receive then waits for room
+         * for a whole batch ({@code min(10, concurrency)} messages), so {@code concurrency} / 10 batches are in hand at
+         * once.
+         */
+        public Builder batchHandler(BatchHandler batchHandler) {
+            this.batchHandler = batchHandler;
+            return this;
+        }
+
+        /** Messages handled at once (default 4); with a {@link #batchHandler}, spread over batches of up to 10. */
         public Builder concurrency(int concurrency) {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1");

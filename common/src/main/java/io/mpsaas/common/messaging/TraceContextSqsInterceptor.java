@@ -87,6 +87,16 @@ public final class TraceContextSqsInterceptor implements ExecutionInterceptor {
     }
 
     /**
+     * The attributes plus the current trace context, for a message built now and sent later, outside the span it
+     * belongs to (a batch's messages sent together): the interceptor leaves a message that carries a trace context
+     * alone. The attributes as they are while tracing is off or no span is current.
+     */
+    public Map<String, MessageAttributeValue> stamp(Map<String, MessageAttributeValue> attributes) {
+        Map<String, MessageAttributeValue> stamped = enabled ? withTraceContext(attributes) : null;
+        return stamped == null ? attributes : stamped;
+    }
+
+    /**
      * The attributes plus the current trace context, or null when nothing is to be added (no recording span, a trace
      * context already there, no room left).
      */

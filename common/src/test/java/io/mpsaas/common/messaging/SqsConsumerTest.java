@@ -30,10 +30,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * The SQS consumer against ElasticMQ: acknowledgement, retry, requeue of a message failing for long, parking with a
- * reason, and staying alive.
+ * reason, and staying alive; with a batch handler, the messages of a receive handed over together and acknowledged
+ * each by its own outcome.
  */
 class SqsConsumerTest {
 
@@ -301,6 +303,170 @@ class SqsConsumerTest {
         assertThat(parked.get(0).messageAttributes()).containsKey(SqsConsumer.RETRYING_SINCE_ATTRIBUTE);
         assertThat(attempts.get()).isGreaterThanOrEqualTo(3);
         assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    private SqsConsumer consumeBatches(SqsConsumer.BatchHandler handler) {
+        consumer = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .deadLetterQueueUrl(QueueUrls.deadLetterQueueUrl(sqs, mapper, queueUrl))
+                .batchHandler(handler).concurrency(20).waitTimeSeconds(1).build().start();
+        return consumer;
+    }
+
+    private void sendBatch(List<String> bodies) {
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(bodies.size(), from + 10); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(bodies.get(i)).build());
+            }
+            sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+        }
+    }
+
+    @Test
+    void batchHandler_getsTheMessagesOfAReceiveTogether_andDoneOnesAreDeleted() {
+        // GIVEN 30 messages waiting
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            bodies.add("m" + i);
+        }
+        sendBatch(bodies);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        // WHEN a batch handler consumes them, answering Done for each
+        consumeBatches(batch -> {
+            sizes.add(batch.messages().size());
+            Map<String, SqsConsumer.Outcome> outcomes = new HashMap<>();
+            batch.messages().forEach(m -> {
+                seen.add(m.body());
+                outcomes.put(m.messageId(), SqsConsumer.Outcome.DONE);
+            });
+            return outcomes;
+        });
+
+        // THEN every message was handed over once, several at a time, and deleted
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(30));
+        assertThat(seen).hasSize(30);
+        assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(30);
+        assertThat(sizes).allSatisfy(n -> assertThat(n).isBetween(1, SqsConsumer.MAX_BATCH));
+        assertThat(sizes.size()).isLessThan(30);
+        assertThat(consumer.received()).isEqualTo(30);
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
+    void aBatchHandledLongerThanItsVisibilityTimeout_isKeptInvisible_andHandledOnce() throws Exception {
+        // GIVEN a queue whose messages come back after 3 s, three messages, and a batch handler that needs three times
+        // as long (a batch waiting for paced GetEntitlements calls); a second consumer watches for a redelivery
+        sqs.setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3")));
+        sendBatch(List.of("a", "b", "c"));
+        AtomicInteger deliveries = new AtomicInteger();
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        consumeBatches(batch -> {
+            deliveries.addAndGet(batch.messages().size());
+            finish.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            Map<String, SqsConsumer.Outcome> outcomes = new HashMap<>();
+            batch.messages().forEach(m -> outcomes.put(m.messageId(), SqsConsumer.Outcome.DONE));
+            return outcomes;
+        });
+        SqsConsumer watcher = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl).handler(m -> {
+            deliveries.incrementAndGet();
+            return SqsConsumer.Outcome.DONE;
+        }).concurrency(1).waitTimeSeconds(1).name("watcher").build().start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> deliveries.get() == 3);
+
+            // WHEN the work lasts three visibility timeouts
+            await().pollDelay(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(10)).until(() -> true);
+
+            // THEN the messages stayed in the batch's hands, their timeouts renewed meanwhile, and none after
+            assertThat(deliveries.get()).isEqualTo(3);
+            assertThat(consumer.extended()).isGreaterThanOrEqualTo(3 * 2);
+            finish.countDown();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(3));
+            long extensions = consumer.extended();
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            assertThat(consumer.extended()).as("no extension once they are done").isEqualTo(extensions);
+            assertThat(deliveries.get()).isEqualTo(3);
+        } finally {
+            finish.countDown();
+            watcher.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void inABatch_aPoisonMessageIsParked_aFailingOneRetried_andTheOthersAreDone() {
+        // GIVEN a poison message, one whose dependency fails once, and good ones, sent together
+        AtomicInteger flakyAttempts = new AtomicInteger();
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        sendBatch(List.of("good-1", "{poison", "flaky", "good-2", "good-3"));
+
+        // WHEN the batch handler answers each its own outcome (the flaky one without any, the first time)
+        consumeBatches(batch -> {
+            Map<String, SqsConsumer.Outcome> outcomes = new HashMap<>();
+            for (Message m : batch.messages()) {
+                if (m.body().startsWith("{")) {
+                    outcomes.put(m.messageId(), new SqsConsumer.Outcome.Park("malformed JSON"));
+                } else if (m.body().equals("flaky") && flakyAttempts.incrementAndGet() == 1) {
+                    continue;
+                } else {
+                    handled.add(m.body());
+                    outcomes.put(m.messageId(), SqsConsumer.Outcome.DONE);
+                }
+            }
+            return outcomes;
+        });
+
+        // THEN the poison one is parked with its reason, the flaky one comes back and is done, the others are done
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(4));
+        assertThat(handled).containsExactlyInAnyOrder("good-1", "good-2", "good-3", "flaky");
+        assertThat(consumer.parked()).isEqualTo(1);
+        assertThat(consumer.retried()).isEqualTo(1);
+        assertThat(flakyAttempts.get()).isEqualTo(2);
+        assertThat(drain(dlqUrl)).singleElement().satisfies(m -> {
+            assertThat(m.body()).isEqualTo("{poison");
+            assertThat(m.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
+                    .isEqualTo("malformed JSON");
+        });
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
+    void aBatchHandlerThatThrows_hasEveryMessageOfTheBatchRetried_andLosesNothing() {
+        // GIVEN three messages, and a handler whose dependency is down the first time
+        AtomicInteger calls = new AtomicInteger();
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        sendBatch(List.of("a", "b", "c"));
+
+        // WHEN
+        consumeBatches(batch -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("DynamoDB unreachable");
+            }
+            Map<String, SqsConsumer.Outcome> outcomes = new HashMap<>();
+            batch.messages().forEach(m -> {
+                handled.add(m.body());
+                outcomes.put(m.messageId(), SqsConsumer.Outcome.DONE);
+            });
+            return outcomes;
+        });
+
+        // THEN what the failed call held comes back after its backoff, and all three are done
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(3));
+        assertThat(handled).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(consumer.retried()).isPositive();
+        assertThat(consumer.parked()).isZero();
+        assertThat(drain(dlqUrl)).isEmpty();
+    }
+
+    @Test
+    void aConsumer_needsExactlyOneHandler() {
+        SqsConsumer.Handler one = m -> SqsConsumer.Outcome.DONE;
+        SqsConsumer.BatchHandler many = b -> Map.of();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .handler(one).batchHandler(many).build()).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .build()).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -56,6 +56,31 @@ class TraceContextSqsInterceptorTest {
     }
 
     @Test
+    void aMessageStampedInsideASpan_keepsThatTrace_whenSentLaterOutsideIt() {
+        // GIVEN a message's attributes stamped while its work's span is current
+        Map<String, MessageAttributeValue> stamped;
+        try (Scope ignored = inSpan()) {
+            stamped = new TraceContextSqsInterceptor(true).stamp(Map.of("eventType", text("customer-activated")));
+        }
+
+        // WHEN it is sent in a batch after the span has ended
+        SendMessageBatchRequest batch = SendMessageBatchRequest.builder().queueUrl("q").entries(
+                SendMessageBatchRequestEntry.builder().id("0").messageBody("{}").messageAttributes(stamped).build())
+                .build();
+        SendMessageBatchRequest sent = (SendMessageBatchRequest) send(new TraceContextSqsInterceptor(true), batch);
+
+        // THEN it carries the trace it was stamped with; nothing is stamped while tracing is off or outside a span
+        assertThat(sent.entries().get(0).messageAttributes().get("traceparent").stringValue())
+                .isEqualTo("00-" + TRACE_ID + "-" + SPAN_ID + "-01");
+        assertThat(sent.entries().get(0).messageAttributes()).containsKey("eventType");
+        Map<String, MessageAttributeValue> plain = Map.of("eventType", text("customer-activated"));
+        assertThat(new TraceContextSqsInterceptor(true).stamp(plain)).isSameAs(plain);
+        try (Scope ignored = inSpan()) {
+            assertThat(new TraceContextSqsInterceptor(false).stamp(plain)).isSameAs(plain);
+        }
+    }
+
+    @Test
     void nothingIsAdded_whenTracingIsOff_orOutsideASpan_orWhenTheMessageHasATraceAlready() {
         SendMessageRequest plain = SendMessageRequest.builder().queueUrl("q").messageBody("{}").build();
         SendMessageRequest traced = plain.toBuilder()

@@ -59,6 +59,17 @@ public interface EntitlementConfig {
     @WithDefault("10")
     int conflictRetries();
 
+    /**
+     * GetEntitlements calls per second this replica makes at most (each page is a call), notifications and
+     * reconciliation together. AWS allows 20 per second per account, shared by every caller of the seller account: with
+     * several replicas, give each its share (19 / replicas). The default stays a little under AWS's 20 so that timing
+     * jitter between here and AWS does not get paced calls throttled: a throttled call is retried outside the pace
+     * (the adapter's backoff), which draws more throttling and makes a burst of notifications end later than the quota
+     * allows.
+     */
+    @WithDefault("19")
+    double getEntitlementsRateLimit();
+
     /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
     interface Consumer {
 
@@ -67,11 +78,13 @@ public interface EntitlementConfig {
         boolean enabled();
 
         /**
-         * Messages handled at once per queue. Each message waits on about seven sequential round trips (DynamoDB,
-         * GetEntitlements, SQS), so one instance handles at most concurrency / per-message latency messages per
-         * second: 16 measured faster than 4 (BENCHMARKS.md).
+         * Messages handled at once per queue. Messages are received and handled ten at a time (one batch: one read of
+         * the inbox and the customers, one GetEntitlements and one commit per customer, the customers in parallel, one
+         * delete), so this allows concurrency / 10 batches in hand at once. While GetEntitlements is paced (a burst
+         * beyond AWS's quota), the batches in hand wait for their slots, and a customer's notifications received
+         * meanwhile share its call: more batches in hand, fewer calls (BENCHMARKS.md).
          */
-        @WithDefault("16")
+        @WithDefault("100")
         int concurrency();
 
         /** Long-poll wait of one ReceiveMessage call, 0..20 seconds. */

@@ -13,6 +13,16 @@ public sealed interface Notification {
     /** Dispatches to the case of this kind. */
     <R> R accept(Cases<R> cases);
 
+    /** The customer it names (SNS messages, License events); null for Purchase Agreement events. */
+    default Subscriber namedSubscriber() {
+        return accept(Named.SUBSCRIBER);
+    }
+
+    /** The agreement it names (EventBridge events); null for SNS messages. */
+    default Agreement namedAgreement() {
+        return accept(Named.AGREEMENT);
+    }
+
     /** One method per kind of notification. */
     interface Cases<R> {
         R subscribeSuccess(SubscribeSuccess n);

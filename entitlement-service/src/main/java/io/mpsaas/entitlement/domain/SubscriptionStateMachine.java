@@ -32,10 +32,14 @@ public final class SubscriptionStateMachine {
         return applyAll(current, List.of(step));
     }
 
+    /** AWS's order of steps: by time, then by lifecycle position for equal times (the order {@link #applyAll} uses). */
+    public static final Comparator<Step> ORDER = Comparator.comparing(Step::occurredAt)
+            .thenComparingInt(SubscriptionStateMachine::stepRank);
+
     /** Applies steps in AWS's order (time, then lifecycle position for equal times), whatever order they came in. */
     public static Result applyAll(Snapshot current, List<Step> steps) {
         List<Step> ordered = new ArrayList<>(steps);
-        ordered.sort(Comparator.comparing(Step::occurredAt).thenComparingInt(SubscriptionStateMachine::stepRank));
+        ordered.sort(ORDER);
         Snapshot state = current;
         List<LifecycleChange> changes = new ArrayList<>();
         boolean stale = false;

@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts one {@link SqsConsumer} per queue of {@code suite.queues.notifications} (through common's
- * {@link SqsConsumers}: traced, measured, part of readiness) and stops them on shutdown.
+ * {@link SqsConsumers}: traced, measured, part of readiness), handing each receive's messages to the
+ * {@link NotificationHandler} together, and stops them on shutdown.
  */
 @ApplicationScoped
 public class NotificationConsumers {
@@ -51,7 +52,7 @@ public class NotificationConsumers {
                 Log.warnf("Queue %s has no redrive policy: unprocessable messages cannot be parked", queue.name());
             }
             consumers.add(registry.start(SqsConsumer.builder().sqs(sqs).queueUrl(queue.url())
-                    .deadLetterQueueUrl(queue.deadLetterUrl()).handler(handler)
+                    .deadLetterQueueUrl(queue.deadLetterUrl()).batchHandler(handler)
                     .concurrency(config.consumer().concurrency()).waitTimeSeconds(config.consumer().waitTimeSeconds())
                     .name(queue.name())));
         }

@@ -6,16 +6,27 @@ import io.mpsaas.common.config.QueuesConfig;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.QueueUrls;
+import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Sends lifecycle events to {@code suite.queues.customer-events} and metering commands to
  * {@code suite.queues.metering-commands}. Standard queues deliver at least once: consumers dedupe by
- * {@code eventId} / {@code commandId}, which stay the same when an effect is sent again.
+ * {@code eventId} / {@code commandId}, which stay the same when an effect is sent again. Effects are prepared where
+ * they are decided ({@link #prepare}: the messages built, stamped with the trace of that work) and sent later, a
+ * batch's worth together ({@link #sendAll}): one {@code SendMessageBatch} per queue and 10 messages.
  */
 @ApplicationScoped
 public class EffectSender {
@@ -26,6 +37,7 @@ public class EffectSender {
     private final SqsClient sqs;
     private final QueuesConfig queues;
     private final ObjectMapper mapper;
+    private final TraceContextSqsInterceptor traces = new TraceContextSqsInterceptor();
     private volatile String eventsUrl;
     private volatile String commandsUrl;
 
@@ -35,18 +47,116 @@ public class EffectSender {
         this.mapper = mapper;
     }
 
-    public void send(Effects effects) {
+    /** One commit's effects, ready to send: its messages built and stamped with the trace they belong to. */
+    public static final class Outgoing {
+        private final Effects effects;
+        private final List<String> commandBodies = new ArrayList<>();
+        private final List<Map<String, MessageAttributeValue>> commandStamps = new ArrayList<>();
+        private final List<String> eventBodies = new ArrayList<>();
+        private final List<Map<String, MessageAttributeValue>> eventStamps = new ArrayList<>();
+
+        private Outgoing(Effects effects) {
+            this.effects = effects;
+        }
+
+        public Effects effects() {
+            return effects;
+        }
+    }
+
+    /** Builds the messages of {@code effects}, with the trace context current now (the work that decided them). */
+    public Outgoing prepare(Effects effects) {
+        Outgoing out = new Outgoing(effects);
         for (MeteringCommand command : effects.commands()) {
-            // the flush first: its deadline is the tighter one
-            sqs.sendMessage(r -> r.queueUrl(commandsUrl()).messageBody(json(command))
-                    .messageAttributes(Map.of(COMMAND_TYPE_ATTRIBUTE, attribute(command.type()))));
+            out.commandBodies.add(json(command));
+            out.commandStamps.add(traces.stamp(Map.of(COMMAND_TYPE_ATTRIBUTE, attribute(command.type()))));
+        }
+        for (CustomerEvent event : effects.events()) {
+            out.eventBodies.add(json(event));
+            out.eventStamps.add(traces.stamp(Map.of(CustomerEvent.TYPE_ATTRIBUTE, attribute(event.type()))));
+        }
+        return out;
+    }
+
+    /**
+     * Sends one commit's effects, commands first (a flush's deadline is the tighter one). Throws when SQS refused any
+     * of them, after the others went: the caller leaves its inbox entry pending, so all of them are sent again (same
+     * ids).
+     */
+    public void send(Effects effects) {
+        Set<Integer> failed = sendAll(List.of(prepare(effects)));
+        if (!failed.isEmpty()) {
+            throw SdkClientException.create("SQS refused effects of " + effects.events().size() + " events and "
+                    + effects.commands().size() + " commands");
+        }
+    }
+
+    /**
+     * Sends several commits' effects together: every command first, then every event, 10 to a
+     * {@code SendMessageBatch}. Answers the indexes (in {@code outgoing}) of those SQS refused a message of, or could
+     * not be asked about (a failed call); the others were sent whole.
+     */
+    public Set<Integer> sendAll(List<Outgoing> outgoing) {
+        Set<Integer> failed = new TreeSet<>();
+        List<int[]> commands = new ArrayList<>();
+        List<int[]> events = new ArrayList<>();
+        for (int i = 0; i < outgoing.size(); i++) {
+            for (int k = 0; k < outgoing.get(i).commandBodies.size(); k++) {
+                commands.add(new int[] {i, k});
+            }
+            for (int k = 0; k < outgoing.get(i).eventBodies.size(); k++) {
+                events.add(new int[] {i, k});
+            }
+        }
+        if (!commands.isEmpty()) {
+            send(commandsUrl(), commands, outgoing, true, failed);
+        }
+        if (!events.isEmpty()) {
+            send(eventsUrl(), events, outgoing, false, failed);
+        }
+        for (int i = 0; i < outgoing.size(); i++) {
+            if (!failed.contains(i)) {
+                logSent(outgoing.get(i).effects);
+            }
+        }
+        return failed;
+    }
+
+    private void send(String queueUrl, List<int[]> messages, List<Outgoing> outgoing, boolean commands,
+            Set<Integer> failed) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<int[]> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int e = 0; e < chunk.size(); e++) {
+                Outgoing out = outgoing.get(chunk.get(e)[0]);
+                int k = chunk.get(e)[1];
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(e))
+                        .messageBody(commands ? out.commandBodies.get(k) : out.eventBodies.get(k))
+                        .messageAttributes(commands ? out.commandStamps.get(k) : out.eventStamps.get(k)).build());
+            }
+            try {
+                SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+                for (BatchResultErrorEntry error : response.failed()) {
+                    int index = chunk.get(Integer.parseInt(error.id()))[0];
+                    failed.add(index);
+                    Log.warnf("SQS refused a message to %s (%s: %s); its commit's effects will be sent again",
+                            queueUrl, error.code(), error.message());
+                }
+            } catch (RuntimeException e) {
+                chunk.forEach(m -> failed.add(m[0]));
+                Log.warnf("Sending %d messages to %s failed (%s); their commits' effects will be sent again",
+                        chunk.size(), queueUrl, e.toString());
+            }
+        }
+    }
+
+    private static void logSent(Effects effects) {
+        for (MeteringCommand command : effects.commands()) {
             Log.infof("Sent metering command %s %s for customer %s (product %s, deadline %s)", command.type(),
                     command.commandId(), command.customer().customerKey(), command.customer().productCode(),
                     command.deadline());
         }
         for (CustomerEvent event : effects.events()) {
-            sqs.sendMessage(r -> r.queueUrl(eventsUrl()).messageBody(json(event))
-                    .messageAttributes(Map.of(CustomerEvent.TYPE_ATTRIBUTE, attribute(event.type()))));
             Log.infof("Published %s %s for customer %s (product %s, state %s)", event.type(), event.eventId(),
                     event.customer().customerKey(), event.customer().productCode(), event.state());
         }

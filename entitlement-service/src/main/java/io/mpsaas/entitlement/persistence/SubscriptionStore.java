@@ -12,13 +12,16 @@ import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +30,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -36,11 +43,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * DynamoDB side of the subscription use cases: reads of the customer, agreement and inbox items, and the one
- * transaction that writes everything a notification changes (customer, agreement pointer, parked facts, inbox entry)
- * or nothing. Every write is conditional: a lost race is a {@link CommitOutcome#CONFLICT}, a second processing of the
+ * DynamoDB side of the subscription use cases: reads of the customer, agreement and inbox items (one by one, or a
+ * batch's worth in one {@code BatchGetItem}), and the one transaction that writes everything a notification, or the
+ * notifications of one customer coalesced, change (customer, agreement pointers, parked facts, inbox entries) or
+ * nothing. Every write is conditional: a lost race is a {@link CommitOutcome#CONFLICT}, a second processing of the
  * same message a {@link CommitOutcome#DUPLICATE}, never an overwrite.
  */
 @ApplicationScoped
@@ -71,9 +80,16 @@ public class SubscriptionStore {
     static final String DETAIL_TYPE = "detailType";
     static final String AGREEMENT_STATUS = "agreementStatus";
 
+    /** Most keys one {@code BatchGetItem} may ask for. */
+    static final int MAX_BATCH_GET = 100;
+    /** Rounds of unprocessed keys or items (DynamoDB throttling part of a batch) tried again before giving up. */
+    static final int BATCH_GET_ROUNDS = 8;
+
     private final DynamoDbClient dynamo;
     private final String customers;
     private final String inbox;
+    /** False once the role turned out not to allow {@code BatchWriteItem}. */
+    private volatile boolean batchWrites = true;
 
     public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables) {
         this.dynamo = dynamo;
@@ -107,13 +123,136 @@ public class SubscriptionStore {
     public Optional<AgreementPointer> agreement(String agreementId) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(customers).consistentRead(true)
                 .key(key(CustomerKeys.forAgreement(agreementId), CustomerKeys.AGREEMENT_SK))).item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
-        }
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(pointer(agreementId, item));
+    }
+
+    private static AgreementPointer pointer(String agreementId, Map<String, AttributeValue> item) {
         Long version = Attr.number(item, VERSION);
-        return Optional.of(new AgreementPointer(agreementId, Attr.string(item, CUSTOMER_KEY),
-                Attr.string(item, PRODUCT_CODE), Attr.string(item, LICENSE_ARN), Attr.string(item, ACCEPTOR),
-                Attr.string(item, OFFER_ID), version == null ? 0 : version));
+        return new AgreementPointer(agreementId, Attr.string(item, CUSTOMER_KEY), Attr.string(item, PRODUCT_CODE),
+                Attr.string(item, LICENSE_ARN), Attr.string(item, ACCEPTOR), Attr.string(item, OFFER_ID),
+                version == null ? 0 : version);
+    }
+
+    /**
+     * What {@link #read} found: inbox entries by dedupe key (absent: not processed yet), and every customer and
+     * agreement pointer asked for (empty when the item does not exist).
+     */
+    public record Reads(Map<String, InboxEntry> inbox, Map<String, Optional<CustomerRecord>> customers,
+            Map<String, Optional<AgreementPointer>> pointers) {
+
+        public Reads {
+            inbox = Map.copyOf(inbox);
+            customers = Map.copyOf(customers);
+            pointers = Map.copyOf(pointers);
+        }
+
+        public Optional<InboxEntry> inboxEntry(String dedupeKey) {
+            return Optional.ofNullable(inbox.get(dedupeKey));
+        }
+
+        /** Whether the customer was read (it may not exist). */
+        public boolean hasCustomer(String key) {
+            return customers.containsKey(key);
+        }
+
+        public Optional<CustomerRecord> customer(String key) {
+            Optional<CustomerRecord> customer = customers.get(key);
+            if (customer == null) {
+                throw new IllegalStateException("customer " + key + " was not read");
+            }
+            return customer;
+        }
+
+        public Optional<AgreementPointer> pointer(String agreementId) {
+            Optional<AgreementPointer> pointer = pointers.get(agreementId);
+            if (pointer == null) {
+                throw new IllegalStateException("agreement " + agreementId + " was not read");
+            }
+            return pointer;
+        }
+    }
+
+    /**
+     * The inbox entries of {@code dedupeKeys}, the customer items of {@code customerKeys} and the agreement pointers of
+     * {@code agreementIds}, read consistently (writes are about to be based on them) in one {@code BatchGetItem} over
+     * both tables: a batch of notifications checks its inbox and reads its customers in one round trip. Keys DynamoDB
+     * leaves unprocessed are read again with backoff.
+     */
+    public Reads read(Collection<String> dedupeKeys, Collection<String> customerKeys,
+            Collection<String> agreementIds) {
+        List<Map<String, AttributeValue>> inboxKeys = new ArrayList<>();
+        new LinkedHashSet<>(dedupeKeys).forEach(d -> inboxKeys.add(key(MESSAGE_PREFIX + d, MESSAGE_SK)));
+        List<Map<String, AttributeValue>> customerTableKeys = new ArrayList<>();
+        new LinkedHashSet<>(customerKeys).forEach(k -> customerTableKeys.add(key(k, CustomerKeys.CUSTOMER_SK)));
+        new LinkedHashSet<>(agreementIds).forEach(a -> customerTableKeys.add(key(CustomerKeys.forAgreement(a),
+                CustomerKeys.AGREEMENT_SK)));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int total = inboxKeys.size() + customerTableKeys.size();
+        for (int from = 0; from < total; from += MAX_BATCH_GET) {
+            Map<String, KeysAndAttributes> request = new HashMap<>();
+            addKeys(request, inbox, inboxKeys, from, Math.min(total, from + MAX_BATCH_GET));
+            addKeys(request, customers, customerTableKeys, from - inboxKeys.size(),
+                    Math.min(total, from + MAX_BATCH_GET) - inboxKeys.size());
+            items.addAll(batchGet(request));
+        }
+        Map<String, InboxEntry> entries = new HashMap<>();
+        Map<String, Optional<CustomerRecord>> customerItems = new HashMap<>();
+        customerKeys.forEach(k -> customerItems.put(k, Optional.empty()));
+        Map<String, Optional<AgreementPointer>> pointers = new HashMap<>();
+        agreementIds.forEach(a -> pointers.put(a, Optional.empty()));
+        for (Map<String, AttributeValue> item : items) {
+            String pk = Attr.string(item, SuiteTables.PK);
+            String sk = Attr.string(item, SuiteTables.SK);
+            if (MESSAGE_SK.equals(sk) && pk.startsWith(MESSAGE_PREFIX)) {
+                InboxEntry entry = inboxEntry(item);
+                entries.put(entry.dedupeKey(), entry);
+            } else if (CustomerKeys.CUSTOMER_SK.equals(sk)) {
+                customerItems.put(pk, Optional.of(CustomerRecord.fromItem(item)));
+            } else if (CustomerKeys.AGREEMENT_SK.equals(sk) && pk.startsWith(CustomerKeys.AGREEMENT_PREFIX)) {
+                String agreementId = pk.substring(CustomerKeys.AGREEMENT_PREFIX.length());
+                pointers.put(agreementId, Optional.of(pointer(agreementId, item)));
+            }
+        }
+        return new Reads(entries, customerItems, pointers);
+    }
+
+    /** Adds {@code keys[from, to)} (clamped to the list) of one table to a BatchGetItem request. */
+    private static void addKeys(Map<String, KeysAndAttributes> request, String table,
+            List<Map<String, AttributeValue>> keys, int from, int to) {
+        int start = Math.max(0, from);
+        int end = Math.min(keys.size(), to);
+        if (start < end) {
+            request.put(table, KeysAndAttributes.builder().consistentRead(true).keys(keys.subList(start, end))
+                    .build());
+        }
+    }
+
+    private List<Map<String, AttributeValue>> batchGet(Map<String, KeysAndAttributes> request) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, KeysAndAttributes> pending = request;
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round == BATCH_GET_ROUNDS) {
+                throw new IllegalStateException("DynamoDB left keys unprocessed " + BATCH_GET_ROUNDS
+                        + " times in a row (throttled)");
+            }
+            if (round > 0) {
+                pause(Math.min(1000, 25L << round));
+            }
+            Map<String, KeysAndAttributes> ask = pending;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
+            response.responses().values().forEach(items::addAll);
+            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return items;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading a batch", e);
+        }
     }
 
     /** Agreement events waiting for the agreement's license. */
@@ -228,10 +367,10 @@ public class SubscriptionStore {
 
     // ---------------------------------------------------------------- the transaction
 
-    /** Everything one message writes, all or nothing. */
+    /** Everything one message (or one customer's messages of a batch) writes, all or nothing. */
     public static final class Commit {
         private final List<TransactWriteItem> items = new ArrayList<>();
-        private int inboxIndex = -1;
+        private final List<Integer> inboxIndexes = new ArrayList<>();
     }
 
     public Commit newCommit() {
@@ -350,10 +489,19 @@ public class SubscriptionStore {
 
     /** Adds the inbox entry: the message id, what it did, and its effects while they are not confirmed sent. */
     public void inboxEntry(Commit commit, InboxEntry entry, Instant expiresAt) {
+        Map<String, AttributeValue> item = inboxItem(entry, expiresAt,
+                entry.status() == InboxEntry.Status.DONE ? entry.receivedAt() : null);
+        commit.inboxIndexes.add(commit.items.size());
+        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+    }
+
+    /** The inbox item of an entry: done at {@code doneAt}, or (null) pending, in the pending-effects index. */
+    private static Map<String, AttributeValue> inboxItem(InboxEntry entry, Instant expiresAt, Instant doneAt) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(SuiteTables.PK, Attr.s(MESSAGE_PREFIX + entry.dedupeKey()));
         item.put(SuiteTables.SK, Attr.s(MESSAGE_SK));
-        item.put(STATUS, Attr.s(entry.status().name()));
+        item.put(STATUS, Attr.s((doneAt == null ? InboxEntry.Status.APPLIED : InboxEntry.Status.DONE).name()));
         putIfPresent(item, KIND, entry.kind());
         putIfPresent(item, CUSTOMER_KEY, entry.customerKey());
         putIfPresent(item, RESULT, entry.result());
@@ -363,16 +511,14 @@ public class SubscriptionStore {
             item.put(SuiteTables.GSI2_PK, Attr.s(HISTORY_PREFIX + entry.customerKey()));
             item.put(SuiteTables.GSI2_SK, Attr.s(HISTORY_TIME.format(entry.receivedAt()) + "#" + entry.dedupeKey()));
         }
-        if (entry.status() == InboxEntry.Status.APPLIED) {
+        if (doneAt == null) {
             item.put(SuiteTables.GSI1_PK, Attr.s(PENDING_EFFECTS));
             item.put(SuiteTables.GSI1_SK, Attr.instant(entry.receivedAt()));
         } else {
-            item.put(DONE_AT, Attr.instant(entry.receivedAt()));
+            item.put(DONE_AT, Attr.instant(doneAt));
         }
         item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
-        commit.inboxIndex = commit.items.size();
-        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
-                .conditionExpression("attribute_not_exists(pk)").build()).build());
+        return item;
     }
 
     /** Writes the commit; a failed condition is reported, never thrown. */
@@ -382,9 +528,12 @@ public class SubscriptionStore {
             return CommitOutcome.COMMITTED;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            if (commit.inboxIndex >= 0 && commit.inboxIndex < reasons.size()
-                    && "ConditionalCheckFailed".equals(reasons.get(commit.inboxIndex).code())) {
-                return CommitOutcome.DUPLICATE;
+            // reasons come one per action, in the order of the actions: an inbox entry's failed condition is a message
+            // someone else has processed meanwhile
+            for (int index : commit.inboxIndexes) {
+                if (index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code())) {
+                    return CommitOutcome.DUPLICATE;
+                }
             }
             for (CancellationReason reason : reasons) {
                 String code = reason.code();
@@ -405,6 +554,62 @@ public class SubscriptionStore {
                 .expressionAttributeNames(Map.of("#s", STATUS))
                 .expressionAttributeValues(Map.of(":done", Attr.s(InboxEntry.Status.DONE.name()),
                         ":at", Attr.instant(at))));
+    }
+
+    /** An entry committed {@code APPLIED} whose effects went out: what {@link #markDone(List, Instant)} writes. */
+    public record EffectsSent(InboxEntry entry, Instant expiresAt) {
+    }
+
+    /**
+     * Marks entries done whose effects were sent, a batch's worth at once: each written again whole, as {@code DONE}
+     * and out of the pending-effects index, 25 to a {@code BatchWriteItem} (a put costs what an UpdateItem of the item
+     * would; nothing writes an entry after its commit but this). Items DynamoDB leaves unprocessed are written again
+     * with backoff; if some stay unwritten this throws, and their effects are sent again, with the same ids, by the
+     * redelivery or by reconciliation.
+     */
+    public void markDone(List<EffectsSent> sent, Instant at) {
+        if (!batchWrites) {
+            sent.forEach(s -> markDone(s.entry().dedupeKey(), at));
+            return;
+        }
+        try {
+            markDoneTogether(sent, at);
+        } catch (DynamoDbException e) {
+            if (!"AccessDeniedException".equals(e.awsErrorDetails() == null ? null
+                    : e.awsErrorDetails().errorCode())) {
+                throw e;
+            }
+            // a role from before this version: one UpdateItem per entry works, and keeps working
+            batchWrites = false;
+            Log.warnf("The service's role may not BatchWriteItem on %s (%s); inbox entries are marked done one by one"
+                    + " from now on: grant dynamodb:BatchWriteItem on the inbox table", inbox, e.getMessage());
+            sent.forEach(s -> markDone(s.entry().dedupeKey(), at));
+        }
+    }
+
+    private void markDoneTogether(List<EffectsSent> sent, Instant at) {
+        Map<String, WriteRequest> puts = new LinkedHashMap<>();
+        for (EffectsSent s : sent) {
+            puts.put(s.entry().dedupeKey(), WriteRequest.builder().putRequest(p -> p.item(inboxItem(s.entry(),
+                    s.expiresAt(), at))).build());
+        }
+        List<WriteRequest> all = new ArrayList<>(puts.values());
+        for (int from = 0; from < all.size(); from += 25) {
+            List<WriteRequest> pending = all.subList(from, Math.min(all.size(), from + 25));
+            for (int round = 0; !pending.isEmpty(); round++) {
+                if (round == BATCH_GET_ROUNDS) {
+                    throw new IllegalStateException("DynamoDB left " + pending.size() + " inbox entries unwritten "
+                            + BATCH_GET_ROUNDS + " times in a row (throttled)");
+                }
+                if (round > 0) {
+                    pause(Math.min(1000, 25L << round));
+                }
+                List<WriteRequest> ask = pending;
+                BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(inbox, ask)));
+                pending = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(inbox, List.of())
+                        : List.of();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.entitlement.domain.Notification;
+import io.mpsaas.entitlement.marketplace.EntitlementReader;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
@@ -22,7 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code duplicate}, {@code ignored}, {@code parked}, {@code retried});</li>
  * <li>{@code mpsaas_entitlement_notifications_parked_total{reason}}: parked messages by reason class
  * ({@link ParkReason});</li>
- * <li>{@code mpsaas_entitlement_customers{state}}: customers by subscription state, from the periodic count.</li>
+ * <li>{@code mpsaas_entitlement_customers{state}}: customers by subscription state, from the periodic count;</li>
+ * <li>{@code mpsaas_entitlement_get_entitlements_total{purpose}}: GetEntitlements calls (pages) made to handle
+ * notifications ({@code notification}) and by reconciliation ({@code reconciliation}): divided by the notifications
+ * processed, the calls each notification cost (coalescing one customer's notifications of a batch makes it less than
+ * one);</li>
+ * <li>{@code mpsaas_entitlement_notification_commits_total}: transactions that wrote notifications (one per customer
+ * of a batch, one per agreement event parked): the notifications processed divided by it, how many a commit carried
+ * on average.</li>
  * </ul>
  */
 @Startup
@@ -65,6 +73,9 @@ public class EntitlementMetrics {
 
     private final MeterRegistry registry;
     private final Map<SubscriptionState, AtomicLong> customers = new EnumMap<>(SubscriptionState.class);
+    private final Map<EntitlementReader.Purpose, Counter> getEntitlements = new EnumMap<>(
+            EntitlementReader.Purpose.class);
+    private final Counter commits;
 
     public EntitlementMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -79,6 +90,15 @@ public class EntitlementMetrics {
         for (ParkReason reason : ParkReason.values()) {
             parkedCounter(reason);
         }
+        for (EntitlementReader.Purpose purpose : EntitlementReader.Purpose.values()) {
+            getEntitlements.put(purpose, Counter.builder("mpsaas.entitlement.get.entitlements")
+                    .description("GetEntitlements calls (pages) by purpose").tag("purpose",
+                            purpose.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        commits = Counter.builder("mpsaas.entitlement.notification.commits")
+                .description("Transactions that wrote notifications (one per customer of a batch, or per parked"
+                        + " agreement event)")
+                .register(registry);
         for (SubscriptionState state : SubscriptionState.values()) {
             AtomicLong count = new AtomicLong();
             customers.put(state, count);
@@ -99,6 +119,16 @@ public class EntitlementMetrics {
 
     public void notification(String kind, Outcome outcome) {
         notifications(kind, outcome).increment();
+    }
+
+    /** One GetEntitlements call (page). */
+    public void getEntitlements(EntitlementReader.Purpose purpose) {
+        getEntitlements.get(purpose).increment();
+    }
+
+    /** One transaction wrote notifications (of one customer, or one parked agreement event). */
+    public void notificationCommit() {
+        commits.increment();
     }
 
     public void parked(ParkReason reason) {

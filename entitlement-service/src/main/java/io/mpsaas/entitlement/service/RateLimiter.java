@@ -3,8 +3,8 @@ package io.mpsaas.entitlement.service;
 import java.util.function.LongConsumer;
 
 /**
- * Spaces calls evenly: at most {@code perSecond} per second, no bursts. Blocking, for the single reconciliation
- * thread.
+ * Spaces calls evenly: at most {@code perSecond} per second, no bursts, across every thread that shares it (the
+ * reconciliation run's own pace, and every GetEntitlements call of the replica).
  */
 public final class RateLimiter {
 
@@ -27,14 +27,18 @@ public final class RateLimiter {
         this.next = nanoTime.getAsLong();
     }
 
-    /** Waits for the next slot. */
-    public synchronized void acquire() {
-        long now = nanoTime.getAsLong();
-        if (next > now) {
-            sleeper.accept(next - now);
-            now = next;
+    /** Waits for the next slot: the slot is taken under the lock, the wait is outside it, so callers queue fairly. */
+    public void acquire() {
+        long wait;
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            long slot = Math.max(now, next);
+            next = slot + intervalNanos;
+            wait = slot - now;
         }
-        next = now + intervalNanos;
+        if (wait > 0) {
+            sleeper.accept(wait);
+        }
     }
 
     private static void sleepNanos(long nanos) {

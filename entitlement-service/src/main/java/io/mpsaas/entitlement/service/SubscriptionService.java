@@ -5,6 +5,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.common.messaging.MeteringCommand;
@@ -28,28 +29,41 @@ import io.mpsaas.entitlement.persistence.InboxEntry;
 import io.mpsaas.entitlement.persistence.ParkedFact;
 import io.mpsaas.entitlement.persistence.PointerChange;
 import io.mpsaas.entitlement.persistence.SubscriptionStore;
+import io.mpsaas.entitlement.persistence.SubscriptionStore.EffectsSent;
+import io.mpsaas.entitlement.persistence.SubscriptionStore.Reads;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Applies notifications to customers. For each message: skip it if the inbox knows it; read the customer (and, for
- * agreement and license events, the agreement pointer and any parked facts); run the state machine; re-read the
- * entitlements when the notification calls for it; then write customer, pointer, facts and the inbox entry in one
- * conditional transaction (a lost race recomputes); finally send the lifecycle events and flush commands that were
- * committed with the inbox entry, and mark it done. A crash anywhere leaves either nothing written (SQS delivers the
- * message again) or a committed entry whose effects are sent again, with the same ids, by the redelivery or by the
- * reconciliation run.
+ * Applies notifications to customers. The notifications of one batch are grouped by the customer they concern
+ * ({@link #group}: one {@code BatchGetItem} checks the inbox and reads the customers and agreement pointers of the
+ * whole batch), and each group is applied on its own, in parallel with the others ({@link #apply(Group)}): skip what
+ * the inbox knows; fold the group's notifications (and the parked facts of its license events) through the state
+ * machine in AWS's order; re-read the entitlements once if any of them calls for it; then write customer, pointers,
+ * facts and every notification's inbox entry in one conditional transaction (a lost race reads again and
+ * recomputes), the newest notification's entry carrying the lifecycle events and flush commands it decided. Once the
+ * batch's groups are through, their effects are sent together and their entries marked done in one write
+ * ({@link #finish}). A crash anywhere leaves either nothing written (SQS delivers the messages again) or a committed
+ * entry whose effects are sent again, with the same ids, by the redelivery or by the reconciliation run.
  */
 @ApplicationScoped
 public class SubscriptionService {
@@ -58,14 +72,16 @@ public class SubscriptionService {
     private final EntitlementReader reader;
     private final EffectSender sender;
     private final EntitlementConfig config;
+    private final EntitlementMetrics metrics;
     private final Clock clock;
 
     public SubscriptionService(SubscriptionStore store, EntitlementReader reader, EffectSender sender,
-            EntitlementConfig config, Clock clock) {
+            EntitlementConfig config, EntitlementMetrics metrics, Clock clock) {
         this.store = store;
         this.reader = reader;
         this.sender = sender;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -78,15 +94,124 @@ public class SubscriptionService {
     public record Applied(String description, boolean duplicate) {
     }
 
+    /**
+     * Notifications of one batch applied together: one customer's ({@code customerKey}: one read, at most one
+     * GetEntitlements, one commit), or agreement events whose license nobody has named yet ({@code customerKey} null,
+     * {@code agreementId} set: applied one after the other, each parked on the agreement).
+     *
+     * @param reads         what {@link #group} read for the whole batch
+     * @param receivedNanos {@link System#nanoTime()} when the batch was received: a GetEntitlements call that went out
+     *                      later answers for these notifications too
+     */
+    public record Group(String customerKey, String agreementId, List<Notification> notifications, Reads reads,
+            long receivedNanos) {
+
+        public Group {
+            notifications = List.copyOf(notifications);
+        }
+    }
+
+    /**
+     * What became of one notification of a group: {@code applied}, or the {@code failure} that kept it from it.
+     *
+     * @param pending     for the notification whose inbox entry carries its commit's effects: those effects, to be
+     *                    sent and marked done with the batch's others ({@link #finish})
+     */
+    public record Result(Notification notification, Applied applied, RuntimeException failure, Pending pending) {
+
+        public static Result failed(Notification notification, RuntimeException failure) {
+            return new Result(notification, null, failure, null);
+        }
+    }
+
+    /**
+     * A commit's effects, prepared in its trace and not sent yet, and the inbox entry that keeps them ({@code APPLIED})
+     * until they are.
+     */
+    public record Pending(EffectSender.Outgoing outgoing, EffectsSent entry) {
+    }
+
+    /** What one commit did: each notification's description, and its effects to send (or null). */
+    private record Committed(Map<String, String> described, Pending pending) {
+    }
+
     /** Where a notification goes: a known customer, or (agreement events before their license) the agreement. */
     private record Target(String customerKey, Subscriber identity, Agreement agreement, String offerId,
             boolean refresh, boolean licenseEvent, String kind) {
     }
 
-    /** Entitlements read once per message, reused if the write has to be recomputed. */
+    /** Entitlements read once per group, reused if the write has to be recomputed. */
     private static final class Fetch {
+        final long receivedNanos;
         SortedMap<String, StoredEntitlement> entitlements;
         Instant readAt;
+
+        Fetch(long receivedNanos) {
+            this.receivedNanos = receivedNanos;
+        }
+    }
+
+    /**
+     * Groups a batch's notifications (distinct messages) by the customer they concern, after reading in one round trip
+     * what every group needs first: the inbox entries, the customer items the notifications name, and the agreement
+     * pointers of their agreements (which name the customer of a Purchase Agreement event).
+     *
+     * @param receivedNanos {@link System#nanoTime()} when they were received
+     */
+    public List<Group> group(List<Notification> notifications, long receivedNanos) {
+        Set<String> dedupes = new LinkedHashSet<>();
+        Set<String> customerKeys = new LinkedHashSet<>();
+        Set<String> agreementIds = new LinkedHashSet<>();
+        for (Notification n : notifications) {
+            dedupes.add(n.meta().dedupeKey());
+            Subscriber subscriber = n.namedSubscriber();
+            if (subscriber != null) {
+                customerKeys.add(subscriber.key());
+            }
+            Agreement agreement = n.namedAgreement();
+            if (agreement != null) {
+                agreementIds.add(agreement.id());
+            }
+        }
+        Reads reads = store.read(dedupes, customerKeys, agreementIds);
+        Map<String, List<Notification>> byCustomer = new LinkedHashMap<>();
+        Map<String, List<Notification>> byAgreement = new LinkedHashMap<>();
+        for (Notification n : notifications) {
+            Subscriber subscriber = n.namedSubscriber();
+            String key = subscriber != null ? subscriber.key()
+                    : reads.pointer(agreementOf(n).id()).map(AgreementPointer::customerKey).orElse(null);
+            if (key != null) {
+                byCustomer.computeIfAbsent(key, k -> new ArrayList<>()).add(n);
+            } else {
+                byAgreement.computeIfAbsent(agreementOf(n).id(), k -> new ArrayList<>()).add(n);
+            }
+        }
+        List<Group> groups = new ArrayList<>();
+        byCustomer.forEach((key, list) -> groups.add(new Group(key, null, list, reads, receivedNanos)));
+        byAgreement.forEach((id, list) -> groups.add(new Group(null, id, list, reads, receivedNanos)));
+        return groups;
+    }
+
+    /**
+     * Applies one group exactly once; safe to run concurrently with the batch's other groups. Never throws: each
+     * notification's result says whether it was applied, or what failed ({@code MarketplaceException}: GetEntitlements
+     * failed after the adapter's retries, only for the notifications that needed it; {@link ConcurrentUpdateException}:
+     * the customer kept changing under the write; any other: a dependency failed).
+     */
+    public List<Result> apply(Group group) {
+        if (group.customerKey() != null) {
+            return applyTogether(group.customerKey(), group.notifications(), group.reads(), group.receivedNanos());
+        }
+        // agreement events before their license: rare, and two of one agreement would race for its pointer
+        List<Result> results = new ArrayList<>();
+        for (Notification n : group.notifications()) {
+            try {
+                results.add(new Result(n, apply(n, group.receivedNanos()), null, null));
+            } catch (RuntimeException e) {
+                results.add(Result.failed(n, e));
+            }
+        }
+        return results;
     }
 
     /**
@@ -97,26 +222,46 @@ public class SubscriptionService {
      * @throws ConcurrentUpdateException the customer kept changing under the write
      */
     public Applied apply(Notification notification) {
+        return apply(notification, System.nanoTime());
+    }
+
+    private Applied apply(Notification notification, long receivedNanos) {
         String dedupe = notification.meta().dedupeKey();
-        Fetch fetch = new Fetch();
         for (int attempt = 0; attempt < config.conflictRetries(); attempt++) {
             Optional<InboxEntry> seen = store.inbox(dedupe);
             if (seen.isPresent()) {
                 return new Applied(resume(seen.get()), seen.get().status() == InboxEntry.Status.DONE);
             }
-            Target target = target(notification);
-            String result = target.customerKey() == null
-                    ? parkOnAgreement(notification, target)
-                    : applyToCustomer(notification, target, fetch);
-            if (result != null) {
-                return new Applied(result, false);
+            Target target = target(notification, store::agreement);
+            if (target.customerKey() != null) {
+                Result result = applyTogether(target.customerKey(), List.of(notification), null, receivedNanos)
+                        .get(0);
+                if (result.failure() != null) {
+                    throw result.failure();
+                }
+                if (result.pending() != null) {
+                    RuntimeException unsent = finish(List.of(result.pending())).get(result.pending());
+                    if (unsent != null) {
+                        throw unsent;
+                    }
+                }
+                return result.applied();
+            }
+            String parked = parkOnAgreement(notification, target);
+            if (parked != null) {
+                return new Applied(parked, false);
             }
         }
         throw new ConcurrentUpdateException("message " + dedupe + " lost " + config.conflictRetries()
                 + " write races in a row");
     }
 
-    private Target target(Notification notification) {
+    private static Agreement agreementOf(Notification n) {
+        return Objects.requireNonNull(n.namedAgreement(), () -> "notification " + n.meta().dedupeKey()
+                + " names neither a customer nor an agreement");
+    }
+
+    private Target target(Notification notification, Function<String, Optional<AgreementPointer>> pointers) {
         String kind = notification.meta().channel() == Channel.EVENTBRIDGE ? notification.meta().source()
                 : notification.getClass().getSimpleName();
         return notification.accept(new Notification.Cases<>() {
@@ -177,7 +322,7 @@ public class SubscriptionService {
             }
 
             private Target agreement(Agreement agreement, boolean refresh) {
-                String key = store.agreement(agreement.id()).map(AgreementPointer::customerKey).orElse(null);
+                String key = pointers.apply(agreement.id()).map(AgreementPointer::customerKey).orElse(null);
                 return new Target(key, null, agreement, agreement.offerId(), refresh, false, kind);
             }
         });
@@ -207,6 +352,7 @@ public class SubscriptionService {
         if (outcome != CommitOutcome.COMMITTED) {
             return null;
         }
+        metrics.notificationCommit();
         Log.infof("%s %s (agreement %s, account %s, message %s): %s", target.kind(), n.meta().occurredAt(),
                 agreement.id(), agreement.acceptorAccountId(), n.meta().messageId(), result);
         return result;
@@ -214,29 +360,123 @@ public class SubscriptionService {
 
     // ---------------------------------------------------------------- the customer
 
-    private String applyToCustomer(Notification n, Target target, Fetch fetch) {
+    /**
+     * Applies one customer's notifications, coalesced: what the inbox already knows is resumed (its pending effects
+     * sent) and acknowledged; the rest is one commit, recomputed from fresh reads when it loses a race. When
+     * GetEntitlements fails, the notifications that needed it fail with it and the others are applied without it.
+     */
+    private List<Result> applyTogether(String key, List<Notification> notifications, Reads preloaded,
+            long receivedNanos) {
+        Map<String, Result> results = new HashMap<>();
+        List<Notification> pending = new ArrayList<>(notifications);
+        Reads reads = preloaded != null && preloaded.hasCustomer(key) ? preloaded : null;
+        Fetch fetch = new Fetch(receivedNanos);
+        int races = 0;
+        try {
+            while (!pending.isEmpty()) {
+                if (reads == null) {
+                    reads = store.read(pending.stream().map(n -> n.meta().dedupeKey()).toList(), List.of(key),
+                            pending.stream().map(Notification::namedAgreement).filter(Objects::nonNull)
+                                    .map(Agreement::id).toList());
+                }
+                for (Iterator<Notification> it = pending.iterator(); it.hasNext();) {
+                    Notification n = it.next();
+                    Optional<InboxEntry> seen = reads.inboxEntry(n.meta().dedupeKey());
+                    if (seen.isPresent()) {
+                        results.put(n.meta().dedupeKey(), new Result(n, new Applied(resume(seen.get()),
+                                seen.get().status() == InboxEntry.Status.DONE), null, null));
+                        it.remove();
+                    }
+                }
+                if (pending.isEmpty()) {
+                    break;
+                }
+                Committed applied;
+                try {
+                    applied = commitTogether(key, pending, reads, fetch);
+                } catch (MarketplaceException e) {
+                    Function<String, Optional<AgreementPointer>> pointers = reads::pointer;
+                    List<Notification> refreshing = pending.stream().filter(n -> target(n, pointers).refresh())
+                            .toList();
+                    if (refreshing.isEmpty()) {
+                        throw e;
+                    }
+                    refreshing.forEach(n -> results.put(n.meta().dedupeKey(), Result.failed(n, e)));
+                    pending.removeAll(refreshing);
+                    continue; // nothing was written: what was read still holds
+                }
+                if (applied != null) {
+                    for (Notification n : pending) {
+                        String dedupe = n.meta().dedupeKey();
+                        Pending effects = applied.pending() != null
+                                && applied.pending().entry().entry().dedupeKey().equals(dedupe) ? applied.pending()
+                                        : null;
+                        results.put(dedupe, new Result(n, new Applied(applied.described().get(dedupe), false), null,
+                                effects));
+                    }
+                    pending.clear();
+                } else if (++races >= config.conflictRetries()) {
+                    throw new ConcurrentUpdateException("customer " + key + " changed under " + races
+                            + " writes in a row");
+                } else {
+                    reads = null;
+                }
+            }
+        } catch (RuntimeException e) {
+            pending.forEach(n -> results.putIfAbsent(n.meta().dedupeKey(), Result.failed(n, e)));
+        }
+        return notifications.stream().map(n -> results.get(n.meta().dedupeKey())).toList();
+    }
+
+    /**
+     * One commit for notifications of one customer none of which is in the inbox yet: folded through the state
+     * machine in its order, with the facts parked on their agreements. The newest of them carries the effects.
+     *
+     * @return each notification's description by dedupe key, and the commit's effects to send; null when the write
+     *         lost a race
+     */
+    private Committed commitTogether(String key, List<Notification> pending, Reads reads, Fetch fetch) {
         Instant now = clock.instant();
-        String key = target.customerKey();
-        CustomerRecord current = store.customer(key).orElse(null);
+        CustomerRecord current = reads.customer(key).orElse(null);
+        List<Notification> ordered = new ArrayList<>(pending);
+        ordered.sort(Comparator.comparing(Step::of, SubscriptionStateMachine.ORDER));
+        Notification lead = ordered.get(ordered.size() - 1);
         List<Step> steps = new ArrayList<>();
-        steps.add(Step.of(n));
-        List<ParkedFact> facts = List.of();
-        AgreementPointer pointer = null;
-        if (target.licenseEvent()) {
-            pointer = store.agreement(target.agreement().id()).orElse(null);
-            facts = store.parkedFacts(target.agreement().id());
-            facts.forEach(f -> steps.add(f.step()));
+        Subscriber identity = null;
+        String agreementId = null;
+        String offerId = null;
+        boolean refresh = false;
+        Map<String, Target> licenses = new LinkedHashMap<>();
+        List<String> kinds = new ArrayList<>();
+        for (Notification n : ordered) {
+            Target target = target(n, reads::pointer);
+            steps.add(Step.of(n));
+            identity = first(identity, target.identity());
+            agreementId = first(agreementId, target.agreement() == null ? null : target.agreement().id());
+            offerId = first(offerId, target.offerId());
+            refresh |= target.refresh();
+            kinds.add(target.kind());
+            if (target.licenseEvent()) {
+                licenses.putIfAbsent(target.agreement().id(), target);
+            }
+        }
+        Map<String, List<ParkedFact>> facts = new LinkedHashMap<>();
+        for (String licensed : licenses.keySet()) {
+            List<ParkedFact> parked = store.parkedFacts(licensed);
+            facts.put(licensed, parked);
+            parked.forEach(f -> steps.add(f.step()));
         }
         SubscriptionStateMachine.Result machine = SubscriptionStateMachine.applyAll(snapshot(current), steps);
 
         Map<String, StoredEntitlement> before = current == null ? Map.of() : current.entitlements();
         SortedMap<String, StoredEntitlement> entitlements = null;
-        if (target.refresh()) {
-            Subscriber who = target.identity() != null ? target.identity() : identityOf(current);
+        if (refresh) {
+            Subscriber who = identity != null ? identity : identityOf(current);
             if (who != null && who.productCode() != null) {
                 if (fetch.entitlements == null) {
-                    fetch.readAt = clock.instant();
-                    fetch.entitlements = Entitlements.collapse(reader.read(who));
+                    EntitlementReader.Read read = reader.readSince(who, fetch.receivedNanos);
+                    fetch.readAt = read.startedAt();
+                    fetch.entitlements = Entitlements.collapse(read.entitlements());
                 }
                 // a read older than the stored one must not replace it
                 Instant stored = current == null ? null : current.entitlementsRefreshedAt();
@@ -247,38 +487,87 @@ public class SubscriptionService {
         }
         boolean entitlementsChanged = entitlements != null && Entitlements.differ(before, entitlements);
 
-        String agreementId = target.agreement() == null ? null : target.agreement().id();
-        CustomerIds ids = ids(key, current, target.identity(), agreementId);
+        CustomerIds ids = ids(key, current, identity, agreementId);
         Effects effects = effects(machine.changes(), entitlementsChanged ? entitlements : null, before, ids,
-                n.meta().dedupeKey(), n.meta().occurredAt(), machine.after(), now);
-        String result = describe(machine, entitlements, entitlementsChanged, facts.size());
+                lead.meta().dedupeKey(), lead.meta().occurredAt(), machine.after(), now);
+        String result = describe(machine, entitlements, entitlementsChanged,
+                facts.values().stream().mapToInt(List::size).sum());
+        if (ordered.size() > 1) {
+            result += " (" + ordered.size() + " notifications of the customer applied together)";
+        }
 
         SubscriptionStore.Commit commit = store.newCommit();
-        store.customer(commit, new CustomerChange(key, current == null ? null : current.version(),
-                target.identity(), agreementId, target.offerId(), machine.writeState() ? machine.after() : null,
-                entitlements, fetch.readAt, now));
-        if (target.licenseEvent()) {
-            Subscriber s = target.identity();
-            store.pointer(commit, new PointerChange(agreementId, pointer == null ? null : pointer.version(), key,
-                    s.productCode(), s.licenseArn(), target.agreement().acceptorAccountId(), target.offerId()));
-            facts.forEach(f -> store.removeFact(commit, f));
+        store.customer(commit, new CustomerChange(key, current == null ? null : current.version(), identity,
+                agreementId, offerId, machine.writeState() ? machine.after() : null, entitlements, fetch.readAt,
+                now));
+        for (Target license : licenses.values()) {
+            String id = license.agreement().id();
+            AgreementPointer pointer = reads.pointer(id).orElse(null);
+            Subscriber s = license.identity();
+            store.pointer(commit, new PointerChange(id, pointer == null ? null : pointer.version(), key,
+                    s.productCode(), s.licenseArn(), license.agreement().acceptorAccountId(), license.offerId()));
+            facts.get(id).forEach(f -> store.removeFact(commit, f));
         }
-        store.inboxEntry(commit, new InboxEntry(n.meta().dedupeKey(),
-                effects.isEmpty() ? InboxEntry.Status.DONE : InboxEntry.Status.APPLIED, target.kind(), key, result,
-                effects.isEmpty() ? null : sender.toJson(effects), now), now.plus(config.inbox().retention()));
+        Map<String, String> described = new LinkedHashMap<>();
+        EffectsSent carrier = null;
+        for (int i = 0; i < ordered.size(); i++) {
+            Notification n = ordered.get(i);
+            // the newest carries the effects until they are sent; the others are done with the commit
+            boolean carries = n == lead && !effects.isEmpty();
+            InboxEntry entry = new InboxEntry(n.meta().dedupeKey(),
+                    carries ? InboxEntry.Status.APPLIED : InboxEntry.Status.DONE, kinds.get(i), key, result,
+                    carries ? sender.toJson(effects) : null, now);
+            store.inboxEntry(commit, entry, now.plus(config.inbox().retention()));
+            if (carries) {
+                carrier = new EffectsSent(entry, now.plus(config.inbox().retention()));
+            }
+            described.put(n.meta().dedupeKey(), result);
+        }
         CommitOutcome outcome = store.commit(commit);
         if (outcome != CommitOutcome.COMMITTED) {
-            Log.debugf("Write for customer %s (message %s) lost a race (%s); recomputing", key,
-                    n.meta().messageId(), outcome);
+            Log.debugf("Write for customer %s (messages %s) lost a race (%s); recomputing", key, messageIds(ordered),
+                    outcome);
             return null;
         }
-        Log.infof("%s at %s for customer %s (product %s, message %s): %s", target.kind(), n.meta().occurredAt(), key,
-                ids.productCode(), n.meta().messageId(), result);
-        if (!effects.isEmpty()) {
-            sender.send(effects);
-            store.markDone(n.meta().dedupeKey(), clock.instant());
+        metrics.notificationCommit();
+        Log.infof("%s at %s for customer %s (product %s, message %s): %s", String.join(" + ", kinds),
+                lead.meta().occurredAt(), key, ids.productCode(), messageIds(ordered), result);
+        // built here, inside the trace of the notifications that caused them; sent with the batch's others
+        return new Committed(described, carrier == null ? null : new Pending(sender.prepare(effects), carrier));
+    }
+
+    /**
+     * Sends committed effects ({@link Result#pending()}), a batch's worth together, and marks their inbox entries done
+     * in one write. Answers what could not be finished, with why: those entries stay pending, and the redelivery of
+     * their messages or the reconciliation run sends their effects again, with the same ids.
+     */
+    public Map<Pending, RuntimeException> finish(List<Pending> pending) {
+        Map<Pending, RuntimeException> unfinished = new java.util.IdentityHashMap<>();
+        if (pending.isEmpty()) {
+            return unfinished;
         }
-        return result;
+        Set<Integer> unsent = sender.sendAll(pending.stream().map(Pending::outgoing).toList());
+        List<EffectsSent> sent = new ArrayList<>();
+        for (int i = 0; i < pending.size(); i++) {
+            if (unsent.contains(i)) {
+                unfinished.put(pending.get(i), new IllegalStateException("SQS did not take the effects of message "
+                        + pending.get(i).entry().entry().dedupeKey()));
+            } else {
+                sent.add(pending.get(i).entry());
+            }
+        }
+        try {
+            if (!sent.isEmpty()) {
+                store.markDone(sent, clock.instant());
+            }
+        } catch (RuntimeException e) {
+            pending.forEach(p -> unfinished.putIfAbsent(p, e));
+        }
+        return unfinished;
+    }
+
+    private static String messageIds(List<Notification> notifications) {
+        return notifications.stream().map(n -> n.meta().messageId()).collect(Collectors.joining(", "));
     }
 
     /** Re-reads one customer's entitlements and repairs drift. Answers whether anything changed. */
@@ -288,7 +577,8 @@ public class SubscriptionService {
             return false;
         }
         Instant readAt = clock.instant();
-        SortedMap<String, StoredEntitlement> fresh = Entitlements.collapse(reader.read(who));
+        SortedMap<String, StoredEntitlement> fresh = Entitlements.collapse(reader.read(who,
+                EntitlementReader.Purpose.RECONCILIATION));
         for (int attempt = 0; attempt < config.conflictRetries(); attempt++) {
             Instant now = clock.instant();
             CustomerRecord current = store.customer(customer.key()).orElse(null);

@@ -32,10 +32,12 @@ public class OnboardingMetrics {
     }
 
     private final MeterRegistry registry;
+    /** Counted on every landing: held rather than looked up in the registry each time. */
+    private final Counter landed;
 
     public OnboardingMetrics(MeterRegistry registry) {
         this.registry = registry;
-        landings("landed");
+        landed = landings("landed");
         for (LandingFailure failure : LandingFailure.values()) {
             landings(tag(failure));
         }
@@ -50,7 +52,7 @@ public class OnboardingMetrics {
     }
 
     public void landed() {
-        landings("landed").increment();
+        landed.increment();
     }
 
     public void landingFailed(LandingFailure failure) {

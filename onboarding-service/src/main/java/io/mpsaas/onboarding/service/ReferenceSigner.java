@@ -34,6 +34,7 @@ public class ReferenceSigner {
     private final SecretKeySpec key;
     private final Duration ttl;
     private final Clock clock;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     @Inject
     public ReferenceSigner(OnboardingConfig config, Clock clock) {
@@ -93,10 +94,15 @@ public class ReferenceSigner {
     }
 
     private byte[] mac(String payload) {
+        // doFinal resets the Mac for the next payload: one keyed instance per thread, not a provider lookup per call
+        return macs.get().doFinal(payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
-            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
