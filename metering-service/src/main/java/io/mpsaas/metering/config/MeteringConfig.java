@@ -125,7 +125,10 @@ public interface MeteringConfig {
         @WithDefault("2m")
         Duration lease();
 
-        /** Aggregates claimed at once (then sent in calls of 25). */
+        /**
+         * Aggregates claimed ahead of sending. Claims go by BatchMeterUsage call (25 aggregates of one product and
+         * identity model in one transaction); up to this many are claimed, frozen and waiting while one call is sent.
+         */
         @WithDefault("100")
         int claimBatch();
 

@@ -24,14 +24,11 @@ final class UsageItems {
     static final String DIMENSION = "dimension";
     static final String QUANTITY = "quantity";
 
-    // idempotency item
-    static final String IDEMPOTENCY_KEY = "idempotencyKey";
-    static final String FINGERPRINT = "fingerprint";
-    static final String USAGE_AT = "usageAt";
-    static final String USAGE_HOUR = "usageHour";
+    // idempotency item: key, digest of the record, TTL, and the metered hour only when it is not the usage hour
+    static final String FINGERPRINT_DIGEST = "fp";
     static final String METERED_HOUR = "meteredHour";
-    static final String RECEIVED_AT = "receivedAt";
-    static final String SOURCE = "source";
+    /** The whole fingerprint as text: idempotency items written before the digest (read, never written). */
+    static final String LEGACY_FINGERPRINT = "fingerprint";
 
     // aggregate item
     static final String IDENTITY_MODEL = "identityModel";
@@ -42,6 +39,8 @@ final class UsageItems {
     static final String HOUR = "hour";
     static final String EVENTS = "events";
     static final String CARRIED_QUANTITY = "carriedQuantity";
+    /** Whether allocation buckets exist (absent on aggregates written before the flag: read the buckets). */
+    static final String TAGGED = "tagged";
     static final String STATUS = "status";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";

@@ -1,11 +1,13 @@
 package io.mpsaas.metering.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.domain.RejectionReason;
 import io.mpsaas.metering.domain.UsageOutcome;
+import io.mpsaas.metering.persistence.DynamoDbCalls;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -29,7 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>gauges {@code mpsaas_metering_records_pending} and {@code mpsaas_metering_records_at_risk} (unsent records of
  * closed hours, and those within {@code warn-before-deadline} of AWS's deadline, as of the last run), and
  * {@code mpsaas_metering_oldest_unmetered_hour_age_seconds} (how long ago the oldest hour with unsent usage started:
- * AWS refuses an hour after 24 h).</li>
+ * AWS refuses an hour after 24 h);</li>
+ * <li>{@code mpsaas_metering_dynamodb_requests_total{operation}} and
+ * {@code mpsaas_metering_dynamodb_items_written_total{operation}}: the service's DynamoDB requests and the items they
+ * wrote ({@link DynamoDbCalls}).</li>
  * </ul>
  * Every series with a bounded tag set is registered at start, so alerts and dashboards see zeros, not gaps.
  */
@@ -55,6 +60,13 @@ public class MeteringMetrics {
         Gauge.builder("mpsaas.metering.oldest.unmetered.hour.age", oldestUnmeteredHour, MeteringMetrics::ageSeconds)
                 .description("Seconds since the start of the oldest hour with unsent usage (0: none)")
                 .baseUnit("seconds").register(registry);
+        for (String operation : DynamoDbCalls.OPERATIONS) {
+            FunctionCounter.builder("mpsaas.metering.dynamodb.requests", operation, DynamoDbCalls::requests)
+                    .description("DynamoDB requests of this service").tag("operation", operation).register(registry);
+            FunctionCounter.builder("mpsaas.metering.dynamodb.items.written", operation, DynamoDbCalls::itemsWritten)
+                    .description("DynamoDB items written by this service's successful requests")
+                    .tag("operation", operation).register(registry);
+        }
         for (String source : List.of(UsageIngestion.SOURCE_API, UsageIngestion.SOURCE_QUEUE)) {
             usageCounter(source, UsageOutcome.Status.ACCEPTED, null);
             usageCounter(source, UsageOutcome.Status.DUPLICATE, null);
