@@ -56,6 +56,9 @@ public interface MeteringConfig {
     /** SQS consumers of the usage and metering-commands queues. */
     Consumers consumers();
 
+    /** AWS's BatchMeterUsage quota, and the headroom the hourly runs leave in it. */
+    Quota quota();
+
     /** Optional reader of the AWS sample's {@code AWSMarketplaceMeteringRecords} table. */
     Migration migration();
 
@@ -158,6 +161,22 @@ public interface MeteringConfig {
         /** Warn (log WARN, gauge) about unsent aggregates this long before their AWS deadline. */
         @WithDefault("6h")
         Duration warnBeforeDeadline();
+    }
+
+    /** {@code suite.metering.quota.*}. */
+    interface Quota {
+
+        /**
+         * BatchMeterUsage calls per second AWS allows this seller account in this region, all replicas together
+         * (AWS's default: 10); set it to what AWS granted after an increase. Only the headroom figures use it: the
+         * replicas' pace is {@code job.rate-limit}.
+         */
+        @WithDefault("10")
+        double callsPerSecond();
+
+        /** How far back the hourly runs' needs are read to see how fast they grow. */
+        @WithDefault("7d")
+        Duration trendWindow();
     }
 
     /** {@code suite.metering.consumers.*}. */

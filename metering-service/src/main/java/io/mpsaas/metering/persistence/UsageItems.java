@@ -1,8 +1,8 @@
 package io.mpsaas.metering.persistence;
 
 /**
- * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Three item types:
- * idempotency keys, hourly aggregates and their allocation buckets.
+ * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Four item types:
+ * idempotency keys, hourly aggregates, their allocation buckets, and the quota needs of hourly runs.
  */
 final class UsageItems {
 
@@ -18,6 +18,8 @@ final class UsageItems {
     static final String PENDING_PREFIX = "pending#";
     static final String FAILED_PREFIX = "failed#";
     static final String CUSTOMER_PREFIX = "customer#";
+    /** The partition of the hourly runs' quota needs (one item per run hour, sorted by hour). */
+    static final String QUOTA_RUNS_PK = "quota#runs";
 
     // shared
     static final String CUSTOMER_KEY = "customerKey";
@@ -59,6 +61,10 @@ final class UsageItems {
 
     // allocation item
     static final String TAGS = "tags";
+
+    // quota need of an hourly run
+    static final String CALLS = "calls";
+    static final String RECORDS = "records";
 
     private UsageItems() {
     }

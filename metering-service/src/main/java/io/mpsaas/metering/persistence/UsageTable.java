@@ -12,6 +12,7 @@ import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.domain.Allocation;
 import io.mpsaas.metering.domain.MeteredCustomer;
+import io.mpsaas.metering.domain.QuotaHeadroom;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -432,6 +433,50 @@ public class UsageTable {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    // ---- the hourly runs' quota needs
+
+    /**
+     * Stores what the hourly run of {@code need.hour()} needs, unless a run of that hour (another replica, an earlier
+     * run) recorded more: the largest need of an hour stands. Kept for {@code keep}.
+     */
+    public void recordRunNeed(QuotaHeadroom.RunNeed need, Instant now, Duration keep) {
+        Update u = new Update()
+                .set(TYPE, Attr.s(QUOTA_RUNS_PK))
+                .set(CALLS, Attr.n(need.calls()))
+                .set(RECORDS, Attr.n(need.records()))
+                .set(UPDATED_AT, Attr.instant(now))
+                .set(SuiteTables.TTL, Attr.n(need.hour().plus(keep).getEpochSecond()));
+        u.condition("attribute_not_exists(" + u.name(CALLS) + ") OR " + u.name(CALLS) + " < "
+                + u.value(Attr.n(need.calls())));
+        try {
+            dynamo.updateItem(request(QUOTA_RUNS_PK, need.hour().toString(), u).build());
+        } catch (ConditionalCheckFailedException e) {
+            // a larger need of the same hour stands
+        }
+    }
+
+    /** The needs of the hourly runs since {@code since}, oldest first. */
+    public List<QuotaHeadroom.RunNeed> runNeeds(Instant since) {
+        List<QuotaHeadroom.RunNeed> needs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND #sk >= :since")
+                    .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(QUOTA_RUNS_PK), ":since", Attr.s(since.toString())))
+                    .exclusiveStartKey(from).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                Long calls = Attr.number(item, CALLS);
+                Long records = Attr.number(item, RECORDS);
+                needs.add(new QuotaHeadroom.RunNeed(Instant.parse(Attr.string(item, SuiteTables.SK)),
+                        calls == null ? 0 : calls, records == null ? 0 : records));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return needs;
     }
 
     // ---- keys and mapping

@@ -12,6 +12,7 @@ import io.mpsaas.metering.domain.MeteredCustomer;
 import io.mpsaas.metering.domain.MeteringWindow;
 import io.mpsaas.metering.domain.PricingModel;
 import io.mpsaas.metering.domain.ProductPolicy;
+import io.mpsaas.metering.domain.QuotaHeadroom;
 import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.marketplace.SendOutcome;
 import io.mpsaas.metering.persistence.CustomerDirectory;
@@ -74,6 +75,16 @@ public class MeteringRunner {
         void afterSend(List<Aggregate> sent);
     }
 
+    /** Told, as each hourly run starts, what it needs of AWS's BatchMeterUsage quota. */
+    @FunctionalInterface
+    public interface QuotaListener {
+        QuotaListener NONE = (now, calls, records) -> {
+        };
+
+        /** The run starting at {@code now} has {@code records} records to send in {@code calls} calls. */
+        void hourlyRun(Instant now, long calls, long records);
+    }
+
     /** What one run did: aggregates by final status, plus those left for later. */
     public record Report(Map<AggregateStatus, Integer> finished, int retryLater, int claimedElsewhere, int atRisk) {
 
@@ -110,9 +121,16 @@ public class MeteringRunner {
     private final MeteringMetrics metrics;
     private final Settings settings;
     private final Failpoint failpoint;
+    private final QuotaListener quota;
 
     public MeteringRunner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
             MeteringSender sender, MeteringMetrics metrics, Settings settings, Failpoint failpoint) {
+        this(table, customers, products, sender, metrics, settings, failpoint, QuotaListener.NONE);
+    }
+
+    public MeteringRunner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
+            MeteringSender sender, MeteringMetrics metrics, Settings settings, Failpoint failpoint,
+            QuotaListener quota) {
         this.table = table;
         this.customers = customers;
         this.products = products;
@@ -120,6 +138,7 @@ public class MeteringRunner {
         this.metrics = metrics;
         this.settings = settings;
         this.failpoint = failpoint;
+        this.quota = quota;
     }
 
     public Settings settings() {
@@ -138,7 +157,18 @@ public class MeteringRunner {
                 : dueNow;
         int atRisk = warnAtRisk(pending, now);
         metrics.backlog(pending.size(), atRisk);
-        Report report = process(pending.stream().filter(selected).toList(), now);
+        List<Aggregate> due = pending.stream().filter(selected).toList();
+        if (!retriesOnly) {
+            Map<String, Long> perGroup = new HashMap<>();
+            due.forEach(a -> perGroup.merge(sendGroup(a), 1L, Long::sum));
+            try {
+                quota.hourlyRun(now, QuotaHeadroom.calls(perGroup), due.size());
+            } catch (RuntimeException e) {
+                // the quota figures are for operators: never a reason not to meter
+                Log.warnf(e, "Could not record the quota need of the hourly run");
+            }
+        }
+        Report report = process(due, now);
         return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
     }
 

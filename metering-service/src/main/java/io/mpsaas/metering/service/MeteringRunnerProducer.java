@@ -22,12 +22,12 @@ public class MeteringRunnerProducer {
     @Produces
     @Singleton
     MeteringRunner runner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
-            Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config) {
+            Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config, QuotaTracker quota) {
         MeteringConfig.Job job = config.job();
         MeteringSender sender = new MeteringSender(marketplace, new RateLimiter(job.rateLimit()),
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(table, customers, products, sender, metrics, settings(config, replicaId()),
-                MeteringRunner.Failpoint.NONE);
+                MeteringRunner.Failpoint.NONE, quota);
     }
 
     /** The runner settings of the configuration, under the given lease owner id. */
