@@ -46,6 +46,15 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the service with LocalSuite's configuration for it, the given port, overrides and JVM options. */
     public static ServiceProcess start(LocalSuite suite, Path root, LocalSuite.Service service, String name, int port,
             Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
+        return start(suite, root, root, service, name, port, overrides, jvmOptions, logDir);
+    }
+
+    /**
+     * The same, with the packaged application taken from another checkout ({@code appRoot}: the benchmark's baseline,
+     * {@code -Dbench.baseline}); the process still runs in {@code root}.
+     */
+    public static ServiceProcess start(LocalSuite suite, Path root, Path appRoot, LocalSuite.Service service,
+            String name, int port, Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -55,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
         config.putAll(overrides);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
-        command.add(root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar").toString());
+        command.add(appRoot.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar").toString());
         Path log = logDir.resolve(name + ".log");
         try {
             Files.createDirectories(logDir);

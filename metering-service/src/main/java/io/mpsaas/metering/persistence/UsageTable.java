@@ -28,7 +28,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -109,6 +111,36 @@ public class UsageTable {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(key(id, AGGREGATE_SK))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toAggregate(item));
+    }
+
+    /**
+     * The aggregates with these ids as they are now (strongly consistent; one BatchGetItem per 100); an id without an
+     * item maps to empty.
+     */
+    public Map<String, Optional<Aggregate>> aggregates(List<String> ids) {
+        Map<String, Optional<Aggregate>> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : ids.subList(from, Math.min(ids.size(), from + 100))) {
+                keys.add(key(id, AGGREGATE_SK));
+                found.put(id, Optional.empty());
+            }
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                    .consistentRead(true).build());
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> ask = pending;
+                BatchGetItemResponse answer = dynamo.batchGetItem(r -> r.requestItems(ask));
+                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
+                    Aggregate a = toAggregate(item);
+                    found.put(a.id(), Optional.of(a));
+                }
+                pending = answer.hasUnprocessedKeys() ? answer.unprocessedKeys() : Map.of();
+                if (!pending.isEmpty()) {
+                    pause(attempt);
+                }
+            }
+        }
+        return found;
     }
 
     /** Aggregates still to be sent whose hour started before {@code before} (closed hours), oldest first. */

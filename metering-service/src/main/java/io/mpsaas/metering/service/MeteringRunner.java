@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -104,14 +106,29 @@ public class MeteringRunner {
     static final int CLAIM_SPREAD = 8;
 
     /**
-     * Allocation reads and outcome writes of batches run on this many threads: one batch's outcomes are written while
-     * the next batch is sent.
+     * When a claim finds mostly aggregates other replicas took, the list is read ahead this many at a time (one
+     * BatchGetItem) to the next free ones.
      */
-    static final int WRITERS = 8;
+    static final int READ_AHEAD = 100;
 
-    private static final ExecutorService WRITER_POOL = Executors.newFixedThreadPool(WRITERS, daemon("metering-writer"));
+    /** Allocation reads of a batch run on this many threads. */
+    static final int READERS = 8;
 
-    /** One sending thread per run, fed by the run's claims. */
+    private static final ExecutorService READER_POOL = Executors.newFixedThreadPool(READERS, daemon("metering-reader"));
+
+    /**
+     * Outcome transactions of the batches sent run on this many threads, behind the sends: one keeps up with the quota
+     * (a transaction per call), two absorb a slow one, more would only compete with the claims the next calls wait for.
+     */
+    static final int RECORDERS = 2;
+
+    private static final ExecutorService RECORDER_POOL = Executors.newFixedThreadPool(RECORDERS,
+            daemon("metering-recorder"));
+
+    /** BatchMeterUsage calls of one run under way at once (each started in its own rate-limit slot). */
+    static final int SENDS_IN_FLIGHT = 4;
+
+    /** The sending threads: one per run takes the claimed batches in order, up to SENDS_IN_FLIGHT send them. */
     private static final ExecutorService SENDERS = Executors.newCachedThreadPool(daemon("metering-sender"));
 
     private final UsageTable table;
@@ -228,8 +245,9 @@ public class MeteringRunner {
     /**
      * Meters the candidates as a pipeline: this thread claims and freezes them by BatchMeterUsage batch (one
      * transaction of up to 25 per call, one product and identity model each, full batches of 25 but a group's last),
-     * a sending thread sends each batch in claim order under the rate limit, and each batch's outcomes are written
-     * together while the next one is sent. At most {@code claim-batch} aggregates are claimed ahead of sending.
+     * the batches are sent in claim order under the rate limit (a few calls at once), and each batch's outcomes are
+     * written together while the next ones are sent. At most {@code claim-batch} aggregates are claimed ahead of
+     * sending.
      */
     private Report process(List<Aggregate> candidates, Instant now) {
         Run run = new Run(now);
@@ -263,6 +281,10 @@ public class MeteringRunner {
         final Map<AggregateStatus, Integer> finished = new EnumMap<>(AggregateStatus.class);
         final AtomicInteger later = new AtomicInteger();
         final AtomicInteger elsewhere = new AtomicInteger();
+        /** Another replica claimed from the same list during this run (seen in a cancelled claim). */
+        boolean contended;
+        /** The last claim found mostly aggregates other replicas took: read ahead before the next one. */
+        boolean scanning;
         private final List<Future<?>> recordings = new ArrayList<>();
         volatile RuntimeException failure;
 
@@ -355,10 +377,18 @@ public class MeteringRunner {
      * calls whatever the number of replicas. Answers the frozen batch, or empty when nothing was claimed this time.
      */
     private List<Aggregate> claimNext(List<Candidate> queue, Run run) {
+        if (run.scanning) {
+            // the last claim found mostly aggregates other replicas took: skip past their part of the list by reading
+            // ahead, which is much cheaper than learning it from cancelled claims
+            scan(queue, run);
+            if (queue.isEmpty()) {
+                return List.of();
+            }
+        }
         int size = Math.min(Marketplace.MAX_RECORDS_PER_BATCH, queue.size());
         int batches = queue.size() / Marketplace.MAX_RECORDS_PER_BATCH;
-        int from = batches > 1 ? ThreadLocalRandom.current().nextInt(Math.min(CLAIM_SPREAD, batches))
-                * Marketplace.MAX_RECORDS_PER_BATCH : 0;
+        int from = batches > 1 && !run.contended ? ThreadLocalRandom.current().nextInt(Math.min(CLAIM_SPREAD,
+                batches)) * Marketplace.MAX_RECORDS_PER_BATCH : 0;
         List<Candidate> chunk = new ArrayList<>(queue.subList(from, from + size));
         for (int stalled = 0; ; ) {
             UsageTable.Claim claim = table.claimAndFreeze(billing(chunk), settings.owner(), run.now,
@@ -381,12 +411,17 @@ public class MeteringRunner {
                 return List.of();
             }
             List<Candidate> kept = new ArrayList<>();
+            int taken = 0;
             for (Candidate c : chunk) {
                 if (!refused.changed().containsKey(c.aggregate().id())) {
                     kept.add(c);
                     continue;
                 }
                 Optional<Aggregate> now = refused.changed().get(c.aggregate().id());
+                if (now.isEmpty() || !settings.owner().equals(now.get().leaseOwner())
+                        && (now.get().leaseOwner() != null || !now.get().status().pending())) {
+                    taken++;
+                }
                 if (now.isPresent() && takeable(now.get(), run.now) && c.reads() < FREEZE_ATTEMPTS) {
                     // usage arrived since the list was read (or another run froze it and let go): claim what is there
                     kept.add(new Candidate(now.get(), c.reads() + 1));
@@ -400,8 +435,45 @@ public class MeteringRunner {
             List<Candidate> window = queue.subList(from, from + size);
             window.clear();
             window.addAll(kept);
+            if (taken > 0 && !run.contended) {
+                // another replica claims from the same list: go on from a random point of it, so replicas work on
+                // different parts instead of racing for the same batches
+                run.contended = true;
+                int batchesLeft = queue.size() / Marketplace.MAX_RECORDS_PER_BATCH;
+                if (batchesLeft > 1) {
+                    Collections.rotate(queue, -ThreadLocalRandom.current().nextInt(batchesLeft)
+                            * Marketplace.MAX_RECORDS_PER_BATCH);
+                }
+            }
+            run.scanning = taken > size / 2;
             return List.of();
         }
+    }
+
+    /**
+     * Reads the list ahead, {@link #READ_AHEAD} aggregates at a time, until a batch of free ones is at its head (or the
+     * list is through): those another run took are dropped, the others updated.
+     */
+    private void scan(List<Candidate> queue, Run run) {
+        int free = 0;
+        while (free < Marketplace.MAX_RECORDS_PER_BATCH && free < queue.size()) {
+            List<Candidate> ahead = queue.subList(free, Math.min(queue.size(), free + READ_AHEAD));
+            Map<String, Optional<Aggregate>> now = table.aggregates(ahead.stream().map(c -> c.aggregate().id())
+                    .toList());
+            List<Candidate> kept = new ArrayList<>();
+            for (Candidate c : ahead) {
+                Optional<Aggregate> current = now.getOrDefault(c.aggregate().id(), Optional.empty());
+                if (current.isPresent() && takeable(current.get(), run.now)) {
+                    kept.add(new Candidate(current.get(), c.reads()));
+                } else {
+                    run.elsewhere.incrementAndGet();
+                }
+            }
+            ahead.clear();
+            ahead.addAll(kept);
+            free += kept.size();
+        }
+        run.scanning = false;
     }
 
     /** Whether this run may claim the aggregate as it is now: pending, due, and leased by nobody else. */
@@ -449,13 +521,33 @@ public class MeteringRunner {
 
     // ---- sending and recording
 
-    /** The sending thread: each claimed batch in claim order, until END or a failure. */
+    /**
+     * The sending thread: takes each claimed batch in claim order, reserves its BatchMeterUsage slot (so calls start
+     * in claim order, one rate-limit interval apart) and has it sent by one of up to {@link #SENDS_IN_FLIGHT} sends
+     * at once, so a call waiting for AWS (or backing off after a throttle) never holds up the next slot; until END or
+     * a failure.
+     */
     private void sendAll(BlockingQueue<List<Aggregate>> toSend, Run run) {
+        Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT);
+        List<Future<?>> sends = new ArrayList<>();
         try {
             for (List<Aggregate> batch = toSend.take(); batch != END; batch = toSend.take()) {
-                if (run.failure == null) {
-                    meter(batch, run);
+                if (run.failure != null) {
+                    continue;
                 }
+                inFlight.acquire();
+                long slot = sender.reserve();
+                List<Aggregate> claimed = batch;
+                sends.add(SENDERS.submit(inCallersContext(() -> {
+                    try {
+                        meter(claimed, run, slot);
+                    } catch (RuntimeException e) {
+                        run.fail(e);
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                })));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -463,10 +555,13 @@ public class MeteringRunner {
         } catch (RuntimeException e) {
             run.fail(e);
         }
+        for (Future<?> send : sends) {
+            await(send, run);
+        }
     }
 
-    /** Sends one claimed batch (one product and identity model) and has its outcomes written together. */
-    private void meter(List<Aggregate> frozen, Run run) {
+    /** Sends one claimed batch (one product and identity model) in its slot and has its outcomes written together. */
+    private void meter(List<Aggregate> frozen, Run run, long slot) {
         List<UsageTable.Outcome> outcomes = new ArrayList<>();
         List<Aggregate> sendable = new ArrayList<>();
         for (Aggregate a : frozen) {
@@ -486,11 +581,11 @@ public class MeteringRunner {
                     usageRecord(a)));
             Aggregate first = sendable.get(0);
             Map<String, SendOutcome> sent = sender.send(first.concurrentAgreements() ? null : first.productCode(),
-                    items);
+                    items, OptionalLong.of(slot));
             failpoint.afterSend(sendable);
             sent.forEach((id, outcome) -> outcomes.add(outcome(byId.get(id), outcome, run.now)));
         }
-        run.recording(WRITER_POOL.submit(inCallersContext(() -> record(outcomes, run))));
+        run.recording(RECORDER_POOL.submit(inCallersContext(() -> record(outcomes, run))));
     }
 
     /** Finishes what is not to be sent (expired, not metered, dry run); null for what is to be sent. */
@@ -600,14 +695,14 @@ public class MeteringRunner {
         };
     }
 
-    /** {@code step} applied to each item on the writer threads; the results in the items' order. */
+    /** {@code step} applied to each item on the reader threads; the results in the items' order. */
     private static <T, R> List<R> inParallel(List<T> items, Function<T, R> step) {
         if (items.size() < 2) {
             return items.stream().map(step).toList();
         }
         List<Future<R>> futures = new ArrayList<>(items.size());
         for (T item : items) {
-            futures.add(WRITER_POOL.submit(inCallersContext(() -> step.apply(item))));
+            futures.add(READER_POOL.submit(inCallersContext(() -> step.apply(item))));
         }
         List<R> results = new ArrayList<>(items.size());
         RuntimeException failure = null;
