@@ -106,6 +106,24 @@ public final class Bench {
                 System.getProperty("java.version"), System.getProperty("java.vm.name"));
     }
 
+    /** The short commit of a checkout, with "+changes" when its tree differs from it; "?" when git cannot tell. */
+    public static String gitRevision(Path checkout) {
+        try {
+            Process rev = new ProcessBuilder("git", "-C", checkout.toString(), "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true).start();
+            String commit = new String(rev.getInputStream().readAllBytes()).trim();
+            Process status = new ProcessBuilder("git", "-C", checkout.toString(), "status", "--porcelain",
+                    "--untracked-files=no").redirectErrorStream(true).start();
+            boolean dirty = !new String(status.getInputStream().readAllBytes()).isBlank();
+            return rev.waitFor() == 0 ? commit + (dirty ? "+changes" : "") : "?";
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
     public static String f(double value, int decimals) {
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }

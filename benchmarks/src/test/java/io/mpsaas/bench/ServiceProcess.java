@@ -32,7 +32,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final URI url;
-    private final URI managementUrl;
+    private volatile URI managementUrl;
     private final Path log;
     private final long spawnedNanos;
     private double readyAfterSeconds = Double.NaN;
@@ -53,10 +53,19 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(LocalSuite suite, Path root, LocalSuite.Service service, String name, int port,
             Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
+        return start(suite, root, root, service, name, port, overrides, jvmOptions, logDir);
+    }
+
+    /**
+     * The same, with the packaged application taken from another checkout ({@code appRoot}: the benchmark's baseline,
+     * {@code -Dbench.baseline}); the process still runs in {@code root}.
+     */
+    public static ServiceProcess start(LocalSuite suite, Path root, Path appRoot, LocalSuite.Service service,
+            String name, int port, Map<String, String> overrides, List<String> jvmOptions, Path logDir) {
         List<String> options = new ArrayList<>(ServiceJvm.LOCAL_OPTIONS);
         options.addAll(jvmOptions);
         return start(suite, root, service, name, port, overrides, ServiceJvm.current().withOptions(options),
-                LocalSuite.quarkusApp(root, service), logDir);
+                LocalSuite.quarkusApp(appRoot, service), logDir);
     }
 
     /** The same with a JVM of its own (another JDK, no cache, ...) and the service packaged in {@code app}. */
@@ -95,31 +104,37 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Waits for 200 on {@code /q/health/ready} of the management port (polled every 20 ms); answers seconds since the
-     * process was spawned.
+     * process was spawned. A build from before the management port (a {@code bench.baseline} checkout) answers on its
+     * main port instead, which then stands for its management port.
      */
     public double awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        URI ready = managementUrl.resolve("/q/health/ready");
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited; see " + log);
             }
-            try {
-                HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2))
-                        .build(), HttpResponse.BodyHandlers.discarding());
-                if (answer.statusCode() == 200) {
+            for (URI candidate : List.of(managementUrl, url)) {
+                if (ready(candidate)) {
+                    managementUrl = candidate;
                     readyAfterSeconds = (System.nanoTime() - spawnedNanos) / 1e9;
                     return readyAfterSeconds;
                 }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
             Bench.pause(Duration.ofMillis(20));
         }
         throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
+    }
+
+    private static boolean ready(URI base) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Quarkus's own "started in X s" (from its main to listening), if logged. */

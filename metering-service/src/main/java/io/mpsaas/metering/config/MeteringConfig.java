@@ -56,6 +56,9 @@ public interface MeteringConfig {
     /** SQS consumers of the usage and metering-commands queues. */
     Consumers consumers();
 
+    /** AWS's BatchMeterUsage quota, and the headroom the hourly runs leave in it. */
+    Quota quota();
+
     /** Optional reader of the AWS sample's {@code AWSMarketplaceMeteringRecords} table. */
     Migration migration();
 
@@ -125,7 +128,10 @@ public interface MeteringConfig {
         @WithDefault("2m")
         Duration lease();
 
-        /** Aggregates claimed at once (then sent in calls of 25). */
+        /**
+         * Aggregates claimed ahead of sending. Claims go by BatchMeterUsage call (25 aggregates of one product and
+         * identity model in one transaction); up to this many are claimed, frozen and waiting while one call is sent.
+         */
         @WithDefault("100")
         int claimBatch();
 
@@ -155,6 +161,22 @@ public interface MeteringConfig {
         /** Warn (log WARN, gauge) about unsent aggregates this long before their AWS deadline. */
         @WithDefault("6h")
         Duration warnBeforeDeadline();
+    }
+
+    /** {@code suite.metering.quota.*}. */
+    interface Quota {
+
+        /**
+         * BatchMeterUsage calls per second AWS allows this seller account in this region, all replicas together
+         * (AWS's default: 10); set it to what AWS granted after an increase. Only the headroom figures use it: the
+         * replicas' pace is {@code job.rate-limit}.
+         */
+        @WithDefault("10")
+        double callsPerSecond();
+
+        /** How far back the hourly runs' needs are read to see how fast they grow. */
+        @WithDefault("7d")
+        Duration trendWindow();
     }
 
     /** {@code suite.metering.consumers.*}. */

@@ -15,13 +15,15 @@ import java.util.List;
  * @param allocations      usage split by tags (read only for sending)
  * @param attempts         runs that tried and gave up (throttling, outages)
  * @param resultCode       AWS's status or error type of the last outcome
+ * @param tagged           whether usage with allocations counted in it (its buckets are read for sending); null for
+ *                         aggregates written before the flag existed (read the buckets to know)
  */
 public record Aggregate(String id, String customerKey, IdentityModel identityModel, String productCode,
         String customerIdentifier, String customerAwsAccountId, String licenseArn, String dimension, Instant hour,
         long quantity, long events, AggregateStatus status, Long frozenQuantity, Long billedQuantity,
         Double entitledQuantity, List<Allocation> allocations, String leaseOwner, Instant leaseUntil, int attempts,
         Instant nextAttemptAt, String meteringRecordId, String resultCode, String resultMessage, Instant sentAt,
-        Instant updatedAt) {
+        Instant updatedAt, Boolean tagged) {
 
     public Aggregate {
         allocations = allocations == null ? List.of() : List.copyOf(allocations);
@@ -31,7 +33,20 @@ public record Aggregate(String id, String customerKey, IdentityModel identityMod
         return new Aggregate(id, customerKey, identityModel, productCode, customerIdentifier, customerAwsAccountId,
                 licenseArn, dimension, hour, quantity, events, status, frozenQuantity, billedQuantity,
                 entitledQuantity, value, leaseOwner, leaseUntil, attempts, nextAttemptAt, meteringRecordId, resultCode,
-                resultMessage, sentAt, updatedAt);
+                resultMessage, sentAt, updatedAt, tagged);
+    }
+
+    /** This aggregate frozen and leased as a claim makes it: what is sent, and until when it is ours. */
+    public Aggregate frozen(long frozen, long billed, Double entitled, String owner, Instant until) {
+        return new Aggregate(id, customerKey, identityModel, productCode, customerIdentifier, customerAwsAccountId,
+                licenseArn, dimension, hour, quantity, events, AggregateStatus.FROZEN, frozen, billed, entitled,
+                allocations, owner, until, attempts, nextAttemptAt, meteringRecordId, resultCode, resultMessage, sentAt,
+                updatedAt, tagged);
+    }
+
+    /** Whether allocation buckets may exist and must be read before sending. */
+    public boolean mayHaveAllocations() {
+        return tagged == null || tagged;
     }
 
     public boolean concurrentAgreements() {

@@ -1,6 +1,10 @@
 package io.mpsaas.metering.domain;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,5 +29,19 @@ public record ValidatedUsage(CustomerRef customer, String dimension, long quanti
             b.append('|').append(a.tagSetKey()).append(':').append(a.quantity());
         }
         return b.toString();
+    }
+
+    /**
+     * The {@link #fingerprint()} as the 16 first bytes of its SHA-256: what the idempotency item stores, so the item
+     * stays small whatever the record says (a collision, which would answer a reused key {@code duplicate}, has odds
+     * of 2^-128).
+     */
+    public byte[] fingerprintDigest() {
+        try {
+            return Arrays.copyOf(MessageDigest.getInstance("SHA-256")
+                    .digest(fingerprint().getBytes(StandardCharsets.UTF_8)), 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -53,6 +54,20 @@ public final class MeteringSender {
      * names the product) and answers an outcome for every item id.
      */
     public Map<String, SendOutcome> send(String productCode, List<Item> items) {
+        return send(productCode, items, OptionalLong.empty());
+    }
+
+    /** The next call's slot under this sender's rate limit, taken now; calls reserved in order start in order. */
+    public long reserve() {
+        return rateLimiter.reserve();
+    }
+
+    /**
+     * {@link #send(String, List)} whose first call waits for a slot the caller {@link #reserve reserved} (the next
+     * calls, retries and splits take their own).
+     */
+    public Map<String, SendOutcome> send(String productCode, List<Item> items, OptionalLong reserved) {
+        OptionalLong[] slot = {reserved};
         Map<String, SendOutcome> outcomes = new LinkedHashMap<>();
         List<Item> pending = items;
         Map<String, SendOutcome> lastRetry = new HashMap<>();
@@ -64,7 +79,7 @@ public final class MeteringSender {
             for (int from = 0; from < pending.size(); from += Marketplace.MAX_RECORDS_PER_BATCH) {
                 List<Item> chunk = pending.subList(from,
                         Math.min(pending.size(), from + Marketplace.MAX_RECORDS_PER_BATCH));
-                sendChunk(productCode, chunk, outcomes, again, lastRetry);
+                sendChunk(productCode, chunk, outcomes, again, lastRetry, slot);
             }
             pending = again;
         }
@@ -76,9 +91,14 @@ public final class MeteringSender {
     }
 
     private void sendChunk(String productCode, List<Item> chunk, Map<String, SendOutcome> outcomes, List<Item> again,
-            Map<String, SendOutcome> lastRetry) {
+            Map<String, SendOutcome> lastRetry, OptionalLong[] reserved) {
         BatchMeterUsageResult result;
-        rateLimiter.acquire();
+        if (reserved[0].isPresent()) {
+            RateLimiter.await(reserved[0].getAsLong());
+            reserved[0] = OptionalLong.empty();
+        } else {
+            rateLimiter.acquire();
+        }
         try {
             result = marketplace.batchMeterUsage(new BatchMeterUsageRequest(productCode,
                     chunk.stream().map(Item::record).toList()));
@@ -99,8 +119,8 @@ public final class MeteringSender {
                 int half = chunk.size() / 2;
                 Log.infof("BatchMeterUsage of %d records of product %s refused (%s); splitting the batch",
                         chunk.size(), productCode, e.errorType());
-                sendChunk(productCode, chunk.subList(0, half), outcomes, again, lastRetry);
-                sendChunk(productCode, chunk.subList(half, chunk.size()), outcomes, again, lastRetry);
+                sendChunk(productCode, chunk.subList(0, half), outcomes, again, lastRetry, reserved);
+                sendChunk(productCode, chunk.subList(half, chunk.size()), outcomes, again, lastRetry, reserved);
             } else {
                 chunk.forEach(item -> outcomes.put(item.id(), new SendOutcome.Refused(e.errorType(), e.getMessage())));
             }

@@ -20,13 +20,30 @@ public final class RateLimiter {
 
     /** Blocks until this caller's slot. */
     public void acquire() {
-        long wait;
-        synchronized (this) {
-            long now = System.nanoTime();
-            long slot = Math.max(now, nextFree);
-            nextFree = slot + intervalNanos;
-            wait = slot - now;
-        }
+        await(reserve());
+    }
+
+    /**
+     * Takes the next slot without waiting for it: the {@link System#nanoTime()} at which the caller may call. Slots go
+     * in the order they are reserved, so calls reserved in order start in order.
+     */
+    public synchronized long reserve() {
+        long slot = Math.max(System.nanoTime(), nextFree);
+        nextFree = slot + intervalNanos;
+        return slot;
+    }
+
+    /**
+     * AWS throttled a call anyway (another replica's calls, the network's jitter): its retry will come on top of the
+     * calls this limiter paces, so the next slot is left free for it rather than let the two collide again.
+     */
+    public synchronized void throttled() {
+        nextFree = Math.max(nextFree, System.nanoTime()) + intervalNanos;
+    }
+
+    /** Blocks until a reserved slot. */
+    public static void await(long slot) {
+        long wait = slot - System.nanoTime();
         if (wait > 0) {
             try {
                 Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));

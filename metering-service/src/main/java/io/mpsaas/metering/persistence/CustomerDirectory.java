@@ -10,12 +10,16 @@ import io.mpsaas.metering.domain.MeteredCustomer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -31,15 +35,47 @@ public class CustomerDirectory {
         this.table = tables.customers();
     }
 
-    /** The customer with this key, entitlements as of {@code now} (expired ones left out). */
-    public Optional<MeteredCustomer> find(String customerKey, Instant now) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of(SuiteTables.PK, Attr.s(customerKey), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK))))
-                .item();
-        if (item == null || item.isEmpty()) {
-            return Optional.empty();
+    /** Keys of one BatchGetItem (DynamoDB's limit). */
+    static final int BATCH_KEYS = 100;
+
+    /**
+     * The customers with these keys as they are now (strongly consistent reads, nothing cached: a customer who stops
+     * accepting usage is refused from the next call on), entitlements as of {@code entitledAt} (expired ones left
+     * out); a key without a customer item maps to empty. One BatchGetItem per 100 keys.
+     */
+    public Map<String, Optional<MeteredCustomer>> findAll(Collection<String> customerKeys, Instant entitledAt) {
+        Map<String, Optional<MeteredCustomer>> found = new HashMap<>();
+        records(customerKeys).forEach((key, record) -> found.put(key, record.map(r -> asOf(r, entitledAt))));
+        return found;
+    }
+
+    /** The customer items with these keys (strongly consistent); a key without an item maps to empty. */
+    public Map<String, Optional<CustomerRecord>> records(Collection<String> customerKeys) {
+        Map<String, Optional<CustomerRecord>> found = new HashMap<>();
+        List<String> keys = new ArrayList<>(new LinkedHashSet<>(customerKeys));
+        for (int from = 0; from < keys.size(); from += BATCH_KEYS) {
+            List<Map<String, AttributeValue>> request = new ArrayList<>();
+            for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_KEYS))) {
+                request.add(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)));
+                found.put(key, Optional.empty());
+            }
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(request)
+                    .consistentRead(true).build());
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> ask = pending;
+                BatchGetItemResponse answer = dynamo.batchGetItem(r -> r.requestItems(ask));
+                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
+                    CustomerRecord record = CustomerRecord.fromItem(item);
+                    found.put(record.key(), Optional.of(record));
+                }
+                pending = answer.hasUnprocessedKeys() ? answer.unprocessedKeys() : Map.of();
+                if (!pending.isEmpty()) {
+                    // throttled keys come back unprocessed: again after a pause, as DynamoDB advises
+                    UsageTable.pause(attempt);
+                }
+            }
         }
-        return Optional.of(toCustomer(CustomerRecord.fromItem(item), now));
+        return found;
     }
 
     /** Every customer of a product (the customers table's {@code gsi2}). */
@@ -56,7 +92,7 @@ public class CustomerDirectory {
                     .build());
             for (Map<String, AttributeValue> item : page.items()) {
                 if (CustomerKeys.CUSTOMER_SK.equals(Attr.string(item, SuiteTables.SK))) {
-                    customers.add(toCustomer(CustomerRecord.fromItem(item), now));
+                    customers.add(asOf(CustomerRecord.fromItem(item), now));
                 }
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -64,7 +100,8 @@ public class CustomerDirectory {
         return customers;
     }
 
-    static MeteredCustomer toCustomer(CustomerRecord record, Instant now) {
+    /** What metering needs of a customer item, entitlements as of {@code now} (expired ones left out). */
+    public static MeteredCustomer asOf(CustomerRecord record, Instant now) {
         Map<String, Double> entitled = new HashMap<>();
         for (StoredEntitlement e : record.entitlements().values()) {
             if (!e.expiredAt(now)) {

@@ -1,8 +1,8 @@
 package io.mpsaas.metering.persistence;
 
 /**
- * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Three item types:
- * idempotency keys, hourly aggregates and their allocation buckets.
+ * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Four item types:
+ * idempotency keys, hourly aggregates, their allocation buckets, and the quota needs of hourly runs.
  */
 final class UsageItems {
 
@@ -18,20 +18,19 @@ final class UsageItems {
     static final String PENDING_PREFIX = "pending#";
     static final String FAILED_PREFIX = "failed#";
     static final String CUSTOMER_PREFIX = "customer#";
+    /** The partition of the hourly runs' quota needs (one item per run hour, sorted by hour). */
+    static final String QUOTA_RUNS_PK = "quota#runs";
 
     // shared
     static final String CUSTOMER_KEY = "customerKey";
     static final String DIMENSION = "dimension";
     static final String QUANTITY = "quantity";
 
-    // idempotency item
-    static final String IDEMPOTENCY_KEY = "idempotencyKey";
-    static final String FINGERPRINT = "fingerprint";
-    static final String USAGE_AT = "usageAt";
-    static final String USAGE_HOUR = "usageHour";
+    // idempotency item: key, digest of the record, TTL, and the metered hour only when it is not the usage hour
+    static final String FINGERPRINT_DIGEST = "fp";
     static final String METERED_HOUR = "meteredHour";
-    static final String RECEIVED_AT = "receivedAt";
-    static final String SOURCE = "source";
+    /** The whole fingerprint as text: idempotency items written before the digest (read, never written). */
+    static final String LEGACY_FINGERPRINT = "fingerprint";
 
     // aggregate item
     static final String IDENTITY_MODEL = "identityModel";
@@ -42,6 +41,8 @@ final class UsageItems {
     static final String HOUR = "hour";
     static final String EVENTS = "events";
     static final String CARRIED_QUANTITY = "carriedQuantity";
+    /** Whether allocation buckets exist (absent on aggregates written before the flag: read the buckets). */
+    static final String TAGGED = "tagged";
     static final String STATUS = "status";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
@@ -60,6 +61,10 @@ final class UsageItems {
 
     // allocation item
     static final String TAGS = "tags";
+
+    // quota need of an hourly run
+    static final String CALLS = "calls";
+    static final String RECORDS = "records";
 
     private UsageItems() {
     }

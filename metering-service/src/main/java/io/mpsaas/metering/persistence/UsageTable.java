@@ -6,18 +6,21 @@ import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.domain.Allocation;
 import io.mpsaas.metering.domain.MeteredCustomer;
-import io.mpsaas.metering.domain.ValidatedUsage;
+import io.mpsaas.metering.domain.QuotaHeadroom;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,12 +28,12 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -42,22 +45,14 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 @ApplicationScoped
 public class UsageTable {
 
-    /** What became of one usage write. */
-    public enum WriteOutcome {
-        ACCEPTED, DUPLICATE, KEY_REUSED, HOUR_FROZEN, HOUR_FULL
-    }
-
-    /** @param meteredHour the hour the usage counts in (for a duplicate: where the first one counted) */
-    public record WriteResult(WriteOutcome outcome, Instant meteredHour) {
-    }
-
-    private static final int TRANSACTION_ATTEMPTS = 8;
-
     private final DynamoDbClient dynamo;
     private final String table;
     private final int shards;
     private final Duration idempotencyTtl;
     private final Duration retention;
+
+    /** Transactions cancelled only by conflicts or throttling before a batch write gives up. */
+    public static final int TRANSACTION_ATTEMPTS = 8;
 
     public UsageTable(DynamoDbClient dynamo, TablesConfig tables, MeteringConfig config) {
         this.dynamo = dynamo;
@@ -67,105 +62,15 @@ public class UsageTable {
         this.retention = config.aggregateRetention();
     }
 
-    // ---- ingestion
-
-    /**
-     * Stores one usage record in one transaction: the idempotency item (put if absent) and the quantity added to the
-     * hour's aggregate (only while it is open), plus its allocation buckets. Either everything counts once or nothing.
-     */
-    public WriteResult recordUsage(ValidatedUsage usage, MeteredCustomer customer, Instant meteredHour, String source,
-            Instant now) {
-        String aggregateId = aggregateId(customer.key(), usage.dimension(), meteredHour);
-        Map<String, AttributeValue> idem = new HashMap<>();
-        idem.put(SuiteTables.PK, Attr.s(idempotencyId(customer.key(), usage.idempotencyKey())));
-        idem.put(SuiteTables.SK, Attr.s(IDEMPOTENCY_SK));
-        idem.put(TYPE, Attr.s(IDEMPOTENCY_SK));
-        idem.put(CUSTOMER_KEY, Attr.s(customer.key()));
-        idem.put(IDEMPOTENCY_KEY, Attr.s(usage.idempotencyKey()));
-        idem.put(FINGERPRINT, Attr.s(usage.fingerprint()));
-        idem.put(DIMENSION, Attr.s(usage.dimension()));
-        idem.put(QUANTITY, Attr.n(usage.quantity()));
-        idem.put(USAGE_AT, Attr.instant(usage.usageAt()));
-        idem.put(USAGE_HOUR, Attr.instant(usage.hour()));
-        idem.put(METERED_HOUR, Attr.instant(meteredHour));
-        idem.put(RECEIVED_AT, Attr.instant(now));
-        idem.put(SOURCE, Attr.s(source));
-        idem.put(SuiteTables.TTL, Attr.n(now.plus(idempotencyTtl).getEpochSecond()));
-
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(idem)
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", SuiteTables.PK)).build()).build());
-
-        Update aggregate = aggregateUpsert(customer, usage.dimension(), meteredHour, now)
-                .add(QUANTITY, Attr.n(usage.quantity()))
-                .add(EVENTS, Attr.n(1));
-        if (!meteredHour.equals(usage.hour())) {
-            aggregate.add(CARRIED_QUANTITY, Attr.n(usage.quantity()));
-        }
-        aggregate.condition("(attribute_not_exists(" + aggregate.name(STATUS) + ") OR " + aggregate.name(STATUS)
-                + " = " + aggregate.value(Attr.s(AggregateStatus.OPEN.name())) + ") AND (attribute_not_exists("
-                + aggregate.name(QUANTITY) + ") OR " + aggregate.name(QUANTITY) + " <= "
-                + aggregate.value(Attr.n(Integer.MAX_VALUE - usage.quantity())) + ")");
-        items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(aggregateId, AGGREGATE_SK))
-                .updateExpression(aggregate.expression()).conditionExpression(aggregate.conditionExpression())
-                .expressionAttributeNames(aggregate.names()).expressionAttributeValues(aggregate.values())).build());
-
-        for (Allocation allocation : usage.allocations()) {
-            Map<String, AttributeValue> tags = new TreeMap<>();
-            allocation.tags().forEach((k, v) -> tags.put(k, Attr.s(v)));
-            Update bucket = new Update()
-                    .set(TYPE, Attr.s(ALLOCATION_SK_PREFIX))
-                    .set(TAGS, AttributeValue.fromM(tags))
-                    .set(SuiteTables.TTL, Attr.n(meteredHour.plus(retention).getEpochSecond()))
-                    .add(QUANTITY, Attr.n(allocation.quantity()));
-            items.add(TransactWriteItem.builder().update(u -> u.tableName(table)
-                    .key(key(aggregateId, ALLOCATION_SK_PREFIX + allocation.tagSetKey()))
-                    .updateExpression(bucket.expression()).expressionAttributeNames(bucket.names())
-                    .expressionAttributeValues(bucket.values())).build());
-        }
-
-        for (int attempt = 1; ; attempt++) {
-            try {
-                dynamo.transactWriteItems(r -> r.transactItems(items));
-                return new WriteResult(WriteOutcome.ACCEPTED, meteredHour);
-            } catch (TransactionCanceledException e) {
-                List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-                if (failedCondition(reasons, 0)) {
-                    return repeated(customer.key(), usage);
-                }
-                if (failedCondition(reasons, 1)) {
-                    Optional<Aggregate> current = aggregate(aggregateId);
-                    boolean open = current.map(a -> a.status() == AggregateStatus.OPEN).orElse(true);
-                    return new WriteResult(open ? WriteOutcome.HOUR_FULL : WriteOutcome.HOUR_FROZEN, meteredHour);
-                }
-                // a concurrent transaction on the same aggregate (TransactionConflict): try again shortly
-                if (attempt >= TRANSACTION_ATTEMPTS) {
-                    throw e;
-                }
-                pause(attempt);
-            }
-        }
-    }
-
-    private static boolean failedCondition(List<CancellationReason> reasons, int index) {
-        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
-    }
-
-    private WriteResult repeated(String customerKey, ValidatedUsage usage) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(key(idempotencyId(customerKey, usage.idempotencyKey()), IDEMPOTENCY_SK))).item();
-        Instant metered = item == null ? null : Attr.instant(item, METERED_HOUR);
-        boolean same = item != null && usage.fingerprint().equals(Attr.string(item, FINGERPRINT));
-        return new WriteResult(same ? WriteOutcome.DUPLICATE : WriteOutcome.KEY_REUSED, metered);
-    }
+    // ---- ingestion (the writes themselves: UsageWriter)
 
     /**
      * Creates an empty open aggregate unless one exists (hourly zero-quantity records). Answers whether it was
      * created.
      */
     public boolean ensureAggregate(MeteredCustomer customer, String dimension, Instant hour, Instant now) {
-        Update u = aggregateUpsert(customer, dimension, hour, now).add(QUANTITY, Attr.n(0)).add(EVENTS, Attr.n(0));
+        Update u = aggregateUpsert(customer, dimension, hour, now).add(QUANTITY, Attr.n(0)).add(EVENTS, Attr.n(0))
+                .setIfAbsent(TAGGED, Attr.bool(false));
         u.condition("attribute_not_exists(" + u.name(SuiteTables.PK) + ")");
         try {
             dynamo.updateItem(request(aggregateId(customer.key(), dimension, hour), AGGREGATE_SK, u).build());
@@ -175,7 +80,8 @@ public class UsageTable {
         }
     }
 
-    private Update aggregateUpsert(MeteredCustomer customer, String dimension, Instant hour, Instant now) {
+    /** The attributes every write of an aggregate sets: identity, hour, status if new, index keys, times, TTL. */
+    Update aggregateUpsert(MeteredCustomer customer, String dimension, Instant hour, Instant now) {
         String id = aggregateId(customer.key(), dimension, hour);
         Update u = new Update()
                 .set(TYPE, Attr.s(AGGREGATE_SK))
@@ -205,6 +111,36 @@ public class UsageTable {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(key(id, AGGREGATE_SK))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toAggregate(item));
+    }
+
+    /**
+     * The aggregates with these ids as they are now (strongly consistent; one BatchGetItem per 100); an id without an
+     * item maps to empty.
+     */
+    public Map<String, Optional<Aggregate>> aggregates(List<String> ids) {
+        Map<String, Optional<Aggregate>> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (String id : ids.subList(from, Math.min(ids.size(), from + 100))) {
+                keys.add(key(id, AGGREGATE_SK));
+                found.put(id, Optional.empty());
+            }
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys)
+                    .consistentRead(true).build());
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                Map<String, KeysAndAttributes> ask = pending;
+                BatchGetItemResponse answer = dynamo.batchGetItem(r -> r.requestItems(ask));
+                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
+                    Aggregate a = toAggregate(item);
+                    found.put(a.id(), Optional.of(a));
+                }
+                pending = answer.hasUnprocessedKeys() ? answer.unprocessedKeys() : Map.of();
+                if (!pending.isEmpty()) {
+                    pause(attempt);
+                }
+            }
+        }
+        return found;
     }
 
     /** Aggregates still to be sent whose hour started before {@code before} (closed hours), oldest first. */
@@ -312,102 +248,199 @@ public class UsageTable {
         return result;
     }
 
-    // ---- the job: claim, freeze, outcome
+    // ---- the job: claim and freeze, outcomes; by batch
 
     /**
-     * Claims a pending aggregate for {@code owner} until {@code now + lease}, unless another replica holds an
-     * unexpired lease. Empty when someone else has it or it is no longer pending.
+     * An aggregate to claim, as the pending list showed it; for an open one, what its freeze bills.
+     *
+     * @param billed   what will be sent for an open aggregate's quantity (ignored for a frozen one)
+     * @param entitled the contracted quantity deducted (consumption contracts), else null
      */
-    public Optional<Aggregate> claim(String id, String owner, Instant now, Duration lease) {
-        Update u = new Update()
-                .set(LEASE_OWNER, Attr.s(owner))
-                .set(LEASE_UNTIL, Attr.n(now.plus(lease).toEpochMilli()));
-        u.condition(u.name(STATUS) + " IN (" + u.value(Attr.s(AggregateStatus.OPEN.name())) + ", "
-                + u.value(Attr.s(AggregateStatus.FROZEN.name())) + ") AND (attribute_not_exists("
-                + u.name(LEASE_UNTIL) + ") OR " + u.name(LEASE_UNTIL) + " < " + u.value(Attr.n(now.toEpochMilli()))
-                + " OR " + u.name(LEASE_OWNER) + " = " + u.value(Attr.s(owner)) + ")");
-        try {
-            return Optional.of(toAggregate(dynamo.updateItem(request(id, AGGREGATE_SK, u)
-                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()));
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
-        }
+    public record ClaimRequest(Aggregate seen, long billed, Double entitled) {
+    }
+
+    /** The answer to a batch claim. */
+    public sealed interface Claim {
+    }
+
+    /** The transaction committed: every aggregate is ours until the lease ends, frozen, as it will be sent. */
+    public record Claimed(List<Aggregate> aggregates) implements Claim {
     }
 
     /**
-     * Freezes an open aggregate claimed by {@code owner} at exactly {@code quantity} (the quantity it holds now), with
-     * what will be billed for it. Empty when usage arrived since it was read (read again and retry) or the claim was
-     * lost.
+     * The transaction was cancelled, nothing was claimed. {@code changed}: the aggregates whose condition failed, as
+     * they are now (empty: gone); {@code retryable}: some action only met a conflict or throttling.
      */
-    public Optional<Aggregate> freeze(Aggregate claimed, String owner, long billed, Double entitled, Instant now) {
-        Update u = new Update()
-                .set(STATUS, Attr.s(AggregateStatus.FROZEN.name()))
-                .set(FROZEN_QUANTITY, Attr.n(claimed.quantity()))
-                .set(BILLED_QUANTITY, Attr.n(billed))
-                .set(ENTITLED_QUANTITY, entitled == null ? null : AttributeValue.fromN(Double.toString(entitled)))
-                .set(FROZEN_AT, Attr.instant(now))
-                .set(UPDATED_AT, Attr.instant(now));
-        u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.OPEN.name())) + " AND "
-                + u.name(QUANTITY) + " = " + u.value(Attr.n(claimed.quantity())) + " AND " + u.name(LEASE_OWNER)
-                + " = " + u.value(Attr.s(owner)));
-        try {
-            return Optional.of(toAggregate(dynamo.updateItem(request(claimed.id(), AGGREGATE_SK, u)
-                    .returnValues(ReturnValue.ALL_NEW).build()).attributes()));
-        } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
-        }
+    public record NotClaimed(Map<String, Optional<Aggregate>> changed, boolean retryable) implements Claim {
     }
 
     /**
-     * Records the final outcome of a frozen aggregate (sent, refused, dry run, ...). Conditional on it still being
-     * frozen at the same quantity, so a late or repeated outcome never overwrites another.
+     * Claims and freezes a batch in one transaction (up to 100 aggregates; all-or-nothing): each open aggregate is
+     * frozen at exactly the quantity the request saw, with what it bills, and leased to {@code owner} until
+     * {@code now + lease}; each frozen one (a retry, or a takeover after a crash) is leased with its frozen quantity
+     * unchanged. Conditions: still pending, the quantity (or frozen quantity) as seen, and no unexpired lease of
+     * another owner. One write per aggregate, as the former claim and freeze were two.
      */
-    public boolean finish(Aggregate frozen, AggregateStatus status, String meteringRecordId, String code,
-            String message, Instant now) {
-        Update u = new Update()
-                .set(STATUS, Attr.s(status.name()))
-                .set(METERING_RECORD_ID, nullable(meteringRecordId))
-                .set(RESULT_CODE, nullable(code))
-                .set(RESULT_MESSAGE, nullable(truncate(message)))
-                .set(UPDATED_AT, Attr.instant(now));
-        if (status == AggregateStatus.SENT) {
-            u.set(SENT_AT, Attr.instant(now));
+    public Claim claimAndFreeze(List<ClaimRequest> batch, String owner, Instant now, Duration lease) {
+        TaggedTransaction<String> tx = new TaggedTransaction<>();
+        List<Aggregate> frozen = new ArrayList<>();
+        Instant until = now.plus(lease);
+        for (ClaimRequest request : batch) {
+            Aggregate a = request.seen();
+            Update u = new Update()
+                    .set(LEASE_OWNER, Attr.s(owner))
+                    .set(LEASE_UNTIL, Attr.n(until.toEpochMilli()));
+            String leaseFree = "(attribute_not_exists(" + u.name(LEASE_UNTIL) + ") OR " + u.name(LEASE_UNTIL) + " < "
+                    + u.value(Attr.n(now.toEpochMilli())) + " OR " + u.name(LEASE_OWNER) + " = "
+                    + u.value(Attr.s(owner)) + ")";
+            Aggregate ours;
+            if (a.status() == AggregateStatus.OPEN) {
+                u.set(STATUS, Attr.s(AggregateStatus.FROZEN.name()))
+                        .set(FROZEN_QUANTITY, Attr.n(a.quantity()))
+                        .set(BILLED_QUANTITY, Attr.n(request.billed()))
+                        .set(ENTITLED_QUANTITY, request.entitled() == null ? null
+                                : AttributeValue.fromN(Double.toString(request.entitled())))
+                        .set(FROZEN_AT, Attr.instant(now))
+                        .set(UPDATED_AT, Attr.instant(now));
+                u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.OPEN.name())) + " AND "
+                        + u.name(QUANTITY) + " = " + u.value(Attr.n(a.quantity())) + " AND " + leaseFree);
+                ours = a.frozen(a.quantity(), request.billed(), request.entitled(), owner, until);
+            } else if (a.status() == AggregateStatus.FROZEN && a.frozenQuantity() != null
+                    && a.billedQuantity() != null) {
+                // what every send repeats is pinned: the frozen and billed quantities as seen
+                u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
+                        + u.name(FROZEN_QUANTITY) + " = " + u.value(Attr.n(a.frozenQuantity())) + " AND "
+                        + u.name(BILLED_QUANTITY) + " = " + u.value(Attr.n(a.billedQuantity())) + " AND "
+                        + leaseFree);
+                ours = a.frozen(a.frozenQuantity(), a.billedQuantity(), a.entitledQuantity(), owner, until);
+            } else {
+                throw new IllegalArgumentException("not a pending aggregate: " + a.id() + " " + a.status());
+            }
+            tx.add(a.id(), TransactWriteItem.builder().update(r -> r.tableName(table).key(key(a.id(), AGGREGATE_SK))
+                    .updateExpression(u.expression()).conditionExpression(u.conditionExpression())
+                    .expressionAttributeNames(u.names()).expressionAttributeValues(u.values())
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
+            frozen.add(ours);
         }
-        if (status.failure()) {
-            u.set(SuiteTables.GSI1_PK, Attr.s(FAILED_PREFIX + shard(frozen.id())));
-            u.set(SuiteTables.GSI1_SK, Attr.s(indexSortKey(frozen.hour(), frozen.customerKey(), frozen.dimension())));
-            u.remove(LEASE_OWNER, LEASE_UNTIL);
-        } else {
-            u.remove(LEASE_OWNER, LEASE_UNTIL, SuiteTables.GSI1_PK, SuiteTables.GSI1_SK);
-        }
-        u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
-                + u.name(FROZEN_QUANTITY) + " = " + u.value(Attr.n(frozen.frozenQuantity())));
         try {
-            dynamo.updateItem(request(frozen.id(), AGGREGATE_SK, u).build());
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+            dynamo.transactWriteItems(r -> r.transactItems(tx.items()));
+            return new Claimed(frozen);
+        } catch (TransactionCanceledException e) {
+            Map<String, Optional<Aggregate>> changed = new LinkedHashMap<>();
+            boolean retryable = false;
+            for (TaggedTransaction.Refusal<String> refusal : tx.refusals(e)) {
+                if (refusal.conditionFailed()) {
+                    changed.put(refusal.tag(), refusal.item().isEmpty() ? Optional.empty()
+                            : Optional.of(toAggregate(refusal.item())));
+                } else if (refusal.retryable()) {
+                    retryable = true;
+                } else {
+                    throw e;
+                }
+            }
+            return new NotClaimed(changed, retryable);
         }
     }
 
-    /** Gives a frozen aggregate back for a later run (after {@code notBefore}), counting the attempt. */
-    public boolean release(Aggregate frozen, String owner, String code, String message, Instant notBefore,
-            Instant now) {
-        Update u = new Update()
-                .add(ATTEMPTS, Attr.n(1))
-                .set(NEXT_ATTEMPT_AT, Attr.n(notBefore.toEpochMilli()))
-                .set(RESULT_CODE, nullable(code))
-                .set(RESULT_MESSAGE, nullable(truncate(message)))
-                .set(UPDATED_AT, Attr.instant(now))
-                .remove(LEASE_OWNER, LEASE_UNTIL);
-        u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
-                + u.name(LEASE_OWNER) + " = " + u.value(Attr.s(owner)));
-        try {
-            dynamo.updateItem(request(frozen.id(), AGGREGATE_SK, u).build());
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+    /** The outcome of a claimed, frozen aggregate. */
+    public sealed interface Outcome {
+
+        Aggregate frozen();
+    }
+
+    /**
+     * A final status (sent, refused, dry run, ...), written only while the aggregate is still frozen at the same
+     * quantity, so a late or repeated outcome never overwrites another.
+     */
+    public record Finish(Aggregate frozen, AggregateStatus status, String meteringRecordId, String code,
+            String message) implements Outcome {
+    }
+
+    /** Back to a later run (after {@code notBefore}), counting the attempt; only while our lease holds. */
+    public record Release(Aggregate frozen, String code, String message, Instant notBefore) implements Outcome {
+    }
+
+    /**
+     * Writes the outcomes of a batch together, in transactions of up to 100 (all-or-nothing each): an outcome whose
+     * condition fails (another run recorded one, or took the lease over) is left out and the others written again.
+     * Answers, in order, whether each outcome was written.
+     */
+    public List<Boolean> recordOutcomes(List<? extends Outcome> outcomes, String owner, Instant now) {
+        Boolean[] written = new Boolean[outcomes.size()];
+        for (int from = 0; from < outcomes.size(); from += TaggedTransaction.MAX_ACTIONS) {
+            List<Integer> open = new ArrayList<>();
+            for (int i = from; i < Math.min(outcomes.size(), from + TaggedTransaction.MAX_ACTIONS); i++) {
+                open.add(i);
+            }
+            for (int stalled = 0; !open.isEmpty(); ) {
+                TaggedTransaction<Integer> tx = new TaggedTransaction<>();
+                for (int i : open) {
+                    tx.add(i, outcomeUpdate(outcomes.get(i), owner, now));
+                }
+                try {
+                    dynamo.transactWriteItems(r -> r.transactItems(tx.items()));
+                    open.forEach(i -> written[i] = true);
+                    open = List.of();
+                } catch (TransactionCanceledException e) {
+                    List<Integer> refused = new ArrayList<>();
+                    for (TaggedTransaction.Refusal<Integer> refusal : tx.refusals(e)) {
+                        if (refusal.conditionFailed()) {
+                            refused.add(refusal.tag());
+                        } else if (!refusal.retryable()) {
+                            throw e;
+                        }
+                    }
+                    if (refused.isEmpty()) {
+                        if (++stalled >= TRANSACTION_ATTEMPTS) {
+                            throw e;
+                        }
+                        pause(stalled);
+                    }
+                    refused.forEach(i -> written[i] = false);
+                    List<Integer> rest = new ArrayList<>(open);
+                    rest.removeAll(refused);
+                    open = rest;
+                }
+            }
         }
+        return Arrays.asList(written);
+    }
+
+    private TransactWriteItem outcomeUpdate(Outcome outcome, String owner, Instant now) {
+        Aggregate frozen = outcome.frozen();
+        Update u = new Update();
+        if (outcome instanceof Finish finish) {
+            u.set(STATUS, Attr.s(finish.status().name()))
+                    .set(METERING_RECORD_ID, nullable(finish.meteringRecordId()))
+                    .set(RESULT_CODE, nullable(finish.code()))
+                    .set(RESULT_MESSAGE, nullable(truncate(finish.message())))
+                    .set(UPDATED_AT, Attr.instant(now));
+            if (finish.status() == AggregateStatus.SENT) {
+                u.set(SENT_AT, Attr.instant(now));
+            }
+            if (finish.status().failure()) {
+                u.set(SuiteTables.GSI1_PK, Attr.s(FAILED_PREFIX + shard(frozen.id())));
+                u.set(SuiteTables.GSI1_SK, Attr.s(indexSortKey(frozen.hour(), frozen.customerKey(),
+                        frozen.dimension())));
+                u.remove(LEASE_OWNER, LEASE_UNTIL);
+            } else {
+                u.remove(LEASE_OWNER, LEASE_UNTIL, SuiteTables.GSI1_PK, SuiteTables.GSI1_SK);
+            }
+            u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
+                    + u.name(FROZEN_QUANTITY) + " = " + u.value(Attr.n(frozen.frozenQuantity())));
+        } else if (outcome instanceof Release release) {
+            u.add(ATTEMPTS, Attr.n(1))
+                    .set(NEXT_ATTEMPT_AT, Attr.n(release.notBefore().toEpochMilli()))
+                    .set(RESULT_CODE, nullable(release.code()))
+                    .set(RESULT_MESSAGE, nullable(truncate(release.message())))
+                    .set(UPDATED_AT, Attr.instant(now))
+                    .remove(LEASE_OWNER, LEASE_UNTIL);
+            u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
+                    + u.name(LEASE_OWNER) + " = " + u.value(Attr.s(owner)));
+        }
+        return TransactWriteItem.builder().update(r -> r.tableName(table).key(key(frozen.id(), AGGREGATE_SK))
+                .updateExpression(u.expression()).conditionExpression(u.conditionExpression())
+                .expressionAttributeNames(u.names()).expressionAttributeValues(u.values())).build();
     }
 
     /**
@@ -434,6 +467,50 @@ public class UsageTable {
         }
     }
 
+    // ---- the hourly runs' quota needs
+
+    /**
+     * Stores what the hourly run of {@code need.hour()} needs, unless a run of that hour (another replica, an earlier
+     * run) recorded more: the largest need of an hour stands. Kept for {@code keep}.
+     */
+    public void recordRunNeed(QuotaHeadroom.RunNeed need, Instant now, Duration keep) {
+        Update u = new Update()
+                .set(TYPE, Attr.s(QUOTA_RUNS_PK))
+                .set(CALLS, Attr.n(need.calls()))
+                .set(RECORDS, Attr.n(need.records()))
+                .set(UPDATED_AT, Attr.instant(now))
+                .set(SuiteTables.TTL, Attr.n(need.hour().plus(keep).getEpochSecond()));
+        u.condition("attribute_not_exists(" + u.name(CALLS) + ") OR " + u.name(CALLS) + " < "
+                + u.value(Attr.n(need.calls())));
+        try {
+            dynamo.updateItem(request(QUOTA_RUNS_PK, need.hour().toString(), u).build());
+        } catch (ConditionalCheckFailedException e) {
+            // a larger need of the same hour stands
+        }
+    }
+
+    /** The needs of the hourly runs since {@code since}, oldest first. */
+    public List<QuotaHeadroom.RunNeed> runNeeds(Instant since) {
+        List<QuotaHeadroom.RunNeed> needs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND #sk >= :since")
+                    .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(QUOTA_RUNS_PK), ":since", Attr.s(since.toString())))
+                    .exclusiveStartKey(from).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                Long calls = Attr.number(item, CALLS);
+                Long records = Attr.number(item, RECORDS);
+                needs.add(new QuotaHeadroom.RunNeed(Instant.parse(Attr.string(item, SuiteTables.SK)),
+                        calls == null ? 0 : calls, records == null ? 0 : records));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return needs;
+    }
+
     // ---- keys and mapping
 
     public static String aggregateId(String customerKey, String dimension, Instant hour) {
@@ -457,7 +534,7 @@ public class UsageTable {
         return hour + "#" + customerKey + "#" + dimension;
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
+    static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
     }
 
@@ -475,12 +552,13 @@ public class UsageTable {
         return value == null || value.length() <= 1000 ? value : value.substring(0, 1000);
     }
 
-    private static void pause(int attempt) {
+    /** Jittered, growing pause before a transaction is tried again (conflicts, throttling). */
+    public static void pause(int attempt) {
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L << Math.min(attempt, 5)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a usage write", e);
+            throw new IllegalStateException("interrupted while retrying a write of the usage table", e);
         }
     }
 
@@ -503,6 +581,7 @@ public class UsageTable {
                 attempts == null ? 0 : attempts.intValue(),
                 next == null || next == 0 ? null : Instant.ofEpochMilli(next),
                 Attr.string(item, METERING_RECORD_ID), Attr.string(item, RESULT_CODE),
-                Attr.string(item, RESULT_MESSAGE), Attr.instant(item, SENT_AT), Attr.instant(item, UPDATED_AT));
+                Attr.string(item, RESULT_MESSAGE), Attr.instant(item, SENT_AT), Attr.instant(item, UPDATED_AT),
+                item.containsKey(TAGGED) ? Attr.flag(item, TAGGED) : null);
     }
 }

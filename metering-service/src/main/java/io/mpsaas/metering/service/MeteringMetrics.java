@@ -1,11 +1,13 @@
 package io.mpsaas.metering.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.domain.RejectionReason;
 import io.mpsaas.metering.domain.UsageOutcome;
+import io.mpsaas.metering.persistence.DynamoDbCalls;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -29,7 +31,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <li>gauges {@code mpsaas_metering_records_pending} and {@code mpsaas_metering_records_at_risk} (unsent records of
  * closed hours, and those within {@code warn-before-deadline} of AWS's deadline, as of the last run), and
  * {@code mpsaas_metering_oldest_unmetered_hour_age_seconds} (how long ago the oldest hour with unsent usage started:
- * AWS refuses an hour after 24 h).</li>
+ * AWS refuses an hour after 24 h);</li>
+ * <li>gauges of AWS's BatchMeterUsage quota, as the last hourly run started: {@code mpsaas_metering_run_calls} (the
+ * calls its records take), {@code mpsaas_metering_run_quota_share} (their share of an hour of the quota) and
+ * {@code mpsaas_metering_quota_headroom_hours} (hours before a run growing as the runs grew would need all of it;
+ * +Inf while not growing); NaN until known;</li>
+ * <li>{@code mpsaas_metering_dynamodb_requests_total{operation}} and
+ * {@code mpsaas_metering_dynamodb_items_written_total{operation}}: the service's DynamoDB requests and the items they
+ * wrote ({@link DynamoDbCalls}).</li>
  * </ul>
  * Every series with a bounded tag set is registered at start, so alerts and dashboards see zeros, not gaps.
  */
@@ -44,6 +53,9 @@ public class MeteringMetrics {
     private final AtomicLong atRisk = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
     private final AtomicReference<Instant> oldestUnmeteredHour = new AtomicReference<>();
+    private final AtomicReference<Double> runCalls = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> runShare = new AtomicReference<>(Double.NaN);
+    private final AtomicReference<Double> headroomHours = new AtomicReference<>(Double.NaN);
 
     public MeteringMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -55,6 +67,22 @@ public class MeteringMetrics {
         Gauge.builder("mpsaas.metering.oldest.unmetered.hour.age", oldestUnmeteredHour, MeteringMetrics::ageSeconds)
                 .description("Seconds since the start of the oldest hour with unsent usage (0: none)")
                 .baseUnit("seconds").register(registry);
+        Gauge.builder("mpsaas.metering.run.calls", runCalls, AtomicReference::get)
+                .description("BatchMeterUsage calls the records of the last hourly run take (25 records each)")
+                .register(registry);
+        Gauge.builder("mpsaas.metering.run.quota.share", runShare, AtomicReference::get)
+                .description("Share of an hour of AWS's BatchMeterUsage quota the last hourly run needs (1: all)")
+                .register(registry);
+        Gauge.builder("mpsaas.metering.quota.headroom.hours", headroomHours, AtomicReference::get)
+                .description("Hours before an hourly run growing as the runs grew would need the whole quota")
+                .register(registry);
+        for (String operation : DynamoDbCalls.OPERATIONS) {
+            FunctionCounter.builder("mpsaas.metering.dynamodb.requests", operation, DynamoDbCalls::requests)
+                    .description("DynamoDB requests of this service").tag("operation", operation).register(registry);
+            FunctionCounter.builder("mpsaas.metering.dynamodb.items.written", operation, DynamoDbCalls::itemsWritten)
+                    .description("DynamoDB items written by this service's successful requests")
+                    .tag("operation", operation).register(registry);
+        }
         for (String source : List.of(UsageIngestion.SOURCE_API, UsageIngestion.SOURCE_QUEUE)) {
             usageCounter(source, UsageOutcome.Status.ACCEPTED, null);
             usageCounter(source, UsageOutcome.Status.DUPLICATE, null);
@@ -86,6 +114,13 @@ public class MeteringMetrics {
     public void backlog(long pendingCount, long atRiskCount) {
         pending.set(pendingCount);
         atRisk.set(atRiskCount);
+    }
+
+    /** What the hourly run now starting needs of the BatchMeterUsage quota, and the headroom left. */
+    public void quota(long calls, double share, double hours) {
+        runCalls.set((double) calls);
+        runShare.set(share);
+        headroomHours.set(hours);
     }
 
     /** The start of the oldest hour with unsent usage; null when everything is sent. */

@@ -1,6 +1,8 @@
 package io.mpsaas.metering.service;
 
+import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.logging.CustomerMdc;
+import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.UsageAllocation;
 import io.mpsaas.common.marketplace.UsageRecord;
 import io.mpsaas.metering.domain.Aggregate;
@@ -10,27 +12,42 @@ import io.mpsaas.metering.domain.MeteredCustomer;
 import io.mpsaas.metering.domain.MeteringWindow;
 import io.mpsaas.metering.domain.PricingModel;
 import io.mpsaas.metering.domain.ProductPolicy;
+import io.mpsaas.metering.domain.QuotaHeadroom;
 import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.marketplace.SendOutcome;
 import io.mpsaas.metering.persistence.CustomerDirectory;
 import io.mpsaas.metering.persistence.UsageTable;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jboss.logging.MDC;
 
 /**
  * Meters aggregates: claims each with a lease (so replicas never send the same one at once), freezes its quantity
@@ -60,6 +77,16 @@ public class MeteringRunner {
         void afterSend(List<Aggregate> sent);
     }
 
+    /** Told, as each hourly run starts, what it needs of AWS's BatchMeterUsage quota. */
+    @FunctionalInterface
+    public interface QuotaListener {
+        QuotaListener NONE = (now, calls, records) -> {
+        };
+
+        /** The run starting at {@code now} has {@code records} records to send in {@code calls} calls. */
+        void hourlyRun(Instant now, long calls, long records);
+    }
+
     /** What one run did: aggregates by final status, plus those left for later. */
     public record Report(Map<AggregateStatus, Integer> finished, int retryLater, int claimedElsewhere, int atRisk) {
 
@@ -68,20 +95,41 @@ public class MeteringRunner {
         }
     }
 
+    /** Times an open aggregate is read again because usage keeps arriving before a run gives up on it. */
     private static final int FREEZE_ATTEMPTS = 5;
 
     /**
-     * DynamoDB writes of one batch (claim and freeze, allocation reads, outcomes) run on this many threads: each
-     * aggregate's writes are conditional and independent of the others', and one after the other they took four round
-     * trips per aggregate, far longer than the 10 BatchMeterUsage calls per second the quota allows (BENCHMARKS.md).
+     * A claim takes the next BatchMeterUsage batch at a random one of the first this-many batch positions of the
+     * pending list: replicas walking the same list oldest first then rarely try the same aggregates at once (a lost
+     * race costs a cancelled transaction), and the order stays oldest first within a few batches.
      */
-    static final int WRITERS = 8;
+    static final int CLAIM_SPREAD = 8;
 
-    private static final ExecutorService WRITER_POOL = Executors.newFixedThreadPool(WRITERS, task -> {
-        Thread thread = new Thread(task, "metering-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * When a claim finds mostly aggregates other replicas took, the list is read ahead this many at a time (one
+     * BatchGetItem) to the next free ones.
+     */
+    static final int READ_AHEAD = 100;
+
+    /** Allocation reads of a batch run on this many threads. */
+    static final int READERS = 8;
+
+    private static final ExecutorService READER_POOL = Executors.newFixedThreadPool(READERS, daemon("metering-reader"));
+
+    /**
+     * Outcome transactions of the batches sent run on this many threads, behind the sends: one keeps up with the quota
+     * (a transaction per call), two absorb a slow one, more would only compete with the claims the next calls wait for.
+     */
+    static final int RECORDERS = 2;
+
+    private static final ExecutorService RECORDER_POOL = Executors.newFixedThreadPool(RECORDERS,
+            daemon("metering-recorder"));
+
+    /** BatchMeterUsage calls of one run under way at once (each started in its own rate-limit slot). */
+    static final int SENDS_IN_FLIGHT = 4;
+
+    /** The sending threads: one per run takes the claimed batches in order, up to SENDS_IN_FLIGHT send them. */
+    private static final ExecutorService SENDERS = Executors.newCachedThreadPool(daemon("metering-sender"));
 
     private final UsageTable table;
     private final CustomerDirectory customers;
@@ -90,9 +138,16 @@ public class MeteringRunner {
     private final MeteringMetrics metrics;
     private final Settings settings;
     private final Failpoint failpoint;
+    private final QuotaListener quota;
 
     public MeteringRunner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
             MeteringSender sender, MeteringMetrics metrics, Settings settings, Failpoint failpoint) {
+        this(table, customers, products, sender, metrics, settings, failpoint, QuotaListener.NONE);
+    }
+
+    public MeteringRunner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
+            MeteringSender sender, MeteringMetrics metrics, Settings settings, Failpoint failpoint,
+            QuotaListener quota) {
         this.table = table;
         this.customers = customers;
         this.products = products;
@@ -100,6 +155,7 @@ public class MeteringRunner {
         this.metrics = metrics;
         this.settings = settings;
         this.failpoint = failpoint;
+        this.quota = quota;
     }
 
     public Settings settings() {
@@ -113,11 +169,23 @@ public class MeteringRunner {
     public Report meterClosedHours(Instant now, boolean retriesOnly) {
         Instant currentHour = MeteringWindow.hourOf(now);
         List<Aggregate> pending = table.pending(currentHour);
-        Predicate<Aggregate> due = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
-        Predicate<Aggregate> selected = retriesOnly ? due.and(a -> a.status() == AggregateStatus.FROZEN) : due;
+        Predicate<Aggregate> dueNow = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
+        Predicate<Aggregate> selected = retriesOnly ? dueNow.and(a -> a.status() == AggregateStatus.FROZEN)
+                : dueNow;
         int atRisk = warnAtRisk(pending, now);
         metrics.backlog(pending.size(), atRisk);
-        Report report = process(pending.stream().filter(selected).toList(), now);
+        List<Aggregate> due = pending.stream().filter(selected).toList();
+        if (!retriesOnly) {
+            Map<String, Long> perGroup = new HashMap<>();
+            due.forEach(a -> perGroup.merge(sendGroup(a), 1L, Long::sum));
+            try {
+                quota.hourlyRun(now, QuotaHeadroom.calls(perGroup), due.size());
+            } catch (RuntimeException e) {
+                // the quota figures are for operators: never a reason not to meter
+                Log.warnf(e, "Could not record the quota need of the hourly run");
+            }
+        }
+        Report report = process(due, now);
         return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
     }
 
@@ -174,80 +242,424 @@ public class MeteringRunner {
         return created;
     }
 
+    /**
+     * Meters the candidates as a pipeline: this thread claims and freezes them by BatchMeterUsage batch (one
+     * transaction of up to 25 per call, one product and identity model each, full batches of 25 but a group's last),
+     * the batches are sent in claim order under the rate limit (a few calls at once), and each batch's outcomes are
+     * written together while the next ones are sent. At most {@code claim-batch} aggregates are claimed ahead of
+     * sending.
+     */
     private Report process(List<Aggregate> candidates, Instant now) {
-        Map<AggregateStatus, Integer> finished = new EnumMap<>(AggregateStatus.class);
-        int[] later = {0};
-        int elsewhere = 0;
-        for (int from = 0; from < candidates.size(); from += settings.claimBatch()) {
-            List<Aggregate> frozen = new ArrayList<>();
-            List<Optional<Aggregate>> batch = inParallel(candidates.subList(from,
-                    Math.min(candidates.size(), from + settings.claimBatch())), c -> claimAndFreeze(c, now));
-            for (Optional<Aggregate> claimed : batch) {
-                if (claimed.isPresent()) {
-                    frozen.add(claimed.get());
+        Run run = new Run(now);
+        BlockingQueue<List<Aggregate>> toSend = new ArrayBlockingQueue<>(
+                Math.max(1, settings.claimBatch() / Marketplace.MAX_RECORDS_PER_BATCH));
+        Future<?> sending = SENDERS.submit(inCallersContext(() -> {
+            sendAll(toSend, run);
+            return null;
+        }));
+        try {
+            claimAll(candidates, toSend, run, sending);
+        } catch (RuntimeException e) {
+            run.fail(e);
+        } finally {
+            hand(END, toSend, run, sending);
+        }
+        await(sending, run);
+        for (Future<?> recording : run.recordings()) {
+            await(recording, run);
+        }
+        if (run.failure != null) {
+            throw run.failure;
+        }
+        return new Report(run.finished, run.later.get(), run.elsewhere.get(), 0);
+    }
+
+    /** What one run did, shared by its claiming, sending and recording threads. */
+    private static final class Run {
+
+        final Instant now;
+        final Map<AggregateStatus, Integer> finished = new EnumMap<>(AggregateStatus.class);
+        final AtomicInteger later = new AtomicInteger();
+        final AtomicInteger elsewhere = new AtomicInteger();
+        /** Another replica claimed from the same list during this run (seen in a cancelled claim). */
+        boolean contended;
+        /** The last claim found mostly aggregates other replicas took: read ahead before the next one. */
+        boolean scanning;
+        private final List<Future<?>> recordings = new ArrayList<>();
+        volatile RuntimeException failure;
+
+        Run(Instant now) {
+            this.now = now;
+        }
+
+        synchronized void fail(RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
+
+        synchronized void finished(AggregateStatus status) {
+            finished.merge(status, 1, Integer::sum);
+        }
+
+        synchronized void recording(Future<?> f) {
+            recordings.add(f);
+        }
+
+        synchronized List<Future<?>> recordings() {
+            return List.copyOf(recordings);
+        }
+    }
+
+    /** The end of a run's claims (compared by identity). */
+    private static final List<Aggregate> END = Collections.unmodifiableList(new ArrayList<>());
+
+    /** Hands a claimed batch (or END) to the sending thread, unless the run failed or the sender stopped. */
+    private static boolean hand(List<Aggregate> batch, BlockingQueue<List<Aggregate>> toSend, Run run,
+            Future<?> sending) {
+        try {
+            while (!toSend.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                if (sending.isDone() || (run.failure != null && batch != END)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while metering", e);
+        }
+    }
+
+    private static void await(Future<?> future, Run run) {
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            run.fail(e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.fail(new IllegalStateException("interrupted while metering", e));
+        }
+    }
+
+    // ---- claiming
+
+    /** An aggregate still to claim, with the times it was read again because it changed. */
+    private record Candidate(Aggregate aggregate, int reads) {
+    }
+
+    private void claimAll(List<Aggregate> candidates, BlockingQueue<List<Aggregate>> toSend, Run run,
+            Future<?> sending) {
+        // one BatchMeterUsage call is for one product and identity model: claims never mix them
+        Map<String, List<Candidate>> groups = new LinkedHashMap<>();
+        for (Aggregate a : candidates) {
+            groups.computeIfAbsent(sendGroup(a), g -> new ArrayList<>()).add(new Candidate(a, 0));
+        }
+        for (List<Candidate> group : groups.values()) {
+            List<Candidate> queue = new ArrayList<>(group);
+            while (!queue.isEmpty() && run.failure == null) {
+                List<Aggregate> batch = claimNext(queue, run);
+                if (!batch.isEmpty() && !hand(batch, toSend, run, sending)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String sendGroup(Aggregate a) {
+        return (a.concurrentAgreements() ? "ca|" : "legacy|") + a.productCode();
+    }
+
+    /**
+     * Claims the next batch of a group: 25 aggregates (fewer only when fewer are left) in one all-or-nothing
+     * transaction. When it is cancelled, the reasons say per aggregate what happened: taken by another replica or no
+     * longer pending (dropped: claimed elsewhere), changed but still free (read again, put back), untouched (put back);
+     * the batch is then filled again from the list, so claims stay full and N aggregates of a group cost ceil(N/25)
+     * calls whatever the number of replicas. Answers the frozen batch, or empty when nothing was claimed this time.
+     */
+    private List<Aggregate> claimNext(List<Candidate> queue, Run run) {
+        if (run.scanning) {
+            // the last claim found mostly aggregates other replicas took: skip past their part of the list by reading
+            // ahead, which is much cheaper than learning it from cancelled claims
+            scan(queue, run);
+            if (queue.isEmpty()) {
+                return List.of();
+            }
+        }
+        int size = Math.min(Marketplace.MAX_RECORDS_PER_BATCH, queue.size());
+        int batches = queue.size() / Marketplace.MAX_RECORDS_PER_BATCH;
+        int from = batches > 1 && !run.contended ? ThreadLocalRandom.current().nextInt(Math.min(CLAIM_SPREAD,
+                batches)) * Marketplace.MAX_RECORDS_PER_BATCH : 0;
+        List<Candidate> chunk = new ArrayList<>(queue.subList(from, from + size));
+        for (int stalled = 0; ; ) {
+            UsageTable.Claim claim = table.claimAndFreeze(billing(chunk), settings.owner(), run.now,
+                    settings.lease());
+            if (claim instanceof UsageTable.Claimed claimed) {
+                queue.subList(from, from + size).clear();
+                return claimed.aggregates();
+            }
+            UsageTable.NotClaimed refused = (UsageTable.NotClaimed) claim;
+            if (refused.changed().isEmpty()) {
+                // only conflicts (another replica or a late usage write on the same items) or throttling
+                if (++stalled < UsageTable.TRANSACTION_ATTEMPTS) {
+                    UsageTable.pause(stalled);
+                    continue;
+                }
+                Log.warnf("Could not claim %d aggregates (%s, ...): transactions kept conflicting; a later run will",
+                        chunk.size(), chunk.get(0).aggregate().ids());
+                queue.subList(from, from + size).clear();
+                run.elsewhere.addAndGet(chunk.size());
+                return List.of();
+            }
+            List<Candidate> kept = new ArrayList<>();
+            int taken = 0;
+            for (Candidate c : chunk) {
+                if (!refused.changed().containsKey(c.aggregate().id())) {
+                    kept.add(c);
+                    continue;
+                }
+                Optional<Aggregate> now = refused.changed().get(c.aggregate().id());
+                if (now.isEmpty() || !settings.owner().equals(now.get().leaseOwner())
+                        && (now.get().leaseOwner() != null || !now.get().status().pending())) {
+                    taken++;
+                }
+                if (now.isPresent() && takeable(now.get(), run.now) && c.reads() < FREEZE_ATTEMPTS) {
+                    // usage arrived since the list was read (or another run froze it and let go): claim what is there
+                    kept.add(new Candidate(now.get(), c.reads() + 1));
                 } else {
-                    elsewhere++;
+                    if (now.isPresent() && c.reads() >= FREEZE_ATTEMPTS) {
+                        Log.warnf("Could not freeze %s: usage keeps arriving; a later run will", c.aggregate().ids());
+                    }
+                    run.elsewhere.incrementAndGet();
                 }
             }
-            meter(frozen, now, finished, later);
+            List<Candidate> window = queue.subList(from, from + size);
+            window.clear();
+            window.addAll(kept);
+            if (taken > 0 && !run.contended) {
+                // another replica claims from the same list: go on from a random point of it, so replicas work on
+                // different parts instead of racing for the same batches
+                run.contended = true;
+                int batchesLeft = queue.size() / Marketplace.MAX_RECORDS_PER_BATCH;
+                if (batchesLeft > 1) {
+                    Collections.rotate(queue, -ThreadLocalRandom.current().nextInt(batchesLeft)
+                            * Marketplace.MAX_RECORDS_PER_BATCH);
+                }
+            }
+            run.scanning = taken > size / 2;
+            return List.of();
         }
-        return new Report(finished, later[0], elsewhere, 0);
     }
 
-    private Optional<Aggregate> claimAndFreeze(Aggregate candidate, Instant now) {
-        Optional<Aggregate> claimed = table.claim(candidate.id(), settings.owner(), now, settings.lease());
-        for (int attempt = 1; claimed.isPresent() && claimed.get().status() == AggregateStatus.OPEN; attempt++) {
-            Aggregate open = claimed.get();
-            ProductPolicy policy = products.of(open.productCode());
-            Map<String, Double> entitlements = policy.pricingModel() == PricingModel.CONTRACT_WITH_CONSUMPTION
-                    ? customers.find(open.customerKey(), open.hour()).map(MeteredCustomer::entitlements)
-                            .orElse(Map.of())
+    /**
+     * Reads the list ahead, {@link #READ_AHEAD} aggregates at a time, until a batch of free ones is at its head (or the
+     * list is through): those another run took are dropped, the others updated.
+     */
+    private void scan(List<Candidate> queue, Run run) {
+        int free = 0;
+        while (free < Marketplace.MAX_RECORDS_PER_BATCH && free < queue.size()) {
+            List<Candidate> ahead = queue.subList(free, Math.min(queue.size(), free + READ_AHEAD));
+            Map<String, Optional<Aggregate>> now = table.aggregates(ahead.stream().map(c -> c.aggregate().id())
+                    .toList());
+            List<Candidate> kept = new ArrayList<>();
+            for (Candidate c : ahead) {
+                Optional<Aggregate> current = now.getOrDefault(c.aggregate().id(), Optional.empty());
+                if (current.isPresent() && takeable(current.get(), run.now)) {
+                    kept.add(new Candidate(current.get(), c.reads()));
+                } else {
+                    run.elsewhere.incrementAndGet();
+                }
+            }
+            ahead.clear();
+            ahead.addAll(kept);
+            free += kept.size();
+        }
+        run.scanning = false;
+    }
+
+    /** Whether this run may claim the aggregate as it is now: pending, due, and leased by nobody else. */
+    private boolean takeable(Aggregate a, Instant now) {
+        boolean pending = a.status() == AggregateStatus.OPEN || (a.status() == AggregateStatus.FROZEN
+                && a.frozenQuantity() != null && a.billedQuantity() != null);
+        boolean leaseFree = a.leaseUntil() == null || a.leaseUntil().isBefore(now)
+                || settings.owner().equals(a.leaseOwner());
+        return pending && leaseFree && (a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now));
+    }
+
+    /** The claim requests of a chunk: for an open aggregate, what its freeze bills (consumption contracts). */
+    private List<UsageTable.ClaimRequest> billing(List<Candidate> chunk) {
+        Set<String> contracts = new HashSet<>();
+        for (Candidate c : chunk) {
+            Aggregate a = c.aggregate();
+            if (a.status() == AggregateStatus.OPEN
+                    && products.of(a.productCode()).pricingModel() == PricingModel.CONTRACT_WITH_CONSUMPTION) {
+                contracts.add(a.customerKey());
+            }
+        }
+        Map<String, Optional<CustomerRecord>> entitled = contracts.isEmpty() ? Map.of()
+                : customers.records(contracts);
+        List<UsageTable.ClaimRequest> requests = new ArrayList<>(chunk.size());
+        for (Candidate c : chunk) {
+            Aggregate a = c.aggregate();
+            if (a.status() != AggregateStatus.OPEN) {
+                requests.add(new UsageTable.ClaimRequest(a, 0, null));
+                continue;
+            }
+            ProductPolicy policy = products.of(a.productCode());
+            boolean consumption = policy.pricingModel() == PricingModel.CONTRACT_WITH_CONSUMPTION;
+            // the entitlement as of the usage hour, stored with the freeze so every retry bills the same overage
+            Map<String, Double> entitlements = consumption
+                    ? entitled.getOrDefault(a.customerKey(), Optional.empty())
+                            .map(r -> CustomerDirectory.asOf(r, a.hour()).entitlements()).orElse(Map.of())
                     : Map.of();
-            long billed = policy.billed(open.dimension(), open.quantity(), entitlements);
-            Double entitled = policy.pricingModel() == PricingModel.CONTRACT_WITH_CONSUMPTION
-                    ? entitlements.getOrDefault(policy.entitledDimension(open.dimension()), 0.0) : null;
-            Optional<Aggregate> frozen = table.freeze(open, settings.owner(), billed, entitled, now);
-            if (frozen.isPresent()) {
-                return frozen;
-            }
-            if (attempt >= FREEZE_ATTEMPTS) {
-                Log.warnf("Could not freeze %s: usage keeps arriving; a later run will", open.ids());
-                return Optional.empty();
-            }
-            // usage arrived since the claim read it: read the new quantity (our lease still holds) and freeze that
-            claimed = table.aggregate(open.id()).filter(a -> settings.owner().equals(a.leaseOwner()));
+            long billed = policy.billed(a.dimension(), a.quantity(), entitlements);
+            Double entitledQuantity = consumption
+                    ? entitlements.getOrDefault(policy.entitledDimension(a.dimension()), 0.0) : null;
+            requests.add(new UsageTable.ClaimRequest(a, billed, entitledQuantity));
         }
-        return claimed;
+        return requests;
     }
 
-    private void meter(List<Aggregate> frozen, Instant now, Map<AggregateStatus, Integer> finished, int[] later) {
-        Map<String, List<MeteringSender.Item>> byProduct = new LinkedHashMap<>();
-        Map<String, Aggregate> byId = new HashMap<>();
-        List<Optional<MeteringSender.Item>> items = inParallel(frozen, a -> {
-            try (CustomerMdc ignored = mdc(a)) {
-                return classify(a, now, finished);
-            }
-        });
-        for (int i = 0; i < frozen.size(); i++) {
-            Aggregate a = frozen.get(i);
-            items.get(i).ifPresent(item -> {
-                byId.put(a.id(), a);
-                String group = (a.concurrentAgreements() ? "ca|" : "legacy|") + a.productCode();
-                byProduct.computeIfAbsent(group, g -> new ArrayList<>()).add(item);
-            });
-        }
-        for (Map.Entry<String, List<MeteringSender.Item>> group : byProduct.entrySet()) {
-            boolean licenses = group.getKey().startsWith("ca|");
-            String productCode = licenses ? null : group.getKey().substring("legacy|".length());
-            Map<String, SendOutcome> outcomes = sender.send(productCode, group.getValue());
-            failpoint.afterSend(group.getValue().stream().map(i -> byId.get(i.id())).toList());
-            inParallel(List.copyOf(outcomes.entrySet()), e -> {
-                try (CustomerMdc ignored = mdc(byId.get(e.getKey()))) {
-                    record(byId.get(e.getKey()), e.getValue(), now, finished, later);
+    // ---- sending and recording
+
+    /**
+     * The sending thread: takes each claimed batch in claim order, reserves its BatchMeterUsage slot (so calls start
+     * in claim order, one rate-limit interval apart) and has it sent by one of up to {@link #SENDS_IN_FLIGHT} sends
+     * at once, so a call waiting for AWS (or backing off after a throttle) never holds up the next slot; until END or
+     * a failure.
+     */
+    private void sendAll(BlockingQueue<List<Aggregate>> toSend, Run run) {
+        Semaphore inFlight = new Semaphore(SENDS_IN_FLIGHT);
+        List<Future<?>> sends = new ArrayList<>();
+        try {
+            for (List<Aggregate> batch = toSend.take(); batch != END; batch = toSend.take()) {
+                if (run.failure != null) {
+                    continue;
                 }
-                return e.getKey();
-            });
+                inFlight.acquire();
+                long slot = sender.reserve();
+                List<Aggregate> claimed = batch;
+                sends.add(SENDERS.submit(inCallersContext(() -> {
+                    try {
+                        meter(claimed, run, slot);
+                    } catch (RuntimeException e) {
+                        run.fail(e);
+                    } finally {
+                        inFlight.release();
+                    }
+                    return null;
+                })));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.fail(new IllegalStateException("interrupted while metering", e));
+        } catch (RuntimeException e) {
+            run.fail(e);
         }
+        for (Future<?> send : sends) {
+            await(send, run);
+        }
+    }
+
+    /** Sends one claimed batch (one product and identity model) in its slot and has its outcomes written together. */
+    private void meter(List<Aggregate> frozen, Run run, long slot) {
+        List<UsageTable.Outcome> outcomes = new ArrayList<>();
+        List<Aggregate> sendable = new ArrayList<>();
+        for (Aggregate a : frozen) {
+            try (CustomerMdc ignored = mdc(a)) {
+                UsageTable.Finish unsent = classify(a, run.now);
+                if (unsent == null) {
+                    sendable.add(a);
+                } else {
+                    outcomes.add(unsent);
+                }
+            }
+        }
+        if (!sendable.isEmpty()) {
+            Map<String, Aggregate> byId = new HashMap<>();
+            sendable.forEach(a -> byId.put(a.id(), a));
+            List<MeteringSender.Item> items = inParallel(sendable, a -> new MeteringSender.Item(a.id(),
+                    usageRecord(a)));
+            Aggregate first = sendable.get(0);
+            Map<String, SendOutcome> sent = sender.send(first.concurrentAgreements() ? null : first.productCode(),
+                    items, OptionalLong.of(slot));
+            failpoint.afterSend(sendable);
+            sent.forEach((id, outcome) -> outcomes.add(outcome(byId.get(id), outcome, run.now)));
+        }
+        run.recording(RECORDER_POOL.submit(inCallersContext(() -> record(outcomes, run))));
+    }
+
+    /** Finishes what is not to be sent (expired, not metered, dry run); null for what is to be sent. */
+    private UsageTable.Finish classify(Aggregate a, Instant now) {
+        if (!MeteringWindow.sendable(a.hour(), now)) {
+            Log.errorf("Usage of %s (quantity %d) was not sent before AWS's deadline %s and can no longer be"
+                    + " billed", a.ids(), a.billedQuantity(), MeteringWindow.deadline(a.hour()));
+            return new UsageTable.Finish(a, AggregateStatus.EXPIRED, null, "Expired",
+                    "not sent before the AWS deadline " + MeteringWindow.deadline(a.hour()));
+        } else if (!products.of(a.productCode()).pricingModel().metered()) {
+            return new UsageTable.Finish(a, AggregateStatus.NOT_METERED, null, null,
+                    "pure contract: nothing is metered");
+        } else if (settings.dryRun()) {
+            return new UsageTable.Finish(a, AggregateStatus.DRY_RUN, null, null, "dry run: not sent");
+        } else if (!settings.testAccounts().isEmpty()
+                && !settings.testAccounts().contains(a.customerAwsAccountId())) {
+            return new UsageTable.Finish(a, AggregateStatus.DRY_RUN, null, null, "not a test account: not sent");
+        }
+        return null;
+    }
+
+    /** What AWS's answer makes of an aggregate: a final status, or back to a later run. */
+    private UsageTable.Outcome outcome(Aggregate a, SendOutcome outcome, Instant now) {
+        try (CustomerMdc ignored = mdc(a)) {
+            if (outcome instanceof SendOutcome.Sent sent) {
+                Log.infof("Metered %s: quantity %d (usage %d), MeteringRecordId %s", a.ids(), a.billedQuantity(),
+                        a.frozenQuantity(), sent.meteringRecordId());
+                return new UsageTable.Finish(a, AggregateStatus.SENT, sent.meteringRecordId(), "Success", null);
+            } else if (outcome instanceof SendOutcome.NotSubscribed) {
+                Log.warnf("AWS answered CustomerNotSubscribed for %s (quantity %d)", a.ids(), a.billedQuantity());
+                return new UsageTable.Finish(a, AggregateStatus.CUSTOMER_NOT_SUBSCRIBED, null,
+                        "CustomerNotSubscribed", null);
+            } else if (outcome instanceof SendOutcome.Duplicate) {
+                Log.errorf("AWS answered DuplicateRecord for %s: it already holds another quantity than %d for this"
+                        + " hour, which stands", a.ids(), a.billedQuantity());
+                return new UsageTable.Finish(a, AggregateStatus.DUPLICATE_RECORD, null, "DuplicateRecord", null);
+            } else if (outcome instanceof SendOutcome.Refused refused) {
+                Log.errorf("AWS refused the usage record of %s (quantity %d): %s %s", a.ids(), a.billedQuantity(),
+                        refused.errorCode(), refused.message());
+                return new UsageTable.Finish(a, AggregateStatus.FAILED, null, refused.errorCode(),
+                        refused.message());
+            }
+            SendOutcome.Retry retry = (SendOutcome.Retry) outcome;
+            Instant next = now.plus(settings.retryLater());
+            Log.warnf("Usage of %s not settled (%s: %s); trying again after %s, AWS deadline %s", a.ids(),
+                    retry.errorCode(), retry.message(), next, MeteringWindow.deadline(a.hour()));
+            return new UsageTable.Release(a, retry.errorCode(), retry.message(), next);
+        }
+    }
+
+    /** Writes a batch's outcomes together and counts what they decided. */
+    private Void record(List<UsageTable.Outcome> outcomes, Run run) {
+        if (outcomes.isEmpty()) {
+            return null;
+        }
+        List<Boolean> written = table.recordOutcomes(outcomes, settings.owner(), run.now);
+        for (int i = 0; i < outcomes.size(); i++) {
+            UsageTable.Outcome outcome = outcomes.get(i);
+            if (outcome instanceof UsageTable.Finish finish) {
+                if (written.get(i)) {
+                    run.finished(finish.status());
+                    metrics.finished(finish.status());
+                } else {
+                    try (CustomerMdc ignored = mdc(finish.frozen())) {
+                        Log.infof("Outcome %s of %s was recorded by another run already", finish.status(),
+                                finish.frozen().ids());
+                    }
+                }
+            } else if (written.get(i)) {
+                run.later.incrementAndGet();
+                metrics.retried();
+            }
+        }
+        return null;
     }
 
     /** Every log line about an aggregate names its customer. */
@@ -255,35 +667,42 @@ public class MeteringRunner {
         return CustomerMdc.of(a.customerKey(), a.productCode(), a.licenseArn(), a.customerIdentifier());
     }
 
-    /** Finishes what is not to be sent (expired, not metered, dry run); answers the record to send for the rest. */
-    private Optional<MeteringSender.Item> classify(Aggregate a, Instant now, Map<AggregateStatus, Integer> finished) {
-        if (!MeteringWindow.sendable(a.hour(), now)) {
-            Log.errorf("Usage of %s (quantity %d) was not sent before AWS's deadline %s and can no longer be"
-                    + " billed", a.ids(), a.billedQuantity(), MeteringWindow.deadline(a.hour()));
-            finish(a, AggregateStatus.EXPIRED, null, "Expired", "not sent before the AWS deadline "
-                    + MeteringWindow.deadline(a.hour()), now, finished);
-        } else if (!products.of(a.productCode()).pricingModel().metered()) {
-            finish(a, AggregateStatus.NOT_METERED, null, null, "pure contract: nothing is metered", now,
-                    finished);
-        } else if (settings.dryRun()) {
-            finish(a, AggregateStatus.DRY_RUN, null, null, "dry run: not sent", now, finished);
-        } else if (!settings.testAccounts().isEmpty()
-                && !settings.testAccounts().contains(a.customerAwsAccountId())) {
-            finish(a, AggregateStatus.DRY_RUN, null, null, "not a test account: not sent", now, finished);
-        } else {
-            return Optional.of(new MeteringSender.Item(a.id(), usageRecord(a)));
-        }
-        return Optional.empty();
+    /**
+     * The task, to run on another thread inside the caller's trace (a flush command's, an operator's request) and
+     * with the caller's log context (the SQS message id, ...), as if the caller ran it.
+     */
+    private static <T> Callable<T> inCallersContext(Callable<T> task) {
+        Context trace = Context.current();
+        Map<String, Object> logContext = MDC.getMap();
+        return () -> {
+            Map<String, Object> own = MDC.getMap();
+            MDC.clear();
+            logContext.forEach(MDC::put);
+            try (Scope ignored = trace.makeCurrent()) {
+                return task.call();
+            } finally {
+                MDC.clear();
+                own.forEach(MDC::put);
+            }
+        };
     }
 
-    /** {@code step} applied to each item on the writer threads; the results in the items' order. */
+    private static ThreadFactory daemon(String name) {
+        return task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** {@code step} applied to each item on the reader threads; the results in the items' order. */
     private static <T, R> List<R> inParallel(List<T> items, Function<T, R> step) {
         if (items.size() < 2) {
             return items.stream().map(step).toList();
         }
         List<Future<R>> futures = new ArrayList<>(items.size());
         for (T item : items) {
-            futures.add(WRITER_POOL.submit(() -> step.apply(item)));
+            futures.add(READER_POOL.submit(inCallersContext(() -> step.apply(item))));
         }
         List<R> results = new ArrayList<>(items.size());
         RuntimeException failure = null;
@@ -306,51 +725,10 @@ public class MeteringRunner {
         return results;
     }
 
-    private void record(Aggregate a, SendOutcome outcome, Instant now, Map<AggregateStatus, Integer> finished,
-            int[] later) {
-        if (outcome instanceof SendOutcome.Sent sent) {
-            finish(a, AggregateStatus.SENT, sent.meteringRecordId(), "Success", null, now, finished);
-            Log.infof("Metered %s: quantity %d (usage %d), MeteringRecordId %s", a.ids(), a.billedQuantity(),
-                    a.frozenQuantity(), sent.meteringRecordId());
-        } else if (outcome instanceof SendOutcome.NotSubscribed) {
-            Log.warnf("AWS answered CustomerNotSubscribed for %s (quantity %d)", a.ids(), a.billedQuantity());
-            finish(a, AggregateStatus.CUSTOMER_NOT_SUBSCRIBED, null, "CustomerNotSubscribed", null, now, finished);
-        } else if (outcome instanceof SendOutcome.Duplicate) {
-            Log.errorf("AWS answered DuplicateRecord for %s: it already holds another quantity than %d for this"
-                    + " hour, which stands", a.ids(), a.billedQuantity());
-            finish(a, AggregateStatus.DUPLICATE_RECORD, null, "DuplicateRecord", null, now, finished);
-        } else if (outcome instanceof SendOutcome.Refused refused) {
-            Log.errorf("AWS refused the usage record of %s (quantity %d): %s %s", a.ids(), a.billedQuantity(),
-                    refused.errorCode(), refused.message());
-            finish(a, AggregateStatus.FAILED, null, refused.errorCode(), refused.message(), now, finished);
-        } else if (outcome instanceof SendOutcome.Retry retry) {
-            Instant next = now.plus(settings.retryLater());
-            if (table.release(a, settings.owner(), retry.errorCode(), retry.message(), next, now)) {
-                synchronized (later) {
-                    later[0]++;
-                }
-                metrics.retried();
-            }
-            Log.warnf("Usage of %s not settled (%s: %s); trying again after %s, AWS deadline %s", a.ids(),
-                    retry.errorCode(), retry.message(), next, MeteringWindow.deadline(a.hour()));
-        }
-    }
-
-    private void finish(Aggregate a, AggregateStatus status, String meteringRecordId, String code, String message,
-            Instant now, Map<AggregateStatus, Integer> finished) {
-        if (table.finish(a, status, meteringRecordId, code, message, now)) {
-            synchronized (finished) {
-                finished.merge(status, 1, Integer::sum);
-            }
-            metrics.finished(status);
-        } else {
-            Log.infof("Outcome %s of %s was recorded by another run already", status, a.ids());
-        }
-    }
-
     private UsageRecord usageRecord(Aggregate a) {
         int quantity = Math.toIntExact(a.billedQuantity());
-        List<UsageAllocation> allocations = quantity == a.frozenQuantity() ? allocations(a, quantity) : List.of();
+        List<UsageAllocation> allocations = quantity == a.frozenQuantity() && a.mayHaveAllocations()
+                ? allocations(a, quantity) : List.of();
         return new UsageRecord(a.hour(), a.concurrentAgreements() ? null : a.customerIdentifier(),
                 a.concurrentAgreements() ? a.customerAwsAccountId() : null,
                 a.concurrentAgreements() ? a.licenseArn() : null, a.dimension(), quantity, allocations);

@@ -22,12 +22,23 @@ public class MeteringRunnerProducer {
     @Produces
     @Singleton
     MeteringRunner runner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
-            Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config) {
+            Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config, QuotaTracker quota,
+            RateLimiter rateLimiter) {
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, new RateLimiter(job.rateLimit()),
+        MeteringSender sender = new MeteringSender(marketplace, rateLimiter,
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(table, customers, products, sender, metrics, settings(config, replicaId()),
-                MeteringRunner.Failpoint.NONE);
+                MeteringRunner.Failpoint.NONE, quota);
+    }
+
+    /**
+     * This replica's pace of BatchMeterUsage calls ({@code suite.metering.job.rate-limit}), told of throttled attempts
+     * by {@link io.mpsaas.metering.marketplace.ThrottleFeedback}.
+     */
+    @Produces
+    @Singleton
+    RateLimiter rateLimiter(MeteringConfig config) {
+        return new RateLimiter(config.job().rateLimit());
     }
 
     /** The runner settings of the configuration, under the given lease owner id. */

@@ -14,20 +14,22 @@ import io.mpsaas.metering.domain.UsageRecordInput;
 import io.mpsaas.metering.domain.UsageValidator;
 import io.mpsaas.metering.domain.ValidatedUsage;
 import io.mpsaas.metering.persistence.CustomerDirectory;
-import io.mpsaas.metering.persistence.UsageTable;
+import io.mpsaas.metering.persistence.UsageWriter;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Takes usage records from the API, the usage queue and the migration reader alike: checks each, finds its customer,
- * and stores it durably (idempotency key + hourly aggregate in one transaction) before answering.
+ * and stores the batch durably (idempotency keys + hourly aggregates, by transactions of up to 100 actions) before
+ * answering.
  */
 @ApplicationScoped
 public class UsageIngestion {
@@ -37,7 +39,7 @@ public class UsageIngestion {
     public static final String SOURCE_QUEUE = "sqs";
     public static final String SOURCE_MIGRATION = "aws-sample";
 
-    private final UsageTable table;
+    private final UsageWriter writer;
     private final CustomerDirectory customers;
     private final ProductPolicies products;
     private final MeteringMetrics metrics;
@@ -45,9 +47,9 @@ public class UsageIngestion {
     private final UsageValidator validator;
     private final int maxRecords;
 
-    public UsageIngestion(UsageTable table, CustomerDirectory customers, ProductPolicies products,
+    public UsageIngestion(UsageWriter writer, CustomerDirectory customers, ProductPolicies products,
             MeteringMetrics metrics, Clock clock, MeteringConfig config) {
-        this.table = table;
+        this.writer = writer;
         this.customers = customers;
         this.products = products;
         this.metrics = metrics;
@@ -69,42 +71,56 @@ public class UsageIngestion {
     }
 
     /**
-     * Ingests records in order and answers one outcome per record. Throws when DynamoDB fails: records stored before
-     * the failure are answered {@code duplicate} when the caller sends the batch again.
+     * Ingests a batch and answers one outcome per record, in order. The records are checked one by one, their
+     * customers read once (one BatchGetItem), and the valid ones stored together by {@link UsageWriter} in as few
+     * transactions as DynamoDB allows. Throws when DynamoDB fails: records stored before the failure (whole
+     * transactions) are answered {@code duplicate} when the caller sends the batch again.
      */
     public List<UsageOutcome> ingest(List<UsageRecordInput> records, String source) {
         Instant now = clock.instant();
-        Map<String, Optional<MeteredCustomer>> seen = new HashMap<>();
-        List<UsageOutcome> outcomes = new ArrayList<>(records.size());
-        for (UsageRecordInput record : records) {
-            UsageOutcome outcome = ingestOne(record, source, now, seen);
-            metrics.usage(outcome, source);
-            outcomes.add(outcome);
+        UsageOutcome[] outcomes = new UsageOutcome[records.size()];
+        Map<Integer, ValidatedUsage> valid = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            UsageRecordInput record = records.get(i);
+            UsageValidator.Result checked = validator.validate(record, now);
+            if (checked instanceof UsageValidator.Invalid invalid) {
+                String key = record == null ? null : record.idempotencyKey();
+                Log.infof("Rejected usage record %s (%s): %s %s", key, source, invalid.reason(), invalid.message());
+                outcomes[i] = UsageOutcome.rejected(key, invalid.reason(), invalid.message());
+            } else {
+                valid.put(i, ((UsageValidator.Valid) checked).usage());
+            }
         }
-        return outcomes;
+        Map<String, Optional<MeteredCustomer>> found = valid.isEmpty() ? Map.of()
+                : customers.findAll(valid.values().stream().map(u -> u.customer().key()).toList(), now);
+        List<Integer> writable = new ArrayList<>();
+        List<UsageWriter.Write> writes = new ArrayList<>();
+        for (Map.Entry<Integer, ValidatedUsage> entry : valid.entrySet()) {
+            ValidatedUsage usage = entry.getValue();
+            Optional<MeteredCustomer> customer = found.getOrDefault(usage.customer().key(), Optional.empty());
+            UsageOutcome refused = refusal(usage, customer, source);
+            if (refused != null) {
+                outcomes[entry.getKey()] = refused;
+            } else {
+                writable.add(entry.getKey());
+                writes.add(new UsageWriter.Write(usage, customer.get()));
+            }
+        }
+        if (!writes.isEmpty()) {
+            List<UsageWriter.WriteResult> written = writer.write(writes, now);
+            for (int k = 0; k < writes.size(); k++) {
+                outcomes[writable.get(k)] = outcome(writes.get(k), written.get(k), source);
+            }
+        }
+        List<UsageOutcome> answer = Arrays.asList(outcomes);
+        answer.forEach(outcome -> metrics.usage(outcome, source));
+        return answer;
     }
 
-    private UsageOutcome ingestOne(UsageRecordInput record, String source, Instant now,
-            Map<String, Optional<MeteredCustomer>> seen) {
-        UsageValidator.Result checked = validator.validate(record, now);
-        if (checked instanceof UsageValidator.Invalid invalid) {
-            String key = record == null ? null : record.idempotencyKey();
-            Log.infof("Rejected usage record %s (%s): %s %s", key, source, invalid.reason(), invalid.message());
-            return UsageOutcome.rejected(key, invalid.reason(), invalid.message());
-        }
-        ValidatedUsage usage = ((UsageValidator.Valid) checked).usage();
-        CustomerRef ref = usage.customer();
-        try (CustomerMdc ignored = CustomerMdc.of(ref.key(), ref.productCode(), ref.licenseArn(),
-                ref.customerIdentifier())) {
-            return ingestValid(usage, source, now, seen);
-        }
-    }
-
-    private UsageOutcome ingestValid(ValidatedUsage usage, String source, Instant now,
-            Map<String, Optional<MeteredCustomer>> seen) {
+    /** Why the customer cannot take this record, or null when it can. */
+    private UsageOutcome refusal(ValidatedUsage usage, Optional<MeteredCustomer> found, String source) {
         CustomerRef ref = usage.customer();
         String key = ref.key();
-        Optional<MeteredCustomer> found = seen.computeIfAbsent(key, k -> customers.find(k, now));
         if (found.isEmpty()) {
             return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER, "no customer with " + ref, source);
         }
@@ -138,18 +154,20 @@ public class UsageIngestion {
             return reject(usage, key, RejectionReason.UNKNOWN_DIMENSION, "dimension " + usage.dimension()
                     + " is not one of product " + customer.productCode() + "'s " + policy.dimensions(), source);
         }
-        UsageTable.WriteResult written = table.recordUsage(usage, customer, usage.hour(), source, now);
-        Instant currentHour = MeteringWindow.hourOf(now);
-        if (written.outcome() == UsageTable.WriteOutcome.HOUR_FROZEN && usage.hour().isBefore(currentHour)) {
-            // the usage hour was already sent (AWS keeps the first quantity of an hour): count it in the current hour
-            // rather than lose it
-            written = table.recordUsage(usage, customer, currentHour, source, now);
-        }
+        return null;
+    }
+
+    private static UsageOutcome outcome(UsageWriter.Write write, UsageWriter.WriteResult written, String source) {
+        ValidatedUsage usage = write.usage();
+        MeteredCustomer customer = write.customer();
+        String key = customer.key();
         return switch (written.outcome()) {
             case ACCEPTED -> {
                 if (!written.meteredHour().equals(usage.hour())) {
-                    Log.infof("Usage %s of %s for hour %s, already metered, counts in hour %s",
-                            usage.idempotencyKey(), customer.ids(), usage.hour(), written.meteredHour());
+                    try (CustomerMdc ignored = mdc(usage)) {
+                        Log.infof("Usage %s of %s for hour %s, already metered, counts in hour %s",
+                                usage.idempotencyKey(), customer.ids(), usage.hour(), written.meteredHour());
+                    }
                 }
                 yield new UsageOutcome(usage.idempotencyKey(), UsageOutcome.Status.ACCEPTED, null, null, key,
                         usage.hour(), written.meteredHour());
@@ -165,10 +183,18 @@ public class UsageIngestion {
         };
     }
 
+    /** Every log line about a record names its customer. */
+    private static CustomerMdc mdc(ValidatedUsage usage) {
+        CustomerRef ref = usage.customer();
+        return CustomerMdc.of(ref.key(), ref.productCode(), ref.licenseArn(), ref.customerIdentifier());
+    }
+
     private static UsageOutcome reject(ValidatedUsage usage, String customerKey, RejectionReason reason,
             String message, String source) {
-        Log.infof("Rejected usage record %s of customer %s (%s): %s %s", usage.idempotencyKey(), customerKey, source,
-                reason, message);
+        try (CustomerMdc ignored = mdc(usage)) {
+            Log.infof("Rejected usage record %s of customer %s (%s): %s %s", usage.idempotencyKey(), customerKey,
+                    source, reason, message);
+        }
         return UsageOutcome.rejected(usage.idempotencyKey(), customerKey, reason, message);
     }
 }
