@@ -1216,7 +1216,7 @@ class SuiteBenchmark {
      */
     private void notifyRun(ServiceProcess service, int concurrency, boolean quota, int customerCount, boolean measured)
             throws Exception {
-        URI entitlement = service.url();
+        URI entitlement = service.managementUrl(); // its metrics
         String product = "bench-notify-" + (measured ? "" : "warm-") + service.name().replace("entitlement-service-",
                 "") + "-" + run;
         sim.addProduct(Product.builder(product, PricingModel.CONTRACT).contracted("seats", ValueType.INTEGER)
