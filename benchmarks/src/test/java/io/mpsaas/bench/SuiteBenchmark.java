@@ -1184,8 +1184,10 @@ class SuiteBenchmark {
         suite.stop(Service.ENTITLEMENT, Duration.ofSeconds(15));
         rss.resetPeak(Service.ENTITLEMENT.module());
         for (int concurrency : NOTIFY_CONCURRENCY) {
+            // the quota lifted on both sides: the simulator's and the service's own pace of GetEntitlements calls
             try (ServiceProcess p = startEntitlement("entitlement-service-c" + concurrency,
-                    Map.of("suite.entitlement.consumer.concurrency", Integer.toString(concurrency)))) {
+                    Map.of("suite.entitlement.consumer.concurrency", Integer.toString(concurrency),
+                            "suite.entitlement.get-entitlements-rate-limit", "100000"))) {
                 notifyRun(p, concurrency, false, scale.notifyCustomers() / 5, false);
                 notifyRun(p, concurrency, false, scale.notifyCustomers(), true);
             }
