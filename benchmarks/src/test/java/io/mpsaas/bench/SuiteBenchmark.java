@@ -371,7 +371,7 @@ class SuiteBenchmark {
         for (Service service : Service.values()) {
             double peak = rss.peakMb(service.module());
             if (peak > 0) {
-                report.add("5 footprint", service.module() + " RSS peak under load (JVM defaults)", f(peak, 0)
+                report.add("5 footprint", service.module() + " RSS peak under load (the pod's JVM options)", f(peak, 0)
                         + " MB", "(no target)", null, "heap growth under load; sampled every 200 ms during "
                         + (service == Service.ONBOARDING ? "fulfillment" : service == Service.METERING
                                 ? "ingestion" : "notifications"));
@@ -1103,7 +1103,7 @@ class SuiteBenchmark {
         double peak = rss.peakMb(p.name());
         LOG.infof("%s: RSS peak %.0f MB", p.name(), peak);
         if (p.name().endsWith("-new-1-0")) {
-            report.add("5 footprint", "metering-service RSS peak while metering (JVM defaults)", f(peak, 0) + " MB",
+            report.add("5 footprint", "metering-service RSS peak while metering (the pod's JVM options)", f(peak, 0) + " MB",
                     "(no target)", null, "20,000 pending aggregates read into memory per run");
         }
     }

@@ -41,6 +41,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class MeteringBatchTest extends MeteringTestSupport {
 
+    /** The closed hour the test's usage is in, taken once: a test that runs across an hour's end keeps its hour. */
+    private final Instant usageHour = hoursAgo(1);
+
+
     @Inject
     TablesConfig tables;
 
@@ -61,7 +65,7 @@ class MeteringBatchTest extends MeteringTestSupport {
         }
         MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(false, dimensions), 2);
         for (int i = 0; i < n; i++) {
-            ingest(buyer, dimensions[i], i + 1, hoursAgo(1).plusSeconds(i));
+            ingest(buyer, dimensions[i], i + 1, usageHour.plusSeconds(i));
         }
         return buyer;
     }
@@ -89,7 +93,7 @@ class MeteringBatchTest extends MeteringTestSupport {
         assertThat(counting.calls("query")).isEqualTo(1);
         assertThat(recordsPerCall(buyer).values()).containsExactly(25L);
         for (int i = 0; i < 25; i++) {
-            Aggregate a = aggregate(buyer, String.format("d%03d", i), hoursAgo(1));
+            Aggregate a = aggregate(buyer, String.format("d%03d", i), usageHour);
             assertThat(a.status()).isEqualTo(AggregateStatus.SENT);
             assertThat(a.frozenQuantity()).isEqualTo(i + 1);
             assertThat(a.leaseOwner()).isNull();
@@ -101,7 +105,7 @@ class MeteringBatchTest extends MeteringTestSupport {
         // GIVEN 26 aggregates, one of which another replica holds (d025: the customer's list comes newest first, by
         // dimension, so it is in the first batch this replica tries)
         MeteringFixtures.Buyer buyer = buyerWithUsage(26);
-        Aggregate held = aggregate(buyer, "d025", hoursAgo(1));
+        Aggregate held = aggregate(buyer, "d025", usageHour);
         assertThat(table.claimAndFreeze(List.of(new UsageTable.ClaimRequest(held, held.quantity(), null)),
                 "the-other-replica", Instant.now(), Duration.ofMinutes(2))).isInstanceOf(UsageTable.Claimed.class);
         CountingDynamo counting = new CountingDynamo(dynamo);
@@ -116,18 +120,18 @@ class MeteringBatchTest extends MeteringTestSupport {
         assertThat(report.count(AggregateStatus.SENT)).isEqualTo(25);
         assertThat(counting.transactions).containsExactly(25, 25, 25);
         assertThat(recordsPerCall(buyer).values()).containsExactly(25L);
-        assertThat(aggregate(buyer, "d025", hoursAgo(1)).status()).isEqualTo(AggregateStatus.FROZEN);
-        assertThat(aggregate(buyer, "d025", hoursAgo(1)).leaseOwner()).isEqualTo("the-other-replica");
-        assertThat(aggregate(buyer, "d000", hoursAgo(1)).status()).isEqualTo(AggregateStatus.SENT);
+        assertThat(aggregate(buyer, "d025", usageHour).status()).isEqualTo(AggregateStatus.FROZEN);
+        assertThat(aggregate(buyer, "d025", usageHour).leaseOwner()).isEqualTo("the-other-replica");
+        assertThat(aggregate(buyer, "d000", usageHour).status()).isEqualTo(AggregateStatus.SENT);
     }
 
     @Test
     void aClaimOfAnAggregateWhoseUsageGrewSinceItWasListed_isRefusedWithItsNewQuantity() {
         // GIVEN an aggregate as the pending list showed it, then more usage
         MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(false, "requests"), 2);
-        ingest(buyer, "requests", 3, hoursAgo(1));
-        Aggregate listed = aggregate(buyer, "requests", hoursAgo(1));
-        ingest(buyer, "requests", 4, hoursAgo(1).plusSeconds(1));
+        ingest(buyer, "requests", 3, usageHour);
+        Aggregate listed = aggregate(buyer, "requests", usageHour);
+        ingest(buyer, "requests", 4, usageHour.plusSeconds(1));
 
         // WHEN it is claimed as listed
         UsageTable.Claim claim = table.claimAndFreeze(List.of(new UsageTable.ClaimRequest(listed, 3, null)),
@@ -138,7 +142,7 @@ class MeteringBatchTest extends MeteringTestSupport {
         Aggregate now = ((UsageTable.NotClaimed) claim).changed().get(listed.id()).orElseThrow();
         assertThat(now.quantity()).isEqualTo(7);
         assertThat(now.status()).isEqualTo(AggregateStatus.OPEN);
-        assertThat(aggregate(buyer, "requests", hoursAgo(1)).frozenQuantity()).isNull();
+        assertThat(aggregate(buyer, "requests", usageHour).frozenQuantity()).isNull();
     }
 
     @Test
@@ -154,7 +158,7 @@ class MeteringBatchTest extends MeteringTestSupport {
             MeteringFixtures.Buyer buyer = fx.activeBuyer(product, 2);
             buyers.add(buyer);
             for (int i = 0; i < 22; i++) {
-                ingest(buyer, dimensions[i], b * 100 + i + 1, hoursAgo(1).plusSeconds(i));
+                ingest(buyer, dimensions[i], b * 100 + i + 1, usageHour.plusSeconds(i));
             }
         }
 
@@ -186,7 +190,7 @@ class MeteringBatchTest extends MeteringTestSupport {
         for (int b = 0; b < 5; b++) {
             for (int i = 0; i < 22; i++) {
                 assertThat(fx.billed(buyers.get(b), dimensions[i])).isEqualTo(b * 100 + i + 1);
-                assertThat(aggregate(buyers.get(b), dimensions[i], hoursAgo(1)).status())
+                assertThat(aggregate(buyers.get(b), dimensions[i], usageHour).status())
                         .isEqualTo(AggregateStatus.SENT);
             }
         }

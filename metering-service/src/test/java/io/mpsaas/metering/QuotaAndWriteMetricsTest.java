@@ -13,8 +13,10 @@ import io.mpsaas.metering.service.UsageIngestion;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +35,12 @@ class QuotaAndWriteMetricsTest extends MeteringTestSupport {
     @Inject
     MeteringJob job;
 
-    private static PrometheusText scrape() {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+    /** Metrics are on the management interface (its own port). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    private PrometheusText scrape() {
+        return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());
     }
 
     @Test
