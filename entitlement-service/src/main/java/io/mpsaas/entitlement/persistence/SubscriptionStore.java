@@ -1,6 +1,7 @@
 package io.mpsaas.entitlement.persistence;
 
 import static io.mpsaas.common.customer.CustomerAttributes.*;
+import static io.mpsaas.common.dynamo.SuiteTables.key;
 
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.CustomerKeys;
@@ -10,6 +11,7 @@ import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
@@ -42,7 +44,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -379,88 +380,73 @@ public class SubscriptionStore {
 
     /** Adds the customer write. */
     public void customer(Commit commit, CustomerChange change) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> sets = new ArrayList<>();
-        values.put(":one", Attr.n(1));
+        Update u = new Update();
         Subscriber id = change.identity();
         if (id != null) {
-            setIfAbsent(sets, values, IDENTITY_MODEL, Attr.s(id.identityModel().name()));
-            setIfAbsent(sets, values, PRODUCT_CODE, string(id.productCode()));
-            setIfAbsent(sets, values, CUSTOMER_IDENTIFIER, string(id.customerIdentifier()));
-            setIfAbsent(sets, values, CUSTOMER_AWS_ACCOUNT_ID, string(id.customerAwsAccountId()));
-            setIfAbsent(sets, values, LICENSE_ARN, string(id.licenseArn()));
+            u.setIfAbsent(IDENTITY_MODEL, Attr.s(id.identityModel().name()))
+                    .setIfAbsent(PRODUCT_CODE, string(id.productCode()))
+                    .setIfAbsent(CUSTOMER_IDENTIFIER, string(id.customerIdentifier()))
+                    .setIfAbsent(CUSTOMER_AWS_ACCOUNT_ID, string(id.customerAwsAccountId()))
+                    .setIfAbsent(LICENSE_ARN, string(id.licenseArn()));
             if (id.productCode() != null) {
-                setIfAbsent(sets, values, SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()));
-                setIfAbsent(sets, values, SuiteTables.GSI2_SK, Attr.s(change.key()));
+                u.setIfAbsent(SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()))
+                        .setIfAbsent(SuiteTables.GSI2_SK, Attr.s(change.key()));
             }
             if (id.customerAwsAccountId() != null) {
-                setIfAbsent(sets, values, SuiteTables.GSI1_PK,
-                        Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()));
-                setIfAbsent(sets, values, SuiteTables.GSI1_SK, Attr.s(change.key()));
+                u.setIfAbsent(SuiteTables.GSI1_PK, Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()))
+                        .setIfAbsent(SuiteTables.GSI1_SK, Attr.s(change.key()));
             }
         }
-        setIfAbsent(sets, values, AGREEMENT_ID, string(change.agreementId()));
-        setIfAbsent(sets, values, OFFER_ID, string(change.offerId()));
-        setIfAbsent(sets, values, CREATED_AT, Attr.instant(change.now()));
+        u.setIfAbsent(AGREEMENT_ID, string(change.agreementId()))
+                .setIfAbsent(OFFER_ID, string(change.offerId()))
+                .setIfAbsent(CREATED_AT, Attr.instant(change.now()));
         if (change.state() != null && change.state().state() != null) {
-            set(sets, values, SUBSCRIPTION_STATE, Attr.s(change.state().state().name()));
-            set(sets, values, STATE_EVENT_AT, Attr.instant(change.state().stateEventAt()));
-            set(sets, values, STATE_CHANGED_AT, Attr.instant(change.now()));
-            set(sets, values, FREE_TRIAL, Attr.bool(change.state().freeTrial()));
+            u.set(SUBSCRIPTION_STATE, Attr.s(change.state().state().name()))
+                    .set(STATE_EVENT_AT, Attr.instant(change.state().stateEventAt()))
+                    .set(STATE_CHANGED_AT, Attr.instant(change.now()))
+                    .set(FREE_TRIAL, Attr.bool(change.state().freeTrial()));
         } else {
-            setIfAbsent(sets, values, SUBSCRIPTION_STATE, Attr.s("PENDING"));
+            u.setIfAbsent(SUBSCRIPTION_STATE, Attr.s("PENDING"));
         }
         if (change.entitlements() != null) {
             Map<String, AttributeValue> map = new HashMap<>();
             change.entitlements().forEach((dimension, e) -> map.put(dimension, e.toAttribute()));
-            names.put("#ents", ENTITLEMENTS);
-            values.put(":ents", AttributeValue.fromM(map));
-            sets.add("#ents = :ents");
-            set(sets, values, ENTITLEMENTS_REFRESHED_AT, Attr.instant(change.entitlementsReadAt()));
+            u.set(ENTITLEMENTS, AttributeValue.fromM(map))
+                    .set(ENTITLEMENTS_REFRESHED_AT, Attr.instant(change.entitlementsReadAt()));
         }
-        String condition;
-        if (change.expectedVersion() == null) {
-            condition = "attribute_not_exists(pk)";
-        } else if (change.expectedVersion() == 0) {
-            condition = "attribute_exists(pk) AND attribute_not_exists(version)";
-        } else {
-            condition = "version = :expected";
-            values.put(":expected", Attr.n(change.expectedVersion()));
-        }
-        Update.Builder update = Update.builder().tableName(customers).key(key(change.key(), CustomerKeys.CUSTOMER_SK))
-                .updateExpression("SET " + String.join(", ", sets) + " ADD version :one")
-                .conditionExpression(condition)
-                .expressionAttributeValues(values);
-        if (!names.isEmpty()) {
-            update.expressionAttributeNames(names);
-        }
-        commit.items.add(TransactWriteItem.builder().update(update.build()).build());
+        u.add(VERSION, Attr.n(1));
+        u.condition(versionCondition(u, change.expectedVersion(), true));
+        commit.items.add(u.transactItem(customers, key(change.key(), CustomerKeys.CUSTOMER_SK)));
     }
 
     /** Adds the agreement pointer write; with {@code customerKey} null it only records the agreement. */
     public void pointer(Commit commit, PointerChange change) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> sets = new ArrayList<>();
-        values.put(":one", Attr.n(1));
-        setIfAbsent(sets, values, AGREEMENT_ID, Attr.s(change.agreementId()));
-        setIfAbsent(sets, values, CUSTOMER_KEY, string(change.customerKey()));
-        setIfAbsent(sets, values, PRODUCT_CODE, string(change.productCode()));
-        setIfAbsent(sets, values, LICENSE_ARN, string(change.licenseArn()));
-        setIfAbsent(sets, values, ACCEPTOR, string(change.acceptorAccountId()));
-        setIfAbsent(sets, values, OFFER_ID, string(change.offerId()));
-        String condition;
-        if (change.expectedVersion() == null) {
-            condition = "attribute_not_exists(pk)";
-        } else {
-            condition = "version = :expected";
-            values.put(":expected", Attr.n(change.expectedVersion()));
+        Update u = new Update()
+                .setIfAbsent(AGREEMENT_ID, Attr.s(change.agreementId()))
+                .setIfAbsent(CUSTOMER_KEY, string(change.customerKey()))
+                .setIfAbsent(PRODUCT_CODE, string(change.productCode()))
+                .setIfAbsent(LICENSE_ARN, string(change.licenseArn()))
+                .setIfAbsent(ACCEPTOR, string(change.acceptorAccountId()))
+                .setIfAbsent(OFFER_ID, string(change.offerId()))
+                .add(VERSION, Attr.n(1));
+        u.condition(versionCondition(u, change.expectedVersion(), false));
+        commit.items.add(u.transactItem(customers,
+                key(CustomerKeys.forAgreement(change.agreementId()), CustomerKeys.AGREEMENT_SK)));
+    }
+
+    /**
+     * The optimistic-lock condition: a new item when {@code expected} is null, else the version read ({@code 0}, for
+     * a customer item, is one written before versions: it exists without one).
+     */
+    private static String versionCondition(Update u, Long expected, boolean unversionedExists) {
+        if (expected == null) {
+            return "attribute_not_exists(" + u.name(SuiteTables.PK) + ")";
         }
-        commit.items.add(TransactWriteItem.builder().update(Update.builder().tableName(customers)
-                .key(key(CustomerKeys.forAgreement(change.agreementId()), CustomerKeys.AGREEMENT_SK))
-                .updateExpression("SET " + String.join(", ", sets) + " ADD version :one")
-                .conditionExpression(condition)
-                .expressionAttributeValues(values).build()).build());
+        if (unversionedExists && expected == 0) {
+            return "attribute_exists(" + u.name(SuiteTables.PK) + ") AND attribute_not_exists(" + u.name(VERSION)
+                    + ")";
+        }
+        return u.name(VERSION) + " = " + u.value(Attr.n(expected));
     }
 
     /** Parks an agreement event under its agreement until the license is known. */
@@ -548,12 +534,10 @@ public class SubscriptionStore {
 
     /** The effects of an entry were sent: drop them from the pending index. */
     public void markDone(String dedupeKey, Instant at) {
-        dynamo.updateItem(r -> r.tableName(inbox).key(key(MESSAGE_PREFIX + dedupeKey, MESSAGE_SK))
-                .updateExpression("SET #s = :done, doneAt = :at REMOVE gsi1pk, gsi1sk")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeNames(Map.of("#s", STATUS))
-                .expressionAttributeValues(Map.of(":done", Attr.s(InboxEntry.Status.DONE.name()),
-                        ":at", Attr.instant(at))));
+        Update u = new Update().set(STATUS, Attr.s(InboxEntry.Status.DONE.name())).set(DONE_AT, Attr.instant(at))
+                .remove(SuiteTables.GSI1_PK, SuiteTables.GSI1_SK);
+        u.condition("attribute_exists(" + u.name(SuiteTables.PK) + ")");
+        dynamo.updateItem(u.request(inbox, key(MESSAGE_PREFIX + dedupeKey, MESSAGE_SK)).build());
     }
 
     /** An entry committed {@code APPLIED} whose effects went out: what {@link #markDone(List, Instant)} writes. */
@@ -626,26 +610,8 @@ public class SubscriptionStore {
         return FACT_PREFIX + fact.occurredAt() + "#" + fact.sourceId();
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
-    }
-
     private static AttributeValue string(String value) {
         return value == null ? null : Attr.s(value);
-    }
-
-    private static void set(List<String> sets, Map<String, AttributeValue> values, String name, AttributeValue v) {
-        values.put(":" + name, v);
-        sets.add(name + " = :" + name);
-    }
-
-    private static void setIfAbsent(List<String> sets, Map<String, AttributeValue> values, String name,
-            AttributeValue v) {
-        if (v == null) {
-            return;
-        }
-        values.put(":" + name, v);
-        sets.add(name + " = if_not_exists(" + name + ", :" + name + ")");
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

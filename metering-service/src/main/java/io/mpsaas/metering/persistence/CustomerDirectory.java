@@ -56,7 +56,7 @@ public class CustomerDirectory {
         for (int from = 0; from < keys.size(); from += BATCH_KEYS) {
             List<Map<String, AttributeValue>> request = new ArrayList<>();
             for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_KEYS))) {
-                request.add(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)));
+                request.add(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK));
                 found.put(key, Optional.empty());
             }
             Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(request)

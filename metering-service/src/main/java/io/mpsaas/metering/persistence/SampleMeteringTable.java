@@ -1,6 +1,7 @@
 package io.mpsaas.metering.persistence;
 
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.metering.config.MeteringConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -80,13 +81,10 @@ public class SampleMeteringTable {
     /** Marks a row handled as the sample does: {@code metering_pending} removed, response and failure flag set. */
     public boolean markDone(Row row, String response, boolean failed) {
         try {
-            dynamo.updateItem(r -> r.tableName(config.table())
-                    .key(Map.of(CUSTOMER_IDENTIFIER, Attr.s(row.customerIdentifier()), CREATE_TIMESTAMP,
-                            AttributeValue.fromN(row.createTimestamp())))
-                    .updateExpression("REMOVE #p SET #r = :r, #f = :f")
-                    .conditionExpression("attribute_exists(#p)")
-                    .expressionAttributeNames(Map.of("#p", PENDING, "#r", RESPONSE, "#f", FAILED))
-                    .expressionAttributeValues(Map.of(":r", Attr.s(response), ":f", Attr.bool(failed))));
+            Update u = new Update().set(RESPONSE, Attr.s(response)).set(FAILED, Attr.bool(failed)).remove(PENDING);
+            u.condition("attribute_exists(" + u.name(PENDING) + ")");
+            dynamo.updateItem(u.request(config.table(), Map.of(CUSTOMER_IDENTIFIER, Attr.s(row.customerIdentifier()),
+                    CREATE_TIMESTAMP, AttributeValue.fromN(row.createTimestamp()))).build());
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

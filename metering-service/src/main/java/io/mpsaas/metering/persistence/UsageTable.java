@@ -1,11 +1,13 @@
 package io.mpsaas.metering.persistence;
 
 import static io.mpsaas.metering.persistence.UsageItems.*;
+import static io.mpsaas.common.dynamo.SuiteTables.key;
 
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
@@ -316,10 +318,8 @@ public class UsageTable {
             } else {
                 throw new IllegalArgumentException("not a pending aggregate: " + a.id() + " " + a.status());
             }
-            tx.add(a.id(), TransactWriteItem.builder().update(r -> r.tableName(table).key(key(a.id(), AGGREGATE_SK))
-                    .updateExpression(u.expression()).conditionExpression(u.conditionExpression())
-                    .expressionAttributeNames(u.names()).expressionAttributeValues(u.values())
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
+            tx.add(a.id(), TransactWriteItem.builder().update(u.transactUpdate(table, key(a.id(), AGGREGATE_SK))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
             frozen.add(ours);
         }
         try {
@@ -438,9 +438,7 @@ public class UsageTable {
             u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
                     + u.name(LEASE_OWNER) + " = " + u.value(Attr.s(owner)));
         }
-        return TransactWriteItem.builder().update(r -> r.tableName(table).key(key(frozen.id(), AGGREGATE_SK))
-                .updateExpression(u.expression()).conditionExpression(u.conditionExpression())
-                .expressionAttributeNames(u.names()).expressionAttributeValues(u.values())).build();
+        return u.transactItem(table, key(frozen.id(), AGGREGATE_SK));
     }
 
     /**
@@ -534,14 +532,8 @@ public class UsageTable {
         return hour + "#" + customerKey + "#" + dimension;
     }
 
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
-    }
-
     private UpdateItemRequest.Builder request(String pk, String sk, Update u) {
-        return UpdateItemRequest.builder().tableName(table).key(key(pk, sk)).updateExpression(u.expression())
-                .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.names())
-                .expressionAttributeValues(u.values());
+        return u.request(table, key(pk, sk));
     }
 
     private static AttributeValue nullable(String value) {
