@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.sandbox.AotTraining;
@@ -1450,24 +1451,17 @@ class SuiteBenchmark {
     /** customerIdentifier -> stateChangedAt of the product's ACTIVE customers (gsi2: customers by product). */
     private Map<String, Instant> activeSince(String product) {
         Map<String, Instant> changed = new HashMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(SuiteTables.CUSTOMERS)
-                    .indexName(SuiteTables.GSI2).keyConditionExpression("#p = :p")
-                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
-                    .expressionAttributeValues(Map.of(":p", s(CustomerKeys.PRODUCT_PREFIX + product)))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                AttributeValue state = item.get(CustomerAttributes.SUBSCRIPTION_STATE);
-                AttributeValue at = item.get(CustomerAttributes.STATE_CHANGED_AT);
-                if (state != null && "ACTIVE".equals(state.s()) && at != null) {
-                    changed.put(item.get(CustomerAttributes.CUSTOMER_IDENTIFIER).s(), Instant.parse(at.s()));
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
-                    : null;
-        } while (start != null);
+        Paging.query(dynamo, QueryRequest.builder().tableName(SuiteTables.CUSTOMERS)
+                .indexName(SuiteTables.GSI2).keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
+                .expressionAttributeValues(Map.of(":p", s(CustomerKeys.PRODUCT_PREFIX + product))).build())
+                .forEach(item -> {
+                    AttributeValue state = item.get(CustomerAttributes.SUBSCRIPTION_STATE);
+                    AttributeValue at = item.get(CustomerAttributes.STATE_CHANGED_AT);
+                    if (state != null && "ACTIVE".equals(state.s()) && at != null) {
+                        changed.put(item.get(CustomerAttributes.CUSTOMER_IDENTIFIER).s(), Instant.parse(at.s()));
+                    }
+                });
         return changed;
     }
 

@@ -10,7 +10,9 @@ import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +37,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -259,11 +261,11 @@ public class SubscriptionStore {
     /** Agreement events waiting for the agreement's license. */
     public List<ParkedFact> parkedFacts(String agreementId) {
         List<ParkedFact> facts = new ArrayList<>();
-        dynamo.queryPaginator(QueryRequest.builder().tableName(customers).consistentRead(true)
+        Paging.query(dynamo, QueryRequest.builder().tableName(customers).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :fact)")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(CustomerKeys.forAgreement(agreementId)),
                         ":fact", Attr.s(FACT_PREFIX)))
-                .build()).items().forEach(item -> facts.add(new ParkedFact(agreementId,
+                .build()).forEach(item -> facts.add(new ParkedFact(agreementId,
                         Attr.string(item, SOURCE_ID), Step.Kind.valueOf(Attr.string(item, KIND)),
                         Attr.instant(item, OCCURRED_AT), Attr.string(item, DETAIL_TYPE),
                         Attr.string(item, AGREEMENT_STATUS), Attr.string(item, ACCEPTOR),
@@ -280,10 +282,10 @@ public class SubscriptionStore {
     /** Inbox entries whose effects were committed before {@code cutoff} and are still not confirmed sent. */
     public List<InboxEntry> pendingEffects(Instant cutoff) {
         List<InboxEntry> entries = new ArrayList<>();
-        dynamo.queryPaginator(QueryRequest.builder().tableName(inbox).indexName(SuiteTables.GSI1)
+        Paging.query(dynamo, QueryRequest.builder().tableName(inbox).indexName(SuiteTables.GSI1)
                 .keyConditionExpression("gsi1pk = :p AND gsi1sk < :cutoff")
                 .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_EFFECTS), ":cutoff", Attr.instant(cutoff)))
-                .build()).items().forEach(item -> entries.add(inboxEntry(item)));
+                .build()).forEach(item -> entries.add(inboxEntry(item)));
         return entries;
     }
 
@@ -303,10 +305,10 @@ public class SubscriptionStore {
 
     /** Every customer of a product (GSI {@code gsi2}, {@code product#<code>}), page by page. */
     public Stream<CustomerRecord> customersOfProduct(String productCode) {
-        return dynamo.queryPaginator(QueryRequest.builder().tableName(customers).indexName(SuiteTables.GSI2)
+        return Paging.query(dynamo, QueryRequest.builder().tableName(customers).indexName(SuiteTables.GSI2)
                 .keyConditionExpression("gsi2pk = :p")
                 .expressionAttributeValues(Map.of(":p", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode)))
-                .build()).items().stream()
+                .build())
                 .filter(item -> CustomerKeys.CUSTOMER_SK.equals(Attr.string(item, SuiteTables.SK)))
                 .map(CustomerRecord::fromItem);
     }
@@ -314,11 +316,11 @@ public class SubscriptionStore {
     /** The distinct product codes of the customers table (a Scan of the customer items' product code). */
     public Set<String> productCodes() {
         Set<String> codes = new LinkedHashSet<>();
-        dynamo.scanPaginator(ScanRequest.builder().tableName(customers)
+        Paging.scan(dynamo, ScanRequest.builder().tableName(customers)
                 .filterExpression("sk = :c AND attribute_exists(productCode)")
                 .projectionExpression("productCode")
                 .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
-                .build()).items().forEach(item -> codes.add(Attr.string(item, PRODUCT_CODE)));
+                .build()).forEach(item -> codes.add(Attr.string(item, PRODUCT_CODE)));
         return codes;
     }
 
@@ -336,26 +338,26 @@ public class SubscriptionStore {
             counts.put(state, 0L);
         }
         long read = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(customers)
-                    .filterExpression("sk = :c")
-                    .projectionExpression("#s")
-                    .expressionAttributeNames(Map.of("#s", CustomerAttributes.SUBSCRIPTION_STATE))
-                    .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
-                    .limit(Math.min(1000, maxItems)).exclusiveStartKey(from).build());
-            read += page.scannedCount();
-            for (Map<String, AttributeValue> item : page.items()) {
+        ScanResponse last = null;
+        Iterator<ScanResponse> pages = Paging.scanPages(dynamo, ScanRequest.builder().tableName(customers)
+                .filterExpression("sk = :c")
+                .projectionExpression("#s")
+                .expressionAttributeNames(Map.of("#s", CustomerAttributes.SUBSCRIPTION_STATE))
+                .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .limit(Math.min(1000, maxItems)).build()).iterator();
+        // the budget is checked before the next page is asked for: a page is read only when it will be counted
+        while ((last == null || read < maxItems) && pages.hasNext()) {
+            last = pages.next();
+            read += last.scannedCount();
+            for (Map<String, AttributeValue> item : last.items()) {
                 String state = Attr.string(item, CustomerAttributes.SUBSCRIPTION_STATE);
                 SubscriptionState s = state == null ? SubscriptionState.PENDING : parseState(state);
                 if (s != null) {
                     counts.merge(s, 1L, Long::sum);
                 }
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && read < maxItems);
-        return new StateCount(counts, start == null, read);
+        }
+        return new StateCount(counts, last == null || Paging.next(last.lastEvaluatedKey()) == null, read);
     }
 
     private static SubscriptionState parseState(String state) {
@@ -370,8 +372,12 @@ public class SubscriptionStore {
 
     /** Everything one message (or one customer's messages of a batch) writes, all or nothing. */
     public static final class Commit {
-        private final List<TransactWriteItem> items = new ArrayList<>();
-        private final List<Integer> inboxIndexes = new ArrayList<>();
+        private final TaggedTransaction<Action> tx = new TaggedTransaction<>();
+    }
+
+    /** What an action of a commit writes: a cancellation is read by it. */
+    private enum Action {
+        CUSTOMER, POINTER, PARK_FACT, REMOVE_FACT, INBOX_ENTRY
     }
 
     public Commit newCommit() {
@@ -416,7 +422,7 @@ public class SubscriptionStore {
         }
         u.add(VERSION, Attr.n(1));
         u.condition(versionCondition(u, change.expectedVersion(), true));
-        commit.items.add(u.transactItem(customers, key(change.key(), CustomerKeys.CUSTOMER_SK)));
+        commit.tx.add(Action.CUSTOMER, u.transactItem(customers, key(change.key(), CustomerKeys.CUSTOMER_SK)));
     }
 
     /** Adds the agreement pointer write; with {@code customerKey} null it only records the agreement. */
@@ -430,7 +436,7 @@ public class SubscriptionStore {
                 .setIfAbsent(OFFER_ID, string(change.offerId()))
                 .add(VERSION, Attr.n(1));
         u.condition(versionCondition(u, change.expectedVersion(), false));
-        commit.items.add(u.transactItem(customers,
+        commit.tx.add(Action.POINTER, u.transactItem(customers,
                 key(CustomerKeys.forAgreement(change.agreementId()), CustomerKeys.AGREEMENT_SK)));
     }
 
@@ -462,13 +468,13 @@ public class SubscriptionStore {
         putIfPresent(item, ACCEPTOR, fact.acceptorAccountId());
         putIfPresent(item, OFFER_ID, fact.offerId());
         item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
-        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(customers).item(item)
+        commit.tx.add(Action.PARK_FACT, TransactWriteItem.builder().put(Put.builder().tableName(customers).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
     }
 
     /** Removes a parked fact that is being applied. */
     public void removeFact(Commit commit, ParkedFact fact) {
-        commit.items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(customers)
+        commit.tx.add(Action.REMOVE_FACT, TransactWriteItem.builder().delete(Delete.builder().tableName(customers)
                 .key(key(CustomerKeys.forAgreement(fact.agreementId()), factSk(fact)))
                 .conditionExpression("attribute_exists(pk)").build()).build());
     }
@@ -477,8 +483,7 @@ public class SubscriptionStore {
     public void inboxEntry(Commit commit, InboxEntry entry, Instant expiresAt) {
         Map<String, AttributeValue> item = inboxItem(entry, expiresAt,
                 entry.status() == InboxEntry.Status.DONE ? entry.receivedAt() : null);
-        commit.inboxIndexes.add(commit.items.size());
-        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
+        commit.tx.add(Action.INBOX_ENTRY, TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
     }
 
@@ -510,23 +515,23 @@ public class SubscriptionStore {
     /** Writes the commit; a failed condition is reported, never thrown. */
     public CommitOutcome commit(Commit commit) {
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(commit.items));
+            dynamo.transactWriteItems(r -> r.transactItems(commit.tx.items()));
             return CommitOutcome.COMMITTED;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            // reasons come one per action, in the order of the actions: an inbox entry's failed condition is a message
-            // someone else has processed meanwhile
-            for (int index : commit.inboxIndexes) {
-                if (index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code())) {
-                    return CommitOutcome.DUPLICATE;
-                }
+            List<TaggedTransaction.Refusal<Action>> refusals;
+            try {
+                refusals = commit.tx.refusals(e);
+            } catch (TransactionCanceledException unattributable) {
+                // no reason per action: nothing says which write failed; read again and retry, as for a lost race
+                return CommitOutcome.CONFLICT;
             }
-            for (CancellationReason reason : reasons) {
-                String code = reason.code();
-                if (code != null && !code.equals("None") && !code.equals("ConditionalCheckFailed")
-                        && !code.equals("TransactionConflict")) {
-                    throw e;
-                }
+            // an inbox entry's failed condition is a message someone else has processed meanwhile
+            if (refusals.stream().anyMatch(r -> r.tag() == Action.INBOX_ENTRY && r.conditionFailed())) {
+                return CommitOutcome.DUPLICATE;
+            }
+            if (refusals.stream().anyMatch(r -> !r.conditionFailed()
+                    && !TaggedTransaction.CONFLICT.equals(r.code()))) {
+                throw e;
             }
             return CommitOutcome.CONFLICT;
         }

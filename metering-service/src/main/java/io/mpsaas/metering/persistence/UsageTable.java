@@ -6,6 +6,7 @@ import static io.mpsaas.common.dynamo.SuiteTables.key;
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.common.dynamo.TaggedTransaction;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -197,57 +199,38 @@ public class UsageTable {
     /** The allocation buckets of an aggregate (strongly consistent, read after the freeze). */
     public List<Allocation> allocations(String aggregateId) {
         List<Allocation> allocations = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alloc)")
-                    .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(aggregateId), ":alloc",
-                            Attr.s(ALLOCATION_SK_PREFIX)))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                TreeMap<String, String> tags = new TreeMap<>();
-                AttributeValue t = item.get(TAGS);
-                if (t != null && t.hasM()) {
-                    t.m().forEach((k, v) -> tags.put(k, v.s()));
-                }
-                allocations.add(new Allocation(Attr.number(item, QUANTITY), tags));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        Paging.query(dynamo, QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alloc)")
+                .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
+                .expressionAttributeValues(Map.of(":pk", Attr.s(aggregateId), ":alloc", Attr.s(ALLOCATION_SK_PREFIX)))
+                .build()).forEach(item -> {
+                    TreeMap<String, String> tags = new TreeMap<>();
+                    AttributeValue t = item.get(TAGS);
+                    if (t != null && t.hasM()) {
+                        t.m().forEach((k, v) -> tags.put(k, v.s()));
+                    }
+                    allocations.add(new Allocation(Attr.number(item, QUANTITY), tags));
+                });
         return allocations;
     }
 
     private List<Aggregate> queryIndex(String index, String pkName, String pkValue, String skName, String skBelow,
             int limit, boolean forward) {
-        List<Aggregate> result = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, String> names = new HashMap<>(Map.of("#p", pkName));
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", Attr.s(pkValue)));
-            String condition = "#p = :p";
-            if (skName != null) {
-                names.put("#s", skName);
-                values.put(":s", Attr.s(skBelow));
-                condition += " AND #s < :s";
-            }
-            Map<String, AttributeValue> from = start;
-            String keyCondition = condition;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).indexName(index)
-                    .keyConditionExpression(keyCondition).expressionAttributeNames(names)
-                    .expressionAttributeValues(values).scanIndexForward(forward).exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK))) {
-                    result.add(toAggregate(item));
-                }
-                if (result.size() >= limit) {
-                    return result;
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return result;
+        Map<String, String> names = new HashMap<>(Map.of("#p", pkName));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", Attr.s(pkValue)));
+        String condition = "#p = :p";
+        if (skName != null) {
+            names.put("#s", skName);
+            values.put(":s", Attr.s(skBelow));
+            condition += " AND #s < :s";
+        }
+        return Paging.query(dynamo, QueryRequest.builder().tableName(table).indexName(index)
+                        .keyConditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(values).scanIndexForward(forward).build())
+                .filter(item -> AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK)))
+                .limit(limit)
+                .map(UsageTable::toAggregate)
+                .collect(Collectors.toList());
     }
 
     // ---- the job: claim and freeze, outcomes; by batch
@@ -489,24 +472,16 @@ public class UsageTable {
 
     /** The needs of the hourly runs since {@code since}, oldest first. */
     public List<QuotaHeadroom.RunNeed> runNeeds(Instant since) {
-        List<QuotaHeadroom.RunNeed> needs = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND #sk >= :since")
-                    .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(QUOTA_RUNS_PK), ":since", Attr.s(since.toString())))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                Long calls = Attr.number(item, CALLS);
-                Long records = Attr.number(item, RECORDS);
-                needs.add(new QuotaHeadroom.RunNeed(Instant.parse(Attr.string(item, SuiteTables.SK)),
-                        calls == null ? 0 : calls, records == null ? 0 : records));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return needs;
+        return Paging.query(dynamo, QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND #sk >= :since")
+                .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
+                .expressionAttributeValues(Map.of(":pk", Attr.s(QUOTA_RUNS_PK), ":since", Attr.s(since.toString())))
+                .build()).map(item -> {
+                    Long calls = Attr.number(item, CALLS);
+                    Long records = Attr.number(item, RECORDS);
+                    return new QuotaHeadroom.RunNeed(Instant.parse(Attr.string(item, SuiteTables.SK)),
+                            calls == null ? 0 : calls, records == null ? 0 : records);
+                }).collect(Collectors.toList());
     }
 
     // ---- keys and mapping

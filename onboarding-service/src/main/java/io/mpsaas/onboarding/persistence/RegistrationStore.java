@@ -7,6 +7,7 @@ import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.onboarding.domain.RegistrationDetails;
 import io.mpsaas.onboarding.domain.RegistrationOutcome;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -143,16 +143,20 @@ public class RegistrationStore {
                 .setIfAbsent(CustomerAttributes.REGISTERED_AT, Attr.instant(at))
                 .add(CustomerAttributes.VERSION, Attr.n(1));
         customer.condition("attribute_exists(" + customer.name(SuiteTables.PK) + ")");
+        TaggedTransaction<String> tx = new TaggedTransaction<String>()
+                .add(CustomerKeys.REGISTRATION_SK, registration.transactItem(tables.customers(), key(customerKey)))
+                .add(CustomerKeys.CUSTOMER_SK, customer.transactItem(tables.customers(),
+                        CustomerStore.key(customerKey)));
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(registration.transactItem(tables.customers(),
-                    key(customerKey)), customer.transactItem(tables.customers(), CustomerStore.key(customerKey))));
+            dynamo.transactWriteItems(r -> r.transactItems(tx.items()));
             return true;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (reasons.size() == 2 && conditionFailed(reasons.get(1))) {
+            List<TaggedTransaction.Refusal<String>> refusals = tx.refusals(e);
+            if (refusals.stream().anyMatch(r -> r.conditionFailed() && r.tag().equals(CustomerKeys.CUSTOMER_SK))) {
                 throw new UnknownCustomerException(customerKey);
             }
-            if (!reasons.isEmpty() && conditionFailed(reasons.get(0))) {
+            if (refusals.stream().anyMatch(r -> r.conditionFailed()
+                    && r.tag().equals(CustomerKeys.REGISTRATION_SK))) {
                 return false;
             }
             throw e;
@@ -189,10 +193,6 @@ public class RegistrationStore {
                 .set(FINGERPRINT, Attr.s(details.fingerprint()))
                 .set(SuiteTables.GSI2_PK, Attr.s(CompanyIndex.PARTITION))
                 .set(SuiteTables.GSI2_SK, Attr.s(CompanyIndex.sortKey(details.company(), customerKey)));
-    }
-
-    private static boolean conditionFailed(CancellationReason reason) {
-        return "ConditionalCheckFailed".equals(reason.code());
     }
 
     /** Sortable by time whatever the fraction digits: whole seconds, then the key. */
