@@ -109,4 +109,12 @@ class OneWayTest {
                 named("TaggedTransaction.java")))
                 .as("read a cancelled transaction's reasons with TaggedTransaction.refusals").isEmpty();
     }
+
+    @Test
+    void noClassIsNamedRateLimiter_eachLimiterIsNamedForWhatItLimits() {
+        // AWS Marketplace calls per second: common's CallPacer; requests per client address: onboarding's
+        // ClientRequestLimiter
+        assertThat(offenders(sources("main"), Pattern.compile("\\b(class|record|interface) RateLimiter\\b"), p -> false))
+                .as("pace AWS calls with common's CallPacer; name any other limiter for what it limits").isEmpty();
+    }
 }

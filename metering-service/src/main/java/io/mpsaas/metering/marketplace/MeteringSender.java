@@ -7,6 +7,7 @@ import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.marketplace.UsageRecord;
 import io.mpsaas.common.marketplace.UsageRecordResult;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +41,12 @@ public final class MeteringSender {
     }
 
     private final Marketplace marketplace;
-    private final RateLimiter rateLimiter;
+    private final CallPacer pacer;
     private final Retries retries;
 
-    public MeteringSender(Marketplace marketplace, RateLimiter rateLimiter, Retries retries) {
+    public MeteringSender(Marketplace marketplace, CallPacer pacer, Retries retries) {
         this.marketplace = marketplace;
-        this.rateLimiter = rateLimiter;
+        this.pacer = pacer;
         this.retries = retries;
     }
 
@@ -59,7 +60,7 @@ public final class MeteringSender {
 
     /** The next call's slot under this sender's rate limit, taken now; calls reserved in order start in order. */
     public long reserve() {
-        return rateLimiter.reserve();
+        return pacer.reserve();
     }
 
     /**
@@ -94,10 +95,10 @@ public final class MeteringSender {
             Map<String, SendOutcome> lastRetry, OptionalLong[] reserved) {
         BatchMeterUsageResult result;
         if (reserved[0].isPresent()) {
-            RateLimiter.await(reserved[0].getAsLong());
+            pacer.await(reserved[0].getAsLong());
             reserved[0] = OptionalLong.empty();
         } else {
-            rateLimiter.acquire();
+            pacer.acquire();
         }
         try {
             result = marketplace.batchMeterUsage(new BatchMeterUsageRequest(productCode,
