@@ -117,4 +117,12 @@ class OneWayTest {
         assertThat(offenders(sources("main"), Pattern.compile("\\b(class|record|interface) RateLimiter\\b"), p -> false))
                 .as("pace AWS calls with common's CallPacer; name any other limiter for what it limits").isEmpty();
     }
+
+    @Test
+    void notifications_areDispatchedOnlyThroughTheirSealedType() {
+        // entitlement-service's Notification.Cases: a new kind does not compile until every dispatch handles it
+        assertThat(offenders(sources("main"), Pattern.compile(
+                "instanceof Notification\\.|case Notification\\.|Notification\\.[A-Za-z]+\\.class"), p -> false))
+                .as("dispatch a notification with Notification.Cases (accept)").isEmpty();
+    }
 }
