@@ -125,4 +125,11 @@ class OneWayTest {
                 "instanceof Notification\\.|case Notification\\.|Notification\\.[A-Za-z]+\\.class"), p -> false))
                 .as("dispatch a notification with Notification.Cases (accept)").isEmpty();
     }
+
+    @Test
+    void exponentialDelays_areComputedOnlyByCommonsBackoff() {
+        // a delay doubled by a shift ("250L << failures") is a second backoff policy
+        assertThat(offenders(sources("main"), Pattern.compile("\\b\\d+L?\\s*<<\\s*[A-Za-z(]"), named("Backoff.java")))
+                .as("compute retry delays with io.mpsaas.common.retry.Backoff").isEmpty();
+    }
 }

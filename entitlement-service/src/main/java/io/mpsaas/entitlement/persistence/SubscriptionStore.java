@@ -10,6 +10,7 @@ import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
@@ -18,6 +19,7 @@ import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -87,6 +89,8 @@ public class SubscriptionStore {
     static final int MAX_BATCH_GET = 100;
     /** Rounds of unprocessed keys or items (DynamoDB throttling part of a batch) tried again before giving up. */
     static final int BATCH_GET_ROUNDS = 8;
+    /** The pause before a batch's unprocessed keys or items are tried again: 50 ms, doubling, at most a second. */
+    private static final Backoff BATCH_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final DynamoDbClient dynamo;
     private final String customers;
@@ -239,7 +243,7 @@ public class SubscriptionStore {
                         + " times in a row (throttled)");
             }
             if (round > 0) {
-                pause(Math.min(1000, 25L << round));
+                BATCH_BACKOFF.pause(round);
             }
             Map<String, KeysAndAttributes> ask = pending;
             BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
@@ -247,15 +251,6 @@ public class SubscriptionStore {
             pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
         }
         return items;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading a batch", e);
-        }
     }
 
     /** Agreement events waiting for the agreement's license. */
@@ -591,7 +586,7 @@ public class SubscriptionStore {
                             + BATCH_GET_ROUNDS + " times in a row (throttled)");
                 }
                 if (round > 0) {
-                    pause(Math.min(1000, 25L << round));
+                    BATCH_BACKOFF.pause(round);
                 }
                 List<WriteRequest> ask = pending;
                 BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(inbox, ask)));

@@ -9,6 +9,7 @@ import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.Update;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -57,6 +57,9 @@ public class UsageTable {
 
     /** Transactions cancelled only by conflicts or throttling before a batch write gives up. */
     public static final int TRANSACTION_ATTEMPTS = 8;
+    /** Before a transaction is tried again: up to 40 ms, doubling, at most 640 ms, full jitter. */
+    private static final Backoff TRANSACTION_BACKOFF = Backoff.fullJitter(Duration.ofMillis(40),
+            Duration.ofMillis(640));
 
     public UsageTable(DynamoDbClient dynamo, TablesConfig tables, MeteringConfig config) {
         this.dynamo = dynamo;
@@ -521,12 +524,7 @@ public class UsageTable {
 
     /** Jittered, growing pause before a transaction is tried again (conflicts, throttling). */
     public static void pause(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L << Math.min(attempt, 5)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a write of the usage table", e);
-        }
+        TRANSACTION_BACKOFF.pause(attempt);
     }
 
     static Aggregate toAggregate(Map<String, AttributeValue> item) {
