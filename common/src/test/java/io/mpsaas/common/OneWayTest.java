@@ -132,4 +132,12 @@ class OneWayTest {
         assertThat(offenders(sources("main"), Pattern.compile("\\b\\d+L?\\s*<<\\s*[A-Za-z(]"), named("Backoff.java")))
                 .as("compute retry delays with io.mpsaas.common.retry.Backoff").isEmpty();
     }
+
+    @Test
+    void noExtensionsRuntimeInternals_areImported() {
+        // an extension's runtime package (io.quarkus.<extension>.runtime) is no API: onboarding's CsrfTokens reads
+        // quarkus.rest-csrf.* as configuration instead of the extension's RestCsrfConfig and CsrfTokenUtils
+        assertThat(offenders(sources("main"), Pattern.compile("import io\\.quarkus\\.csrf\\.[a-z.]*runtime\\."),
+                p -> false)).as("use quarkus-rest-csrf through its configuration, not its runtime classes").isEmpty();
+    }
 }
