@@ -4,11 +4,11 @@ import static io.mpsaas.metering.MeteringFixtures.hoursAgo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.metering.service.MeteringRunnerProducer;

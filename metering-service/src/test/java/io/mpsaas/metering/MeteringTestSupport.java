@@ -2,12 +2,12 @@ package io.mpsaas.metering;
 
 import static org.awaitility.Awaitility.await;
 
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.metering.persistence.CustomerDirectory;
 import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringMetrics;

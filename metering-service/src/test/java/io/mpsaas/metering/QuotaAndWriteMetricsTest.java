@@ -39,7 +39,7 @@ class QuotaAndWriteMetricsTest extends MeteringTestSupport {
     @Inject
     MeteringJob job;
 
-    private static PrometheusText scrape() {
+    private PrometheusText scrape() {
         return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());
     }
 

@@ -1,11 +1,11 @@
 package io.mpsaas.entitlement.listener;
 
-import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.messaging.SqsConsumer;
 import io.mpsaas.common.messaging.SqsConsumer.Outcome;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Notification;
 import io.mpsaas.entitlement.domain.Subscriber;

@@ -2,11 +2,11 @@ package io.mpsaas.entitlement.service;
 
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.logging.CustomerMdc;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.persistence.SubscriptionStore;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

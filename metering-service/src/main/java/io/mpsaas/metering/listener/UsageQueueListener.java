@@ -1,8 +1,8 @@
 package io.mpsaas.metering.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.metering.domain.RejectionReason;
 import io.mpsaas.metering.domain.UsageOutcome;
 import io.mpsaas.metering.domain.UsageRecordInput;

@@ -2,12 +2,12 @@ package io.mpsaas.metering.marketplace;
 
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.marketplace.UsageRecord;
 import io.mpsaas.common.marketplace.UsageRecordResult;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.retry.Backoff;
 import io.quarkus.logging.Log;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.mpsaas.metering.marketplace;
 
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.MarketplaceCallListener;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
-import io.mpsaas.common.marketplace.CallPacer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

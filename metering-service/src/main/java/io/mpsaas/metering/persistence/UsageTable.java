@@ -1,16 +1,16 @@
 package io.mpsaas.metering.persistence;
 
-import static io.mpsaas.metering.persistence.UsageItems.*;
 import static io.mpsaas.common.dynamo.SuiteTables.key;
+import static io.mpsaas.metering.persistence.UsageItems.*;
 
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.common.retry.Backoff;
-import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;

@@ -1,9 +1,9 @@
 package io.mpsaas.metering.service;
 
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.metering.persistence.CustomerDirectory;
 import io.mpsaas.metering.persistence.UsageTable;
 import jakarta.enterprise.context.ApplicationScoped;

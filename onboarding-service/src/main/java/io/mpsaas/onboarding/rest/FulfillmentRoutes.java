@@ -2,9 +2,9 @@ package io.mpsaas.onboarding.rest;
 
 import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.Landing;
+import io.mpsaas.onboarding.service.ClientRequestLimiter;
 import io.mpsaas.onboarding.service.FulfillmentService;
 import io.mpsaas.onboarding.service.LandingResult;
-import io.mpsaas.onboarding.service.ClientRequestLimiter;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
