@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.sandbox.AotTraining;
@@ -527,7 +528,7 @@ class SuiteBenchmark {
             names.put("#v", CustomerAttributes.VERSION);
             values.put(":one", n(1));
             dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                    .key(Map.of(SuiteTables.PK, s(key), SuiteTables.SK, s(CustomerKeys.CUSTOMER_SK)))
+                    .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                     .updateExpression("SET " + String.join(", ", set) + " ADD #landings :one, #v :one")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW));
@@ -740,8 +741,8 @@ class SuiteBenchmark {
             String key = CustomerKeys.forLegacy(c.productCode(), c.customerIdentifier());
             for (Instant hour : hours) {
                 Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(SuiteTables.USAGE)
-                        .consistentRead(true).key(Map.of(SuiteTables.PK, s("agg#" + key + "#d0#" + hour),
-                                SuiteTables.SK, s("AGGREGATE")))).item();
+                        .consistentRead(true).key(SuiteTables.key("agg#" + key + "#d0#" + hour, "AGGREGATE")))
+                        .item();
                 if (item != null && item.containsKey("quantity")) {
                     total += Long.parseLong(item.get("quantity").n());
                 }
@@ -902,7 +903,7 @@ class SuiteBenchmark {
         values.put(":max", n(Integer.MAX_VALUE - records));
         String update = "SET " + String.join(", ", parts) + ", #s = if_not_exists(#s, :open) ADD #q :q, #e :q";
         return TransactWriteItem.builder().update(u -> u.tableName(SuiteTables.USAGE)
-                .key(Map.of(SuiteTables.PK, s(aggregate), SuiteTables.SK, s("AGGREGATE")))
+                .key(SuiteTables.key(aggregate, "AGGREGATE"))
                 .updateExpression(update)
                 .conditionExpression("(attribute_not_exists(#s) OR #s = :open) AND (attribute_not_exists(#q)"
                         + " OR #q <= :max)")
@@ -1377,9 +1378,9 @@ class SuiteBenchmark {
                     List<Map<String, AttributeValue>> inboxKeys = new ArrayList<>();
                     List<Map<String, AttributeValue>> customerKeys = new ArrayList<>();
                     for (int i : batch) {
-                        inboxKeys.add(key("msg#" + prefix + i + "#a", "MESSAGE"));
-                        inboxKeys.add(key("msg#" + prefix + i + "#b", "MESSAGE"));
-                        customerKeys.add(key(prefix + i, CustomerKeys.CUSTOMER_SK));
+                        inboxKeys.add(SuiteTables.key("msg#" + prefix + i + "#a", "MESSAGE"));
+                        inboxKeys.add(SuiteTables.key("msg#" + prefix + i + "#b", "MESSAGE"));
+                        customerKeys.add(SuiteTables.key(prefix + i, CustomerKeys.CUSTOMER_SK));
                     }
                     dynamo.batchGetItem(r -> r.requestItems(Map.of(
                             SuiteTables.INBOX, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
@@ -1421,13 +1422,13 @@ class SuiteBenchmark {
                 s("INTEGER"), "value", n(10), "expiresAt", s(now))))));
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().update(u -> u.tableName(SuiteTables.CUSTOMERS)
-                .key(key(key, CustomerKeys.CUSTOMER_SK))
+                .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("SET subscriptionState = :st, stateEventAt = :at, stateChangedAt = :at,"
                         + " productCode = if_not_exists(productCode, :pc), entitlements = :ents,"
                         + " entitlementsRefreshedAt = :at ADD version :one")
                 .conditionExpression("attribute_not_exists(pk)").expressionAttributeValues(values)).build());
         for (String m : List.of("a", "b")) {
-            Map<String, AttributeValue> item = new HashMap<>(key("msg#" + key + "#" + m, "MESSAGE"));
+            Map<String, AttributeValue> item = new HashMap<>(SuiteTables.key("msg#" + key + "#" + m, "MESSAGE"));
             item.put("status", s("b".equals(m) ? "APPLIED" : "DONE"));
             item.put("kind", s("SubscribeSuccess"));
             item.put("customerKey", s(key));
@@ -1452,7 +1453,7 @@ class SuiteBenchmark {
         List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> puts = new ArrayList<>();
         for (int i : batch) {
             String key = prefix + i;
-            Map<String, AttributeValue> item = new HashMap<>(key("msg#" + key + "#b", "MESSAGE"));
+            Map<String, AttributeValue> item = new HashMap<>(SuiteTables.key("msg#" + key + "#b", "MESSAGE"));
             item.put("status", s("DONE"));
             item.put("kind", s("SubscribeSuccess"));
             item.put("customerKey", s(key));
@@ -1468,31 +1469,20 @@ class SuiteBenchmark {
         dynamo.batchWriteItem(r -> r.requestItems(Map.of(SuiteTables.INBOX, puts)));
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, s(pk), SuiteTables.SK, s(sk));
-    }
-
     /** customerIdentifier -> stateChangedAt of the product's ACTIVE customers (gsi2: customers by product). */
     private Map<String, Instant> activeSince(String product) {
         Map<String, Instant> changed = new HashMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(SuiteTables.CUSTOMERS)
-                    .indexName(SuiteTables.GSI2).keyConditionExpression("#p = :p")
-                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
-                    .expressionAttributeValues(Map.of(":p", s(CustomerKeys.PRODUCT_PREFIX + product)))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                AttributeValue state = item.get(CustomerAttributes.SUBSCRIPTION_STATE);
-                AttributeValue at = item.get(CustomerAttributes.STATE_CHANGED_AT);
-                if (state != null && "ACTIVE".equals(state.s()) && at != null) {
-                    changed.put(item.get(CustomerAttributes.CUSTOMER_IDENTIFIER).s(), Instant.parse(at.s()));
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
-                    : null;
-        } while (start != null);
+        Paging.query(dynamo, QueryRequest.builder().tableName(SuiteTables.CUSTOMERS)
+                .indexName(SuiteTables.GSI2).keyConditionExpression("#p = :p")
+                .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
+                .expressionAttributeValues(Map.of(":p", s(CustomerKeys.PRODUCT_PREFIX + product))).build())
+                .forEach(item -> {
+                    AttributeValue state = item.get(CustomerAttributes.SUBSCRIPTION_STATE);
+                    AttributeValue at = item.get(CustomerAttributes.STATE_CHANGED_AT);
+                    if (state != null && "ACTIVE".equals(state.s()) && at != null) {
+                        changed.put(item.get(CustomerAttributes.CUSTOMER_IDENTIFIER).s(), Instant.parse(at.s()));
+                    }
+                });
         return changed;
     }
 
@@ -1524,7 +1514,7 @@ class SuiteBenchmark {
             SubscribeResult c = subscribed.get(i);
             String key = CustomerKeys.forLegacy(product, c.customerIdentifier());
             dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                    .key(Map.of(SuiteTables.PK, s(key), SuiteTables.SK, s(CustomerKeys.CUSTOMER_SK)))
+                    .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                     .updateExpression("SET #im = :im, #pc = :pc, #ci = :ci, #ac = :ac, #la = :la, #st = :st,"
                             + " #sca = :now, #g1 = :g1, #g1s = :key, #g2 = :g2, #g2s = :key ADD #v :one")
                     .expressionAttributeNames(Map.ofEntries(Map.entry("#im", CustomerAttributes.IDENTITY_MODEL),

@@ -186,7 +186,7 @@ class CustomerApiTest {
     /** What onboarding-service writes on a landing (ARCHITECTURE.md: if_not_exists identity, ADD version). */
     private void onboardingLands(String key, String productCode, String customerIdentifier, Instant at) {
         sandbox.aws().dynamo().updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                .key(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("SET identityModel = if_not_exists(identityModel, :m), productCode = "
                         + "if_not_exists(productCode, :p), customerIdentifier = if_not_exists(customerIdentifier, :c), "
                         + "firstLandedAt = if_not_exists(firstLandedAt, :at), lastLandedAt = :at, "

@@ -267,7 +267,7 @@ class NotificationBatchTest {
 
     private Map<String, AttributeValue> inbox(String dedupeKey) {
         return sandbox.aws().dynamo().getItem(r -> r.tableName(SuiteTables.INBOX).consistentRead(true)
-                .key(Map.of(SuiteTables.PK, Attr.s("msg#" + dedupeKey), SuiteTables.SK, Attr.s("MESSAGE")))).item();
+                .key(SuiteTables.key("msg#" + dedupeKey, "MESSAGE"))).item();
     }
 
     private double getEntitlementsCalls() {

@@ -88,8 +88,7 @@ public final class TestSupport {
 
     public static Optional<CustomerRecord> customer(Sandbox sandbox, String key) {
         Map<String, AttributeValue> item = sandbox.aws().dynamo().getItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                .consistentRead(true).key(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK,
-                        Attr.s(CustomerKeys.CUSTOMER_SK)))).item();
+                .consistentRead(true).key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(CustomerRecord.fromItem(item));
     }
 
@@ -112,8 +111,7 @@ public final class TestSupport {
     /** Whether the service has committed the message (its inbox entry exists). */
     public static boolean processed(Sandbox sandbox, String dedupeKey) {
         Map<String, AttributeValue> item = sandbox.aws().dynamo().getItem(r -> r.tableName(SuiteTables.INBOX)
-                .consistentRead(true).key(Map.of(SuiteTables.PK, Attr.s("msg#" + dedupeKey), SuiteTables.SK,
-                        Attr.s("MESSAGE")))).item();
+                .consistentRead(true).key(SuiteTables.key("msg#" + dedupeKey, "MESSAGE"))).item();
         return item != null && !item.isEmpty();
     }
 

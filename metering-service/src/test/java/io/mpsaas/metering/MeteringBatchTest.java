@@ -4,11 +4,11 @@ import static io.mpsaas.metering.MeteringFixtures.hoursAgo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.metering.marketplace.RateLimiter;
 import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.metering.service.MeteringRunnerProducer;
@@ -51,7 +51,7 @@ class MeteringBatchTest extends MeteringTestSupport {
     /** A replica whose DynamoDB calls are counted. */
     private MeteringRunner countedReplica(String owner, CountingDynamo counting) {
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, new RateLimiter(job.rateLimit()),
+        MeteringSender sender = new MeteringSender(marketplace, new CallPacer(job.rateLimit()),
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(new UsageTable(counting.client, tables, config), customers, products, sender,
                 metrics, MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);

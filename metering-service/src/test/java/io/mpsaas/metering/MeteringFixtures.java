@@ -152,7 +152,7 @@ final class MeteringFixtures {
             values.put(":ci", Attr.s(sub.customerIdentifier()));
         }
         dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                .key(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression(set + " ADD version :one")
                 .expressionAttributeValues(values));
     }
@@ -160,7 +160,7 @@ final class MeteringFixtures {
     /** Sets only the subscription state, as entitlement-service does on a notification. */
     void setState(String key, SubscriptionState state) {
         dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                .key(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("SET " + CustomerAttributes.SUBSCRIPTION_STATE + " = :s ADD version :one")
                 .expressionAttributeValues(Map.of(":s", Attr.s(state.name()), ":one", Attr.n(1))));
     }

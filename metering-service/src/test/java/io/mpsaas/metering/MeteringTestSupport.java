@@ -2,12 +2,12 @@ package io.mpsaas.metering;
 
 import static org.awaitility.Awaitility.await;
 
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.metering.marketplace.RateLimiter;
 import io.mpsaas.metering.persistence.CustomerDirectory;
 import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringMetrics;
@@ -75,13 +75,13 @@ abstract class MeteringTestSupport {
         sandbox.simulator().faults().reset();
     }
 
-    /** Another replica: its own lease owner id and rate limiter, the same tables and simulator. */
+    /** Another replica: its own lease owner id and rate pacer, the same tables and simulator. */
     MeteringRunner replica(String owner, boolean dryRun, Set<String> testAccounts, MeteringRunner.Failpoint failpoint) {
         MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
         MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, dryRun, testAccounts, base.lease(),
                 base.claimBatch(), base.retryLater(), base.warnBeforeDeadline());
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, new RateLimiter(job.rateLimit()),
+        MeteringSender sender = new MeteringSender(marketplace, new CallPacer(job.rateLimit()),
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(table, customers, products, sender, metrics, settings, failpoint);
     }

@@ -32,12 +32,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class QuotaAndWriteMetricsTest extends MeteringTestSupport {
 
-    @Inject
-    MeteringJob job;
-
-    /** Metrics are on the management interface (its own port). */
+    /** /q/metrics, on the management interface (its own port). */
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
+
+    @Inject
+    MeteringJob job;
 
     private PrometheusText scrape() {
         return PrometheusText.parse(given().when().get(metrics).then().statusCode(200).extract().asString());

@@ -227,9 +227,8 @@ class UsageBatchIngestionTest extends MeteringTestSupport {
                 SuiteTables.TTL, Attr.n(Instant.now().plusSeconds(3600).getEpochSecond()))));
 
         // WHEN
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(SuiteTables.USAGE).key(Map.of(
-                SuiteTables.PK, Attr.s("idem#" + buyer.customerKey() + "#" + record.idempotencyKey()),
-                SuiteTables.SK, Attr.s("IDEMPOTENCY")))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(SuiteTables.USAGE).key(SuiteTables.key(
+                "idem#" + buyer.customerKey() + "#" + record.idempotencyKey(), "IDEMPOTENCY"))).item();
         List<UsageOutcome> repeats = ingestion.ingest(List.of(older, new UsageRecordInput(null, null,
                 buyer.sub().customerIdentifier(), buyer.productCode(), "requests", BigDecimal.TEN,
                 h1.plusSeconds(6).toString(), null, older.idempotencyKey())), UsageIngestion.SOURCE_API);

@@ -151,7 +151,7 @@ final class Buyers {
 
     Map<String, AttributeValue> item(String key, String sk) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                .key(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(sk))).consistentRead(true)).item();
+                .key(SuiteTables.key(key, sk)).consistentRead(true)).item();
         return item == null ? Map.of() : item;
     }
 }

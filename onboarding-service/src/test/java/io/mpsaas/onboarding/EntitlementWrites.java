@@ -16,7 +16,7 @@ final class EntitlementWrites {
 
     static void activate(DynamoDbClient dynamo, String customerKey, String stateEventAt) {
         dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
-                .key(Map.of(SuiteTables.PK, Attr.s(customerKey), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .key(SuiteTables.key(customerKey, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("SET #state = :active, #eventAt = :eventAt ADD #version :one")
                 .expressionAttributeNames(Map.of("#state", CustomerAttributes.SUBSCRIPTION_STATE,
                         "#eventAt", CustomerAttributes.STATE_EVENT_AT, "#version", CustomerAttributes.VERSION))

@@ -1,10 +1,9 @@
 package io.mpsaas.reliability;
 
+import io.mpsaas.common.dynamo.Paging;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** What the suite stored: every item's {@code pk|sk} of a table, read straight from DynamoDB Local. */
 final class Storage {
@@ -17,16 +16,9 @@ final class Storage {
 
     static Set<String> keys(Suite suite, String table) {
         Set<String> keys = new LinkedHashSet<>();
-        java.util.Map<String, AttributeValue> start = null;
-        do {
-            ScanRequest.Builder scan = ScanRequest.builder().tableName(table).projectionExpression("pk, sk");
-            if (start != null) {
-                scan.exclusiveStartKey(start);
-            }
-            ScanResponse page = suite.local.sandbox().aws().dynamo().scan(scan.build());
-            page.items().forEach(i -> keys.add(i.get("pk").s() + "|" + i.get("sk").s()));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        Paging.scan(suite.local.sandbox().aws().dynamo(), ScanRequest.builder().tableName(table)
+                .projectionExpression("pk, sk").build())
+                .forEach(i -> keys.add(i.get("pk").s() + "|" + i.get("sk").s()));
         return keys;
     }
 

@@ -2,7 +2,9 @@ package io.mpsaas.common.dynamo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -41,6 +43,11 @@ public final class SuiteTables {
     private SuiteTables() {
     }
 
+    /** The primary key {@code pk}, {@code sk} of an item: the one key helper of the suite. */
+    public static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, AttributeValue.fromS(pk), SK, AttributeValue.fromS(sk));
+    }
+
     /** The create-table request for one of the suite's tables under the given (possibly prefixed) name. */
     public static CreateTableRequest createTableRequest(String tableName) {
         List<AttributeDefinition> attributes = new ArrayList<>();
@@ -52,7 +59,7 @@ public final class SuiteTables {
                 .tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(attributes)
-                .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
+                .keySchema(keyElement(PK, KeyType.HASH), keyElement(SK, KeyType.RANGE))
                 .globalSecondaryIndexes(index(GSI1, GSI1_PK, GSI1_SK), index(GSI2, GSI2_PK, GSI2_SK))
                 .build();
     }
@@ -60,12 +67,12 @@ public final class SuiteTables {
     private static GlobalSecondaryIndex index(String name, String pk, String sk) {
         return GlobalSecondaryIndex.builder()
                 .indexName(name)
-                .keySchema(key(pk, KeyType.HASH), key(sk, KeyType.RANGE))
+                .keySchema(keyElement(pk, KeyType.HASH), keyElement(sk, KeyType.RANGE))
                 .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                 .build();
     }
 
-    private static KeySchemaElement key(String name, KeyType type) {
+    private static KeySchemaElement keyElement(String name, KeyType type) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 }

@@ -3,13 +3,12 @@ package io.mpsaas.common.health;
 import io.mpsaas.common.config.MarketplaceConfig;
 import io.mpsaas.common.config.OpsConfig;
 import io.mpsaas.common.config.TablesConfig;
-import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.marketplace.MarketplaceClientSettings;
 import io.mpsaas.common.messaging.SqsConsumer;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.quarkus.runtime.Startup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -143,8 +142,8 @@ public class DependencyChecks {
 
     public Result dynamodb() {
         return cached(DYNAMODB, () -> {
-            dynamo.getItem(r -> r.tableName(tables.customers()).key(Map.of(SuiteTables.PK, Attr.s(PROBE_PK),
-                    SuiteTables.SK, Attr.s(PROBE_SK))).overrideConfiguration(o -> o.apiCallTimeout(config.timeout())));
+            dynamo.getItem(r -> r.tableName(tables.customers()).key(SuiteTables.key(PROBE_PK, PROBE_SK))
+                    .overrideConfiguration(o -> o.apiCallTimeout(config.timeout())));
             return "table " + tables.customers() + " answered";
         });
     }

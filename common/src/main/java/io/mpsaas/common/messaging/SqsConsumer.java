@@ -1,5 +1,6 @@
 package io.mpsaas.common.messaging;
 
+import io.mpsaas.common.retry.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -72,6 +73,10 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Longest backoff before a failed message is tried again. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /** A failed message's delay by its receive count. */
+    private static final Backoff MESSAGE_BACKOFF = Backoff.exponential(Duration.ofSeconds(2), MAX_BACKOFF);
+    /** The pause after a failed receive, by failures in a row: 0.5, 1, 2 ... seconds, at most 30. */
+    private static final Backoff POLL_BACKOFF = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
     /** How long a message is kept invisible while in work, at most (SQS's limit is 12 hours from its receipt). */
     static final Duration MAX_IN_WORK = Duration.ofHours(11);
     /** Longest delay SQS allows on a sent message. */
@@ -341,7 +346,7 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     private void pollLoop() {
-        long failures = 0;
+        int failures = 0;
         while (running) {
             int wanted;
             try {
@@ -378,7 +383,7 @@ public final class SqsConsumer implements AutoCloseable {
                 }
                 failures++;
                 lastPollError.set(e.toString());
-                long pauseMs = Math.min(30_000, 250L << Math.min(failures, 7));
+                long pauseMs = POLL_BACKOFF.delay(failures).toMillis();
                 LOG.warnf("Receiving from %s failed (%s); trying again in %d ms", name, e.getMessage(), pauseMs);
                 sleepQuietly(pauseMs);
                 continue;
@@ -654,8 +659,7 @@ public final class SqsConsumer implements AutoCloseable {
 
     /** Exponential backoff by receive count: 2, 4, 8 ... seconds, at most five minutes. */
     static Duration backoff(int receiveCount) {
-        long seconds = 1L << Math.min(Math.max(receiveCount, 1), 20);
-        return seconds > MAX_BACKOFF.toSeconds() ? MAX_BACKOFF : Duration.ofSeconds(seconds);
+        return MESSAGE_BACKOFF.delay(receiveCount);
     }
 
     /** How many times SQS has delivered the message, this time included. */

@@ -113,4 +113,110 @@ final class Named {
             return n.agreement();
         }
     };
+
+    /** The kind's name, as its record is named ({@code SubscribeSuccess}): each kind says its own. */
+    static final Notification.Cases<String> KIND = new Notification.Cases<>() {
+        @Override
+        public String subscribeSuccess(Notification.SubscribeSuccess n) {
+            return "SubscribeSuccess";
+        }
+
+        @Override
+        public String subscribeFail(Notification.SubscribeFail n) {
+            return "SubscribeFail";
+        }
+
+        @Override
+        public String unsubscribePending(Notification.UnsubscribePending n) {
+            return "UnsubscribePending";
+        }
+
+        @Override
+        public String unsubscribeSuccess(Notification.UnsubscribeSuccess n) {
+            return "UnsubscribeSuccess";
+        }
+
+        @Override
+        public String entitlementUpdated(Notification.EntitlementUpdated n) {
+            return "EntitlementUpdated";
+        }
+
+        @Override
+        public String agreementCreated(Notification.AgreementCreated n) {
+            return "AgreementCreated";
+        }
+
+        @Override
+        public String agreementAmended(Notification.AgreementAmended n) {
+            return "AgreementAmended";
+        }
+
+        @Override
+        public String agreementEnded(Notification.AgreementEnded n) {
+            return "AgreementEnded";
+        }
+
+        @Override
+        public String licenseUpdated(Notification.LicenseUpdated n) {
+            return "LicenseUpdated";
+        }
+
+        @Override
+        public String licenseDeprovisioned(Notification.LicenseDeprovisioned n) {
+            return "LicenseDeprovisioned";
+        }
+    };
+
+    /** The agreement status a {@code Purchase Agreement Ended} event carries; null for every other kind. */
+    static final Notification.Cases<String> ENDED_STATUS = new Notification.Cases<>() {
+        @Override
+        public String subscribeSuccess(Notification.SubscribeSuccess n) {
+            return null;
+        }
+
+        @Override
+        public String subscribeFail(Notification.SubscribeFail n) {
+            return null;
+        }
+
+        @Override
+        public String unsubscribePending(Notification.UnsubscribePending n) {
+            return null;
+        }
+
+        @Override
+        public String unsubscribeSuccess(Notification.UnsubscribeSuccess n) {
+            return null;
+        }
+
+        @Override
+        public String entitlementUpdated(Notification.EntitlementUpdated n) {
+            return null;
+        }
+
+        @Override
+        public String agreementCreated(Notification.AgreementCreated n) {
+            return null;
+        }
+
+        @Override
+        public String agreementAmended(Notification.AgreementAmended n) {
+            return null;
+        }
+
+        @Override
+        public String agreementEnded(Notification.AgreementEnded n) {
+            return n.status();
+        }
+
+        @Override
+        public String licenseUpdated(Notification.LicenseUpdated n) {
+            return null;
+        }
+
+        @Override
+        public String licenseDeprovisioned(Notification.LicenseDeprovisioned n) {
+            return null;
+        }
+    };
 }

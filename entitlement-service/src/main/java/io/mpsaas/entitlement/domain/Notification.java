@@ -23,6 +23,16 @@ public sealed interface Notification {
         return accept(Named.AGREEMENT);
     }
 
+    /** The name of its kind, as its record is named ({@code SubscribeSuccess}, {@code LicenseUpdated}, ...). */
+    default String kindName() {
+        return accept(Named.KIND);
+    }
+
+    /** The agreement status of a {@code Purchase Agreement Ended} event; null for every other kind. */
+    default String endedStatus() {
+        return accept(Named.ENDED_STATUS);
+    }
+
     /** One method per kind of notification. */
     interface Cases<R> {
         R subscribeSuccess(SubscribeSuccess n);

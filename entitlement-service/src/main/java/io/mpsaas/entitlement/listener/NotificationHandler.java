@@ -5,6 +5,7 @@ import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.messaging.SqsConsumer;
 import io.mpsaas.common.messaging.SqsConsumer.Outcome;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Notification;
 import io.mpsaas.entitlement.domain.Subscriber;
@@ -220,13 +221,9 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
         return new Outcome.Retry(backoff(receive), reason);
     }
 
-    /** base * 2^(receive-1), at most max. */
+    /** base * 2^(receive-1), at most max ({@code suite.entitlement.retry.*}). */
     Duration backoff(int receive) {
-        Duration base = config.retry().baseDelay();
-        Duration max = config.retry().maxDelay();
-        long factor = 1L << Math.min(Math.max(receive - 1, 0), 20);
-        Duration delay = base.multipliedBy(factor);
-        return delay.compareTo(max) > 0 ? max : delay;
+        return Backoff.exponential(config.retry().baseDelay(), config.retry().maxDelay()).delay(receive);
     }
 
     /** Parked messages by reason category (the reason up to its first colon), for the admin view. */

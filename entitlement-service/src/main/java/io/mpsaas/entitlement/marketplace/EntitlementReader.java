@@ -3,6 +3,7 @@ package io.mpsaas.entitlement.marketplace;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Entitlement;
 import io.mpsaas.common.marketplace.EntitlementFilter;
 import io.mpsaas.common.marketplace.EntitlementsPage;
@@ -12,7 +13,6 @@ import io.mpsaas.common.marketplace.ResolvedCustomer;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.mpsaas.entitlement.service.EntitlementMetrics;
-import io.mpsaas.entitlement.service.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -71,7 +71,7 @@ public class EntitlementReader {
     }
 
     private final Marketplace marketplace;
-    private final RateLimiter pace;
+    private final CallPacer pace;
     private final EntitlementMetrics metrics;
     private final Clock clock;
     private final Map<String, Shared> shared = new ConcurrentHashMap<>();
@@ -79,7 +79,7 @@ public class EntitlementReader {
     public EntitlementReader(Marketplace marketplace, EntitlementConfig config, EntitlementMetrics metrics,
             Clock clock) {
         this.marketplace = marketplace;
-        this.pace = new RateLimiter(config.getEntitlementsRateLimit());
+        this.pace = new CallPacer(config.getEntitlementsRateLimit());
         this.metrics = metrics;
         this.clock = clock;
     }

@@ -1,19 +1,25 @@
 package io.mpsaas.entitlement.persistence;
 
 import static io.mpsaas.common.customer.CustomerAttributes.*;
+import static io.mpsaas.common.dynamo.SuiteTables.key;
 
 import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
-import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.TaggedTransaction;
+import io.mpsaas.common.dynamo.Update;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +39,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -42,7 +48,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -84,6 +89,8 @@ public class SubscriptionStore {
     static final int MAX_BATCH_GET = 100;
     /** Rounds of unprocessed keys or items (DynamoDB throttling part of a batch) tried again before giving up. */
     static final int BATCH_GET_ROUNDS = 8;
+    /** The pause before a batch's unprocessed keys or items are tried again: 50 ms, doubling, at most a second. */
+    private static final Backoff BATCH_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final DynamoDbClient dynamo;
     private final String customers;
@@ -236,7 +243,7 @@ public class SubscriptionStore {
                         + " times in a row (throttled)");
             }
             if (round > 0) {
-                pause(Math.min(1000, 25L << round));
+                BATCH_BACKOFF.pause(round);
             }
             Map<String, KeysAndAttributes> ask = pending;
             BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
@@ -246,23 +253,14 @@ public class SubscriptionStore {
         return items;
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading a batch", e);
-        }
-    }
-
     /** Agreement events waiting for the agreement's license. */
     public List<ParkedFact> parkedFacts(String agreementId) {
         List<ParkedFact> facts = new ArrayList<>();
-        dynamo.queryPaginator(QueryRequest.builder().tableName(customers).consistentRead(true)
+        Paging.query(dynamo, QueryRequest.builder().tableName(customers).consistentRead(true)
                 .keyConditionExpression("pk = :pk AND begins_with(sk, :fact)")
                 .expressionAttributeValues(Map.of(":pk", Attr.s(CustomerKeys.forAgreement(agreementId)),
                         ":fact", Attr.s(FACT_PREFIX)))
-                .build()).items().forEach(item -> facts.add(new ParkedFact(agreementId,
+                .build()).forEach(item -> facts.add(new ParkedFact(agreementId,
                         Attr.string(item, SOURCE_ID), Step.Kind.valueOf(Attr.string(item, KIND)),
                         Attr.instant(item, OCCURRED_AT), Attr.string(item, DETAIL_TYPE),
                         Attr.string(item, AGREEMENT_STATUS), Attr.string(item, ACCEPTOR),
@@ -279,10 +277,10 @@ public class SubscriptionStore {
     /** Inbox entries whose effects were committed before {@code cutoff} and are still not confirmed sent. */
     public List<InboxEntry> pendingEffects(Instant cutoff) {
         List<InboxEntry> entries = new ArrayList<>();
-        dynamo.queryPaginator(QueryRequest.builder().tableName(inbox).indexName(SuiteTables.GSI1)
+        Paging.query(dynamo, QueryRequest.builder().tableName(inbox).indexName(SuiteTables.GSI1)
                 .keyConditionExpression("gsi1pk = :p AND gsi1sk < :cutoff")
                 .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_EFFECTS), ":cutoff", Attr.instant(cutoff)))
-                .build()).items().forEach(item -> entries.add(inboxEntry(item)));
+                .build()).forEach(item -> entries.add(inboxEntry(item)));
         return entries;
     }
 
@@ -302,10 +300,10 @@ public class SubscriptionStore {
 
     /** Every customer of a product (GSI {@code gsi2}, {@code product#<code>}), page by page. */
     public Stream<CustomerRecord> customersOfProduct(String productCode) {
-        return dynamo.queryPaginator(QueryRequest.builder().tableName(customers).indexName(SuiteTables.GSI2)
+        return Paging.query(dynamo, QueryRequest.builder().tableName(customers).indexName(SuiteTables.GSI2)
                 .keyConditionExpression("gsi2pk = :p")
                 .expressionAttributeValues(Map.of(":p", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode)))
-                .build()).items().stream()
+                .build())
                 .filter(item -> CustomerKeys.CUSTOMER_SK.equals(Attr.string(item, SuiteTables.SK)))
                 .map(CustomerRecord::fromItem);
     }
@@ -313,11 +311,11 @@ public class SubscriptionStore {
     /** The distinct product codes of the customers table (a Scan of the customer items' product code). */
     public Set<String> productCodes() {
         Set<String> codes = new LinkedHashSet<>();
-        dynamo.scanPaginator(ScanRequest.builder().tableName(customers)
+        Paging.scan(dynamo, ScanRequest.builder().tableName(customers)
                 .filterExpression("sk = :c AND attribute_exists(productCode)")
                 .projectionExpression("productCode")
                 .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
-                .build()).items().forEach(item -> codes.add(Attr.string(item, PRODUCT_CODE)));
+                .build()).forEach(item -> codes.add(Attr.string(item, PRODUCT_CODE)));
         return codes;
     }
 
@@ -335,26 +333,26 @@ public class SubscriptionStore {
             counts.put(state, 0L);
         }
         long read = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(customers)
-                    .filterExpression("sk = :c")
-                    .projectionExpression("#s")
-                    .expressionAttributeNames(Map.of("#s", CustomerAttributes.SUBSCRIPTION_STATE))
-                    .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
-                    .limit(Math.min(1000, maxItems)).exclusiveStartKey(from).build());
-            read += page.scannedCount();
-            for (Map<String, AttributeValue> item : page.items()) {
+        ScanResponse last = null;
+        Iterator<ScanResponse> pages = Paging.scanPages(dynamo, ScanRequest.builder().tableName(customers)
+                .filterExpression("sk = :c")
+                .projectionExpression("#s")
+                .expressionAttributeNames(Map.of("#s", CustomerAttributes.SUBSCRIPTION_STATE))
+                .expressionAttributeValues(Map.of(":c", Attr.s(CustomerKeys.CUSTOMER_SK)))
+                .limit(Math.min(1000, maxItems)).build()).iterator();
+        // the budget is checked before the next page is asked for: a page is read only when it will be counted
+        while ((last == null || read < maxItems) && pages.hasNext()) {
+            last = pages.next();
+            read += last.scannedCount();
+            for (Map<String, AttributeValue> item : last.items()) {
                 String state = Attr.string(item, CustomerAttributes.SUBSCRIPTION_STATE);
                 SubscriptionState s = state == null ? SubscriptionState.PENDING : parseState(state);
                 if (s != null) {
                     counts.merge(s, 1L, Long::sum);
                 }
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && read < maxItems);
-        return new StateCount(counts, start == null, read);
+        }
+        return new StateCount(counts, last == null || Paging.next(last.lastEvaluatedKey()) == null, read);
     }
 
     private static SubscriptionState parseState(String state) {
@@ -369,8 +367,12 @@ public class SubscriptionStore {
 
     /** Everything one message (or one customer's messages of a batch) writes, all or nothing. */
     public static final class Commit {
-        private final List<TransactWriteItem> items = new ArrayList<>();
-        private final List<Integer> inboxIndexes = new ArrayList<>();
+        private final TaggedTransaction<Action> tx = new TaggedTransaction<>();
+    }
+
+    /** What an action of a commit writes: a cancellation is read by it. */
+    private enum Action {
+        CUSTOMER, POINTER, PARK_FACT, REMOVE_FACT, INBOX_ENTRY
     }
 
     public Commit newCommit() {
@@ -379,88 +381,73 @@ public class SubscriptionStore {
 
     /** Adds the customer write. */
     public void customer(Commit commit, CustomerChange change) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> sets = new ArrayList<>();
-        values.put(":one", Attr.n(1));
+        Update u = new Update();
         Subscriber id = change.identity();
         if (id != null) {
-            setIfAbsent(sets, values, IDENTITY_MODEL, Attr.s(id.identityModel().name()));
-            setIfAbsent(sets, values, PRODUCT_CODE, string(id.productCode()));
-            setIfAbsent(sets, values, CUSTOMER_IDENTIFIER, string(id.customerIdentifier()));
-            setIfAbsent(sets, values, CUSTOMER_AWS_ACCOUNT_ID, string(id.customerAwsAccountId()));
-            setIfAbsent(sets, values, LICENSE_ARN, string(id.licenseArn()));
+            u.setIfAbsent(IDENTITY_MODEL, Attr.s(id.identityModel().name()))
+                    .setIfAbsent(PRODUCT_CODE, string(id.productCode()))
+                    .setIfAbsent(CUSTOMER_IDENTIFIER, string(id.customerIdentifier()))
+                    .setIfAbsent(CUSTOMER_AWS_ACCOUNT_ID, string(id.customerAwsAccountId()))
+                    .setIfAbsent(LICENSE_ARN, string(id.licenseArn()));
             if (id.productCode() != null) {
-                setIfAbsent(sets, values, SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()));
-                setIfAbsent(sets, values, SuiteTables.GSI2_SK, Attr.s(change.key()));
+                u.setIfAbsent(SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()))
+                        .setIfAbsent(SuiteTables.GSI2_SK, Attr.s(change.key()));
             }
             if (id.customerAwsAccountId() != null) {
-                setIfAbsent(sets, values, SuiteTables.GSI1_PK,
-                        Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()));
-                setIfAbsent(sets, values, SuiteTables.GSI1_SK, Attr.s(change.key()));
+                u.setIfAbsent(SuiteTables.GSI1_PK, Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()))
+                        .setIfAbsent(SuiteTables.GSI1_SK, Attr.s(change.key()));
             }
         }
-        setIfAbsent(sets, values, AGREEMENT_ID, string(change.agreementId()));
-        setIfAbsent(sets, values, OFFER_ID, string(change.offerId()));
-        setIfAbsent(sets, values, CREATED_AT, Attr.instant(change.now()));
+        u.setIfAbsent(AGREEMENT_ID, string(change.agreementId()))
+                .setIfAbsent(OFFER_ID, string(change.offerId()))
+                .setIfAbsent(CREATED_AT, Attr.instant(change.now()));
         if (change.state() != null && change.state().state() != null) {
-            set(sets, values, SUBSCRIPTION_STATE, Attr.s(change.state().state().name()));
-            set(sets, values, STATE_EVENT_AT, Attr.instant(change.state().stateEventAt()));
-            set(sets, values, STATE_CHANGED_AT, Attr.instant(change.now()));
-            set(sets, values, FREE_TRIAL, Attr.bool(change.state().freeTrial()));
+            u.set(SUBSCRIPTION_STATE, Attr.s(change.state().state().name()))
+                    .set(STATE_EVENT_AT, Attr.instant(change.state().stateEventAt()))
+                    .set(STATE_CHANGED_AT, Attr.instant(change.now()))
+                    .set(FREE_TRIAL, Attr.bool(change.state().freeTrial()));
         } else {
-            setIfAbsent(sets, values, SUBSCRIPTION_STATE, Attr.s("PENDING"));
+            u.setIfAbsent(SUBSCRIPTION_STATE, Attr.s("PENDING"));
         }
         if (change.entitlements() != null) {
             Map<String, AttributeValue> map = new HashMap<>();
             change.entitlements().forEach((dimension, e) -> map.put(dimension, e.toAttribute()));
-            names.put("#ents", ENTITLEMENTS);
-            values.put(":ents", AttributeValue.fromM(map));
-            sets.add("#ents = :ents");
-            set(sets, values, ENTITLEMENTS_REFRESHED_AT, Attr.instant(change.entitlementsReadAt()));
+            u.set(ENTITLEMENTS, AttributeValue.fromM(map))
+                    .set(ENTITLEMENTS_REFRESHED_AT, Attr.instant(change.entitlementsReadAt()));
         }
-        String condition;
-        if (change.expectedVersion() == null) {
-            condition = "attribute_not_exists(pk)";
-        } else if (change.expectedVersion() == 0) {
-            condition = "attribute_exists(pk) AND attribute_not_exists(version)";
-        } else {
-            condition = "version = :expected";
-            values.put(":expected", Attr.n(change.expectedVersion()));
-        }
-        Update.Builder update = Update.builder().tableName(customers).key(key(change.key(), CustomerKeys.CUSTOMER_SK))
-                .updateExpression("SET " + String.join(", ", sets) + " ADD version :one")
-                .conditionExpression(condition)
-                .expressionAttributeValues(values);
-        if (!names.isEmpty()) {
-            update.expressionAttributeNames(names);
-        }
-        commit.items.add(TransactWriteItem.builder().update(update.build()).build());
+        u.add(VERSION, Attr.n(1));
+        u.condition(versionCondition(u, change.expectedVersion(), true));
+        commit.tx.add(Action.CUSTOMER, u.transactItem(customers, key(change.key(), CustomerKeys.CUSTOMER_SK)));
     }
 
     /** Adds the agreement pointer write; with {@code customerKey} null it only records the agreement. */
     public void pointer(Commit commit, PointerChange change) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> sets = new ArrayList<>();
-        values.put(":one", Attr.n(1));
-        setIfAbsent(sets, values, AGREEMENT_ID, Attr.s(change.agreementId()));
-        setIfAbsent(sets, values, CUSTOMER_KEY, string(change.customerKey()));
-        setIfAbsent(sets, values, PRODUCT_CODE, string(change.productCode()));
-        setIfAbsent(sets, values, LICENSE_ARN, string(change.licenseArn()));
-        setIfAbsent(sets, values, ACCEPTOR, string(change.acceptorAccountId()));
-        setIfAbsent(sets, values, OFFER_ID, string(change.offerId()));
-        String condition;
-        if (change.expectedVersion() == null) {
-            condition = "attribute_not_exists(pk)";
-        } else {
-            condition = "version = :expected";
-            values.put(":expected", Attr.n(change.expectedVersion()));
+        Update u = new Update()
+                .setIfAbsent(AGREEMENT_ID, Attr.s(change.agreementId()))
+                .setIfAbsent(CUSTOMER_KEY, string(change.customerKey()))
+                .setIfAbsent(PRODUCT_CODE, string(change.productCode()))
+                .setIfAbsent(LICENSE_ARN, string(change.licenseArn()))
+                .setIfAbsent(ACCEPTOR, string(change.acceptorAccountId()))
+                .setIfAbsent(OFFER_ID, string(change.offerId()))
+                .add(VERSION, Attr.n(1));
+        u.condition(versionCondition(u, change.expectedVersion(), false));
+        commit.tx.add(Action.POINTER, u.transactItem(customers,
+                key(CustomerKeys.forAgreement(change.agreementId()), CustomerKeys.AGREEMENT_SK)));
+    }
+
+    /**
+     * The optimistic-lock condition: a new item when {@code expected} is null, else the version read ({@code 0}, for
+     * a customer item, is one written before versions: it exists without one).
+     */
+    private static String versionCondition(Update u, Long expected, boolean unversionedExists) {
+        if (expected == null) {
+            return "attribute_not_exists(" + u.name(SuiteTables.PK) + ")";
         }
-        commit.items.add(TransactWriteItem.builder().update(Update.builder().tableName(customers)
-                .key(key(CustomerKeys.forAgreement(change.agreementId()), CustomerKeys.AGREEMENT_SK))
-                .updateExpression("SET " + String.join(", ", sets) + " ADD version :one")
-                .conditionExpression(condition)
-                .expressionAttributeValues(values).build()).build());
+        if (unversionedExists && expected == 0) {
+            return "attribute_exists(" + u.name(SuiteTables.PK) + ") AND attribute_not_exists(" + u.name(VERSION)
+                    + ")";
+        }
+        return u.name(VERSION) + " = " + u.value(Attr.n(expected));
     }
 
     /** Parks an agreement event under its agreement until the license is known. */
@@ -476,13 +463,13 @@ public class SubscriptionStore {
         putIfPresent(item, ACCEPTOR, fact.acceptorAccountId());
         putIfPresent(item, OFFER_ID, fact.offerId());
         item.put(SuiteTables.TTL, Attr.n(expiresAt.getEpochSecond()));
-        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(customers).item(item)
+        commit.tx.add(Action.PARK_FACT, TransactWriteItem.builder().put(Put.builder().tableName(customers).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
     }
 
     /** Removes a parked fact that is being applied. */
     public void removeFact(Commit commit, ParkedFact fact) {
-        commit.items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(customers)
+        commit.tx.add(Action.REMOVE_FACT, TransactWriteItem.builder().delete(Delete.builder().tableName(customers)
                 .key(key(CustomerKeys.forAgreement(fact.agreementId()), factSk(fact)))
                 .conditionExpression("attribute_exists(pk)").build()).build());
     }
@@ -491,8 +478,7 @@ public class SubscriptionStore {
     public void inboxEntry(Commit commit, InboxEntry entry, Instant expiresAt) {
         Map<String, AttributeValue> item = inboxItem(entry, expiresAt,
                 entry.status() == InboxEntry.Status.DONE ? entry.receivedAt() : null);
-        commit.inboxIndexes.add(commit.items.size());
-        commit.items.add(TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
+        commit.tx.add(Action.INBOX_ENTRY, TransactWriteItem.builder().put(Put.builder().tableName(inbox).item(item)
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
     }
 
@@ -524,23 +510,23 @@ public class SubscriptionStore {
     /** Writes the commit; a failed condition is reported, never thrown. */
     public CommitOutcome commit(Commit commit) {
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(commit.items));
+            dynamo.transactWriteItems(r -> r.transactItems(commit.tx.items()));
             return CommitOutcome.COMMITTED;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            // reasons come one per action, in the order of the actions: an inbox entry's failed condition is a message
-            // someone else has processed meanwhile
-            for (int index : commit.inboxIndexes) {
-                if (index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code())) {
-                    return CommitOutcome.DUPLICATE;
-                }
+            List<TaggedTransaction.Refusal<Action>> refusals;
+            try {
+                refusals = commit.tx.refusals(e);
+            } catch (TransactionCanceledException unattributable) {
+                // no reason per action: nothing says which write failed; read again and retry, as for a lost race
+                return CommitOutcome.CONFLICT;
             }
-            for (CancellationReason reason : reasons) {
-                String code = reason.code();
-                if (code != null && !code.equals("None") && !code.equals("ConditionalCheckFailed")
-                        && !code.equals("TransactionConflict")) {
-                    throw e;
-                }
+            // an inbox entry's failed condition is a message someone else has processed meanwhile
+            if (refusals.stream().anyMatch(r -> r.tag() == Action.INBOX_ENTRY && r.conditionFailed())) {
+                return CommitOutcome.DUPLICATE;
+            }
+            if (refusals.stream().anyMatch(r -> !r.conditionFailed()
+                    && !TaggedTransaction.CONFLICT.equals(r.code()))) {
+                throw e;
             }
             return CommitOutcome.CONFLICT;
         }
@@ -548,12 +534,10 @@ public class SubscriptionStore {
 
     /** The effects of an entry were sent: drop them from the pending index. */
     public void markDone(String dedupeKey, Instant at) {
-        dynamo.updateItem(r -> r.tableName(inbox).key(key(MESSAGE_PREFIX + dedupeKey, MESSAGE_SK))
-                .updateExpression("SET #s = :done, doneAt = :at REMOVE gsi1pk, gsi1sk")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeNames(Map.of("#s", STATUS))
-                .expressionAttributeValues(Map.of(":done", Attr.s(InboxEntry.Status.DONE.name()),
-                        ":at", Attr.instant(at))));
+        Update u = new Update().set(STATUS, Attr.s(InboxEntry.Status.DONE.name())).set(DONE_AT, Attr.instant(at))
+                .remove(SuiteTables.GSI1_PK, SuiteTables.GSI1_SK);
+        u.condition("attribute_exists(" + u.name(SuiteTables.PK) + ")");
+        dynamo.updateItem(u.request(inbox, key(MESSAGE_PREFIX + dedupeKey, MESSAGE_SK)).build());
     }
 
     /** An entry committed {@code APPLIED} whose effects went out: what {@link #markDone(List, Instant)} writes. */
@@ -602,7 +586,7 @@ public class SubscriptionStore {
                             + BATCH_GET_ROUNDS + " times in a row (throttled)");
                 }
                 if (round > 0) {
-                    pause(Math.min(1000, 25L << round));
+                    BATCH_BACKOFF.pause(round);
                 }
                 List<WriteRequest> ask = pending;
                 BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(inbox, ask)));
@@ -626,26 +610,8 @@ public class SubscriptionStore {
         return FACT_PREFIX + fact.occurredAt() + "#" + fact.sourceId();
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
-    }
-
     private static AttributeValue string(String value) {
         return value == null ? null : Attr.s(value);
-    }
-
-    private static void set(List<String> sets, Map<String, AttributeValue> values, String name, AttributeValue v) {
-        values.put(":" + name, v);
-        sets.add(name + " = :" + name);
-    }
-
-    private static void setIfAbsent(List<String> sets, Map<String, AttributeValue> values, String name,
-            AttributeValue v) {
-        if (v == null) {
-            return;
-        }
-        values.put(":" + name, v);
-        sets.add(name + " = if_not_exists(" + name + ", :" + name + ")");
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

@@ -110,11 +110,12 @@ public class EntitlementMetrics {
 
     /** The tag of a notification's kind: {@code SubscribeSuccess} is {@code subscribe-success}. */
     public static String kind(Notification notification) {
-        return kind(notification.getClass());
+        return kind(notification.kindName());
     }
 
-    public static String kind(Class<? extends Notification> type) {
-        return type.getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    /** The tag of a kind named {@code kindName} ({@link Notification#kindName()}). */
+    public static String kind(String kindName) {
+        return kindName.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     public void notification(String kind, Outcome outcome) {

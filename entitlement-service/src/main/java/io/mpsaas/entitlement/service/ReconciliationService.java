@@ -2,6 +2,7 @@ package io.mpsaas.entitlement.service;
 
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.logging.CustomerMdc;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.messaging.CustomerIds;
 import io.mpsaas.entitlement.config.EntitlementConfig;
@@ -64,13 +65,13 @@ public class ReconciliationService {
         int resent = subscriptions.resendPendingEffects(started.minus(config.inbox().pendingEffectsAfter()));
         List<String> products = onlyProducts != null ? onlyProducts
                 : config.reconciliation().productCodes().orElseGet(() -> new ArrayList<>(store.productCodes()));
-        RateLimiter limiter = new RateLimiter(config.reconciliation().maxCallsPerSecond());
+        CallPacer pacer = new CallPacer(config.reconciliation().maxCallsPerSecond());
         AtomicInteger checked = new AtomicInteger();
         AtomicInteger repaired = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         for (String product : products) {
             store.customersOfProduct(product).filter(ReconciliationService::worthChecking).forEach(customer -> {
-                limiter.acquire();
+                pacer.acquire();
                 try (CustomerMdc ignored = CustomerMdc.of(CustomerIds.of(customer))) {
                     if (subscriptions.reconcile(customer)) {
                         repaired.incrementAndGet();

@@ -263,7 +263,7 @@ public class SubscriptionService {
 
     private Target target(Notification notification, Function<String, Optional<AgreementPointer>> pointers) {
         String kind = notification.meta().channel() == Channel.EVENTBRIDGE ? notification.meta().source()
-                : notification.getClass().getSimpleName();
+                : notification.kindName();
         return notification.accept(new Notification.Cases<>() {
             @Override
             public Target subscribeSuccess(Notification.SubscribeSuccess n) {
@@ -338,7 +338,7 @@ public class SubscriptionService {
         }
         Instant now = clock.instant();
         Step step = Step.of(n);
-        String status = n instanceof Notification.AgreementEnded e ? e.status() : null;
+        String status = n.endedStatus();
         ParkedFact fact = new ParkedFact(agreement.id(), step.sourceId(), step.kind(), step.occurredAt(),
                 n.meta().source(), status, agreement.acceptorAccountId(), agreement.offerId());
         SubscriptionStore.Commit commit = store.newCommit();

@@ -76,6 +76,7 @@ class NotificationReaderTest {
         Notification n = read(fixture);
 
         assertThat(n.getClass().getSimpleName()).isEqualTo(kind);
+        assertThat(n.kindName()).isEqualTo(kind);
         // the padded " FxCust0001a" of AWS's doc example is the same customer
         assertThat(n.accept(subscriberOf()).key()).isEqualTo("customer#" + PRODUCT + "#" + CUSTOMER);
     }
@@ -111,6 +112,8 @@ class NotificationReaderTest {
         Notification n = read("eventbridge/" + fixture);
 
         assertThat(n.getClass().getSimpleName()).isEqualTo(kind);
+        assertThat(n.kindName()).isEqualTo(kind);
+        assertThat(n.endedStatus()).isEqualTo(n instanceof Notification.AgreementEnded e ? e.status() : null);
         assertThat(n.meta().channel()).isEqualTo(Channel.EVENTBRIDGE);
         assertThat(n.meta().dedupeKey()).startsWith("eventbridge#0d1c2b3a-");
     }

@@ -2,6 +2,7 @@ package io.mpsaas.metering.listener;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.messaging.SqsConsumer;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.metering.domain.RejectionReason;
 import io.mpsaas.metering.domain.UsageOutcome;
 import io.mpsaas.metering.domain.UsageRecordInput;
@@ -33,6 +34,8 @@ final class UsageQueueListener implements SqsConsumer.Handler {
 
     /** Receives before records that may heal are parked anyway (below the queue's redrive count). */
     static final int HEAL_RECEIVES = 3;
+    /** Until a customer may have become known: 10 s after the first receive, then 20, 40. */
+    private static final Backoff HEAL_BACKOFF = Backoff.exponential(Duration.ofSeconds(10), Duration.ofMinutes(5));
 
     private final UsageIngestion ingestion;
     private final ObjectMapper mapper;
@@ -74,7 +77,7 @@ final class UsageQueueListener implements SqsConsumer.Handler {
         int receives = SqsConsumer.receiveCount(message);
         if (receives < HEAL_RECEIVES && rejected.stream().anyMatch(i -> MAY_HEAL.contains(outcomes.get(i).reason()))) {
             // accepted records come back as duplicates on the next delivery: nothing counts twice
-            return new SqsConsumer.Outcome.Retry(Duration.ofSeconds(5L << receives),
+            return new SqsConsumer.Outcome.Retry(HEAL_BACKOFF.delay(receives),
                     "customer not known or not active yet: " + outcomes.get(rejected.get(0)).message());
         }
         String reasons = summary(rejected, outcomes);

@@ -2,11 +2,13 @@ package io.mpsaas.metering.marketplace;
 
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.marketplace.UsageRecord;
 import io.mpsaas.common.marketplace.UsageRecordResult;
+import io.mpsaas.common.retry.Backoff;
 import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends usage records of one product with BatchMeterUsage: calls of at most 25 records under the replica's rate
@@ -40,12 +41,12 @@ public final class MeteringSender {
     }
 
     private final Marketplace marketplace;
-    private final RateLimiter rateLimiter;
+    private final CallPacer pacer;
     private final Retries retries;
 
-    public MeteringSender(Marketplace marketplace, RateLimiter rateLimiter, Retries retries) {
+    public MeteringSender(Marketplace marketplace, CallPacer pacer, Retries retries) {
         this.marketplace = marketplace;
-        this.rateLimiter = rateLimiter;
+        this.pacer = pacer;
         this.retries = retries;
     }
 
@@ -59,7 +60,7 @@ public final class MeteringSender {
 
     /** The next call's slot under this sender's rate limit, taken now; calls reserved in order start in order. */
     public long reserve() {
-        return rateLimiter.reserve();
+        return pacer.reserve();
     }
 
     /**
@@ -73,7 +74,7 @@ public final class MeteringSender {
         Map<String, SendOutcome> lastRetry = new HashMap<>();
         for (int round = 1; round <= Math.max(1, retries.rounds()) && !pending.isEmpty(); round++) {
             if (round > 1) {
-                pause(backoff(round - 1));
+                Backoff.sleep(backoff(round - 1));
             }
             List<Item> again = new ArrayList<>();
             for (int from = 0; from < pending.size(); from += Marketplace.MAX_RECORDS_PER_BATCH) {
@@ -94,10 +95,10 @@ public final class MeteringSender {
             Map<String, SendOutcome> lastRetry, OptionalLong[] reserved) {
         BatchMeterUsageResult result;
         if (reserved[0].isPresent()) {
-            RateLimiter.await(reserved[0].getAsLong());
+            pacer.await(reserved[0].getAsLong());
             reserved[0] = OptionalLong.empty();
         } else {
-            rateLimiter.acquire();
+            pacer.acquire();
         }
         try {
             result = marketplace.batchMeterUsage(new BatchMeterUsageRequest(productCode,
@@ -154,17 +155,6 @@ public final class MeteringSender {
 
     /** Full jitter: a random delay up to the exponential bound. */
     Duration backoff(int retry) {
-        long cap = retries.maxDelay().toMillis();
-        long bound = Math.min(cap, retries.baseDelay().toMillis() << Math.min(retry - 1, 20));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(Math.max(1, bound) + 1));
-    }
-
-    private static void pause(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while backing off", e);
-        }
+        return Backoff.fullJitter(retries.baseDelay(), retries.maxDelay()).delay(retry);
     }
 }

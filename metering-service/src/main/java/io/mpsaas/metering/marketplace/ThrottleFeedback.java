@@ -1,22 +1,23 @@
 package io.mpsaas.metering.marketplace;
 
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.MarketplaceCallListener;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Tells this replica's {@link RateLimiter} of every BatchMeterUsage attempt AWS throttled. The Marketplace client
- * retries a throttled call by itself, outside the limiter; at the quota's own rate that retry would meet a full second
- * again, so the limiter leaves a slot free for it.
+ * Tells this replica's {@link CallPacer} of every BatchMeterUsage attempt AWS throttled. The Marketplace client
+ * retries a throttled call by itself, outside the pacer; at the quota's own rate that retry would meet a full second
+ * again, so the pacer leaves a slot free for it.
  */
 @ApplicationScoped
 public class ThrottleFeedback implements MarketplaceCallListener {
 
-    private final RateLimiter limiter;
+    private final CallPacer pacer;
 
-    public ThrottleFeedback(RateLimiter limiter) {
-        this.limiter = limiter;
+    public ThrottleFeedback(CallPacer pacer) {
+        this.pacer = pacer;
     }
 
     @Override
@@ -28,7 +29,7 @@ public class ThrottleFeedback implements MarketplaceCallListener {
             @Override
             public void attemptFailed(int attempt, MarketplaceException failure) {
                 if (failure.error() == MarketplaceError.THROTTLING) {
-                    limiter.throttled();
+                    pacer.throttled();
                 }
             }
 

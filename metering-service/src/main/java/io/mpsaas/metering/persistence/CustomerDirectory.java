@@ -5,6 +5,7 @@ import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.metering.domain.MeteredCustomer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,12 +17,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /** Reads the customer items onboarding and entitlement-service write; metering never writes them. */
 @ApplicationScoped
@@ -56,7 +57,7 @@ public class CustomerDirectory {
         for (int from = 0; from < keys.size(); from += BATCH_KEYS) {
             List<Map<String, AttributeValue>> request = new ArrayList<>();
             for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_KEYS))) {
-                request.add(Map.of(SuiteTables.PK, Attr.s(key), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK)));
+                request.add(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK));
                 found.put(key, Optional.empty());
             }
             Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(request)
@@ -80,24 +81,14 @@ public class CustomerDirectory {
 
     /** Every customer of a product (the customers table's {@code gsi2}). */
     public List<MeteredCustomer> ofProduct(String productCode, Instant now) {
-        List<MeteredCustomer> customers = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI2)
-                    .keyConditionExpression("#p = :p")
-                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
-                    .expressionAttributeValues(Map.of(":p", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode)))
-                    .exclusiveStartKey(from)
-                    .build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (CustomerKeys.CUSTOMER_SK.equals(Attr.string(item, SuiteTables.SK))) {
-                    customers.add(asOf(CustomerRecord.fromItem(item), now));
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return customers;
+        return Paging.query(dynamo, QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI2)
+                        .keyConditionExpression("#p = :p")
+                        .expressionAttributeNames(Map.of("#p", SuiteTables.GSI2_PK))
+                        .expressionAttributeValues(Map.of(":p", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode)))
+                        .build())
+                .filter(item -> CustomerKeys.CUSTOMER_SK.equals(Attr.string(item, SuiteTables.SK)))
+                .map(item -> asOf(CustomerRecord.fromItem(item), now))
+                .collect(Collectors.toList());
     }
 
     /** What metering needs of a customer item, entitlements as of {@code now} (expired ones left out). */

@@ -1,17 +1,19 @@
 package io.mpsaas.metering.persistence;
 
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.metering.config.MeteringConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The AWS sample's {@code AWSMarketplaceMeteringRecords} table (HASH {@code customerIdentifier}, RANGE
@@ -36,10 +38,6 @@ public class SampleMeteringTable {
     public record DimensionUsage(String dimension, BigDecimal value) {
     }
 
-    /** A page of rows and where the next one starts (null at the end). */
-    public record Page(List<Row> rows, Map<String, AttributeValue> next) {
-    }
-
     private final DynamoDbClient dynamo;
     private final MeteringConfig.Migration config;
 
@@ -48,45 +46,43 @@ public class SampleMeteringTable {
         this.config = config.migration();
     }
 
-    public Page pending(Map<String, AttributeValue> start) {
-        QueryResponse page = dynamo.query(QueryRequest.builder().tableName(config.table()).indexName(config.index())
+    /**
+     * The pending rows, {@code suite.metering.migration.page-size} to a page, each page read when the stream gets to it
+     * (after the rows before it were handled and marked done).
+     */
+    public Stream<Row> pending() {
+        return Paging.query(dynamo, QueryRequest.builder().tableName(config.table()).indexName(config.index())
                 .keyConditionExpression("#p = :t")
                 .expressionAttributeNames(Map.of("#p", PENDING))
                 .expressionAttributeValues(Map.of(":t", Attr.s("true")))
                 .limit(config.pageSize())
-                .exclusiveStartKey(start)
-                .build());
-        List<Row> rows = new ArrayList<>();
-        for (Map<String, AttributeValue> item : page.items()) {
-            List<DimensionUsage> usage = new ArrayList<>();
-            AttributeValue list = item.get(DIMENSION_USAGE);
-            if (list != null && list.hasL()) {
-                for (AttributeValue entry : list.l()) {
-                    Map<String, AttributeValue> m = entry.hasM() ? entry.m() : Map.of();
-                    AttributeValue value = m.get("value");
-                    usage.add(new DimensionUsage(Attr.string(m, "dimension"),
-                            value == null ? null : value.n() != null ? new BigDecimal(value.n())
-                                    : value.s() != null && value.s().matches("-?[0-9.]+") ? new BigDecimal(value.s())
-                                    : null));
-                }
+                .build()).map(SampleMeteringTable::row);
+    }
+
+    private static Row row(Map<String, AttributeValue> item) {
+        List<DimensionUsage> usage = new ArrayList<>();
+        AttributeValue list = item.get(DIMENSION_USAGE);
+        if (list != null && list.hasL()) {
+            for (AttributeValue entry : list.l()) {
+                Map<String, AttributeValue> m = entry.hasM() ? entry.m() : Map.of();
+                AttributeValue value = m.get("value");
+                usage.add(new DimensionUsage(Attr.string(m, "dimension"),
+                        value == null ? null : value.n() != null ? new BigDecimal(value.n())
+                                : value.s() != null && value.s().matches("-?[0-9.]+") ? new BigDecimal(value.s())
+                                : null));
             }
-            AttributeValue created = item.get(CREATE_TIMESTAMP);
-            rows.add(new Row(Attr.string(item, CUSTOMER_IDENTIFIER), created == null ? null : created.n(), usage));
         }
-        return new Page(rows, page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? page.lastEvaluatedKey() : null);
+        AttributeValue created = item.get(CREATE_TIMESTAMP);
+        return new Row(Attr.string(item, CUSTOMER_IDENTIFIER), created == null ? null : created.n(), usage);
     }
 
     /** Marks a row handled as the sample does: {@code metering_pending} removed, response and failure flag set. */
     public boolean markDone(Row row, String response, boolean failed) {
         try {
-            dynamo.updateItem(r -> r.tableName(config.table())
-                    .key(Map.of(CUSTOMER_IDENTIFIER, Attr.s(row.customerIdentifier()), CREATE_TIMESTAMP,
-                            AttributeValue.fromN(row.createTimestamp())))
-                    .updateExpression("REMOVE #p SET #r = :r, #f = :f")
-                    .conditionExpression("attribute_exists(#p)")
-                    .expressionAttributeNames(Map.of("#p", PENDING, "#r", RESPONSE, "#f", FAILED))
-                    .expressionAttributeValues(Map.of(":r", Attr.s(response), ":f", Attr.bool(failed))));
+            Update u = new Update().set(RESPONSE, Attr.s(response)).set(FAILED, Attr.bool(failed)).remove(PENDING);
+            u.condition("attribute_exists(" + u.name(PENDING) + ")");
+            dynamo.updateItem(u.request(config.table(), Map.of(CUSTOMER_IDENTIFIER, Attr.s(row.customerIdentifier()),
+                    CREATE_TIMESTAMP, AttributeValue.fromN(row.createTimestamp()))).build());
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;

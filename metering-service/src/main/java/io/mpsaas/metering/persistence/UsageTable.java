@@ -1,12 +1,16 @@
 package io.mpsaas.metering.persistence;
 
+import static io.mpsaas.common.dynamo.SuiteTables.key;
 import static io.mpsaas.metering.persistence.UsageItems.*;
 
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
+import io.mpsaas.common.dynamo.Update;
+import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
@@ -25,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -53,6 +57,9 @@ public class UsageTable {
 
     /** Transactions cancelled only by conflicts or throttling before a batch write gives up. */
     public static final int TRANSACTION_ATTEMPTS = 8;
+    /** Before a transaction is tried again: up to 40 ms, doubling, at most 640 ms, full jitter. */
+    private static final Backoff TRANSACTION_BACKOFF = Backoff.fullJitter(Duration.ofMillis(40),
+            Duration.ofMillis(640));
 
     public UsageTable(DynamoDbClient dynamo, TablesConfig tables, MeteringConfig config) {
         this.dynamo = dynamo;
@@ -195,57 +202,38 @@ public class UsageTable {
     /** The allocation buckets of an aggregate (strongly consistent, read after the freeze). */
     public List<Allocation> allocations(String aggregateId) {
         List<Allocation> allocations = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alloc)")
-                    .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(aggregateId), ":alloc",
-                            Attr.s(ALLOCATION_SK_PREFIX)))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                TreeMap<String, String> tags = new TreeMap<>();
-                AttributeValue t = item.get(TAGS);
-                if (t != null && t.hasM()) {
-                    t.m().forEach((k, v) -> tags.put(k, v.s()));
-                }
-                allocations.add(new Allocation(Attr.number(item, QUANTITY), tags));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        Paging.query(dynamo, QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :alloc)")
+                .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
+                .expressionAttributeValues(Map.of(":pk", Attr.s(aggregateId), ":alloc", Attr.s(ALLOCATION_SK_PREFIX)))
+                .build()).forEach(item -> {
+                    TreeMap<String, String> tags = new TreeMap<>();
+                    AttributeValue t = item.get(TAGS);
+                    if (t != null && t.hasM()) {
+                        t.m().forEach((k, v) -> tags.put(k, v.s()));
+                    }
+                    allocations.add(new Allocation(Attr.number(item, QUANTITY), tags));
+                });
         return allocations;
     }
 
     private List<Aggregate> queryIndex(String index, String pkName, String pkValue, String skName, String skBelow,
             int limit, boolean forward) {
-        List<Aggregate> result = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, String> names = new HashMap<>(Map.of("#p", pkName));
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", Attr.s(pkValue)));
-            String condition = "#p = :p";
-            if (skName != null) {
-                names.put("#s", skName);
-                values.put(":s", Attr.s(skBelow));
-                condition += " AND #s < :s";
-            }
-            Map<String, AttributeValue> from = start;
-            String keyCondition = condition;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).indexName(index)
-                    .keyConditionExpression(keyCondition).expressionAttributeNames(names)
-                    .expressionAttributeValues(values).scanIndexForward(forward).exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK))) {
-                    result.add(toAggregate(item));
-                }
-                if (result.size() >= limit) {
-                    return result;
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return result;
+        Map<String, String> names = new HashMap<>(Map.of("#p", pkName));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", Attr.s(pkValue)));
+        String condition = "#p = :p";
+        if (skName != null) {
+            names.put("#s", skName);
+            values.put(":s", Attr.s(skBelow));
+            condition += " AND #s < :s";
+        }
+        return Paging.query(dynamo, QueryRequest.builder().tableName(table).indexName(index)
+                        .keyConditionExpression(condition).expressionAttributeNames(names)
+                        .expressionAttributeValues(values).scanIndexForward(forward).build())
+                .filter(item -> AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK)))
+                .limit(limit)
+                .map(UsageTable::toAggregate)
+                .collect(Collectors.toList());
     }
 
     // ---- the job: claim and freeze, outcomes; by batch
@@ -316,10 +304,8 @@ public class UsageTable {
             } else {
                 throw new IllegalArgumentException("not a pending aggregate: " + a.id() + " " + a.status());
             }
-            tx.add(a.id(), TransactWriteItem.builder().update(r -> r.tableName(table).key(key(a.id(), AGGREGATE_SK))
-                    .updateExpression(u.expression()).conditionExpression(u.conditionExpression())
-                    .expressionAttributeNames(u.names()).expressionAttributeValues(u.values())
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build());
+            tx.add(a.id(), TransactWriteItem.builder().update(u.transactUpdate(table, key(a.id(), AGGREGATE_SK))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build());
             frozen.add(ours);
         }
         try {
@@ -438,9 +424,7 @@ public class UsageTable {
             u.condition(u.name(STATUS) + " = " + u.value(Attr.s(AggregateStatus.FROZEN.name())) + " AND "
                     + u.name(LEASE_OWNER) + " = " + u.value(Attr.s(owner)));
         }
-        return TransactWriteItem.builder().update(r -> r.tableName(table).key(key(frozen.id(), AGGREGATE_SK))
-                .updateExpression(u.expression()).conditionExpression(u.conditionExpression())
-                .expressionAttributeNames(u.names()).expressionAttributeValues(u.values())).build();
+        return u.transactItem(table, key(frozen.id(), AGGREGATE_SK));
     }
 
     /**
@@ -491,24 +475,16 @@ public class UsageTable {
 
     /** The needs of the hourly runs since {@code since}, oldest first. */
     public List<QuotaHeadroom.RunNeed> runNeeds(Instant since) {
-        List<QuotaHeadroom.RunNeed> needs = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND #sk >= :since")
-                    .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(QUOTA_RUNS_PK), ":since", Attr.s(since.toString())))
-                    .exclusiveStartKey(from).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                Long calls = Attr.number(item, CALLS);
-                Long records = Attr.number(item, RECORDS);
-                needs.add(new QuotaHeadroom.RunNeed(Instant.parse(Attr.string(item, SuiteTables.SK)),
-                        calls == null ? 0 : calls, records == null ? 0 : records));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return needs;
+        return Paging.query(dynamo, QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND #sk >= :since")
+                .expressionAttributeNames(Map.of("#pk", SuiteTables.PK, "#sk", SuiteTables.SK))
+                .expressionAttributeValues(Map.of(":pk", Attr.s(QUOTA_RUNS_PK), ":since", Attr.s(since.toString())))
+                .build()).map(item -> {
+                    Long calls = Attr.number(item, CALLS);
+                    Long records = Attr.number(item, RECORDS);
+                    return new QuotaHeadroom.RunNeed(Instant.parse(Attr.string(item, SuiteTables.SK)),
+                            calls == null ? 0 : calls, records == null ? 0 : records);
+                }).collect(Collectors.toList());
     }
 
     // ---- keys and mapping
@@ -534,14 +510,8 @@ public class UsageTable {
         return hour + "#" + customerKey + "#" + dimension;
     }
 
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
-    }
-
     private UpdateItemRequest.Builder request(String pk, String sk, Update u) {
-        return UpdateItemRequest.builder().tableName(table).key(key(pk, sk)).updateExpression(u.expression())
-                .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.names())
-                .expressionAttributeValues(u.values());
+        return u.request(table, key(pk, sk));
     }
 
     private static AttributeValue nullable(String value) {
@@ -554,12 +524,7 @@ public class UsageTable {
 
     /** Jittered, growing pause before a transaction is tried again (conflicts, throttling). */
     public static void pause(int attempt) {
-        try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L << Math.min(attempt, 5)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying a write of the usage table", e);
-        }
+        TRANSACTION_BACKOFF.pause(attempt);
     }
 
     static Aggregate toAggregate(Map<String, AttributeValue> item) {

@@ -6,6 +6,7 @@ import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.domain.Allocation;
@@ -236,7 +237,7 @@ public class UsageWriter {
         if (item.isEmpty()) {
             // DynamoDB sends the item back with the refusal (ALL_OLD); read it in case it did not
             item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(UsageTable.key(idempotencyId(write), IDEMPOTENCY_SK))).item();
+                    .key(SuiteTables.key(idempotencyId(write), IDEMPOTENCY_SK))).item();
         }
         ValidatedUsage usage = write.usage();
         AttributeValue digest = item == null ? null : item.get(FINGERPRINT_DIGEST);
@@ -390,11 +391,9 @@ public class UsageWriter {
         u.condition("(attribute_not_exists(" + u.name(STATUS) + ") OR " + u.name(STATUS) + " = "
                 + u.value(Attr.s(AggregateStatus.OPEN.name())) + ") AND (attribute_not_exists(" + u.name(QUANTITY)
                 + ") OR " + u.name(QUANTITY) + " <= " + u.value(Attr.n(Integer.MAX_VALUE - part.quantity)) + ")");
-        return TransactWriteItem.builder().update(r -> r.tableName(table)
-                .key(UsageTable.key(part.target.id(), AGGREGATE_SK)).updateExpression(u.expression())
-                .conditionExpression(u.conditionExpression()).expressionAttributeNames(u.names())
-                .expressionAttributeValues(u.values())
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+        return TransactWriteItem.builder().update(u.transactUpdate(table, SuiteTables.key(part.target.id(),
+                AGGREGATE_SK)).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
     }
 
     private TransactWriteItem bucketAdd(Target target, Allocation allocation, long quantity) {
@@ -405,10 +404,8 @@ public class UsageWriter {
                 .set(TAGS, AttributeValue.fromM(tags))
                 .set(SuiteTables.TTL, Attr.n(target.hour().plus(retention).getEpochSecond()))
                 .add(QUANTITY, Attr.n(quantity));
-        return TransactWriteItem.builder().update(r -> r.tableName(table)
-                .key(UsageTable.key(target.id(), ALLOCATION_SK_PREFIX + allocation.tagSetKey()))
-                .updateExpression(bucket.expression()).expressionAttributeNames(bucket.names())
-                .expressionAttributeValues(bucket.values())).build();
+        return bucket.transactItem(table,
+                SuiteTables.key(target.id(), ALLOCATION_SK_PREFIX + allocation.tagSetKey()));
     }
 
     private static String idempotencyId(Write w) {

@@ -1,9 +1,9 @@
 package io.mpsaas.metering.service;
 
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.metering.marketplace.RateLimiter;
 import io.mpsaas.metering.persistence.CustomerDirectory;
 import io.mpsaas.metering.persistence.UsageTable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** This replica's {@link MeteringRunner}: its lease owner id, rate limiter and settings from the configuration. */
+/** This replica's {@link MeteringRunner}: its lease owner id, call pacer and settings from the configuration. */
 @ApplicationScoped
 public class MeteringRunnerProducer {
 
@@ -23,9 +23,9 @@ public class MeteringRunnerProducer {
     @Singleton
     MeteringRunner runner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
             Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config, QuotaTracker quota,
-            RateLimiter rateLimiter) {
+            CallPacer pacer) {
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, rateLimiter,
+        MeteringSender sender = new MeteringSender(marketplace, pacer,
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(table, customers, products, sender, metrics, settings(config, replicaId()),
                 MeteringRunner.Failpoint.NONE, quota);
@@ -37,8 +37,8 @@ public class MeteringRunnerProducer {
      */
     @Produces
     @Singleton
-    RateLimiter rateLimiter(MeteringConfig config) {
-        return new RateLimiter(config.job().rateLimit());
+    CallPacer pacer(MeteringConfig config) {
+        return new CallPacer(config.job().rateLimit());
     }
 
     /** The runner settings of the configuration, under the given lease owner id. */

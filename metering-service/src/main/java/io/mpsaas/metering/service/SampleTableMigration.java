@@ -10,6 +10,7 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,31 +55,28 @@ public class SampleTableMigration {
         int duplicates = 0;
         int rejected = 0;
         int left = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            SampleMeteringTable.Page page = sample.pending(start);
-            for (SampleMeteringTable.Row row : page.rows()) {
-                rows++;
-                List<UsageOutcome> outcomes = ingestion.ingest(records(row, productCode),
-                        UsageIngestion.SOURCE_MIGRATION);
-                boolean failed = outcomes.isEmpty() || outcomes.stream().anyMatch(UsageOutcome::rejected);
-                for (UsageOutcome o : outcomes) {
-                    switch (o.status()) {
-                        case ACCEPTED -> accepted++;
-                        case DUPLICATE -> duplicates++;
-                        case REJECTED -> rejected++;
-                    }
-                }
-                if (!sample.markDone(row, response(outcomes), failed)) {
-                    left++;
-                }
-                if (failed) {
-                    Log.warnf("Row of customerIdentifier %s, product %s at %s of %s: %s", row.customerIdentifier(),
-                            productCode, row.createTimestamp(), config.table(), outcomes);
+        Iterator<SampleMeteringTable.Row> pending = sample.pending().iterator();
+        while (pending.hasNext()) {
+            SampleMeteringTable.Row row = pending.next();
+            rows++;
+            List<UsageOutcome> outcomes = ingestion.ingest(records(row, productCode),
+                    UsageIngestion.SOURCE_MIGRATION);
+            boolean failed = outcomes.isEmpty() || outcomes.stream().anyMatch(UsageOutcome::rejected);
+            for (UsageOutcome o : outcomes) {
+                switch (o.status()) {
+                    case ACCEPTED -> accepted++;
+                    case DUPLICATE -> duplicates++;
+                    case REJECTED -> rejected++;
                 }
             }
-            start = page.next();
-        } while (start != null);
+            if (!sample.markDone(row, response(outcomes), failed)) {
+                left++;
+            }
+            if (failed) {
+                Log.warnf("Row of customerIdentifier %s, product %s at %s of %s: %s", row.customerIdentifier(),
+                        productCode, row.createTimestamp(), config.table(), outcomes);
+            }
+        }
         Report report = new Report(rows, accepted, duplicates, rejected, left);
         if (rows > 0) {
             Log.infof("Read %s: %s", config.table(), report);

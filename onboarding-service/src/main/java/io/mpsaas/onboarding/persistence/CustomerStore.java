@@ -8,12 +8,10 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.onboarding.domain.CustomerIdentity;
 import io.mpsaas.onboarding.domain.Landing;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -41,50 +39,36 @@ public class CustomerStore {
     /** Records a landing (creating the customer on the first one) and answers the item as it now is. */
     public CustomerRecord recordLanding(Landing landing) {
         CustomerIdentity id = landing.identity();
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = new ArrayList<>();
-
-        setIfAbsent(set, names, values, IDENTITY_MODEL, Attr.s(id.identityModel().name()));
-        setIfAbsent(set, names, values, PRODUCT_CODE, id.productCode() == null ? null : Attr.s(id.productCode()));
-        setIfAbsent(set, names, values, CUSTOMER_IDENTIFIER,
-                id.customerIdentifier() == null ? null : Attr.s(id.customerIdentifier()));
-        setIfAbsent(set, names, values, CUSTOMER_AWS_ACCOUNT_ID,
-                id.customerAwsAccountId() == null ? null : Attr.s(id.customerAwsAccountId()));
-        setIfAbsent(set, names, values, LICENSE_ARN, id.licenseArn() == null ? null : Attr.s(id.licenseArn()));
-        setIfAbsent(set, names, values, CREATED_AT, Attr.instant(landing.landedAt()));
-        setIfAbsent(set, names, values, SUBSCRIPTION_STATE, Attr.s(SubscriptionState.PENDING.name()));
-        setIfAbsent(set, names, values, FIRST_LANDED_AT, Attr.instant(landing.landedAt()));
-        setAlways(set, names, values, LAST_LANDED_AT, Attr.instant(landing.landedAt()));
+        Update u = new Update()
+                .setIfAbsent(IDENTITY_MODEL, Attr.s(id.identityModel().name()))
+                .setIfAbsent(PRODUCT_CODE, string(id.productCode()))
+                .setIfAbsent(CUSTOMER_IDENTIFIER, string(id.customerIdentifier()))
+                .setIfAbsent(CUSTOMER_AWS_ACCOUNT_ID, string(id.customerAwsAccountId()))
+                .setIfAbsent(LICENSE_ARN, string(id.licenseArn()))
+                .setIfAbsent(CREATED_AT, Attr.instant(landing.landedAt()))
+                .setIfAbsent(SUBSCRIPTION_STATE, Attr.s(SubscriptionState.PENDING.name()))
+                .setIfAbsent(FIRST_LANDED_AT, Attr.instant(landing.landedAt()))
+                .set(LAST_LANDED_AT, Attr.instant(landing.landedAt()));
         if (landing.freeTrialOffer()) {
-            setAlways(set, names, values, FREE_TRIAL_OFFER, Attr.bool(true));
+            u.set(FREE_TRIAL_OFFER, Attr.bool(true));
         } else {
             // a later landing without the offer type (a "Set up your account" click) does not undo a free-trial offer
-            setIfAbsent(set, names, values, FREE_TRIAL_OFFER, Attr.bool(false));
+            u.setIfAbsent(FREE_TRIAL_OFFER, Attr.bool(false));
         }
-        if (landing.offerType() != null) {
-            setAlways(set, names, values, OFFER_TYPE, Attr.s(landing.offerType()));
-        }
+        u.set(OFFER_TYPE, string(landing.offerType()));
         // the overloaded indexes of docs/ARCHITECTURE.md: customers by account, customers by product
         if (id.customerAwsAccountId() != null) {
-            setAlways(set, names, values, SuiteTables.GSI1_PK, Attr.s(CustomerKeys.ACCOUNT_PREFIX
-                    + id.customerAwsAccountId()));
-            setAlways(set, names, values, SuiteTables.GSI1_SK, Attr.s(id.customerKey()));
+            u.set(SuiteTables.GSI1_PK, Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()))
+                    .set(SuiteTables.GSI1_SK, Attr.s(id.customerKey()));
         }
         if (id.productCode() != null) {
-            setAlways(set, names, values, SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()));
-            setAlways(set, names, values, SuiteTables.GSI2_SK, Attr.s(id.customerKey()));
+            u.set(SuiteTables.GSI2_PK, Attr.s(CustomerKeys.PRODUCT_PREFIX + id.productCode()))
+                    .set(SuiteTables.GSI2_SK, Attr.s(id.customerKey()));
         }
-        names.put("#landings", LANDINGS);
-        names.put("#version", VERSION);
-        values.put(":one", Attr.n(1));
+        u.add(LANDINGS, Attr.n(1)).add(VERSION, Attr.n(1));
 
-        UpdateItemResponse response = dynamo.updateItem(r -> r.tableName(tables.customers())
-                .key(key(id.customerKey()))
-                .updateExpression("SET " + String.join(", ", set) + " ADD #landings :one, #version :one")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW));
+        UpdateItemResponse response = dynamo.updateItem(u.request(tables.customers(), key(id.customerKey()))
+                .returnValues(ReturnValue.ALL_NEW).build());
         return CustomerRecord.fromItem(response.attributes());
     }
 
@@ -96,25 +80,10 @@ public class CustomerStore {
     }
 
     static Map<String, AttributeValue> key(String customerKey) {
-        return Map.of(SuiteTables.PK, Attr.s(customerKey), SuiteTables.SK, Attr.s(CustomerKeys.CUSTOMER_SK));
+        return SuiteTables.key(customerKey, CustomerKeys.CUSTOMER_SK);
     }
 
-    private static void setIfAbsent(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
-            String attribute, AttributeValue value) {
-        if (value == null) {
-            return;
-        }
-        String name = "#" + attribute;
-        names.put(name, attribute);
-        values.put(":" + attribute, value);
-        set.add(name + " = if_not_exists(" + name + ", :" + attribute + ")");
-    }
-
-    private static void setAlways(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
-            String attribute, AttributeValue value) {
-        String name = "#" + attribute;
-        names.put(name, attribute);
-        values.put(":" + attribute, value);
-        set.add(name + " = :" + attribute);
+    private static AttributeValue string(String value) {
+        return value == null ? null : Attr.s(value);
     }
 }

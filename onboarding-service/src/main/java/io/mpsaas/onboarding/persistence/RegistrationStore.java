@@ -7,6 +7,8 @@ import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.TaggedTransaction;
+import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.onboarding.domain.RegistrationDetails;
 import io.mpsaas.onboarding.domain.RegistrationOutcome;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,12 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The registration item ({@code sk = REGISTRATION}, personal data kept apart from the customer item) and the
@@ -102,14 +101,11 @@ public class RegistrationStore {
 
     /** Removes the outbox marker once the event went out; a second call (request and job racing) is a no-op. */
     public void markEventSent(String customerKey, Instant sentAt) {
+        Update u = new Update().set(EVENT_SENT_AT, Attr.instant(sentAt))
+                .remove(SuiteTables.GSI1_PK, SuiteTables.GSI1_SK);
+        u.condition(u.name(SuiteTables.GSI1_PK) + " = " + u.value(Attr.s(OUTBOX_PK)));
         try {
-            dynamo.updateItem(r -> r.tableName(tables.customers())
-                    .key(key(customerKey))
-                    .updateExpression("SET #sent = :sent REMOVE #g1pk, #g1sk")
-                    .conditionExpression("#g1pk = :outbox")
-                    .expressionAttributeNames(Map.of("#sent", EVENT_SENT_AT, "#g1pk", SuiteTables.GSI1_PK,
-                            "#g1sk", SuiteTables.GSI1_SK))
-                    .expressionAttributeValues(Map.of(":sent", Attr.instant(sentAt), ":outbox", Attr.s(OUTBOX_PK))));
+            dynamo.updateItem(u.request(tables.customers(), key(customerKey)).build());
         } catch (ConditionalCheckFailedException alreadyMarked) {
             // the other sender got there first
         }
@@ -135,47 +131,32 @@ public class RegistrationStore {
     }
 
     private boolean create(String customerKey, RegistrationDetails details, Instant at) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = detailAssignments(customerKey, details, names, values);
-        set.add("#registeredAt = :at");
-        set.add("#updatedAt = :at");
-        set.add("#g1pk = :outbox");
-        set.add("#g1sk = :outboxSk");
-        names.put("#registeredAt", RegistrationRecord.REGISTERED_AT);
-        names.put("#updatedAt", RegistrationRecord.UPDATED_AT);
-        names.put("#g1pk", SuiteTables.GSI1_PK);
-        names.put("#g1sk", SuiteTables.GSI1_SK);
-        names.put("#version", CustomerAttributes.VERSION);
-        names.put("#pk", SuiteTables.PK);
-        values.put(":at", Attr.instant(at));
-        values.put(":outbox", Attr.s(OUTBOX_PK));
-        values.put(":outboxSk", Attr.s(outboxSortKey(at, customerKey)));
-        values.put(":one", Attr.n(1));
-        Update registration = Update.builder().tableName(tables.customers()).key(key(customerKey))
-                .updateExpression("SET " + String.join(", ", set) + " ADD #version :one")
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(names).expressionAttributeValues(values).build();
-        Update customer = Update.builder().tableName(tables.customers()).key(CustomerStore.key(customerKey))
-                .updateExpression("SET #registered = :true, #registeredAt = if_not_exists(#registeredAt, :at)"
-                        + " ADD #version :one")
-                .conditionExpression("attribute_exists(#pk)")
-                .expressionAttributeNames(Map.of("#registered", CustomerAttributes.REGISTERED,
-                        "#registeredAt", CustomerAttributes.REGISTERED_AT, "#version", CustomerAttributes.VERSION,
-                        "#pk", SuiteTables.PK))
-                .expressionAttributeValues(Map.of(":true", Attr.bool(true), ":at", Attr.instant(at),
-                        ":one", Attr.n(1)))
-                .build();
+        Update registration = details(customerKey, details)
+                .set(RegistrationRecord.REGISTERED_AT, Attr.instant(at))
+                .set(RegistrationRecord.UPDATED_AT, Attr.instant(at))
+                .set(SuiteTables.GSI1_PK, Attr.s(OUTBOX_PK))
+                .set(SuiteTables.GSI1_SK, Attr.s(outboxSortKey(at, customerKey)))
+                .add(CustomerAttributes.VERSION, Attr.n(1));
+        registration.condition("attribute_not_exists(" + registration.name(SuiteTables.PK) + ")");
+        Update customer = new Update()
+                .set(CustomerAttributes.REGISTERED, Attr.bool(true))
+                .setIfAbsent(CustomerAttributes.REGISTERED_AT, Attr.instant(at))
+                .add(CustomerAttributes.VERSION, Attr.n(1));
+        customer.condition("attribute_exists(" + customer.name(SuiteTables.PK) + ")");
+        TaggedTransaction<String> tx = new TaggedTransaction<String>()
+                .add(CustomerKeys.REGISTRATION_SK, registration.transactItem(tables.customers(), key(customerKey)))
+                .add(CustomerKeys.CUSTOMER_SK, customer.transactItem(tables.customers(),
+                        CustomerStore.key(customerKey)));
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(registration).build(),
-                    TransactWriteItem.builder().update(customer).build()));
+            dynamo.transactWriteItems(r -> r.transactItems(tx.items()));
             return true;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (reasons.size() == 2 && conditionFailed(reasons.get(1))) {
+            List<TaggedTransaction.Refusal<String>> refusals = tx.refusals(e);
+            if (refusals.stream().anyMatch(r -> r.conditionFailed() && r.tag().equals(CustomerKeys.CUSTOMER_SK))) {
                 throw new UnknownCustomerException(customerKey);
             }
-            if (!reasons.isEmpty() && conditionFailed(reasons.get(0))) {
+            if (refusals.stream().anyMatch(r -> r.conditionFailed()
+                    && r.tag().equals(CustomerKeys.REGISTRATION_SK))) {
                 return false;
             }
             throw e;
@@ -183,55 +164,35 @@ public class RegistrationStore {
     }
 
     private Optional<RegistrationOutcome> update(String customerKey, RegistrationDetails details, Instant at) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = detailAssignments(customerKey, details, names, values);
-        set.add("#updatedAt = :at");
-        names.put("#updatedAt", RegistrationRecord.UPDATED_AT);
-        names.put("#version", CustomerAttributes.VERSION);
-        names.put("#pk", SuiteTables.PK);
-        values.put(":at", Attr.instant(at));
-        values.put(":one", Attr.n(1));
-        String remove = details.phone() == null ? " REMOVE #phone" : "";
-        names.put("#phone", RegistrationRecord.PHONE);
+        Update u = details(customerKey, details)
+                .set(RegistrationRecord.UPDATED_AT, Attr.instant(at))
+                .add(CustomerAttributes.VERSION, Attr.n(1));
+        if (details.phone() == null) {
+            u.remove(RegistrationRecord.PHONE);
+        }
+        u.condition("attribute_exists(" + u.name(SuiteTables.PK) + ") AND " + u.name(FINGERPRINT) + " <> "
+                + u.value(Attr.s(details.fingerprint())));
         try {
-            dynamo.updateItem(r -> r.tableName(tables.customers()).key(key(customerKey))
-                    .updateExpression("SET " + String.join(", ", set) + remove + " ADD #version :one")
-                    .conditionExpression("attribute_exists(#pk) AND #fingerprint <> :fingerprint")
-                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            dynamo.updateItem(u.request(tables.customers(), key(customerKey)).build());
             return Optional.of(RegistrationOutcome.UPDATED);
         } catch (ConditionalCheckFailedException e) {
             return find(customerKey).isPresent() ? Optional.of(RegistrationOutcome.UNCHANGED) : Optional.empty();
         }
     }
 
-    private static List<String> detailAssignments(String customerKey, RegistrationDetails details,
-            Map<String, String> names, Map<String, AttributeValue> values) {
-        List<String> set = new ArrayList<>();
-        assign(set, names, values, RegistrationRecord.COMPANY, Attr.s(details.company()));
-        assign(set, names, values, RegistrationRecord.CONTACT_NAME, Attr.s(details.contactName()));
-        assign(set, names, values, RegistrationRecord.EMAIL, Attr.s(details.email()));
-        if (details.phone() != null) {
-            assign(set, names, values, RegistrationRecord.PHONE, Attr.s(details.phone()));
-        }
+    /** The registration's details and the company index keys, as every write sets them. */
+    private static Update details(String customerKey, RegistrationDetails details) {
         Map<String, AttributeValue> extra = new HashMap<>();
         details.extraFields().forEach((name, value) -> extra.put(name, Attr.s(value)));
-        assign(set, names, values, RegistrationRecord.EXTRA_FIELDS, AttributeValue.fromM(extra));
-        assign(set, names, values, FINGERPRINT, Attr.s(details.fingerprint()));
-        assign(set, names, values, SuiteTables.GSI2_PK, Attr.s(CompanyIndex.PARTITION));
-        assign(set, names, values, SuiteTables.GSI2_SK, Attr.s(CompanyIndex.sortKey(details.company(), customerKey)));
-        return set;
-    }
-
-    private static void assign(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
-            String attribute, AttributeValue value) {
-        names.put("#" + attribute, attribute);
-        values.put(":" + attribute, value);
-        set.add("#" + attribute + " = :" + attribute);
-    }
-
-    private static boolean conditionFailed(CancellationReason reason) {
-        return "ConditionalCheckFailed".equals(reason.code());
+        return new Update()
+                .set(RegistrationRecord.COMPANY, Attr.s(details.company()))
+                .set(RegistrationRecord.CONTACT_NAME, Attr.s(details.contactName()))
+                .set(RegistrationRecord.EMAIL, Attr.s(details.email()))
+                .set(RegistrationRecord.PHONE, details.phone() == null ? null : Attr.s(details.phone()))
+                .set(RegistrationRecord.EXTRA_FIELDS, AttributeValue.fromM(extra))
+                .set(FINGERPRINT, Attr.s(details.fingerprint()))
+                .set(SuiteTables.GSI2_PK, Attr.s(CompanyIndex.PARTITION))
+                .set(SuiteTables.GSI2_SK, Attr.s(CompanyIndex.sortKey(details.company(), customerKey)));
     }
 
     /** Sortable by time whatever the fraction digits: whole seconds, then the key. */
@@ -240,6 +201,6 @@ public class RegistrationStore {
     }
 
     private static Map<String, AttributeValue> key(String customerKey) {
-        return Map.of(SuiteTables.PK, Attr.s(customerKey), SuiteTables.SK, Attr.s(CustomerKeys.REGISTRATION_SK));
+        return SuiteTables.key(customerKey, CustomerKeys.REGISTRATION_SK);
     }
 }

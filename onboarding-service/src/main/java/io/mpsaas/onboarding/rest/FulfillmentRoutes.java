@@ -2,9 +2,9 @@ package io.mpsaas.onboarding.rest;
 
 import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.Landing;
+import io.mpsaas.onboarding.service.ClientRequestLimiter;
 import io.mpsaas.onboarding.service.FulfillmentService;
 import io.mpsaas.onboarding.service.LandingResult;
-import io.mpsaas.onboarding.service.RateLimiter;
 import io.quarkus.logging.Log;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -45,15 +45,15 @@ public class FulfillmentRoutes {
     private final FulfillmentService fulfillment;
     private final Pages pages;
     private final CsrfTokens csrf;
-    private final RateLimiter rateLimiter;
+    private final ClientRequestLimiter requestLimiter;
 
     public FulfillmentRoutes(OnboardingConfig config, FulfillmentService fulfillment, Pages pages, CsrfTokens csrf,
-            RateLimiter rateLimiter) {
+            ClientRequestLimiter requestLimiter) {
         this.config = config;
         this.fulfillment = fulfillment;
         this.pages = pages;
         this.csrf = csrf;
-        this.rateLimiter = rateLimiter;
+        this.requestLimiter = requestLimiter;
     }
 
     void install(@Observes Router router) {
@@ -75,7 +75,7 @@ public class FulfillmentRoutes {
 
     /** The per-client token bucket: over the limit, 429 with a readable page and {@code Retry-After}. */
     void limit(RoutingContext routing) {
-        RateLimiter.Decision decision = rateLimiter.acquire(clientAddress(routing));
+        ClientRequestLimiter.Decision decision = requestLimiter.acquire(clientAddress(routing));
         if (decision.allowed()) {
             routing.next();
             return;

@@ -1,40 +1,35 @@
 package io.mpsaas.onboarding.service;
 
+import io.mpsaas.common.security.SignedToken;
 import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.ReferenceCheck;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Issues and checks the short-lived signed reference to a resolved customer that the registration form carries
- * instead of the registration token: {@code v1.<base64url(customer key)>.<expiry epoch seconds>.<base64url(HMAC)>},
- * HMAC-SHA256 over version, key and expiry with {@code suite.onboarding.signing-secret}. AWS's guidance: trust only
- * identifiers AWS just returned or that your system signed.
+ * instead of the registration token: common's {@link SignedToken} of the customer key (base64url) and the expiry
+ * (epoch seconds), {@code v1.<base64url(customer key)>.<expiry epoch seconds>.<base64url(HMAC)>}, keyed with
+ * {@code suite.onboarding.signing-secret}. AWS's guidance: trust only identifiers AWS just returned or that your
+ * system signed.
  */
 @ApplicationScoped
 public class ReferenceSigner {
 
     /** Shortest accepted signing secret (characters). */
-    public static final int MIN_SECRET_LENGTH = 32;
+    public static final int MIN_SECRET_LENGTH = SignedToken.MIN_SECRET_LENGTH;
 
-    private static final String VERSION = "v1";
-    private static final String HMAC = "HmacSHA256";
     /** A real reference is well under this; anything longer is refused before any work. */
     private static final int MAX_LENGTH = 1024;
 
-    private final SecretKeySpec key;
+    private final SignedToken tokens;
     private final Duration ttl;
     private final Clock clock;
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     @Inject
     public ReferenceSigner(OnboardingConfig config, Clock clock) {
@@ -46,7 +41,7 @@ public class ReferenceSigner {
             throw new IllegalStateException("suite.onboarding.signing-secret must be set to at least "
                     + MIN_SECRET_LENGTH + " characters");
         }
-        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), HMAC);
+        this.tokens = new SignedToken(secret, MAX_LENGTH);
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -60,8 +55,7 @@ public class ReferenceSigner {
     public String issue(String customerKey, Instant expiresAt) {
         String encodedKey = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(customerKey.getBytes(StandardCharsets.UTF_8));
-        String payload = VERSION + "." + encodedKey + "." + expiresAt.getEpochSecond();
-        return payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(payload));
+        return tokens.sign(encodedKey, Long.toString(expiresAt.getEpochSecond()));
     }
 
     /** Checks a posted reference: the signature first (constant time), then the expiry. */
@@ -72,39 +66,23 @@ public class ReferenceSigner {
         if (reference.length() > MAX_LENGTH) {
             return new ReferenceCheck.Invalid("too long");
         }
-        String[] parts = reference.strip().split("\\.", -1);
-        if (parts.length != 4 || !VERSION.equals(parts[0])) {
+        SignedToken.Verified verified = tokens.verify(reference, 2);
+        if (verified.status() == SignedToken.Status.BAD_SIGNATURE) {
+            return new ReferenceCheck.Invalid("bad signature");
+        }
+        if (!verified.valid()) {
             return new ReferenceCheck.Invalid("malformed");
         }
-        String payload = parts[0] + "." + parts[1] + "." + parts[2];
         try {
-            byte[] signature = Base64.getUrlDecoder().decode(parts[3]);
-            if (!MessageDigest.isEqual(mac(payload), signature)) {
-                return new ReferenceCheck.Invalid("bad signature");
-            }
-            String customerKey = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(parts[2]));
+            String customerKey = new String(Base64.getUrlDecoder().decode(verified.fields().get(0)),
+                    StandardCharsets.UTF_8);
+            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(verified.fields().get(1)));
             if (!clock.instant().isBefore(expiresAt)) {
                 return new ReferenceCheck.Expired(customerKey, expiresAt);
             }
             return new ReferenceCheck.Valid(customerKey, expiresAt);
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             return new ReferenceCheck.Invalid("malformed");
-        }
-    }
-
-    private byte[] mac(String payload) {
-        // doFinal resets the Mac for the next payload: one keyed instance per thread, not a provider lookup per call
-        return macs.get().doFinal(payload.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(key);
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
     }
 }

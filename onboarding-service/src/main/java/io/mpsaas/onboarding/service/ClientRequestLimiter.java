@@ -14,7 +14,7 @@ import java.util.Map;
  * replicas a client gets that limit per replica, which still stops a flood of ResolveCustomer calls.
  */
 @ApplicationScoped
-public class RateLimiter {
+public class ClientRequestLimiter {
 
     /** The answer for one request: allowed, or refused with the seconds until a token is back. */
     public record Decision(boolean allowed, long retryAfterSeconds) {
@@ -29,12 +29,12 @@ public class RateLimiter {
     private final Map<String, double[]> buckets;
 
     @Inject
-    public RateLimiter(OnboardingConfig config, Clock clock) {
+    public ClientRequestLimiter(OnboardingConfig config, Clock clock) {
         this(config.rateLimit().enabled(), config.rateLimit().burst(), config.rateLimit().perMinute(),
                 config.rateLimit().maxClients(), clock);
     }
 
-    RateLimiter(boolean enabled, int burst, int perMinute, int maxClients, Clock clock) {
+    ClientRequestLimiter(boolean enabled, int burst, int perMinute, int maxClients, Clock clock) {
         if (burst < 1 || perMinute < 1 || maxClients < 1) {
             throw new IllegalArgumentException("suite.onboarding.rate-limit.burst, per-minute and max-clients must be"
                     + " at least 1");

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+class ClientRequestLimiterTest {
 
     /** A clock the test moves. */
     static final class MovingClock extends Clock {
@@ -35,12 +35,12 @@ class RateLimiterTest {
     void burstThenRefill_perClient() {
         // GIVEN a burst of 2 and 6 a minute (one every 10 s)
         MovingClock clock = new MovingClock();
-        RateLimiter limiter = new RateLimiter(true, 2, 6, 100, clock);
+        ClientRequestLimiter limiter = new ClientRequestLimiter(true, 2, 6, 100, clock);
 
         // WHEN one client makes three requests at once THEN the third waits 10 s
         assertThat(limiter.acquire("a").allowed()).isTrue();
         assertThat(limiter.acquire("a").allowed()).isTrue();
-        RateLimiter.Decision refused = limiter.acquire("a");
+        ClientRequestLimiter.Decision refused = limiter.acquire("a");
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.retryAfterSeconds()).isEqualTo(10);
         // AND another client has its own bucket
@@ -55,17 +55,17 @@ class RateLimiterTest {
     @Test
     void forgetsTheIdlestClient_whenFull_andAllowsAllWhenDisabled() {
         MovingClock clock = new MovingClock();
-        RateLimiter limiter = new RateLimiter(true, 1, 1, 2, clock);
+        ClientRequestLimiter limiter = new ClientRequestLimiter(true, 1, 1, 2, clock);
         assertThat(limiter.acquire("a").allowed()).isTrue();
         assertThat(limiter.acquire("b").allowed()).isTrue();
         assertThat(limiter.acquire("c").allowed()).isTrue(); // "a" forgotten
         assertThat(limiter.acquire("a").allowed()).isTrue(); // a fresh bucket ("b" forgotten)
         assertThat(limiter.acquire("c").allowed()).isFalse();
 
-        RateLimiter off = new RateLimiter(false, 1, 1, 1, clock);
+        ClientRequestLimiter off = new ClientRequestLimiter(false, 1, 1, 1, clock);
         for (int i = 0; i < 10; i++) {
             assertThat(off.acquire("a").allowed()).isTrue();
         }
-        assertThatThrownBy(() -> new RateLimiter(true, 0, 1, 1, clock)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ClientRequestLimiter(true, 0, 1, 1, clock)).isInstanceOf(IllegalArgumentException.class);
     }
 }
