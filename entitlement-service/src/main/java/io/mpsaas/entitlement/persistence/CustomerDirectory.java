@@ -1,4 +1,4 @@
-package io.mpsaas.entitlement.console;
+package io.mpsaas.entitlement.persistence;
 
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.CompanyIndex;
@@ -10,8 +10,9 @@ import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.config.EntitlementConfig;
-import io.mpsaas.entitlement.persistence.InboxEntry;
-import io.mpsaas.entitlement.persistence.SubscriptionStore;
+import io.mpsaas.entitlement.domain.CustomerListing.Page;
+import io.mpsaas.entitlement.domain.CustomerListing.Row;
+import io.mpsaas.entitlement.domain.SearchQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
- * The console's view of the customers table: pages of customers, the lookups of the search, a customer's registration
+ * The admin API's view of the customers table: pages of customers, the lookups of the search, a customer's registration
  * and history. Every read is bounded: ids are exact lookups through the table's keys and indexes (license: the key;
  * account: {@code gsi1}; product: {@code gsi2}; CustomerIdentifier: the key under each known product), a company is
  * found by the start of its normalised name in the company index ({@link CompanyIndex}, one Query), and only the
@@ -46,19 +47,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 @ApplicationScoped
 public class CustomerDirectory {
-
-    /** A customer as a list shows it; {@code company} is null when the customer has not registered. */
-    public record Row(CustomerRecord customer, String company, String matchedBy) {
-    }
-
-    /**
-     * One page of the list.
-     *
-     * @param next     the cursor of the next page, null on the last
-     * @param examined customer-table items read for this page
-     */
-    public record Page(List<Row> rows, String next, int examined) {
-    }
 
     /** What a CustomerIdentifier or product code can look like; other text is looked up as a company only. */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
@@ -95,8 +83,8 @@ public class CustomerDirectory {
     }
 
     /** What the latest notifications did to the customer, newest first. */
-    public List<InboxEntry> history(String key) {
-        return store.history(key, config.console().historyLimit());
+    public List<InboxEntry> history(String key, int limit) {
+        return store.history(key, limit);
     }
 
     // ---------------------------------------------------------------- the list
@@ -104,12 +92,12 @@ public class CustomerDirectory {
     /**
      * A page of customers: of one product ({@code gsi2}, in key order) or of the whole table (a Scan, in DynamoDB's
      * order), optionally in one state, starting after {@code cursor}. Reads at most
-     * {@code suite.entitlement.console.max-items-per-page} items; a rare state may so answer a short page with a
+     * {@code suite.entitlement.admin.max-items-per-page} items; a rare state may so answer a short page with a
      * next link.
      */
     public Page page(String productCode, SubscriptionState state, String cursor) {
-        int size = config.console().pageSize();
-        int budget = config.console().maxItemsPerPage();
+        int size = config.admin().pageSize();
+        int budget = config.admin().maxItemsPerPage();
         boolean byProduct = productCode != null && !productCode.isBlank();
         Map<String, AttributeValue> start = cursor == null || cursor.isBlank() ? null
                 : decodeCursor(cursor, byProduct ? productCode.strip() : null);
@@ -171,9 +159,9 @@ public class CustomerDirectory {
 
     // ---------------------------------------------------------------- the search
 
-    /** The customers the query finds, at most {@code suite.entitlement.console.search-limit}. */
+    /** The customers the query finds, at most {@code suite.entitlement.admin.search-limit}. */
     public List<Row> search(SearchQuery query) {
-        int limit = config.console().searchLimit();
+        int limit = config.admin().searchLimit();
         String text = query.text();
         Map<String, Row> found = new LinkedHashMap<>();
         switch (query.resolved()) {
@@ -361,21 +349,21 @@ public class CustomerDirectory {
     /**
      * The DynamoDB start key of a cursor this class wrote for the same list (the product, or the whole table).
      *
-     * @throws ConsoleInputException for anything else
+     * @throws IllegalArgumentException for anything else
      */
     static Map<String, AttributeValue> decodeCursor(String cursor, String productCode) {
         String[] parts;
         try {
             parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
         } catch (IllegalArgumentException e) {
-            throw new ConsoleInputException("That page link is not valid; start from the first page.");
+            throw new IllegalArgumentException("That page link is not valid; start from the first page.");
         }
         int expected = productCode == null ? 2 : 4;
         if (cursor.length() > 2000 || parts.length != expected || !valid(parts[0])
                 || !CustomerKeys.CUSTOMER_SK.equals(parts[1])
                 || (productCode != null && (!(CustomerKeys.PRODUCT_PREFIX + productCode).equals(parts[2])
                         || !parts[0].equals(parts[3])))) {
-            throw new ConsoleInputException("That page link is not valid; start from the first page.");
+            throw new IllegalArgumentException("That page link is not valid; start from the first page.");
         }
         Map<String, AttributeValue> key = new HashMap<>(key(parts[0], parts[1]));
         if (productCode != null) {

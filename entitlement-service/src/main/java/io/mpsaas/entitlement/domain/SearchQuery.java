@@ -1,4 +1,4 @@
-package io.mpsaas.entitlement.console;
+package io.mpsaas.entitlement.domain;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -40,7 +40,7 @@ public record SearchQuery(Kind kind, String text) {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
-        static Kind ofParam(String value) {
+        public static Kind ofParam(String value) {
             if (value == null || value.isBlank()) {
                 return ANY;
             }
@@ -49,17 +49,17 @@ public record SearchQuery(Kind kind, String text) {
                     return kind;
                 }
             }
-            throw new ConsoleInputException("Choose what to search by from the list.");
+            throw new IllegalArgumentException("Choose what to search by from the list.");
         }
     }
 
     public SearchQuery {
         text = text == null ? "" : text.strip();
         if (text.isEmpty()) {
-            throw new ConsoleInputException("Enter something to search for.");
+            throw new IllegalArgumentException("Enter something to search for.");
         }
         if (text.length() > MAX_LENGTH || text.chars().anyMatch(Character::isISOControl)) {
-            throw new ConsoleInputException("That search text is too long or contains control characters.");
+            throw new IllegalArgumentException("That search text is too long or contains control characters.");
         }
     }
 

@@ -1,16 +1,12 @@
-package io.mpsaas.entitlement.console;
+package io.mpsaas.entitlement.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.config.QueuesConfig;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.entitlement.config.EntitlementConfig;
-import io.mpsaas.entitlement.messaging.DeadLetterQueues;
-import io.mpsaas.entitlement.messaging.NotificationQueues;
-import io.mpsaas.entitlement.messaging.ParkedMessage;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,18 +15,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The dead-letter queues of every queue of the suite: the notification queues (entitlement-service), the usage and
- * metering-commands queues (metering-service) and the customer-events queue (the seller's app, whose failed deliveries
- * SQS's redrive parks there). Listing and replay are the admin API's ({@link DeadLetterQueues}): a replay moves a
- * message back to the queue it was parked from, without its park attributes.
+ * The dead-letter queues of every queue of the suite, for the admin API (and through it the operator console): the
+ * notification queues (entitlement-service), the usage and metering-commands queues (metering-service) and the
+ * customer-events queue (the seller's app, whose failed deliveries SQS's redrive parks there). Listing and replay
+ * are {@link DeadLetterQueues}': a replay moves a message back to the queue it was parked from, without its park
+ * attributes.
  */
 @ApplicationScoped
-public class DeadLetters {
+public class SuiteDeadLetters {
 
     /** A queue with its dead-letter queue, and who consumes it. */
     public record Queue(String name, String url, String deadLetterUrl, String consumer) {
 
-        NotificationQueues.Queue asAdminQueue() {
+        public NotificationQueues.Queue asAdminQueue() {
             return new NotificationQueues.Queue(name, url, deadLetterUrl);
         }
     }
@@ -52,8 +49,8 @@ public class DeadLetters {
     private final EntitlementConfig config;
     private volatile List<Queue> resolved;
 
-    public DeadLetters(SqsClient sqs, ObjectMapper mapper, QueuesConfig queues, NotificationQueues notificationQueues,
-            DeadLetterQueues deadLetterQueues, EntitlementConfig config) {
+    public SuiteDeadLetters(SqsClient sqs, ObjectMapper mapper, QueuesConfig queues,
+            NotificationQueues notificationQueues, DeadLetterQueues deadLetterQueues, EntitlementConfig config) {
         this.sqs = sqs;
         this.mapper = mapper;
         this.queues = queues;
@@ -82,7 +79,7 @@ public class DeadLetters {
     }
 
     /** The parked messages of every dead-letter queue; a queue that cannot be read says why, the others still show. */
-    public List<Listing> listAll() {
+    public List<Listing> listAll(boolean withMessages) {
         List<Listing> listings = new ArrayList<>();
         for (Queue queue : queues()) {
             if (queue.url() == null) {
@@ -94,11 +91,11 @@ public class DeadLetters {
                 continue;
             }
             try {
-                List<ParkedMessage> messages = deadLetterQueues.list(queue.asAdminQueue(),
-                        config.console().maxParkedMessages());
+                List<ParkedMessage> messages = withMessages ? deadLetterQueues.list(queue.asAdminQueue(),
+                        config.admin().maxParkedMessages()) : List.of();
                 listings.add(new Listing(queue, messages, count(queue), null));
             } catch (SdkException e) {
-                Log.warnf("Console could not read the dead-letter queue %s: %s", queue.deadLetterUrl(),
+                Log.warnf("The admin API could not read the dead-letter queue %s: %s", queue.deadLetterUrl(),
                         e.getMessage());
                 listings.add(new Listing(queue, List.of(), null, "Could not read it: " + e.getClass()
                         .getSimpleName()));
@@ -107,21 +104,9 @@ public class DeadLetters {
         return listings;
     }
 
-    /** Messages in each dead-letter queue as SQS counts them (cheap: no message is received). */
-    public Map<Queue, Long> counts() {
-        Map<Queue, Long> counts = new LinkedHashMap<>();
-        for (Queue queue : queues()) {
-            if (queue.deadLetterUrl() != null) {
-                try {
-                    counts.put(queue, count(queue));
-                } catch (SdkException e) {
-                    Log.warnf("Console could not count the dead-letter queue %s: %s", queue.deadLetterUrl(),
-                            e.getMessage());
-                    counts.put(queue, null);
-                }
-            }
-        }
-        return counts;
+    /** The suite's queue of this name, when it has a dead-letter queue. */
+    public Optional<Queue> byName(String queueName) {
+        return queues().stream().filter(q -> q.name().equals(queueName) && q.deadLetterUrl() != null).findFirst();
     }
 
     /**
@@ -133,7 +118,7 @@ public class DeadLetters {
         if (queue.isEmpty() || queue.get().deadLetterUrl() == null) {
             return Optional.empty();
         }
-        return Optional.of(deadLetterQueues.replay(queue.get().asAdminQueue(), config.console().maxParkedMessages(),
+        return Optional.of(deadLetterQueues.replay(queue.get().asAdminQueue(), config.admin().maxParkedMessages(),
                 messageId));
     }
 
@@ -143,7 +128,7 @@ public class DeadLetters {
             String url = QueueUrls.resolve(sqs, name);
             return new Queue(name, url, QueueUrls.deadLetterQueueUrl(sqs, mapper, url), consumer);
         } catch (SdkException e) {
-            Log.warnf("Console could not find the queue %s: %s", name, e.getMessage());
+            Log.warnf("The admin API could not find the queue %s: %s", name, e.getMessage());
             return new Queue(name, null, null, consumer);
         }
     }

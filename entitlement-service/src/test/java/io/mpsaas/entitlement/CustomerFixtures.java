@@ -1,4 +1,4 @@
-package io.mpsaas.entitlement.console;
+package io.mpsaas.entitlement;
 
 import static io.mpsaas.entitlement.TestSupport.customer;
 import static io.mpsaas.entitlement.TestSupport.eventually;
@@ -10,7 +10,6 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
-import io.mpsaas.entitlement.TestSupport;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -18,7 +17,6 @@ import io.mpsaas.sandbox.marketplace.catalog.Product;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -26,11 +24,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The console tests' data, each written by the real flow or exactly as its owner writes it: customers through the
- * simulator's buyer actions (the notifications entitlement-service processes), registrations as onboarding-service
- * writes them (one transaction, the company index keys), hourly aggregates in metering-service's item layout.
+ * The admin API tests' customers, each written by the real flow or exactly as its owner writes it: customers through
+ * the simulator's buyer actions (the notifications entitlement-service processes), landed customers and registrations
+ * as onboarding-service writes them (one transaction, the company index keys).
  */
-final class ConsoleFixtures {
+final class CustomerFixtures {
 
     /** A customer created through the simulator and processed by entitlement-service. */
     record Buyer(SubscribeResult sub, String key, Product product) {
@@ -39,7 +37,7 @@ final class ConsoleFixtures {
     private final Sandbox sandbox;
     private final DynamoDbClient dynamo;
 
-    ConsoleFixtures(Sandbox sandbox) {
+    CustomerFixtures(Sandbox sandbox) {
         this.sandbox = sandbox;
         this.dynamo = sandbox.aws().dynamo();
     }
@@ -139,75 +137,6 @@ final class ConsoleFixtures {
                 .build();
         dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(registration).build(),
                 TransactWriteItem.builder().update(customer).build()));
-    }
-
-    /**
-     * An hourly aggregate in metering-service's layout, in the given status: {@code OPEN}/{@code FROZEN} in the pending
-     * index, the four failures in the failures index, the others in neither; always in the customer's {@code gsi2}.
-     * Answers its id.
-     */
-    String aggregate(CustomerRecord c, String dimension, Instant hour, String status, long quantity,
-            String resultCode, String resultMessage) {
-        String id = "agg#" + c.key() + "#" + dimension + "#" + hour;
-        Instant now = Instant.now();
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(SuiteTables.PK, Attr.s(id));
-        item.put(SuiteTables.SK, Attr.s("AGGREGATE"));
-        item.put("type", Attr.s("AGGREGATE"));
-        item.put("customerKey", Attr.s(c.key()));
-        item.put("productCode", Attr.s(c.productCode()));
-        item.put("identityModel", Attr.s(c.identityModel().name()));
-        if (c.customerIdentifier() != null) {
-            item.put("customerIdentifier", Attr.s(c.customerIdentifier()));
-        }
-        if (c.customerAwsAccountId() != null) {
-            item.put("customerAwsAccountId", Attr.s(c.customerAwsAccountId()));
-        }
-        if (c.licenseArn() != null) {
-            item.put("licenseArn", Attr.s(c.licenseArn()));
-        }
-        item.put("dimension", Attr.s(dimension));
-        item.put("hour", Attr.instant(hour));
-        item.put("status", Attr.s(status));
-        item.put("quantity", Attr.n(quantity));
-        item.put("events", Attr.n(3));
-        item.put("createdAt", Attr.instant(now));
-        item.put("updatedAt", Attr.instant(now));
-        item.put(SuiteTables.TTL, Attr.n(hour.plusSeconds(90L * 24 * 3600).getEpochSecond()));
-        item.put(SuiteTables.GSI2_PK, Attr.s("customer#" + c.key()));
-        item.put(SuiteTables.GSI2_SK, Attr.s(hour + "#" + dimension));
-        String indexSortKey = hour + "#" + c.key() + "#" + dimension;
-        int shard = Math.floorMod(id.hashCode(), 4);
-        if (!"OPEN".equals(status)) {
-            item.put("frozenQuantity", Attr.n(quantity));
-            item.put("billedQuantity", Attr.n(quantity));
-            item.put("frozenAt", Attr.instant(now));
-        }
-        if (List.of("OPEN", "FROZEN").contains(status)) {
-            item.put(SuiteTables.GSI1_PK, Attr.s("pending#" + shard));
-            item.put(SuiteTables.GSI1_SK, Attr.s(indexSortKey));
-        } else if (List.of("CUSTOMER_NOT_SUBSCRIBED", "DUPLICATE_RECORD", "FAILED", "EXPIRED").contains(status)) {
-            item.put(SuiteTables.GSI1_PK, Attr.s("failed#" + shard));
-            item.put(SuiteTables.GSI1_SK, Attr.s(indexSortKey));
-        }
-        if ("SENT".equals(status)) {
-            item.put("meteringRecordId", Attr.s("mr-" + Math.abs(id.hashCode())));
-            item.put("sentAt", Attr.instant(now));
-            item.put("resultCode", Attr.s("Success"));
-        }
-        if (resultCode != null) {
-            item.put("resultCode", Attr.s(resultCode));
-        }
-        if (resultMessage != null) {
-            item.put("resultMessage", Attr.s(resultMessage));
-        }
-        // metering-service creates aggregates with UpdateItem; a whole item here is the same item
-        dynamo.putItem(r -> r.tableName(SuiteTables.USAGE).item(item));
-        return id;
-    }
-
-    static Instant hoursAgo(int hours) {
-        return Instant.now().truncatedTo(ChronoUnit.HOURS).minus(hours, ChronoUnit.HOURS);
     }
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
