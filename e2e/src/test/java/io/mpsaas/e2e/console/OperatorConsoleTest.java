@@ -242,7 +242,7 @@ class OperatorConsoleTest {
         SuiteFixtures.Buyer buyer = fx.activeBuyer("sbx-ca-subscription", Map.of());
         Instant previousHour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(30));
         JsonNode accepted = fx.usage(buyer, "requests", 96, previousHour);
-        assertThat(accepted.path("status").asText()).as(accepted.toString()).isEqualTo("ACCEPTED");
+        assertThat(accepted.path("status").asText()).as(accepted.toString()).isEqualTo("accepted");
         JsonNode aggregates = fx.meterAndAwait(buyer);
         String failed = StreamSupport.stream(aggregates.spliterator(), false)
                 .filter(a -> a.path("redrivable").asBoolean()).map(a -> a.path("id").asText()).findFirst()

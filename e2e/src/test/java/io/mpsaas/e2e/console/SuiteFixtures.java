@@ -10,8 +10,11 @@ import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.IdentityModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +45,9 @@ final class SuiteFixtures {
 
     private final LocalSuite suite;
     private final ObjectMapper json = new ObjectMapper();
+    /** Keeps cookies like the buyer's browser: onboarding's registration form is CSRF-checked (token and cookie). */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     SuiteFixtures(LocalSuite suite) {
@@ -56,7 +61,9 @@ final class SuiteFixtures {
             request = request.withQuantity(q.getKey(), q.getValue());
         }
         SubscribeResult sub = suite.sandbox().simulator().subscribe(request);
-        String key = sub.licenseArn() != null ? CustomerKeys.forLicense(sub.licenseArn())
+        boolean concurrentAgreements = suite.sandbox().simulator().subscription(sub.subscriptionId())
+                .identityModel() == IdentityModel.CONCURRENT_AGREEMENTS;
+        String key = concurrentAgreements ? CustomerKeys.forLicense(sub.licenseArn())
                 : CustomerKeys.forLegacy(product, sub.customerIdentifier());
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(customer(key).path("state").asText())
                 .isEqualTo("ACTIVE"));
@@ -86,7 +93,7 @@ final class SuiteFixtures {
     /** Usage of one dimension at {@code at}, through metering-service's usage API (app key); answers its result. */
     JsonNode usage(Buyer buyer, String dimension, long quantity, Instant at) {
         Map<String, Object> record = new LinkedHashMap<>();
-        if (buyer.sub().licenseArn() != null) {
+        if (buyer.key().startsWith(CustomerKeys.LICENSE_PREFIX)) {
             record.put("licenseArn", buyer.sub().licenseArn());
         } else {
             record.put("customerIdentifier", buyer.sub().customerIdentifier());

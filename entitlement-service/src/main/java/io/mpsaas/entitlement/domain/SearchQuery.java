@@ -1,5 +1,6 @@
 package io.mpsaas.entitlement.domain;
 
+import io.mpsaas.common.customer.CustomerKeys;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -73,7 +74,7 @@ public record SearchQuery(Kind kind, String text) {
         if (kind != Kind.ANY) {
             return kind;
         }
-        if (text.startsWith("license#") || text.startsWith("customer#")) {
+        if (text.startsWith(CustomerKeys.LICENSE_PREFIX) || text.startsWith(CustomerKeys.LEGACY_PREFIX)) {
             return Kind.CUSTOMER_KEY;
         }
         if (text.startsWith("arn:") || text.contains(":license:") || LICENSE_ID.matcher(text).matches()) {
