@@ -14,11 +14,11 @@ import java.util.Optional;
 public interface ConsoleConfig {
 
     /** entitlement-service's base URL, inside the cluster (its admin API is under {@code /api/v1/admin}). */
-    @WithDefault("http://entitlement-service")
+    @WithDefault("http://entitlement-service:8081")
     String entitlementUrl();
 
     /** metering-service's base URL, inside the cluster (its admin API is under {@code /v1/admin/metering}). */
-    @WithDefault("http://metering-service")
+    @WithDefault("http://metering-service:8082")
     String meteringUrl();
 
     /** How long a page waits to connect to a service (milliseconds) before it says the service did not answer. */
