@@ -228,18 +228,34 @@ class SuiteBenchmark {
         List<JvmVariant> variants = new ArrayList<>();
         if (jdk.aotCapable()) {
             variants.add(new JvmVariant("JDK " + jdk.version() + " + AOT cache", jdk, app));
-            Path coh = root.resolve("benchmarks/target/coh").resolve(service.module());
-            variants.add(new JvmVariant("JDK " + jdk.version() + " + AOT cache + compact headers", jdk.withOptions(
-                    concat(ServiceJvm.LOCAL_OPTIONS, List.of("-XX:+UseCompactObjectHeaders"))), coh));
-            variants.add(new JvmVariant("JDK " + jdk.version() + ", no cache", jdk.withAot(ServiceJvm.Aot.OFF), app));
+            if (footprintVariant("coh")) {
+                Path coh = root.resolve("benchmarks/target/coh").resolve(service.module());
+                variants.add(new JvmVariant("JDK " + jdk.version() + " + AOT cache + compact headers",
+                        jdk.withOptions(concat(ServiceJvm.LOCAL_OPTIONS, List.of("-XX:+UseCompactObjectHeaders"))),
+                        coh));
+            }
+            if (footprintVariant("nocache")) {
+                variants.add(new JvmVariant("JDK " + jdk.version() + ", no cache", jdk.withAot(ServiceJvm.Aot.OFF),
+                        app));
+            }
         } else {
             variants.add(new JvmVariant("JDK " + jdk.version(), jdk, app));
         }
-        if (Files.isRegularFile(jdk17.resolve("bin/java")) && ServiceJvm.feature(jdk17) != jdk.feature()) {
+        if (footprintVariant("jdk17") && Files.isRegularFile(jdk17.resolve("bin/java"))
+                && ServiceJvm.feature(jdk17) != jdk.feature()) {
             ServiceJvm old = jdk.withJavaHome(jdk17).withAot(ServiceJvm.Aot.OFF);
             variants.add(new JvmVariant("JDK " + old.version(), old, app));
         }
         return variants;
+    }
+
+    /**
+     * Whether the footprint compares this way of starting ({@code -Dbench.footprint.variants=coh,nocache,jdk17}, all
+     * by default; the services' own way, with their cache, always).
+     */
+    private static boolean footprintVariant(String name) {
+        String chosen = System.getProperty("bench.footprint.variants", "coh,nocache,jdk17");
+        return List.of(chosen.split(",")).contains(name);
     }
 
     /**
@@ -257,12 +273,14 @@ class SuiteBenchmark {
             for (JvmVariant variant : jvmVariants(service)) {
                 double ready = Double.MAX_VALUE;
                 double idle = Double.MAX_VALUE;
+                double cpu = Double.MAX_VALUE;
                 String quarkus = "n/a";
                 for (int attempt = 0; attempt < 2; attempt++) {
                     String name = service.module() + "-startup";
                     try (ServiceProcess p = ServiceProcess.start(suite, root, service, name, Bench.freePort(), Map.of(),
                             variant.jvm(), variant.app(), logDir)) {
                         double r = p.awaitReady(Duration.ofSeconds(90));
+                        cpu = Math.min(cpu, Proc.cpuSeconds(p.pid()));
                         Bench.pause(Duration.ofSeconds(5));
                         double rss = Proc.rssMb(p.pid());
                         if (r < ready) {
@@ -278,7 +296,8 @@ class SuiteBenchmark {
                     idleRss.put(service.module(), idle);
                 }
                 report.add("5 footprint", service.module() + " start to ready (" + variant.name() + ")",
-                        f(ready, 2) + " s (Quarkus: " + quarkus + ")", "< 0.5 s", ready < 0.5,
+                        f(ready, 2) + " s (Quarkus: " + quarkus + "; CPU " + f(cpu, 2) + " s)", "< 0.5 s",
+                        ready < 0.5,
                         "JVM start + class loading + Quarkus boot + first DynamoDB/SQS checks; " + CORES);
                 report.add("5 footprint", service.module() + " RSS idle (" + variant.name() + ")",
                         f(idle, 0) + " MB", "< 128 MB", idle < 128,
@@ -308,7 +327,7 @@ class SuiteBenchmark {
             LOG.info("Training the services' ahead-of-time caches (as run-local.sh does)");
             AotTraining.train(root, jdk, logDir.resolve("aot-training"));
         }
-        for (Service service : Service.values()) {
+        for (Service service : footprintVariant("coh") ? Service.values() : new Service[0]) {
             Path copy = root.resolve("benchmarks/target/coh").resolve(service.module());
             copyApp(LocalSuite.quarkusApp(root, service), copy);
             LOG.infof("Training %s's cache with compact object headers", service.module());

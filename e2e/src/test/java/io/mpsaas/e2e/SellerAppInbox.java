@@ -7,6 +7,7 @@ import io.mpsaas.sandbox.LocalAws;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,7 @@ final class SellerAppInbox {
         this.json = json;
     }
 
-    /** The types of the events received so far for a customer, in arrival order, after draining the queue. */
+    /** The types of the events received so far for a customer, in the app's order, after draining the queue. */
     synchronized List<String> eventTypes(Customer customer) {
         String url = aws.queueUrl(SuiteQueues.CUSTOMER_EVENTS);
         List<Message> batch;
@@ -45,7 +46,22 @@ final class SellerAppInbox {
                 aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
             }
         } while (!batch.isEmpty());
-        return byCustomer.getOrDefault(customer.key(), List.of()).stream().map(e -> e.path("type").asText())
-                .toList();
+        return inAppOrder(byCustomer.getOrDefault(customer.key(), List.of())).stream()
+                .map(e -> e.path("type").asText()).toList();
+    }
+
+    /**
+     * A customer's events in the order the README tells an app to apply them: the subscription events (those with a
+     * {@code sequence}) by sequence, in the places they arrived in; the others (a registration) where they arrived.
+     */
+    static List<JsonNode> inAppOrder(List<JsonNode> arrived) {
+        List<JsonNode> sequenced = arrived.stream().filter(e -> e.path("sequence").isIntegralNumber())
+                .sorted(Comparator.comparingLong(e -> e.path("sequence").asLong())).toList();
+        List<JsonNode> ordered = new ArrayList<>(arrived.size());
+        int next = 0;
+        for (JsonNode event : arrived) {
+            ordered.add(event.path("sequence").isIntegralNumber() ? sequenced.get(next++) : event);
+        }
+        return ordered;
     }
 }

@@ -1,5 +1,6 @@
 package io.mpsaas.entitlement;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -213,9 +215,18 @@ public final class TestSupport {
             return all().stream().filter(m -> key.equals(m.path("customer").path("customerKey").asText())).toList();
         }
 
-        /** Types of the messages about one customer, in arrival order. */
+        /**
+         * Types of the messages about one customer, in the order the app puts them in: by {@code sequence} (standard
+         * SQS may deliver them in another order); every one of them carries a sequence of its own.
+         */
         public List<String> typesFor(String key) {
-            return forCustomer(key).stream().map(m -> m.path("type").asText()).toList();
+            List<JsonNode> events = forCustomer(key);
+            assertThat(events).allSatisfy(e -> assertThat(e.path("sequence").isIntegralNumber())
+                    .as("sequence of %s", e).isTrue());
+            assertThat(events.stream().map(e -> e.path("sequence").asLong()))
+                    .as("one sequence per event").doesNotHaveDuplicates();
+            return events.stream().sorted(Comparator.comparingLong(e -> e.path("sequence").asLong()))
+                    .map(m -> m.path("type").asText()).toList();
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
+import io.mpsaas.common.health.DependencyChecks;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.ProxiedSandboxTestResource;
 import io.mpsaas.sandbox.testing.TcpProxy;
@@ -18,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +43,7 @@ class ReadinessTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("suite.ops.health.cache-for", "200ms", "suite.ops.health.timeout", "500ms",
-                    "suite.ops.gauges.refresh-every", "1s");
+                    "suite.ops.gauges.refresh-every", "1s", "suite.ops.gauges.first-refresh-after", "1s");
         }
 
         @Override
@@ -70,6 +72,17 @@ class ReadinessTest {
     @AfterEach
     void restore() {
         proxies.restoreAll();
+    }
+
+    @Inject
+    DependencyChecks checks;
+
+    @Test
+    void theReadinessChecks_runAsTheServiceStarts_soTheFirstProbeFindsTheirAnswers() {
+        // WHEN the service has started, THEN its DynamoDB and SQS checks ran beside the start, and both passed
+        assertThat(checks.warmedUp()).succeedsWithin(Duration.ofSeconds(10));
+        assertThat(checks.lastResult(DependencyChecks.DYNAMODB)).hasValueSatisfying(r -> assertThat(r.up()).isTrue());
+        assertThat(checks.lastResult(DependencyChecks.SQS)).hasValueSatisfying(r -> assertThat(r.up()).isTrue());
     }
 
     @Test

@@ -72,6 +72,13 @@ public interface OpsConfig {
         String refreshEvery();
 
         /**
+         * When after the start the gauges are first refreshed: not while the service starts, which their first reads
+         * (a Query, GetQueueAttributes, an HTTP GET) would slow down; until then they read NaN.
+         */
+        @WithDefault("20s")
+        String firstRefreshAfter();
+
+        /**
          * Dead-letter queues to watch besides those of the queues the service consumes (names or URLs); onboarding
          * watches the customer-events queue's.
          */

@@ -7,6 +7,7 @@ import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.marketplace.MarketplaceClientSettings;
 import io.mpsaas.common.messaging.SqsConsumer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.Startup;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -77,7 +80,9 @@ public class DependencyChecks {
     private final MarketplaceClientSettings marketplace;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Result> cache = new ConcurrentHashMap<>();
-    private final HttpClient http;
+    private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
+    /** For the AWS Marketplace checks only; made on first use (a JDK HttpClient loads the trust store when made). */
+    private volatile HttpClient http;
 
     public DependencyChecks(DynamoDbClient dynamo, SqsClient sqs, TablesConfig tables, OpsConfig ops,
             MarketplaceConfig marketplace) {
@@ -86,8 +91,6 @@ public class DependencyChecks {
         this.tables = tables;
         this.config = ops.health();
         this.marketplace = marketplace.toSettings();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
         // a wrong name stops the start (this bean is created at start) rather than leave a check silently off
         for (String check : config.checks()) {
             if (!READINESS_CHECKS.contains(normalized(check))) {
@@ -97,6 +100,40 @@ public class DependencyChecks {
             }
         }
         marketplaceApis();
+    }
+
+    /**
+     * Runs the readiness checks once in the background as the service starts, beside the rest of its start: the first
+     * readiness probe finds their results (reused for {@code cache-for}) instead of making the first DynamoDB and SQS
+     * calls of the process itself (connections, TLS, the SDK's first requests), and the service is ready that much
+     * sooner.
+     */
+    @PostConstruct
+    void warmUp() {
+        Thread warmUp = new Thread(() -> {
+            try {
+                if (enabled(DYNAMODB)) {
+                    dynamodb();
+                }
+                if (enabled(SQS)) {
+                    sqs();
+                }
+            } finally {
+                warmedUp.complete(null);
+            }
+        }, "mpsaas-readiness-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /** Completes once the checks run as the service started have answered (up or down). */
+    public CompletableFuture<Void> warmedUp() {
+        return warmedUp;
+    }
+
+    /** The last result of a check, without running it; empty before its first run. */
+    public Optional<Result> lastResult(String check) {
+        return Optional.ofNullable(cache.get(check));
     }
 
     /** Whether {@code suite.ops.health.checks} names this dependency. */
@@ -126,7 +163,7 @@ public class DependencyChecks {
         return cached("marketplace-" + api, () -> {
             HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(config.timeout()).GET().build();
             try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 return "answered HTTP " + status;
             } catch (IOException e) {
                 throw new UncheckedIOException(endpoint + " unreachable: " + e, e);
@@ -135,6 +172,20 @@ public class DependencyChecks {
                 throw new IllegalStateException(endpoint + ": interrupted", e);
             }
         });
+    }
+
+    private HttpClient http() {
+        HttpClient client = http;
+        if (client == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+                }
+                client = http;
+            }
+        }
+        return client;
     }
 
     /** The APIs of {@code suite.ops.health.marketplace-apis}, checked. */

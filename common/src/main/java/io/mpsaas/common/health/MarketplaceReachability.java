@@ -38,6 +38,7 @@ public class MarketplaceReachability {
     }
 
     @Scheduled(identity = "mpsaas-marketplace-reachability", every = "{suite.ops.gauges.refresh-every}",
+            delayed = "{suite.ops.gauges.first-refresh-after}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledRefresh() {
         refresh();

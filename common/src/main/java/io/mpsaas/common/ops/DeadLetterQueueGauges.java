@@ -68,6 +68,7 @@ public class DeadLetterQueueGauges {
     }
 
     @Scheduled(identity = "mpsaas-dlq-gauges", every = "{suite.ops.gauges.refresh-every}",
+            delayed = "{suite.ops.gauges.first-refresh-after}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledRefresh() {
         refresh();

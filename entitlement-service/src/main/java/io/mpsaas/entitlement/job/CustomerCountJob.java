@@ -26,6 +26,7 @@ public class CustomerCountJob {
     }
 
     @Scheduled(identity = "entitlement-customer-count", every = "{suite.entitlement.metrics.customer-count-every}",
+            delayed = "{suite.ops.gauges.first-refresh-after}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {

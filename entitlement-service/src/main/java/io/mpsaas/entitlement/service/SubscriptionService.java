@@ -489,7 +489,8 @@ public class SubscriptionService {
 
         CustomerIds ids = ids(key, current, identity, agreementId);
         Effects effects = effects(machine.changes(), entitlementsChanged ? entitlements : null, before, ids,
-                lead.meta().dedupeKey(), lead.meta().occurredAt(), machine.after(), now);
+                lead.meta().dedupeKey(), lead.meta().occurredAt(), machine.after(), now,
+                current == null ? 1 : current.version() + 1);
         String result = describe(machine, entitlements, entitlementsChanged,
                 facts.values().stream().mapToInt(List::size).sum());
         if (ordered.size() > 1) {
@@ -594,7 +595,7 @@ public class SubscriptionService {
             }
             CustomerIds ids = CustomerIds.of(current);
             Effects effects = effects(List.of(), fresh, current.entitlements(), ids, dedupe, now,
-                    snapshot(current), now);
+                    snapshot(current), now, current.version() + 1);
             SubscriptionStore.Commit commit = store.newCommit();
             store.customer(commit, new CustomerChange(current.key(), current.version(), null, null, null, null, fresh,
                     readAt, now));
@@ -636,9 +637,13 @@ public class SubscriptionService {
 
     // ---------------------------------------------------------------- effects
 
+    /**
+     * The events and commands of one commit; {@code version} is the customer item's version the commit writes, so the
+     * events' sequence numbers follow the commits' order, whatever the order they are sent in.
+     */
     private Effects effects(List<LifecycleChange> changes, Map<String, StoredEntitlement> newEntitlements,
             Map<String, StoredEntitlement> before, CustomerIds ids, String sourceId, Instant occurredAt,
-            Snapshot after, Instant now) {
+            Snapshot after, Instant now, long version) {
         List<CustomerEvent> events = new ArrayList<>();
         List<MeteringCommand> commands = new ArrayList<>();
         for (LifecycleChange change : changes) {
@@ -656,7 +661,8 @@ public class SubscriptionService {
                 }
             }
             events.add(new CustomerEvent(change.eventType(), stableId(change.eventType(), change.sourceId(),
-                    ids.customerKey()), change.occurredAt(), ids, change.to(), details));
+                    ids.customerKey()), change.occurredAt(), ids, change.to(), details,
+                    CustomerEvent.sequence(version, events.size())));
             if (change.flush()) {
                 String reason = change.sourceId().startsWith("eventbridge#") ? "purchase-agreement-ended"
                         : "unsubscribe-pending";
@@ -673,7 +679,8 @@ public class SubscriptionService {
             details.put("removedDimensions", List.copyOf(removed));
             String type = CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED;
             events.add(new CustomerEvent(type, stableId(type, sourceId + "#" + Entitlements.digest(newEntitlements),
-                    ids.customerKey()), occurredAt, ids, after.effectiveState(), details));
+                    ids.customerKey()), occurredAt, ids, after.effectiveState(), details,
+                    CustomerEvent.sequence(version, events.size())));
         }
         return new Effects(events, commands);
     }

@@ -25,6 +25,7 @@ public class UnmeteredUsageGauge {
     }
 
     @Scheduled(identity = "metering-oldest-unmetered-gauge", every = "{suite.ops.gauges.refresh-every}",
+            delayed = "{suite.ops.gauges.first-refresh-after}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
