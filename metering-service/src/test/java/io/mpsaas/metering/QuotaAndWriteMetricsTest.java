@@ -13,8 +13,10 @@ import io.mpsaas.metering.service.UsageIngestion;
 import io.mpsaas.sandbox.testing.PrometheusText;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,11 +32,15 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class QuotaAndWriteMetricsTest extends MeteringTestSupport {
 
+    /** /q/metrics, on the management interface (its own port since the management port: issue 19). */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metricsUrl;
+
     @Inject
     MeteringJob job;
 
-    private static PrometheusText scrape() {
-        return PrometheusText.parse(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return PrometheusText.parse(given().when().get(metricsUrl).then().statusCode(200).extract().asString());
     }
 
     @Test
