@@ -2,8 +2,8 @@
 # Runs the whole suite locally (README, "Run the whole suite locally"): picks the JDK (scripts/jdk.sh), builds what is
 # needed, trains the services' ahead-of-time caches when the JDK has them (25+) and they are missing or older than the
 # build (about a minute, once per build), then starts the sandbox (DynamoDB Local, ElasticMQ, the AWS Marketplace
-# simulator and its web UI) and the three services as separate processes wired to it, prints the URLs, and stops
-# everything on Ctrl-C. Service logs go to target/local-run/.
+# simulator and its web UI), the three services and the operator console as separate processes wired to it, prints
+# the URLs, and stops everything on Ctrl-C. Service logs go to target/local-run/.
 # Options go to io.mpsaas.sandbox.LocalSuite (--random-ports, --set key=value, --help).
 # SKIP_BUILD=true skips the build; MPSAAS_AOT=off skips the training (the services then start without caches).
 set -euo pipefail

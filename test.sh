@@ -10,5 +10,5 @@ source scripts/jdk.sh
 # The native build: no GraalVM here, so Quarkus runs its native build steps only (sources-only), and deploy's
 # NativeImageReflectionTest checks what they registered for reflection.
 ./mvnw -B package -Dnative -Dquarkus.native.sources-only=true \
-  -pl onboarding-service,entitlement-service,metering-service,deploy -am \
+  -pl onboarding-service,entitlement-service,metering-service,operator-console,deploy -am \
   -Dtest='NativeImage*Test' -Dsurefire.failIfNoSpecifiedTests=false

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Vendors the charts' dependencies: the library chart into each service chart, then the three service charts into the
+# Vendors the charts' dependencies: the library chart into each service chart, then the four charts into the
 # umbrella. Helm does not recurse into file:// dependencies, so the order matters. Run it before installing from a
 # checkout; the generated charts/ directories and Chart.lock files are not committed.
 #
@@ -7,6 +7,6 @@
 set -euo pipefail
 helm="${HELM:-helm}"
 dir="${1:-$(cd "$(dirname "$0")/../helm" && pwd)}"
-for chart in onboarding-service entitlement-service metering-service mpsaas; do
+for chart in onboarding-service entitlement-service metering-service operator-console mpsaas; do
   "$helm" dependency update --skip-refresh "$dir/$chart" >/dev/null
 done

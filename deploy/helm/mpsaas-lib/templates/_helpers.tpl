@@ -79,10 +79,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- .Values.existingSecret.name | default "" -}}
 {{- end -}}
 
-{{/* The ConfigMap's data: the suite's shared settings from suite.* as environment variables. */}}
+{{/*
+The ConfigMap's data: the suite's shared settings from suite.* as environment variables (the three services), or the
+operator console's from console.* (it reaches no table and no queue: only the services' admin APIs).
+*/}}
 {{- define "mpsaas-lib.configData" -}}
+{{- $data := dict -}}
+{{- if hasKey .Values "suite" -}}
 {{- $suite := include "mpsaas-lib.suite" . | fromYaml -}}
-{{- $data := dict
+{{- $data = dict
     "SUITE_AWS_REGION" $suite.awsRegion
     "SUITE_MARKETPLACE_REGION" $suite.marketplaceRegion
     "SUITE_TABLES_CUSTOMERS" $suite.tables.customers
@@ -92,6 +97,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
     "SUITE_QUEUES_CUSTOMER_EVENTS" $suite.queues.customerEvents
     "SUITE_QUEUES_USAGE" $suite.queues.usage
     "SUITE_QUEUES_METERING_COMMANDS" $suite.queues.meteringCommands -}}
+{{- end -}}
+{{- if hasKey .Values "console" -}}
+{{- $_ := set $data "SUITE_CONSOLE_ENTITLEMENT_URL" .Values.console.entitlementUrl -}}
+{{- $_ := set $data "SUITE_CONSOLE_METERING_URL" .Values.console.meteringUrl -}}
+{{- end -}}
 {{- if and (hasKey .Values "ingress") .Values.ingress.enabled .Values.ingress.alb.enabled -}}
 {{- /* behind the ALB every request comes from the ALB: the buyer's address is the last X-Forwarded-For entry */ -}}
 {{- $_ := set $data "SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER" "X-Forwarded-For" -}}

@@ -58,7 +58,9 @@ class ChartConfigKeysTest {
         // THEN the scan sees common's mappings, so an empty result below means something
         assertThat(config.mappingPrefixes().get("common")).as("scanned: %s", config.scannedEntries())
                 .contains("suite.marketplace", "suite.tables", "suite.queues", "suite.api");
-        for (String service : Repo.SERVICES) {
+        // the console's own mapping is scanned too
+        assertThat(config.matchEnv("operator-console", "SUITE_CONSOLE_ADMIN_KEY", List.of())).isPresent();
+        for (String service : Repo.AWS_SERVICES) {
             assertThat(config.matchEnv(service, "SUITE_QUEUES_CUSTOMER_EVENTS", List.of()))
                     .as("%s resolves SUITE_QUEUES_CUSTOMER_EVENTS", service).isPresent();
             assertThat(config.matchEnv(service, "SUITE_AWS_REGION", List.of()))

@@ -211,9 +211,10 @@ class ChartValuesTest {
     /** The Secret keys each service reads: its own, nothing of another's (the issue: onboarding mounted API keys). */
     static final Map<String, Map<String, String>> SECRET_KEYS = Map.of(
             "onboarding-service", Map.of("SUITE_ONBOARDING_SIGNING_SECRET", "signing-secret"),
-            "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys",
-                    "SUITE_ENTITLEMENT_CONSOLE_SESSION_SECRET", "console-session-secret"),
-            "metering-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"));
+            "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
+            "metering-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
+            "operator-console", Map.of("SUITE_CONSOLE_OPERATOR_KEYS", "operator-keys", "SUITE_CONSOLE_ADMIN_KEY",
+                    "admin-key", "SUITE_CONSOLE_SESSION_SECRET", "session-secret"));
 
     @Test
     void eachService_readsItsOwnSecret_withOnlyItsKeys() {
@@ -275,7 +276,7 @@ class ChartValuesTest {
         // GIVEN the umbrella with shared names, images and Secret set once
         Manifests manifests = new ValueSet(Repo.UMBRELLA, "production", List.of("mpsaas-production.yaml")).render();
 
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.AWS_SERVICES) {
             // WHEN
             Map<String, Object> data = ChartConfigKeysTest.configMap(manifests, service);
             Map<String, Object> container = Pods.container(Pods.deploymentOf(manifests, service));
@@ -305,10 +306,10 @@ class ChartValuesTest {
                 "--set", "metering-service.enabled=false");
 
         // THEN
-        assertThat(Manifests.parse(result.stdout()).ofKind("Deployment")).hasSize(3);
+        assertThat(Manifests.parse(result.stdout()).ofKind("Deployment")).hasSize(Repo.SERVICES.size());
         assertThat(without.ok()).as(without.output()).isTrue();
         assertThat(Manifests.parse(without.stdout()).ofKind("Deployment")).extracting(Pods::service)
-                .containsExactlyInAnyOrder("onboarding-service", "entitlement-service");
+                .containsExactlyInAnyOrder("onboarding-service", "entitlement-service", "operator-console");
     }
 
     @Test

@@ -58,22 +58,20 @@ class CloudFormationTemplateTest {
         CALLS.put("EntitlementRole", List.of(
                 grant(anything(), "aws-marketplace:GetEntitlements"),
                 // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
-                // and the console's customer list; BatchGetItem for the console's lists and searches
+                // and the admin API's customer list; BatchGetItem for the admin API's lists and searches
                 grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",
                         "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:Scan",
                         "dynamodb:BatchGetItem"),
-                // the operator console reads metering-service's aggregates
-                grant(table("UsageTable"), "dynamodb:GetItem", "dynamodb:Query"),
                 // SendMessage: a replay moves a parked notification back; SqsConsumer requeues one that keeps failing
                 grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
                         "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"),
                 // parking (SqsConsumer's Park: send to the DLQ), listing, counting (the depth gauge too) and replaying from it
                 grant(queue("NotificationsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                         "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"),
-                // events, commands, and the console's replays; GetQueueAttributes finds their dead-letter queues
+                // events, commands, and the admin API's replays; GetQueueAttributes finds their dead-letter queues
                 grant(queues("CustomerEventsQueue", "MeteringCommandsQueue", "UsageQueue"), "sqs:GetQueueUrl",
                         "sqs:GetQueueAttributes", "sqs:SendMessage"),
-                // the console lists, counts and replays the other queues' parked messages
+                // the admin API lists, counts and replays the other queues' parked messages
                 grant(queues("CustomerEventsDeadLetterQueue", "UsageDeadLetterQueue", "MeteringCommandsDeadLetterQueue"),
                         "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                         "sqs:ChangeMessageVisibility")));
@@ -574,7 +572,7 @@ class CloudFormationTemplateTest {
         // GIVEN
         CloudFormation.Stack stack = deploy("us-east-1", Map.of());
         List<String> secrets = List.of("AppApiKeysSecret", "AdminApiKeysSecret", "OnboardingSigningSecret",
-                "ConsoleSessionSecret");
+                "ConsoleSessionSecret", "OperatorKeysSecret");
 
         // THEN each secret is generated (never typed in), named under the stack
         for (String secret : secrets) {

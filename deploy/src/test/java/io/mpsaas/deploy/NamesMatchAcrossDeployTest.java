@@ -49,7 +49,7 @@ class NamesMatchAcrossDeployTest {
         // GIVEN the umbrella installed with its defaults
         Manifests manifests = ValueSet.defaults(Repo.UMBRELLA).render();
 
-        for (String service : Repo.SERVICES) {
+        for (String service : Repo.AWS_SERVICES) {
             Map<String, Object> config = ChartConfigKeysTest.configMap(manifests, service);
             NAMES.forEach((variable, name) -> {
                 // THEN chart == stack default == SuiteTables / SuiteQueues
@@ -85,7 +85,7 @@ class NamesMatchAcrossDeployTest {
                 "123456789012");
         Set<String> stackSecrets = new TreeSet<>();
         stack.ofType("AWS::SecretsManager::Secret").forEach(s -> stackSecrets.add((String) s.properties().get("Name")));
-        assertThat(stackSecrets).hasSize(4);
+        assertThat(stackSecrets).hasSize(5);
 
         // THEN the store reads with the service account the stack's reader role trusts
         Manifests.Obj store = example.stream().filter(o -> o.kind().equals("SecretStore")).findFirst().orElseThrow();

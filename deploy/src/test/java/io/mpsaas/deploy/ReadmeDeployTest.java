@@ -112,12 +112,18 @@ class ReadmeDeployTest {
         assertThat(Maps.at(ingress.list("spec.rules").get(0), "host")).isEqualTo(v.get("HOST"));
         assertThat(ChartConfigKeysTest.configMap(manifests, "onboarding-service"))
                 .containsEntry("SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER", "X-Forwarded-For");
-        // AND each service runs with its stack role, its own Secret, the images of the registry
+        // AND each service runs with its stack role (the console with none: it calls no AWS API), its own Secret, the
+        // images of the registry
         for (String service : Repo.SERVICES) {
             Manifests.Obj deployment = Pods.deploymentOf(manifests, service);
             String account = deployment.string("spec.template.spec.serviceAccountName");
-            assertThat(manifests.get("ServiceAccount", account).map("metadata.annotations"))
-                    .containsKey("eks.amazonaws.com/role-arn");
+            if (Repo.AWS_SERVICES.contains(service)) {
+                assertThat(manifests.get("ServiceAccount", account).map("metadata.annotations"))
+                        .containsKey("eks.amazonaws.com/role-arn");
+            } else {
+                assertThat(manifests.get("ServiceAccount", account).map("metadata.annotations"))
+                        .doesNotContainKey("eks.amazonaws.com/role-arn");
+            }
             assertThat((String) Pods.container(deployment).get("image")).startsWith(v.get("REGISTRY") + "/");
             assertThat(Maps.list(Pods.container(deployment).get("env"))).filteredOn(e -> Maps.at(e, "valueFrom") != null)
                     .isNotEmpty().allSatisfy(e -> assertThat(Maps.at(e, "valueFrom.secretKeyRef.name"))

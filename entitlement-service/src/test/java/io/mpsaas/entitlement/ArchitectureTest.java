@@ -8,8 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The domain stays free of AWS, JAX-RS and Quarkus; REST (and the console's pages) do not reach DynamoDB or SQS
- * directly; the console is an add-on nothing else depends on.
+ * The domain stays free of AWS, JAX-RS and Quarkus; REST does not reach DynamoDB or SQS directly.
  */
 class ArchitectureTest {
 
@@ -21,19 +20,6 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..entitlement.domain..").should().dependOnClassesThat()
                 .resideInAnyPackage("software.amazon..", "jakarta.ws..", "io.quarkus..", "jakarta.enterprise..")
                 .check(classes);
-    }
-
-    @Test
-    void consolePages_readThroughTheConsolesReaders_notTheAwsSdk() {
-        noClasses().that().resideInAPackage("..entitlement.console..").and()
-                .areAnnotatedWith(jakarta.ws.rs.Path.class).should().dependOnClassesThat()
-                .resideInAnyPackage("software.amazon..").check(classes);
-    }
-
-    @Test
-    void nothingOutsideTheConsole_dependsOnIt() {
-        noClasses().that().resideOutsideOfPackage("..entitlement.console..").should().dependOnClassesThat()
-                .resideInAPackage("..entitlement.console..").check(classes);
     }
 
     @Test

@@ -69,10 +69,12 @@ class DependencyFaultTest {
                     Load.pause(3_000);
                     dependency.cut();
                     figures.inc("outages: " + name);
-                    // THEN every service reports not ready while it is gone, and stays up
+                    // THEN every service reports not ready while it is gone, and stays up (the console, which reaches
+                    // neither, stays ready: its pages say which service does not answer)
                     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                         for (Service service : Service.values()) {
-                            assertThat(suite.ready(service)).as("%s ready without %s", service, name).isFalse();
+                            assertThat(suite.ready(service)).as("%s ready without %s", service, name)
+                                    .isEqualTo(!service.usesAws());
                         }
                     });
                     figures.inc("not-ready reports observed");

@@ -237,14 +237,12 @@ class HostileInputTest {
     @Test
     void entitlementApisAndConsole_neverAnswer5xx() {
         Session console = new Session(address());
-        Suite.Answer login = console.get(suite.url(Service.ENTITLEMENT, "/console/login"));
+        Suite.Answer login = console.get(suite.url(Service.CONSOLE, "/console/login"));
         assertThat(login.status()).isEqualTo(200);
-        Map<String, String> hidden = Session.hiddenFields(login.body());
-        Map<String, String> signIn = new LinkedHashMap<>(hidden);
-        signIn.put("key", LocalSuite.ADMIN_API_KEY);
-        Suite.Answer signedIn = console.post(suite.url(Service.ENTITLEMENT, "/console/login"), signIn);
+        Suite.Answer signedIn = console.post(suite.url(Service.CONSOLE, "/console/j_security_check"),
+                Map.of("operator", "reliability", "key", LocalSuite.OPERATOR_KEY));
         assertThat(signedIn.status()).as(signedIn.body()).isIn(302, 303);
-        Suite.Answer overview = console.get(suite.url(Service.ENTITLEMENT, "/console"));
+        Suite.Answer overview = console.get(suite.url(Service.CONSOLE, "/console"));
         assertThat(overview.status()).isEqualTo(200);
         Map<String, String> sessionFields = Session.hiddenFields(overview.body());
 
@@ -267,33 +265,31 @@ class HostileInputTest {
             verdicts.record("entitlement admin POST reconciliation", value, send(post(Service.ENTITLEMENT,
                     "/api/v1/admin/reconciliation?productCode=" + q, null, new byte[0])
                     .header("X-Api-Key", LocalSuite.ADMIN_API_KEY)));
-            // the console: sign-in with hostile keys and next, signed-in pages and forms with hostile values
+            // the console: sign-in with hostile names and keys, signed-in pages and forms with hostile values
             Session stranger = new Session(address());
-            Suite.Answer page = stranger.get(suite.url(Service.ENTITLEMENT, "/console/login?next=" + q));
+            Suite.Answer page = stranger.get(suite.url(Service.CONSOLE, "/console/login?error=" + q));
             verdicts.record("console login GET", value, page);
-            Map<String, String> attempt = new LinkedHashMap<>(Session.hiddenFields(page.body()));
-            attempt.put("key", value);
-            attempt.put("next", value);
-            verdicts.record("console login POST", value, stranger.post(suite.url(Service.ENTITLEMENT,
-                    "/console/login"), attempt));
+            verdicts.record("console sign-in POST", value, stranger.post(suite.url(Service.CONSOLE,
+                    "/console/j_security_check"), Map.of("operator", value, "key", value)));
             for (String path : List.of("/console/customers?product=" + q + "&state=" + q + "&after=" + q,
-                    "/console/customer?key=" + q, "/console/usage?key=" + q, "/console/parked?queue=" + q)) {
-                verdicts.record("console GET", path, console.get(suite.url(Service.ENTITLEMENT, path)));
+                    "/console/customer?key=" + q, "/console/usage?key=" + q, "/console/parked?queue=" + q
+                            + "&replayed=" + q, "/console/" + q)) {
+                verdicts.record("console GET", path, console.get(suite.url(Service.CONSOLE, path)));
             }
             Map<String, String> search = new LinkedHashMap<>(sessionFields);
             search.put("q", value);
             search.put("by", value);
-            verdicts.record("console search POST", value, console.post(suite.url(Service.ENTITLEMENT,
+            verdicts.record("console search POST", value, console.post(suite.url(Service.CONSOLE,
                     "/console/search"), search));
             Map<String, String> replay = new LinkedHashMap<>(sessionFields);
             replay.put("queue", value);
             replay.put("messageId", value);
-            verdicts.record("console replay POST", value, console.post(suite.url(Service.ENTITLEMENT,
+            verdicts.record("console replay POST", value, console.post(suite.url(Service.CONSOLE,
                     "/console/parked/replay"), replay));
             Map<String, String> redrive = new LinkedHashMap<>(sessionFields);
             redrive.put("id", value);
             redrive.put("back", value);
-            verdicts.record("console redrive POST", value, console.post(suite.url(Service.ENTITLEMENT,
+            verdicts.record("console redrive POST", value, console.post(suite.url(Service.CONSOLE,
                     "/console/metering/redrive"), redrive));
         }
         verdicts.assertNoServerErrors();
@@ -313,8 +309,8 @@ class HostileInputTest {
                         + LocalSuite.APP_API_KEY + "\n"},
                 new String[] {"METERING", "/v1/admin/metering/flush", "application/json", "Authorization: Bearer "
                         + LocalSuite.ADMIN_API_KEY + "\n"},
-                new String[] {"ENTITLEMENT", "/console/login", "application/x-www-form-urlencoded", ""},
-                new String[] {"ENTITLEMENT", "/console/search", "application/x-www-form-urlencoded", ""});
+                new String[] {"CONSOLE", "/console/j_security_check", "application/x-www-form-urlencoded", ""},
+                new String[] {"CONSOLE", "/console/search", "application/x-www-form-urlencoded", ""});
         for (String[] t : targets) {
             URI base = suite.local.url(Service.valueOf(t[0]));
             String head = "POST " + t[1] + " HTTP/1.1\nHost: localhost\nX-Forwarded-For: " + address() + "\n"

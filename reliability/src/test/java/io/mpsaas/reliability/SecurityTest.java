@@ -7,6 +7,7 @@ import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,46 +106,44 @@ class SecurityTest {
         }
         assertThat(refusedWrongly).as("endpoints that did not refuse").isEmpty();
 
-        // AND the console: nothing without a session, a wrong key signs nobody in, no open redirect
+        // AND the console: nothing without a sign-in, a wrong key (or a service's key) signs nobody in, a sign-in
+        // never leads off the console
         Session stranger = new Session("192.0.2.50");
         for (String path : List.of("/console", "/console/customers", "/console/parked", "/console/failures",
                 "/console/usage?key=x", "/console/customer?key=x")) {
-            Suite.Answer answer = stranger.get(suite.url(Service.ENTITLEMENT, path));
+            Suite.Answer answer = stranger.get(suite.url(Service.CONSOLE, path));
             figures.inc("credential checks");
             assertThat(answer.status()).as(path).isIn(302, 303, 401, 403);
             assertThat(answer.body()).doesNotContain("Parked messages</h1>", "Customers</h1>");
         }
-        Suite.Answer login = stranger.get(suite.url(Service.ENTITLEMENT, "/console/login"));
-        Map<String, String> form = new LinkedHashMap<>(Session.hiddenFields(login.body()));
-        form.put("key", "wrong-key");
-        Suite.Answer refused = stranger.post(suite.url(Service.ENTITLEMENT, "/console/login"), form);
-        assertThat(refused.status()).isIn(200, 401, 403);
-        assertThat(stranger.get(suite.url(Service.ENTITLEMENT, "/console")).status()).isIn(302, 303, 401, 403);
-        // a login POST without the login page's CSRF token is refused even with the right key
-        Session forger = new Session("192.0.2.51");
-        Suite.Answer noCsrf = forger.post(suite.url(Service.ENTITLEMENT, "/console/login"), Map.of("key",
-                LocalSuite.ADMIN_API_KEY));
-        assertThat(noCsrf.status()).isIn(200, 400, 403);
-        assertThat(forger.get(suite.url(Service.ENTITLEMENT, "/console")).status()).isIn(302, 303, 401, 403);
-        // after a real sign-in, next= never leads off the console
-        Session admin = new Session("192.0.2.52");
-        Suite.Answer page = admin.get(suite.url(Service.ENTITLEMENT, "/console/login?next="
-                + Suite.encode("https://evil.example/phish")));
-        Map<String, String> signIn = new LinkedHashMap<>(Session.hiddenFields(page.body()));
-        signIn.put("key", LocalSuite.ADMIN_API_KEY);
-        signIn.put("next", "https://evil.example/phish");
-        Suite.Answer in = admin.post(suite.url(Service.ENTITLEMENT, "/console/login"), signIn);
+        for (String key : List.of("wrong-key", LocalSuite.ADMIN_API_KEY, LocalSuite.APP_API_KEY)) {
+            Suite.Answer refused = stranger.post(suite.url(Service.CONSOLE, "/console/j_security_check"),
+                    Map.of("operator", "mallory", "key", key));
+            assertThat(refused.status()).isIn(302, 303, 401, 403);
+            assertThat(refused.header("Location")).contains("/console/login");
+            assertThat(stranger.get(suite.url(Service.CONSOLE, "/console")).status()).isIn(302, 303, 401, 403);
+        }
+        // a form posted without its CSRF token does nothing, even signed in
+        Session operator = new Session("192.0.2.52");
+        operator.get(suite.url(Service.CONSOLE, "/console/login"));
+        Suite.Answer in = operator.post(suite.url(Service.CONSOLE, "/console/j_security_check"),
+                Map.of("operator", "ada", "key", LocalSuite.OPERATOR_KEY));
         assertThat(in.status()).isIn(302, 303);
-        assertThat(in.header("Location")).doesNotContain("evil.example");
+        assertThat(in.header("Location")).contains("/console");
+        Suite.Answer noCsrf = operator.post(suite.url(Service.CONSOLE, "/console/parked/replay"),
+                Map.of("queue", "metering-usage"));
+        assertThat(noCsrf.status()).isIn(400, 403);
+        // a link planted on another site leads back to the console only
         for (String next : List.of("//evil.example", "/\\evil.example", "https:evil.example")) {
             Session s = new Session("192.0.2.53");
-            Map<String, String> f = new LinkedHashMap<>(Session.hiddenFields(s.get(suite.url(Service.ENTITLEMENT,
-                    "/console/login")).body()));
-            f.put("key", LocalSuite.ADMIN_API_KEY);
-            f.put("next", next);
-            Suite.Answer redirect = s.post(suite.url(Service.ENTITLEMENT, "/console/login"), f);
-            assertThat(redirect.header("Location")).as(next).doesNotContain("evil.example");
+            s.get(suite.url(Service.CONSOLE, "/console/" + Suite.encode(next)));
+            Suite.Answer redirect = s.post(suite.url(Service.CONSOLE, "/console/j_security_check"),
+                    Map.of("operator", "ada", "key", LocalSuite.OPERATOR_KEY));
+            URI location = URI.create(redirect.header("Location"));
+            assertThat(location.getHost()).as(next).isIn(null, "localhost", "127.0.0.1");
+            assertThat(location.getRawPath()).as(next).startsWith("/console");
         }
+        SECRETS.add(LocalSuite.OPERATOR_KEY);
         SECRETS.add(LocalSuite.ADMIN_API_KEY);
         SECRETS.add(LocalSuite.APP_API_KEY);
     }

@@ -170,6 +170,7 @@ public final class AotTraining {
         }
         post(Service.METERING, "/v1/admin/metering/runs", LocalSuite.ADMIN_API_KEY, "{}");
         adminReads();
+        consoleJourney(buyers);
         for (SubscriptionView buyer : buyers) {
             if (buyer.productCode().contains("contract")) {
                 sim.upgrade(buyer.subscriptionId(), Map.of("seats", 5 + round));
@@ -262,10 +263,41 @@ public final class AotTraining {
         get(Service.METERING, "/v1/admin/metering/failures", admin);
         get(Service.ENTITLEMENT, "/api/v1/admin/parked-messages", admin);
         get(Service.ENTITLEMENT, "/api/v1/admin/consumers", admin);
-        get(Service.ENTITLEMENT, "/console/login", null);
         // a rejected key and a malformed body: the error paths are part of the run
         post(Service.METERING, "/v1/usage", "not-a-key", "{}");
         post(Service.METERING, "/v1/usage", LocalSuite.APP_API_KEY, "{\"records\": 7}");
+    }
+
+    /**
+     * An operator's round of the console: a refused and an accepted sign-in, the overview, the customer list, a search,
+     * each buyer's page and usage, the failures, the parked messages, a re-drive (metering-service refuses an id it
+     * does not know), sign-out.
+     */
+    private void consoleJourney(List<SubscriptionView> buyers) {
+        get(Service.CONSOLE, "/console", null);
+        get(Service.CONSOLE, "/console/login", null);
+        postForm(Service.CONSOLE, "/console/j_security_check", Map.of("operator", "trainer", "key", "not-a-key"));
+        postForm(Service.CONSOLE, "/console/j_security_check", Map.of("operator", "trainer", "key",
+                LocalSuite.OPERATOR_KEY));
+        get(Service.CONSOLE, "/console", null);
+        Map<String, String> form = hiddenFields(get(Service.CONSOLE, "/console/customers", null).body());
+        for (SubscriptionView buyer : buyers) {
+            String key = customerKey(buyer);
+            get(Service.CONSOLE, "/console/customer?key=" + encode(key), null);
+            get(Service.CONSOLE, "/console/usage?key=" + encode(key), null);
+            Map<String, String> search = new LinkedHashMap<>(form);
+            search.put("q", buyer.productCode());
+            search.put("by", "product-code");
+            postForm(Service.CONSOLE, "/console/search", search);
+        }
+        get(Service.CONSOLE, "/console/customers?state=ACTIVE", null);
+        get(Service.CONSOLE, "/console/failures", null);
+        get(Service.CONSOLE, "/console/parked", null);
+        Map<String, String> redrive = new LinkedHashMap<>(form);
+        redrive.put("id", "agg#training-no-such-aggregate");
+        postForm(Service.CONSOLE, "/console/metering/redrive", redrive);
+        get(Service.CONSOLE, "/console/no-such-page", null);
+        postForm(Service.CONSOLE, "/console/logout", form);
     }
 
     private void awaitState(SubscriptionView buyer, String state) {

@@ -21,8 +21,8 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The whole suite on one machine: the sandbox in this process and the three services as child processes
- * ({@code java -jar <service>/target/quarkus-app/quarkus-run.jar}) configured to use it. {@code run-local.sh} runs it
+ * The whole suite on one machine: the sandbox in this process, the three services and the operator console as child
+ * processes ({@code java -jar <module>/target/quarkus-app/quarkus-run.jar}) configured to use it. {@code run-local.sh} runs it
  * from the command line; the end-to-end and crash tests use it to start, kill and restart services exactly the way a
  * person runs the suite.
  */
@@ -44,13 +44,15 @@ public final class LocalSuite implements AutoCloseable {
               --help                this text""";
 
     /**
-     * The three services, in start order, with their default HTTP ports and management ports (/q/health, /q/metrics:
-     * each service its own here, where all three share one host; their %dev ports).
+     * The three services and the operator console, in start order, with their default HTTP ports and management ports
+     * (/q/health, /q/metrics: each its own here, where all four share one host; their %dev ports).
      */
     public enum Service {
         ONBOARDING("onboarding-service", 8080, 9080),
         ENTITLEMENT("entitlement-service", 8081, 9081),
-        METERING("metering-service", 8082, 9082);
+        METERING("metering-service", 8082, 9082),
+        /** The operator console: no table, no queue; it calls the admin APIs of entitlement and metering. */
+        CONSOLE("operator-console", 8083, 9083);
 
         private final String module;
         private final int defaultPort;
@@ -73,6 +75,11 @@ public final class LocalSuite implements AutoCloseable {
         public int defaultManagementPort() {
             return defaultManagementPort;
         }
+
+        /** Whether it reaches DynamoDB and SQS (and so is not ready without them); the console reaches neither. */
+        public boolean usesAws() {
+            return this != CONSOLE;
+        }
     }
 
     /** metering-service's job schedule in a local run (Quartz cron): every minute. */
@@ -81,6 +88,8 @@ public final class LocalSuite implements AutoCloseable {
     /** API keys the local suite configures (the services' %dev keys). */
     public static final String APP_API_KEY = "dev-app-key";
     public static final String ADMIN_API_KEY = "dev-admin-key";
+    /** The key operators sign in to the console with in a local run (its %dev key). */
+    public static final String OPERATOR_KEY = "dev-operator-key";
 
     /**
      * How to run the suite.
@@ -252,16 +261,26 @@ public final class LocalSuite implements AutoCloseable {
     }
 
     /**
-     * The configuration every service gets: the sandbox's endpoints and credentials, the dev keys, for metering-service
+     * The configuration every service gets: the sandbox's endpoints and credentials, the dev keys (the console: the
+     * services' URLs, the admin key and the operator key), for metering-service
      * a one-minute job and its view of the simulator's catalog, for entitlement-service the catalog's metered
      * dimensions, then the extras (which win).
      */
     public Map<String, String> configFor(Service service) {
-        Map<String, String> config = new LinkedHashMap<>(sandbox.serviceConfig());
+        // the console reaches no AWS service: none of the sandbox's endpoints, only the services' URLs and keys
+        Map<String, String> config = new LinkedHashMap<>(service == Service.CONSOLE ? Map.of()
+                : sandbox.serviceConfig());
         config.put("quarkus.http.port", Integer.toString(ports.get(service)));
         config.put("quarkus.management.port", Integer.toString(managementPorts.get(service)));
-        config.put("suite.api.keys", APP_API_KEY);
-        config.put("suite.api.admin-keys", ADMIN_API_KEY);
+        if (service == Service.CONSOLE) {
+            config.put("suite.console.entitlement-url", url(Service.ENTITLEMENT).toString());
+            config.put("suite.console.metering-url", url(Service.METERING).toString());
+            config.put("suite.console.admin-key", ADMIN_API_KEY);
+            config.put("suite.console.operator-keys", OPERATOR_KEY);
+        } else {
+            config.put("suite.api.keys", APP_API_KEY);
+            config.put("suite.api.admin-keys", ADMIN_API_KEY);
+        }
         if (service == Service.METERING) {
             // every minute rather than hourly: the previous hour's usage reaches the ledger while one watches (the
             // job still meters closed hours only; the current hour waits for its turn or a final flush)
@@ -495,12 +514,13 @@ public final class LocalSuite implements AutoCloseable {
                   onboarding-service   %s/   (the fulfillment URL)
                   entitlement-service  %s/   (API key: %s, admin key: %s)
                   metering-service     %s/   (API key: %s)
+                  operator console     %s/console   (sign in with any name and the key %s)
                   AWS Marketplace simulator, web UI:  %s/marketplace
                   DynamoDB Local %s, SQS (ElasticMQ) %s, credentials test/test, region us-east-1
                 Open the simulator, pick a product and Subscribe. Ctrl-C stops everything.""",
                 (System.nanoTime() - started) / 1_000_000_000, options.logDir(),
                 suite.url(Service.ONBOARDING), suite.url(Service.ENTITLEMENT), APP_API_KEY, ADMIN_API_KEY,
-                suite.url(Service.METERING), APP_API_KEY, simulator, suite.sandbox().aws().dynamoEndpoint(),
+                suite.url(Service.METERING), APP_API_KEY, suite.url(Service.CONSOLE), OPERATOR_KEY, simulator, suite.sandbox().aws().dynamoEndpoint(),
                 suite.sandbox().aws().sqsEndpoint());
         // report a service that dies on its own (Ctrl-C is handled by the shutdown hook)
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -6,12 +6,17 @@ import java.util.List;
 /** Where things are in the checkout: the tests read the charts, the template and the services' sources in place. */
 public final class Repo {
 
-    /** The three services, by module and chart name (they are the same). */
-    public static final List<String> SERVICES = List.of("onboarding-service", "entitlement-service", "metering-service");
+    /** The three services and the operator console, by module and chart name (they are the same). */
+    public static final List<String> SERVICES = List.of("onboarding-service", "entitlement-service", "metering-service",
+            "operator-console");
+
+    /** The services that reach AWS (IAM role, tables, queues): all but the console. */
+    public static final List<String> AWS_SERVICES = List.of("onboarding-service", "entitlement-service",
+            "metering-service");
 
     /** Every chart under deploy/helm, dependencies first. */
-    public static final List<String> CHARTS =
-            List.of("mpsaas-lib", "onboarding-service", "entitlement-service", "metering-service", "mpsaas");
+    public static final List<String> CHARTS = List.of("mpsaas-lib", "onboarding-service", "entitlement-service",
+            "metering-service", "operator-console", "mpsaas");
 
     /** The umbrella chart. */
     public static final String UMBRELLA = "mpsaas";
@@ -45,8 +50,9 @@ public final class Repo {
         return root().resolve(service).resolve("src/main/resources/application.properties");
     }
 
-    /** The suite.* prefix of a service's own keys: onboarding-service -> suite.onboarding. */
+    /** The suite.* prefix of a service's own keys: onboarding-service -> suite.onboarding, operator-console -> suite.console. */
     public static String servicePrefix(String service) {
-        return "suite." + service.substring(0, service.indexOf('-'));
+        return service.equals("operator-console") ? "suite.console"
+                : "suite." + service.substring(0, service.indexOf('-'));
     }
 }

@@ -52,9 +52,6 @@ public interface EntitlementConfig {
     /** Operations metrics read from the tables. */
     Metrics metrics();
 
-    /** The operator console (server-rendered pages under {@code /console}). */
-    Console console();
-
     /** Times a write that lost a race (optimistic version check) is recomputed before the message is retried. */
     @WithDefault("10")
     int conflictRetries();
@@ -267,79 +264,26 @@ public interface EntitlementConfig {
         /** Most parked messages one listing or replay-all reads from a dead-letter queue. */
         @WithDefault("500")
         int maxParkedMessages();
-    }
 
-    /**
-     * The operator console: pages under {@code /console} for operators holding an admin key
-     * ({@code suite.api.admin-keys}). The key is entered once on the login page; the browser then holds only a signed,
-     * short-lived session token.
-     */
-    interface Console {
-
-        /** Whether the console is served; off, every {@code /console} address answers 404. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /**
-         * HMAC-SHA256 key that signs the console's session tokens, at least 32 characters
-         * ({@code openssl rand -base64 48}). Required in production while the console is enabled (the service refuses
-         * to start without one, or with the development one); {@code %dev} and {@code %test} use a fixed development
-         * secret. Changing it ends every session.
-         */
-        Optional<String> sessionSecret();
-
-        /** A session ends after this long without a page view (each view renews it, up to {@link #sessionMaxAge()}). */
-        @WithDefault("30m")
-        Duration sessionTtl();
-
-        /** A session ends this long after the login whatever the activity: the operator enters the key again. */
-        @WithDefault("8h")
-        Duration sessionMaxAge();
-
-        /**
-         * Marks the session cookie {@code Secure} even when the request did not arrive over TLS (a TLS-terminating
-         * proxy that does not forward the scheme). Over TLS, or with {@code quarkus.http.proxy.*} forwarding https,
-         * it is {@code Secure} anyway.
-         */
-        @WithDefault("false")
-        boolean cookieForceSecure();
-
-        /** Customers per page of the customer list. */
+        /** Customers per page of the admin customer list ({@code GET /api/v1/admin/customers}), 1..1000. */
         @WithDefault("50")
         int pageSize();
 
         /**
-         * Most customer items one page of the customer list examines (a Scan, or a Query of one product): a state
-         * filter that matches rarely answers a shorter page with a link to the next one rather than reading on.
+         * Most customer items one page of the admin customer list examines (a Scan, or a Query of one product),
+         * 1..100000: a state filter that matches rarely answers a shorter page with a cursor to the next one rather
+         * than reading on.
          */
         @WithDefault("2000")
         int maxItemsPerPage();
 
-        /** Most customers a search answers (by account, product code or company). */
+        /** Most customers a search answers (by account, product code or company), 1..1000. */
         @WithDefault("50")
         int searchLimit();
 
-        /** Most hourly aggregates shown on a customer's usage page, newest first. */
-        @WithDefault("200")
-        int usageLimit();
-
-        /** Most failed aggregates shown on the failures page. */
-        @WithDefault("200")
-        int failuresLimit();
-
-        /** Most processed notifications shown in a customer's history, newest first. */
+        /** Most processed notifications a customer's history answers, newest first, 1..1000. */
         @WithDefault("50")
         int historyLimit();
-
-        /** Most parked messages read from each dead-letter queue for the parked-messages page or a replay. */
-        @WithDefault("100")
-        int maxParkedMessages();
-
-        /**
-         * Shards of metering-service's pending and failed index partitions: must equal its
-         * {@code suite.metering.index-shards}, or the failures page misses some.
-         */
-        @WithDefault("4")
-        int meteringIndexShards();
     }
+
 }

@@ -9,8 +9,10 @@ import io.mpsaas.entitlement.listener.NotificationHandler;
 import io.mpsaas.entitlement.messaging.DeadLetterQueues;
 import io.mpsaas.entitlement.messaging.NotificationQueues;
 import io.mpsaas.entitlement.messaging.ParkedMessage;
+import io.mpsaas.entitlement.messaging.SuiteDeadLetters;
 import io.mpsaas.entitlement.service.ReconciliationReport;
 import io.mpsaas.entitlement.service.ReconciliationService;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,7 +26,10 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Operators: parked messages and their replay, a reconciliation run on demand, consumer counters. */
+/**
+ * Operators: parked messages of every queue of the suite and their replay, a reconciliation run on demand, consumer
+ * counters.
+ */
 @Path("/api/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @SecuredApi(ApiRole.ADMIN)
@@ -32,15 +37,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AdminResource {
 
     private final NotificationQueues queues;
+    private final SuiteDeadLetters suiteDeadLetters;
     private final DeadLetterQueues deadLetters;
     private final ReconciliationService reconciliation;
     private final NotificationConsumers consumers;
     private final NotificationHandler handler;
     private final EntitlementConfig config;
 
-    public AdminResource(NotificationQueues queues, DeadLetterQueues deadLetters, ReconciliationService reconciliation,
-            NotificationConsumers consumers, NotificationHandler handler, EntitlementConfig config) {
+    public AdminResource(NotificationQueues queues, SuiteDeadLetters suiteDeadLetters, DeadLetterQueues deadLetters,
+            ReconciliationService reconciliation, NotificationConsumers consumers, NotificationHandler handler,
+            EntitlementConfig config) {
         this.queues = queues;
+        this.suiteDeadLetters = suiteDeadLetters;
         this.deadLetters = deadLetters;
         this.reconciliation = reconciliation;
         this.consumers = consumers;
@@ -57,13 +65,37 @@ public class AdminResource {
             int inFlight) {
     }
 
+    /**
+     * A dead-letter queue of the suite: the queue it serves, who consumes that queue, how many messages SQS counts in
+     * it (visible and in flight; null when unknown), why it could not be read (null when it could), its messages.
+     */
+    public record DeadLetterQueueView(String queue, String consumer, String deadLetterQueue, Long approximateCount,
+            String error, List<ParkedMessage> messages) {
+
+        static DeadLetterQueueView of(SuiteDeadLetters.Listing l) {
+            String dlq = l.queue().deadLetterUrl();
+            return new DeadLetterQueueView(l.queue().name(), l.queue().consumer(),
+                    dlq == null ? null : dlq.substring(dlq.lastIndexOf('/') + 1), l.approximateCount(), l.error(),
+                    l.messages());
+        }
+    }
+
     /** Counters of every consumer, and parked messages by reason. */
     public record Stats(List<ConsumerStats> consumers, Map<String, Long> parkedByReason) {
     }
 
     @GET
+    @Path("/dead-letter-queues")
+    @Operation(summary = "Every dead-letter queue of the suite (notification, usage, metering-commands and"
+            + " customer-events queues) with its count and, unless messages=false, its parked messages")
+    public List<DeadLetterQueueView> deadLetterQueues(@QueryParam("messages") @DefaultValue("true") boolean messages) {
+        return suiteDeadLetters.listAll(messages).stream().map(DeadLetterQueueView::of).toList();
+    }
+
+    @GET
     @Path("/parked-messages")
-    @Operation(summary = "Messages parked in the dead-letter queues of the notification queues, with their reason")
+    @Operation(summary = "Messages parked in the dead-letter queues of the notification queues (or of the suite's"
+            + " queue named by 'queue'), with their reason")
     public ParkedMessages parked(@QueryParam("queue") String queue) {
         List<ParkedMessage> all = new ArrayList<>();
         for (NotificationQueues.Queue q : selected(queue)) {
@@ -74,7 +106,8 @@ public class AdminResource {
 
     @POST
     @Path("/parked-messages/{messageId}/replay")
-    @Operation(summary = "Moves one parked message back to its notification queue")
+    @Operation(summary = "Moves one parked message back to its queue (a notification queue, or the suite's queue named"
+            + " by 'queue')")
     public ParkedMessages replayOne(@PathParam("messageId") String messageId, @QueryParam("queue") String queue) {
         List<ParkedMessage> replayed = new ArrayList<>();
         for (NotificationQueues.Queue q : selected(queue)) {
@@ -88,7 +121,8 @@ public class AdminResource {
 
     @POST
     @Path("/parked-messages/replay")
-    @Operation(summary = "Moves every parked message back to its notification queue")
+    @Operation(summary = "Moves every parked message back to its queue (the notification queues, or the suite's queue"
+            + " named by 'queue')")
     public ParkedMessages replayAll(@QueryParam("queue") String queue) {
         List<ParkedMessage> replayed = new ArrayList<>();
         for (NotificationQueues.Queue q : selected(queue)) {
@@ -120,11 +154,14 @@ public class AdminResource {
         return new Stats(stats, handler.parkedByReason());
     }
 
+    /** The notification queues, or the one queue of the suite named (a notification queue or another's). */
     private List<NotificationQueues.Queue> selected(String queue) {
         if (queue == null || queue.isBlank()) {
             return queues.all();
         }
-        return List.of(queues.byName(queue.strip()).orElseThrow(() -> ApiException.notFound(
-                "no notification queue " + queue)));
+        String name = queue.strip();
+        return List.of(queues.byName(name).or(() -> suiteDeadLetters.byName(name)
+                .map(SuiteDeadLetters.Queue::asAdminQueue)).orElseThrow(() -> ApiException.notFound(
+                        "no queue of the suite named " + queue)));
     }
 }

@@ -20,8 +20,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * Handles the metering-commands queue. {@code flush} (entitlement-service, on a cancellation): meter the customer's
  * open usage now, the current hour included, inside AWS's final-usage window; what cannot be settled at once is tried
- * again every few seconds until the command's deadline. {@code redrive} (the operator console): the admin re-drive of
- * the named aggregates, through the same {@link OperatorService#redrive} and so with the same guard rails.
+ * again every few seconds until the command's deadline. {@code redrive}: sent by the operator console of earlier
+ * versions (today's console calls the admin API's {@code POST /v1/admin/metering/redrive}); still accepted, so that
+ * commands in flight during an upgrade are not lost: the admin re-drive of the named aggregates, through the same
+ * {@link OperatorService#redrive} and so with the same guard rails.
  */
 final class MeteringCommandListener implements SqsConsumer.Handler {
 

@@ -56,14 +56,14 @@ public class AdminResource {
             @QueryParam("licenseArn") String licenseArn, @QueryParam("customerIdentifier") String customerIdentifier,
             @QueryParam("productCode") String productCode, @QueryParam("limit") @DefaultValue("200") int limit) {
         String key = key(new CustomerRequest(customerKey, licenseArn, customerIdentifier, productCode));
-        return operator.usage(key, limit(limit)).stream().map(AggregateView::of).toList();
+        return operator.usage(key, limit(limit)).stream().map(a -> AggregateView.of(a, clock.instant())).toList();
     }
 
     /** Aggregates that ended without billing, newest hour first, with AWS's reason. */
     @GET
     @Path("/failures")
     public List<AggregateView> failures(@QueryParam("limit") @DefaultValue("200") int limit) {
-        return operator.failures(limit(limit)).stream().map(AggregateView::of).toList();
+        return operator.failures(limit(limit)).stream().map(a -> AggregateView.of(a, clock.instant())).toList();
     }
 
     /** Sends failed aggregates again, with their frozen quantity, while AWS still accepts them. */

@@ -46,6 +46,15 @@ public class OperatorService {
         return table.aggregate(id);
     }
 
+    /**
+     * Whether an operator may re-drive the aggregate now: a re-drivable status ({@link AggregateStatus#REDRIVABLE})
+     * and more than {@link #REDRIVE_MARGIN} before AWS's deadline for its hour. {@link #redrive} checks it again.
+     */
+    public static boolean redrivable(Aggregate a, Instant now) {
+        return AggregateStatus.REDRIVABLE.contains(a.status()) && a.hour() != null
+                && now.plus(REDRIVE_MARGIN).isBefore(MeteringWindow.deadline(a.hour()));
+    }
+
     /** Puts a failed aggregate back into the pending index with its frozen quantity, if that is safe. */
     public Redrive redrive(String id) {
         Instant now = clock.instant();

@@ -1,0 +1,67 @@
+package io.mpsaas.console.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code suite.console.*}: who may sign in to the console, and how it reaches the services' admin APIs. Every key, its
+ * environment variable and its default are in the README ("Operator console").
+ */
+@ConfigMapping(prefix = "suite.console")
+public interface ConsoleConfig {
+
+    /** entitlement-service's base URL, inside the cluster (its admin API is under {@code /api/v1/admin}). */
+    @WithDefault("http://entitlement-service:8081")
+    String entitlementUrl();
+
+    /** metering-service's base URL, inside the cluster (its admin API is under {@code /v1/admin/metering}). */
+    @WithDefault("http://metering-service:8082")
+    String meteringUrl();
+
+    /** How long a page waits to connect to a service (milliseconds) before it says the service did not answer. */
+    @WithDefault("2000")
+    int connectTimeoutMs();
+
+    /** How long a page waits for a service's answer (milliseconds) before it says the service did not answer. */
+    @WithDefault("10000")
+    int readTimeoutMs();
+
+    /** A sign-in ends after this long without a page view; each view renews it. */
+    @WithDefault("30m")
+    Duration sessionTimeout();
+
+    /**
+     * Keys operators sign in with (the console's form asks for a name and a key). Compared in constant time, never
+     * logged: the log names an operator by the name entered and the key's id (the first 8 hex digits of its SHA-256).
+     * Empty, nobody can sign in with a key (OIDC may still be configured).
+     */
+    Optional<List<String>> operatorKeys();
+
+    /**
+     * The admin key ({@code suite.api.admin-keys} of entitlement-service and metering-service) the console sends to
+     * their admin APIs. Operators never see it.
+     */
+    Optional<String> adminKey();
+
+    /**
+     * Secret of at least 16 characters that encrypts the sign-in cookie and signs the forms' CSRF tokens
+     * ({@code openssl rand -base64 32}). Required in production, the same on every replica; changing it ends every
+     * session. {@code %dev} and {@code %test} use a fixed development secret.
+     */
+    Optional<String> sessionSecret();
+
+    /** Customers' usage: most hourly aggregates shown on a customer's usage page, newest first (1..1000). */
+    @WithDefault("200")
+    int usageLimit();
+
+    /** Most failed aggregates shown on the failures page and counted on the overview (1..1000). */
+    @WithDefault("200")
+    int failuresLimit();
+
+    /** Most re-drive ids one form may name (1..1000). */
+    @WithDefault("200")
+    int maxRedriveIds();
+}

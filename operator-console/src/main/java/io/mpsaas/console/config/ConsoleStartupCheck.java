@@ -1,0 +1,62 @@
+package io.mpsaas.console.config;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Refuses to start a console that would be unsafe or could not work: in production without a session secret (or with
+ * the development one), or without the admin key it sends to the services; limits out of range. Warns when no operator
+ * key is configured (nobody could sign in with a key).
+ */
+@ApplicationScoped
+public class ConsoleStartupCheck {
+
+    /** Prefix of the fixed secrets of the %dev and %test profiles; refused in production. */
+    public static final String DEV_SECRET_PREFIX = "dev-only-";
+    /** Shortest session secret: what Quarkus's form authentication needs to encrypt its cookie. */
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    void onStart(@Observes StartupEvent event, ConsoleConfig config) {
+        // the profile, not the launch mode: LocalSuite runs the packaged jar with the dev profile and its dev secret
+        boolean production = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getProfiles().contains("prod");
+        List<String> problems = problems(config, production);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("operator-console cannot start: " + String.join("; ", problems));
+        }
+        if (config.operatorKeys().map(List::isEmpty).orElse(true)) {
+            Log.warn("suite.console.operator-keys is empty: nobody can sign in to the console with a key");
+        }
+    }
+
+    /** What is wrong with the configuration; empty when it is fine. */
+    public static List<String> problems(ConsoleConfig config, boolean production) {
+        List<String> problems = new ArrayList<>();
+        String secret = config.sessionSecret().orElse("");
+        if (production && secret.length() < MIN_SECRET_LENGTH) {
+            problems.add("suite.console.session-secret (SUITE_CONSOLE_SESSION_SECRET) must be set to a random value of"
+                    + " at least " + MIN_SECRET_LENGTH + " characters, the same on every replica");
+        } else if (production && secret.startsWith(DEV_SECRET_PREFIX)) {
+            problems.add("suite.console.session-secret is the development secret; set a random one in production");
+        }
+        if (production && config.adminKey().map(String::isBlank).orElse(true)) {
+            problems.add("suite.console.admin-key (SUITE_CONSOLE_ADMIN_KEY) must be one of the services'"
+                    + " suite.api.admin-keys");
+        }
+        range(problems, "usage-limit", config.usageLimit());
+        range(problems, "failures-limit", config.failuresLimit());
+        range(problems, "max-redrive-ids", config.maxRedriveIds());
+        return problems;
+    }
+
+    private static void range(List<String> problems, String key, int value) {
+        if (value < 1 || value > 1000) {
+            problems.add("suite.console." + key + " must be 1..1000: " + value);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.mpsaas.console.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConsoleStartupCheckTest {
+
+    @Test
+    void production_refusesAMissingOrDevelopmentSecret_andAMissingAdminKey() {
+        assertThat(ConsoleStartupCheck.problems(config(null, null, 200), true)).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("suite.console.session-secret"))
+                .anySatisfy(p -> assertThat(p).contains("suite.console.admin-key"));
+        assertThat(ConsoleStartupCheck.problems(config("dev-only-operator-console-secret", "k", 200), true))
+                .singleElement().satisfies(p -> assertThat(p).contains("development secret"));
+        assertThat(ConsoleStartupCheck.problems(config("a-random-secret-of-32-characters", "k", 200), true))
+                .isEmpty();
+    }
+
+    @Test
+    void dev_andTest_startWithTheirFixedSecret_butNotWithLimitsOutOfRange() {
+        assertThat(ConsoleStartupCheck.problems(config(null, null, 200), false)).isEmpty();
+        assertThat(ConsoleStartupCheck.problems(config(null, null, 0), false)).singleElement()
+                .satisfies(p -> assertThat(p).contains("suite.console.usage-limit"));
+    }
+
+    private static ConsoleConfig config(String secret, String adminKey, int usageLimit) {
+        return new ConsoleConfig() {
+            @Override
+            public String entitlementUrl() {
+                return "http://entitlement-service";
+            }
+
+            @Override
+            public String meteringUrl() {
+                return "http://metering-service";
+            }
+
+            @Override
+            public int connectTimeoutMs() {
+                return 2000;
+            }
+
+            @Override
+            public int readTimeoutMs() {
+                return 10000;
+            }
+
+            @Override
+            public java.time.Duration sessionTimeout() {
+                return java.time.Duration.ofMinutes(30);
+            }
+
+            @Override
+            public Optional<List<String>> operatorKeys() {
+                return Optional.of(List.of("k"));
+            }
+
+            @Override
+            public Optional<String> adminKey() {
+                return Optional.ofNullable(adminKey);
+            }
+
+            @Override
+            public Optional<String> sessionSecret() {
+                return Optional.ofNullable(secret);
+            }
+
+            @Override
+            public int usageLimit() {
+                return usageLimit;
+            }
+
+            @Override
+            public int failuresLimit() {
+                return 200;
+            }
+
+            @Override
+            public int maxRedriveIds() {
+                return 200;
+            }
+        };
+    }
+}
