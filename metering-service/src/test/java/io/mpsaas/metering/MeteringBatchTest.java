@@ -24,11 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -163,22 +158,7 @@ class MeteringBatchTest extends MeteringTestSupport {
         }
 
         // WHEN three replicas run the hourly job at the same moment
-        List<MeteringRunner> replicas = List.of(replica("r-1"), replica("r-2"), replica("r-3"));
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(3);
-        List<Future<MeteringRunner.Report>> reports = new ArrayList<>();
-        Instant now = Instant.now();
-        for (MeteringRunner r : replicas) {
-            reports.add(pool.submit(() -> {
-                start.await();
-                return r.meterClosedHours(now, false);
-            }));
-        }
-        start.countDown();
-        for (Future<MeteringRunner.Report> f : reports) {
-            f.get(3, TimeUnit.MINUTES);
-        }
-        pool.shutdown();
+        meterAtOnce(List.of(replica("r-1"), replica("r-2"), replica("r-3")), Duration.ofMinutes(3));
 
         // THEN the product's 110 records were billed once each in ceil(110/25) = 5 calls: four full, one of 10
         Map<String, Long> perCall = new LinkedHashMap<>();

@@ -20,9 +20,15 @@ import io.mpsaas.sandbox.testing.InjectSandbox;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -88,6 +94,30 @@ abstract class MeteringTestSupport {
 
     MeteringRunner replica(String owner) {
         return replica(owner, false, Set.of(), MeteringRunner.Failpoint.NONE);
+    }
+
+    /** The replicas' hourly runs, started at the same moment; their reports, waited for at most {@code timeout} each. */
+    static List<MeteringRunner.Report> meterAtOnce(List<MeteringRunner> replicas, Duration timeout) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(replicas.size());
+        try {
+            List<Future<MeteringRunner.Report>> running = new ArrayList<>();
+            Instant now = Instant.now();
+            for (MeteringRunner r : replicas) {
+                running.add(pool.submit(() -> {
+                    start.await();
+                    return r.meterClosedHours(now, false);
+                }));
+            }
+            start.countDown();
+            List<MeteringRunner.Report> reports = new ArrayList<>();
+            for (Future<MeteringRunner.Report> f : running) {
+                reports.add(f.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return reports;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     void ingest(MeteringFixtures.Buyer buyer, String dimension, long quantity, Instant at) {

@@ -13,15 +13,10 @@ import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -92,23 +87,11 @@ class ReplicasAndCrashTest extends MeteringTestSupport {
         }
 
         // WHEN two replicas run the hourly job at the same moment
-        List<MeteringRunner> replicas = List.of(replica("replica-1"), replica("replica-2"));
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<MeteringRunner.Report>> reports = new ArrayList<>();
-        Instant now = Instant.now();
-        for (MeteringRunner r : replicas) {
-            reports.add(pool.submit(() -> {
-                start.await();
-                return r.meterClosedHours(now, false);
-            }));
-        }
-        start.countDown();
         int sent = 0;
-        for (Future<MeteringRunner.Report> f : reports) {
-            sent += f.get(2, TimeUnit.MINUTES).count(AggregateStatus.SENT);
+        for (MeteringRunner.Report report : meterAtOnce(List.of(replica("replica-1"), replica("replica-2")),
+                Duration.ofMinutes(2))) {
+            sent += report.count(AggregateStatus.SENT);
         }
-        pool.shutdown();
 
         // THEN every aggregate was sent by exactly one of them, once, with its exact total
         assertThat(sent).isGreaterThanOrEqualTo(60);
