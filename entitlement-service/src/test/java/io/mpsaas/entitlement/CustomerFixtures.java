@@ -88,7 +88,7 @@ final class CustomerFixtures {
         values.put(":g2", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode));
         values.put(":key", Attr.s(key));
         values.put(":one", Attr.n(1));
-        dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS).key(key(key, CustomerKeys.CUSTOMER_SK))
+        dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS).key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("SET identityModel = if_not_exists(identityModel, :im),"
                         + " productCode = if_not_exists(productCode, :pc),"
                         + " customerIdentifier = if_not_exists(customerIdentifier, :ci),"
@@ -122,13 +122,13 @@ final class CustomerFixtures {
         values.put(":g2sk", Attr.s(CompanyIndex.sortKey(company, customerKey)));
         values.put(":one", Attr.n(1));
         Update registration = Update.builder().tableName(SuiteTables.CUSTOMERS)
-                .key(key(customerKey, CustomerKeys.REGISTRATION_SK))
+                .key(SuiteTables.key(customerKey, CustomerKeys.REGISTRATION_SK))
                 .updateExpression("SET company = :company, contactName = :contact, email = :email, phone = :phone,"
                         + " extraFields = :extra, fingerprint = :fp, registeredAt = :at, updatedAt = :at,"
                         + " eventSentAt = :at, gsi2pk = :g2, gsi2sk = :g2sk ADD version :one")
                 .conditionExpression("attribute_not_exists(pk)").expressionAttributeValues(values).build();
         Update customer = Update.builder().tableName(SuiteTables.CUSTOMERS)
-                .key(key(customerKey, CustomerKeys.CUSTOMER_SK))
+                .key(SuiteTables.key(customerKey, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("SET registered = :true, registeredAt = if_not_exists(registeredAt, :at)"
                         + " ADD version :one")
                 .conditionExpression("attribute_exists(pk)")
@@ -137,9 +137,5 @@ final class CustomerFixtures {
                 .build();
         dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(registration).build(),
                 TransactWriteItem.builder().update(customer).build()));
-    }
-
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
     }
 }

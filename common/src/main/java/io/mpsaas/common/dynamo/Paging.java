@@ -31,8 +31,17 @@ public final class Paging {
 
     /** The query's pages, each read when the stream gets to it. */
     public static Stream<QueryResponse> queryPages(DynamoDbClient dynamo, QueryRequest request) {
+        return queryPages(dynamo, request, request.exclusiveStartKey());
+    }
+
+    /**
+     * The query's pages from after {@code from} (a cursor a caller handed out, the whole table's start when null or
+     * empty), each read when the stream gets to it.
+     */
+    public static Stream<QueryResponse> queryPages(DynamoDbClient dynamo, QueryRequest request,
+            Map<String, AttributeValue> from) {
         return pages(start -> dynamo.query(request.toBuilder().exclusiveStartKey(start).build()),
-                page -> page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null, request.exclusiveStartKey());
+                page -> page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null, from);
     }
 
     /** Every item of the scan, page by page. */
@@ -42,8 +51,14 @@ public final class Paging {
 
     /** The scan's pages, each read when the stream gets to it. */
     public static Stream<ScanResponse> scanPages(DynamoDbClient dynamo, ScanRequest request) {
+        return scanPages(dynamo, request, request.exclusiveStartKey());
+    }
+
+    /** The scan's pages from after {@code from} (null or empty: from the start), each read when the stream gets to it. */
+    public static Stream<ScanResponse> scanPages(DynamoDbClient dynamo, ScanRequest request,
+            Map<String, AttributeValue> from) {
         return pages(start -> dynamo.scan(request.toBuilder().exclusiveStartKey(start).build()),
-                page -> page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null, request.exclusiveStartKey());
+                page -> page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null, from);
     }
 
     /** The key to go on from after {@code lastEvaluatedKey}; null when that page was the last. */

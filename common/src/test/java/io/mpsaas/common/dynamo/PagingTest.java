@@ -116,6 +116,21 @@ class PagingTest {
     }
 
     @Test
+    void pages_beginAfterACallersCursor_andAtTheStartWithoutOne() {
+        PagedTable table = new PagedTable(5);
+
+        List<QueryResponse> fromCursor = Paging.queryPages(table, QueryRequest.builder().tableName("t").build(),
+                table.items.get(0)).collect(Collectors.toList());
+        List<ScanResponse> fromStart = Paging.scanPages(table, ScanRequest.builder().tableName("t").build(), Map.of())
+                .collect(Collectors.toList());
+
+        assertThat(fromCursor.stream().flatMap(p -> sortKeys(p.items()).stream())).containsExactly("i1", "i2", "i3",
+                "i4");
+        assertThat(fromStart.stream().flatMap(p -> sortKeys(p.items()).stream())).containsExactly("i0", "i1", "i2",
+                "i3", "i4");
+    }
+
+    @Test
     void scanPages_areReadOneByOne_andTheLastHasNoNextKey() {
         PagedTable table = new PagedTable(3);
 

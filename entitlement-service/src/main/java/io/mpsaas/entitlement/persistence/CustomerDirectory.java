@@ -8,6 +8,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.CustomerListing.Page;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +38,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The admin API's view of the customers table: pages of customers, the lookups of the search, a customer's registration
@@ -115,41 +116,42 @@ public class CustomerDirectory {
             names.put("#g2", SuiteTables.GSI2_PK);
             values.put(":g2", Attr.s(CustomerKeys.PRODUCT_PREFIX + productCode.strip()));
         }
+        // pages of READ_BATCH read one after the other (common's Paging) until the page is full or the budget spent
+        Iterator<Batch> batches = byProduct
+                ? Paging.queryPages(dynamo, QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI2)
+                        .keyConditionExpression("#g2 = :g2").filterExpression(filter).expressionAttributeNames(names)
+                        .expressionAttributeValues(values).limit(READ_BATCH).build(), start)
+                        .map(r -> new Batch(r.items(), r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : null,
+                                r.scannedCount()))
+                        .iterator()
+                : Paging.scanPages(dynamo, ScanRequest.builder().tableName(table).filterExpression(filter)
+                        .expressionAttributeNames(names).expressionAttributeValues(values).limit(READ_BATCH).build(),
+                        start)
+                        .map(r -> new Batch(r.items(), r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : null,
+                                r.scannedCount()))
+                        .iterator();
         List<Map<String, AttributeValue>> found = new ArrayList<>();
         int examined = 0;
-        while (true) {
-            List<Map<String, AttributeValue>> items;
-            Map<String, AttributeValue> last;
-            if (byProduct) {
-                QueryResponse r = dynamo.query(QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI2)
-                        .keyConditionExpression("#g2 = :g2").filterExpression(filter).expressionAttributeNames(names)
-                        .expressionAttributeValues(values).exclusiveStartKey(start).limit(READ_BATCH).build());
-                items = r.items();
-                last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
-                examined += r.scannedCount();
-            } else {
-                ScanResponse r = dynamo.scan(ScanRequest.builder().tableName(table).filterExpression(filter)
-                        .expressionAttributeNames(names).expressionAttributeValues(values).exclusiveStartKey(start)
-                        .limit(READ_BATCH).build());
-                items = r.items();
-                last = r.hasLastEvaluatedKey() ? r.lastEvaluatedKey() : Map.of();
-                examined += r.scannedCount();
-            }
-            for (Map<String, AttributeValue> item : items) {
+        while (batches.hasNext()) {
+            Batch batch = batches.next();
+            examined += batch.scanned();
+            for (Map<String, AttributeValue> item : batch.items()) {
                 found.add(item);
                 if (found.size() == size) {
                     // the next page starts after this item, not after the whole batch read
                     return page(found, encodeCursor(item, byProduct), examined);
                 }
             }
-            if (last.isEmpty()) {
-                return page(found, null, examined);
-            }
-            start = last;
-            if (examined >= budget) {
+            Map<String, AttributeValue> last = Paging.next(batch.lastKey());
+            if (last != null && examined >= budget) {
                 return page(found, encodeCursor(last, byProduct), examined);
             }
         }
+        return page(found, null, examined);
+    }
+
+    /** One read of the list: its items, the key to go on from (null on the last) and how many items it examined. */
+    private record Batch(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> lastKey, int scanned) {
     }
 
     private Page page(List<Map<String, AttributeValue>> items, String next, int examined) {
@@ -222,7 +224,7 @@ public class CustomerDirectory {
     private List<CustomerRecord> lookUp(String customerIdentifier, Set<String> productCodes) {
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         for (String product : productCodes) {
-            keys.add(key(CustomerKeys.forLegacy(product, customerIdentifier), CustomerKeys.CUSTOMER_SK));
+            keys.add(SuiteTables.key(CustomerKeys.forLegacy(product, customerIdentifier), CustomerKeys.CUSTOMER_SK));
         }
         return batchGet(keys, null).stream().map(CustomerRecord::fromItem).toList();
     }
@@ -244,7 +246,7 @@ public class CustomerDirectory {
             companies.put(Attr.string(item, SuiteTables.PK), Attr.string(item, RegistrationRecord.COMPANY));
         }
         List<Map<String, AttributeValue>> keys = companies.keySet().stream()
-                .map(k -> key(k, CustomerKeys.CUSTOMER_SK)).toList();
+                .map(k -> SuiteTables.key(k, CustomerKeys.CUSTOMER_SK)).toList();
         Map<String, CustomerRecord> customers = new HashMap<>();
         batchGet(keys, null).forEach(item -> {
             CustomerRecord c = CustomerRecord.fromItem(item);
@@ -300,7 +302,7 @@ public class CustomerDirectory {
     private Map<String, String> companies(Collection<String> keys) {
         Map<String, String> companies = new HashMap<>();
         List<Map<String, AttributeValue>> registrationKeys = keys.stream()
-                .map(k -> key(k, CustomerKeys.REGISTRATION_SK)).toList();
+                .map(k -> SuiteTables.key(k, CustomerKeys.REGISTRATION_SK)).toList();
         for (Map<String, AttributeValue> item : batchGet(registrationKeys, "#pk, #company")) {
             companies.put(Attr.string(item, SuiteTables.PK), Attr.string(item, RegistrationRecord.COMPANY));
         }
@@ -365,7 +367,7 @@ public class CustomerDirectory {
                         || !parts[0].equals(parts[3])))) {
             throw new IllegalArgumentException("That page link is not valid; start from the first page.");
         }
-        Map<String, AttributeValue> key = new HashMap<>(key(parts[0], parts[1]));
+        Map<String, AttributeValue> key = new HashMap<>(SuiteTables.key(parts[0], parts[1]));
         if (productCode != null) {
             key.put(SuiteTables.GSI2_PK, Attr.s(parts[2]));
             key.put(SuiteTables.GSI2_SK, Attr.s(parts[3]));
@@ -379,7 +381,4 @@ public class CustomerDirectory {
                 || key.startsWith(CustomerKeys.LEGACY_PREFIX));
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(SuiteTables.PK, Attr.s(pk), SuiteTables.SK, Attr.s(sk));
-    }
 }

@@ -16,11 +16,9 @@ import io.mpsaas.console.rest.ConsoleViews.Badge;
 import io.mpsaas.console.rest.ConsoleViews.Field;
 import io.mpsaas.console.rest.ConsoleViews.Notice;
 import io.mpsaas.console.rest.ConsoleViews.Option;
-import io.quarkus.csrf.reactive.runtime.CsrfTokenParameterProvider;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -81,14 +79,12 @@ public class ConsolePages {
     private static final int PREVIEW = 140;
 
     private final ConsolePaths paths;
-    private final Instance<CsrfTokenParameterProvider> csrf;
     private final ConsoleConfig config;
     private final Clock clock;
     private final ConsoleViews.Links links;
 
-    public ConsolePages(ConsolePaths paths, Instance<CsrfTokenParameterProvider> csrf, ConsoleConfig config) {
+    public ConsolePages(ConsolePaths paths, ConsoleConfig config) {
         this.paths = paths;
-        this.csrf = csrf;
         this.config = config;
         this.clock = Clock.systemUTC();
         this.links = new ConsoleViews.Links(paths.href(ConsolePaths.BASE), paths.href(ConsolePaths.CUSTOMERS),
@@ -282,7 +278,7 @@ public class ConsolePages {
         boolean signedIn = operator != null;
         ConsoleViews.Problem view = new ConsoleViews.Problem(status, title, message,
                 signedIn ? links.customers() : links.login(), signedIn ? "Back to the customers" : "Go to sign in");
-        return new Page(status, Templates.problem(shell(title, "", operator, null), view).render());
+        return new Page(status, Templates.problem(shellWithoutForms(title, operator), view).render());
     }
 
     /** A re-drive row, with the link to the aggregate's customer when known. */
@@ -294,19 +290,15 @@ public class ConsolePages {
     // ---------------------------------------------------------------- parts
 
     private ConsoleViews.Shell shell(String title, String section, String operator, Notice notice) {
-        String field = null;
-        String token = null;
-        if (csrf.isResolvable()) {
-            try {
-                CsrfTokenParameterProvider provider = csrf.get();
-                token = provider.getToken();
-                field = provider.getParameterName();
-            } catch (RuntimeException e) {
-                // outside a request the filter served (an error page of the HTTP layer): no form can be posted
-                token = null;
-            }
-        }
-        return new ConsoleViews.Shell(title, section, links, operator, field, token, notice);
+        return new ConsoleViews.Shell(title, section, links, operator, true, notice);
+    }
+
+    /**
+     * The frame of an error page, which carries no form: the HTTP layer's errors (an unknown address, a refused form)
+     * are answered where quarkus-rest-csrf may not have issued this request's token.
+     */
+    private ConsoleViews.Shell shellWithoutForms(String title, String operator) {
+        return new ConsoleViews.Shell(title, "", links, operator, false, null);
     }
 
     private ConsoleViews.SearchForm searchForm(String text, String selected) {

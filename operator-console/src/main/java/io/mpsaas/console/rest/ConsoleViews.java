@@ -15,18 +15,15 @@ public final class ConsoleViews {
 
     /**
      * The frame of every page: title, navigation, the signed-in operator (null on the login and error pages before
-     * sign-in) and the form token of quarkus-rest-csrf.
+     * sign-in) and whether its forms are shown: every form carries quarkus-rest-csrf's token, which the templates
+     * read as {@code inject:csrf} (the extension's documented Qute bean).
      */
     @TemplateData
-    public record Shell(String title, String section, Links links, String operator, String csrfField,
-            String csrfToken, Notice notice) {
+    public record Shell(String title, String section, Links links, String operator, boolean canPost,
+            Notice notice) {
 
         public boolean signedIn() {
             return operator != null;
-        }
-
-        public boolean canPost() {
-            return csrfToken != null;
         }
     }
 
