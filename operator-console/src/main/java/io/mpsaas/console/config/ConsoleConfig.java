@@ -33,6 +33,39 @@ public interface ConsoleConfig {
     @WithDefault("30m")
     Duration sessionTimeout();
 
+    /** A sign-in with an operator key ends this long after it began, however active (1m..24h). */
+    @WithDefault("8h")
+    Duration sessionMaxAge();
+
+    /** Sign-in with the company's identity provider (OpenID Connect, authorization code flow); off by default. */
+    Oidc oidc();
+
+    /** {@code suite.console.oidc.*}: the identity provider operators sign in with. */
+    interface Oidc {
+
+        /** Whether anonymous visitors are sent to the identity provider; the login page's operator keys stay. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The provider's issuer URL (its discovery document is under {@code /.well-known/openid-configuration}). */
+        Optional<String> issuer();
+
+        /** The console's client id at the provider. */
+        @WithDefault("operator-console")
+        String clientId();
+
+        /** The console's client secret at the provider. */
+        Optional<String> clientSecret();
+
+        /** The group, in the ID token's groups claim, whose members are operators; anyone else gets "Not allowed". */
+        @WithDefault("mpsaas-operators")
+        String operatorGroup();
+
+        /** The ID token claim that names the operator in the header and the log ({@code sub} by default). */
+        @WithDefault("sub")
+        String nameClaim();
+    }
+
     /**
      * Keys operators sign in with (the console's form asks for a name and a key). Compared in constant time, never
      * logged: the log names an operator by the name entered and the key's id (the first 8 hex digits of its SHA-256).

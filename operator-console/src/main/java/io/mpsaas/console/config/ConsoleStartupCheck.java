@@ -5,14 +5,15 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.SmallRyeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses to start a console that would be unsafe or could not work: in production without a session secret (or with
- * the development one), or without the admin key it sends to the services; limits out of range. Warns when no operator
- * key is configured (nobody could sign in with a key).
+ * the development one), or without the admin key it sends to the services; OpenID Connect switched on without its
+ * issuer or client secret; limits out of range. Warns when nobody could sign in (no operator key, no OIDC).
  */
 @ApplicationScoped
 public class ConsoleStartupCheck {
@@ -29,8 +30,8 @@ public class ConsoleStartupCheck {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("operator-console cannot start: " + String.join("; ", problems));
         }
-        if (config.operatorKeys().map(List::isEmpty).orElse(true)) {
-            Log.warn("suite.console.operator-keys is empty: nobody can sign in to the console with a key");
+        if (config.operatorKeys().map(List::isEmpty).orElse(true) && !config.oidc().enabled()) {
+            Log.warn("suite.console.operator-keys is empty and OIDC is off: nobody can sign in to the console");
         }
     }
 
@@ -47,6 +48,16 @@ public class ConsoleStartupCheck {
         if (production && config.adminKey().map(String::isBlank).orElse(true)) {
             problems.add("suite.console.admin-key (SUITE_CONSOLE_ADMIN_KEY) must be one of the services'"
                     + " suite.api.admin-keys");
+        }
+        if (config.oidc().enabled() && (config.oidc().issuer().map(String::isBlank).orElse(true)
+                || config.oidc().clientSecret().map(String::isBlank).orElse(true))) {
+            problems.add("suite.console.oidc.enabled=true needs suite.console.oidc.issuer and"
+                    + " suite.console.oidc.client-secret"
+                    + " (SUITE_CONSOLE_OIDC_ISSUER, SUITE_CONSOLE_OIDC_CLIENT_SECRET)");
+        }
+        if (config.sessionMaxAge().compareTo(Duration.ofMinutes(1)) < 0
+                || config.sessionMaxAge().compareTo(Duration.ofHours(24)) > 0) {
+            problems.add("suite.console.session-max-age must be 1m..24h: " + config.sessionMaxAge());
         }
         range(problems, "usage-limit", config.usageLimit());
         range(problems, "failures-limit", config.failuresLimit());

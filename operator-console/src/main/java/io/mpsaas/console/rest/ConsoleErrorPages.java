@@ -34,15 +34,15 @@ public class ConsoleErrorPages {
         String operator = identity.isAnonymous() ? null : identity.getPrincipal().getName();
         boolean form = "POST".equals(request.getMethod());
         ConsolePages.Page page = switch (status) {
-            case 400 -> form ? pages.problem(operator, 403, "This form has expired",
+            case 400 -> form ? pages.httpError(operator, 403, "This form has expired",
                     "For your security the form could not be accepted, and nothing was done. Go back, reload the"
                             + " page and try again.")
-                    : pages.problem(operator, 400, "Check your input", "The console cannot read this request.");
-            case 403 -> pages.problem(operator, 403, "Not allowed", "Your sign-in does not open this page.");
-            case 404 -> pages.problem(operator, 404, "Page not found", "There is no console page at this address.");
-            case 405 -> pages.problem(operator, 405, "Not allowed", "This address does not answer that request.");
-            case 415 -> pages.problem(operator, 415, "Not a form", "This address only accepts the console's forms.");
-            default -> pages.problem(operator, status, "Something went wrong",
+                    : pages.httpError(operator, 400, "Check your input", "The console cannot read this request.");
+            case 403 -> pages.httpError(operator, 403, "Not allowed", "Your sign-in does not open this page.");
+            case 404 -> pages.httpError(operator, 404, "Page not found", "There is no console page at this address.");
+            case 405 -> pages.httpError(operator, 405, "Not allowed", "This address does not answer that request.");
+            case 415 -> pages.httpError(operator, 415, "Not a form", "This address only accepts the console's forms.");
+            default -> pages.httpError(operator, status, "Something went wrong",
                     "The request could not be completed. The console's log has the details.");
         };
         response.setStatus(page.status());

@@ -274,11 +274,24 @@ public class ConsolePages {
                 new ConsoleViews.RedriveResult(rows, requested, rows.size() - requested, back)).render());
     }
 
+    /** A page of a request the console's resources answered: what went wrong, with the signed-in frame. */
     public Page problem(String operator, int status, String title, String message) {
-        boolean signedIn = operator != null;
+        return problem(shell(title, "", operator, null), status, title, message);
+    }
+
+    /**
+     * An error page of the HTTP layer (an unknown address, a refused form): its frame carries no form, as
+     * quarkus-rest-csrf may not have issued this request's token.
+     */
+    public Page httpError(String operator, int status, String title, String message) {
+        return problem(new ConsoleViews.Shell(title, "", links, operator, false, null), status, title, message);
+    }
+
+    private Page problem(ConsoleViews.Shell shell, int status, String title, String message) {
+        boolean signedIn = shell.signedIn();
         ConsoleViews.Problem view = new ConsoleViews.Problem(status, title, message,
                 signedIn ? links.customers() : links.login(), signedIn ? "Back to the customers" : "Go to sign in");
-        return new Page(status, Templates.problem(shellWithoutForms(title, operator), view).render());
+        return new Page(status, Templates.problem(shell, view).render());
     }
 
     /** A re-drive row, with the link to the aggregate's customer when known. */
@@ -291,14 +304,6 @@ public class ConsolePages {
 
     private ConsoleViews.Shell shell(String title, String section, String operator, Notice notice) {
         return new ConsoleViews.Shell(title, section, links, operator, true, notice);
-    }
-
-    /**
-     * The frame of an error page, which carries no form: the HTTP layer's errors (an unknown address, a refused form)
-     * are answered where quarkus-rest-csrf may not have issued this request's token.
-     */
-    private ConsoleViews.Shell shellWithoutForms(String title, String operator) {
-        return new ConsoleViews.Shell(title, "", links, operator, false, null);
     }
 
     private ConsoleViews.SearchForm searchForm(String text, String selected) {

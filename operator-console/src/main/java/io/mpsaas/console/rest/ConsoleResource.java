@@ -7,7 +7,9 @@ import io.mpsaas.console.client.EntitlementAdmin.ParkedMessages;
 import io.mpsaas.console.client.MeteringAdmin;
 import io.mpsaas.console.config.ConsoleConfig;
 import io.mpsaas.console.rest.ConsoleViews.Notice;
+import io.mpsaas.console.security.SsoOperatorAugmentor;
 import io.quarkus.logging.Log;
+import io.quarkus.oidc.OidcSession;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.smallrye.common.annotation.Blocking;
@@ -27,6 +29,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,14 +50,16 @@ public class ConsoleResource {
     private final AdminApis apis;
     private final ConsoleConfig config;
     private final SecurityIdentity identity;
+    private final OidcSession oidcSession;
 
     public ConsoleResource(ConsolePages pages, ConsolePaths paths, AdminApis apis, ConsoleConfig config,
-            SecurityIdentity identity) {
+            SecurityIdentity identity, OidcSession oidcSession) {
         this.pages = pages;
         this.paths = paths;
         this.apis = apis;
         this.config = config;
         this.identity = identity;
+        this.oidcSession = oidcSession;
     }
 
     // ---------------------------------------------------------------- signing in and out
@@ -79,7 +84,12 @@ public class ConsoleResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout(@Context RoutingContext routing) {
         Log.infof("Console sign-out of operator %s", operator());
-        FormAuthenticationMechanism.logout(identity);
+        if (Boolean.TRUE.equals(identity.getAttribute(SsoOperatorAugmentor.SSO))) {
+            // the console's own session with the identity provider's sign-in; the provider's session stays
+            oidcSession.logout().await().atMost(Duration.ofSeconds(10));
+        } else {
+            FormAuthenticationMechanism.logout(identity);
+        }
         return redirect(paths.href(ConsolePaths.LOGIN) + "?signedOut=1");
     }
 

@@ -11,18 +11,23 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Signs operators in: Quarkus's form authentication hands over the name and key entered on the login page, and this
  * provider accepts them when the key is one of {@code suite.console.operator-keys}. The identity is named
- * {@code <name> (key <key id>)} (what the log says of who re-drove or replayed what) with the role {@value #ROLE}. The
- * key itself goes nowhere: Quarkus keeps only that name in its encrypted cookie, and
- * {@link OperatorSessionIdentityProvider} restores the identity from it while the key is still configured.
+ * {@code <name> (key <key id>, since <sign-in minute>)} (what the log says of who re-drove or replayed what) with the
+ * role {@value #ROLE}. The key itself goes nowhere: Quarkus keeps only that name in its encrypted cookie, and
+ * {@link OperatorSessionIdentityProvider} restores the identity from it while the key is still configured and the
+ * sign-in is younger than {@code suite.console.session-max-age}.
  */
 @ApplicationScoped
 public class OperatorKeyIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
@@ -35,9 +40,16 @@ public class OperatorKeyIdentityProvider implements IdentityProvider<UsernamePas
     static final int MAX_NAME = 64;
 
     private final ConsoleConfig config;
+    private final Clock clock;
 
+    @Inject
     public OperatorKeyIdentityProvider(ConsoleConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    OperatorKeyIdentityProvider(ConsoleConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     @Override
@@ -56,8 +68,14 @@ public class OperatorKeyIdentityProvider implements IdentityProvider<UsernamePas
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
         String keyId = keyId(presented);
-        Log.infof("Console sign-in of operator %s (key %s)", name, keyId);
-        return Uni.createFrom().item(identity(name + " (key " + keyId + ")", keyId));
+        String principal = principal(name, keyId, clock.instant());
+        Log.infof("Console sign-in of operator %s", principal);
+        return Uni.createFrom().item(identity(principal, keyId));
+    }
+
+    /** The identity's name: {@code <name> (key <key id>, since <the sign-in's minute, UTC>)}. */
+    static String principal(String name, String keyId, Instant signedIn) {
+        return name + " (key " + keyId + ", since " + signedIn.truncatedTo(ChronoUnit.MINUTES) + ")";
     }
 
     /** The signed-in operator's identity: its name, as the log shows it, its key's id and the operator role. */

@@ -2,6 +2,7 @@ package io.mpsaas.console.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,57 @@ class ConsoleStartupCheckTest {
                 .satisfies(p -> assertThat(p).contains("suite.console.usage-limit"));
     }
 
+    @Test
+    void oidc_needsItsIssuerAndClientSecret_andTheSessionAgeIsBounded() {
+        assertThat(ConsoleStartupCheck.problems(config(null, null, 200, oidc(true, null, null), Duration.ofHours(8)),
+                false)).singleElement().satisfies(p -> assertThat(p).contains("suite.console.oidc.issuer",
+                        "suite.console.oidc.client-secret"));
+        assertThat(ConsoleStartupCheck.problems(config(null, null, 200,
+                oidc(true, "https://idp.example.com/realms/sellers", "s3cret"), Duration.ofHours(8)), false)).isEmpty();
+        assertThat(ConsoleStartupCheck.problems(config(null, null, 200, oidc(false, null, null), Duration.ofDays(2)),
+                false)).singleElement().satisfies(p -> assertThat(p).contains("suite.console.session-max-age"));
+    }
+
     private static ConsoleConfig config(String secret, String adminKey, int usageLimit) {
+        return config(secret, adminKey, usageLimit, oidc(false, null, null), Duration.ofHours(8));
+    }
+
+    private static ConsoleConfig.Oidc oidc(boolean enabled, String issuer, String clientSecret) {
+        return new ConsoleConfig.Oidc() {
+            @Override
+            public boolean enabled() {
+                return enabled;
+            }
+
+            @Override
+            public Optional<String> issuer() {
+                return Optional.ofNullable(issuer);
+            }
+
+            @Override
+            public String clientId() {
+                return "operator-console";
+            }
+
+            @Override
+            public Optional<String> clientSecret() {
+                return Optional.ofNullable(clientSecret);
+            }
+
+            @Override
+            public String operatorGroup() {
+                return "mpsaas-operators";
+            }
+
+            @Override
+            public String nameClaim() {
+                return "sub";
+            }
+        };
+    }
+
+    private static ConsoleConfig config(String secret, String adminKey, int usageLimit, ConsoleConfig.Oidc oidc,
+            Duration maxAge) {
         return new ConsoleConfig() {
             @Override
             public String entitlementUrl() {
@@ -49,8 +100,18 @@ class ConsoleStartupCheckTest {
             }
 
             @Override
-            public java.time.Duration sessionTimeout() {
-                return java.time.Duration.ofMinutes(30);
+            public Duration sessionTimeout() {
+                return Duration.ofMinutes(30);
+            }
+
+            @Override
+            public Duration sessionMaxAge() {
+                return maxAge;
+            }
+
+            @Override
+            public ConsoleConfig.Oidc oidc() {
+                return oidc;
             }
 
             @Override
