@@ -97,6 +97,9 @@ class MeteringJobTest extends MeteringTestSupport {
         assertThat(late.get(0).usageHour()).isEqualTo(h1);
         assertThat(late.get(0).meteredHour()).isEqualTo(hoursAgo(0));
         assertThat(aggregate(buyer, "requests", hoursAgo(0)).quantity()).isEqualTo(2);
+        assertThat(aggregate(buyer, "requests", hoursAgo(0)).carriedQuantity())
+                .as("the current hour says how much of it was carried from the sent hour").isEqualTo(2);
+        assertThat(aggregate(buyer, "requests", h1).carriedQuantity()).isZero();
         assertThat(fx.billed(buyer, "requests")).isEqualTo(5);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param id               the aggregate's key
  * @param quantity         usage counted so far (grows until frozen)
+ * @param carriedQuantity  the part of it that arrived for an hour already sent and was carried into this one
  * @param frozenQuantity   usage at freeze time: what every send repeats; null while open
  * @param billedQuantity   what is sent to AWS (the frozen usage, or its overage beyond the entitlement)
  * @param entitledQuantity the contracted quantity deducted (consumption contracts), else null
@@ -20,7 +21,7 @@ import java.util.List;
  */
 public record Aggregate(String id, String customerKey, IdentityModel identityModel, String productCode,
         String customerIdentifier, String customerAwsAccountId, String licenseArn, String dimension, Instant hour,
-        long quantity, long events, AggregateStatus status, Long frozenQuantity, Long billedQuantity,
+        long quantity, long events, long carriedQuantity, AggregateStatus status, Long frozenQuantity, Long billedQuantity,
         Double entitledQuantity, List<Allocation> allocations, String leaseOwner, Instant leaseUntil, int attempts,
         Instant nextAttemptAt, String meteringRecordId, String resultCode, String resultMessage, Instant sentAt,
         Instant updatedAt, Boolean tagged) {
@@ -31,7 +32,7 @@ public record Aggregate(String id, String customerKey, IdentityModel identityMod
 
     public Aggregate withAllocations(List<Allocation> value) {
         return new Aggregate(id, customerKey, identityModel, productCode, customerIdentifier, customerAwsAccountId,
-                licenseArn, dimension, hour, quantity, events, status, frozenQuantity, billedQuantity,
+                licenseArn, dimension, hour, quantity, events, carriedQuantity, status, frozenQuantity, billedQuantity,
                 entitledQuantity, value, leaseOwner, leaseUntil, attempts, nextAttemptAt, meteringRecordId, resultCode,
                 resultMessage, sentAt, updatedAt, tagged);
     }
@@ -39,7 +40,7 @@ public record Aggregate(String id, String customerKey, IdentityModel identityMod
     /** This aggregate frozen and leased as a claim makes it: what is sent, and until when it is ours. */
     public Aggregate frozen(long frozen, long billed, Double entitled, String owner, Instant until) {
         return new Aggregate(id, customerKey, identityModel, productCode, customerIdentifier, customerAwsAccountId,
-                licenseArn, dimension, hour, quantity, events, AggregateStatus.FROZEN, frozen, billed, entitled,
+                licenseArn, dimension, hour, quantity, events, carriedQuantity, AggregateStatus.FROZEN, frozen, billed, entitled,
                 allocations, owner, until, attempts, nextAttemptAt, meteringRecordId, resultCode, resultMessage, sentAt,
                 updatedAt, tagged);
     }

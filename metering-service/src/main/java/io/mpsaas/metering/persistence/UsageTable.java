@@ -531,6 +531,7 @@ public class UsageTable {
         String model = Attr.string(item, IDENTITY_MODEL);
         Long quantity = Attr.number(item, QUANTITY);
         Long events = Attr.number(item, EVENTS);
+        Long carried = Attr.number(item, CARRIED_QUANTITY);
         Long attempts = Attr.number(item, ATTEMPTS);
         Long leaseUntil = Attr.number(item, LEASE_UNTIL);
         Long next = Attr.number(item, NEXT_ATTEMPT_AT);
@@ -539,7 +540,7 @@ public class UsageTable {
                 model == null ? null : IdentityModel.valueOf(model), Attr.string(item, PRODUCT_CODE),
                 Attr.string(item, CUSTOMER_IDENTIFIER), Attr.string(item, CUSTOMER_AWS_ACCOUNT_ID),
                 Attr.string(item, LICENSE_ARN), Attr.string(item, DIMENSION), Attr.instant(item, HOUR),
-                quantity == null ? 0 : quantity, events == null ? 0 : events,
+                quantity == null ? 0 : quantity, events == null ? 0 : events, carried == null ? 0 : carried,
                 AggregateStatus.valueOf(Attr.string(item, STATUS)), Attr.number(item, FROZEN_QUANTITY),
                 Attr.number(item, BILLED_QUANTITY), entitled == null ? null : Double.valueOf(entitled.n()), List.of(),
                 Attr.string(item, LEASE_OWNER), leaseUntil == null ? null : Instant.ofEpochMilli(leaseUntil),

@@ -40,7 +40,7 @@ public interface MeteringAdmin {
     /** An hourly aggregate as metering-service's admin API answers it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Aggregate(String id, String customerKey, String productCode, String dimension, Instant hour,
-            Instant deadline, long quantity, long events, String status, Long billedQuantity,
+            Instant deadline, long quantity, long events, long carriedQuantity, String status, Long billedQuantity,
             Double entitledQuantity, int attempts, Instant nextAttemptAt, String meteringRecordId, String resultCode,
             String resultMessage, Instant sentAt, boolean pending, boolean failure, boolean redrivable) {
     }

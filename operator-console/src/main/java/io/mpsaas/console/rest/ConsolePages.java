@@ -367,11 +367,22 @@ public class ConsolePages {
         String deadlineNote = a.deadline() == null ? null : !now.isBefore(a.deadline()) ? "passed"
                 : "in " + humanize(Duration.between(now, a.deadline()));
         String customerHref = a.customerKey() == null ? null : paths.customer(a.customerKey());
-        String events = a.events() > 0 ? a.events() + (a.events() == 1 ? " record" : " records") : null;
         return new AggregateRow(a.id(), a.customerKey(), customerHref, text(a.productCode()),
                 a.hour() == null ? NONE : HOUR.format(a.hour()), text(a.dimension()), Long.toString(a.quantity()),
-                events, billed, statusBadge(a), attempts, a.resultCode(), a.resultMessage(), a.meteringRecordId(),
+                quantityNote(a.events(), a.carriedQuantity()), billed, statusBadge(a), attempts, a.resultCode(), a.resultMessage(), a.meteringRecordId(),
                 a.sentAt() == null ? NONE : HOUR.format(a.sentAt()), deadline, deadlineNote, a.redrivable());
+    }
+
+    /** What an aggregate's quantity is made of: its records, and what was carried in from hours already sent. */
+    static String quantityNote(long records, long carried) {
+        List<String> notes = new ArrayList<>();
+        if (records > 0) {
+            notes.add(records + (records == 1 ? " record" : " records"));
+        }
+        if (carried > 0) {
+            notes.add(carried + " carried from sent hours");
+        }
+        return notes.isEmpty() ? null : String.join(", ", notes);
     }
 
     /** A subscription state as entitlement-service names it, as a badge: green while it grants access. */

@@ -18,6 +18,13 @@ class ConsolePagesUnitTest {
     }
 
     @Test
+    void aQuantity_saysWhatItIsMadeOf_includingUsageCarriedFromSentHours() {
+        assertThat(ConsolePages.quantityNote(1, 0)).isEqualTo("1 record");
+        assertThat(ConsolePages.quantityNote(3, 2)).isEqualTo("3 records, 2 carried from sent hours");
+        assertThat(ConsolePages.quantityNote(0, 0)).isNull();
+    }
+
+    @Test
     void durations_readAsMinutesHoursOrDays() {
         assertThat(ConsolePages.humanize(Duration.ofMinutes(42))).isEqualTo("42 min");
         assertThat(ConsolePages.humanize(Duration.ofMinutes(150))).isEqualTo("2 h 30 min");
