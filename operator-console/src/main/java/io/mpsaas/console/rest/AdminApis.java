@@ -14,9 +14,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The console's one way to call the services' admin APIs: each call's failure becomes what the operator should see. A
- * 404 of the API is the page's 404; a 400 is the operator's input, with the API's own explanation; a refused admin key
- * (401/403), a 5xx or no answer within the client's timeouts ({@code quarkus.rest-client.*.read-timeout}) is a page
- * naming the service, and nothing was changed.
+ * 404 of the API is the page's 404; a 400 is the operator's input, with the API's own explanation (a 413, 414 or 431:
+ * the input was too long); a refused admin key (401/403), a 5xx or no answer within the client's timeouts
+ * ({@code quarkus.rest-client.*.read-timeout}) is a page naming the service, and nothing was changed.
  */
 @ApplicationScoped
 public class AdminApis {
@@ -52,6 +52,11 @@ public class AdminApis {
             }
             if (status == 400) {
                 throw new ConsoleInputException(detail(e));
+            }
+            if (status == 413 || status == 414 || status == 431) {
+                // the service's HTTP layer refused the size of what the operator entered (a filter, a search)
+                throw new ConsoleInputException("What you entered is too long for " + service
+                        + " to read. Shorten it and try again.");
             }
             if (status == 401 || status == 403) {
                 Log.errorf("%s refused the console's admin key (HTTP %d): check suite.console.admin-key", service,

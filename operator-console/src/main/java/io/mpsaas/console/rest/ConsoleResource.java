@@ -218,7 +218,11 @@ public class ConsoleResource {
         throw new NotFoundException();
     }
 
-    /** Errors of the console's pages are pages too; never a stack trace, never JSON. */
+    /**
+     * Errors of the console's pages are pages too; never a stack trace, never JSON. Those the console's own code raised
+     * (input, a service down) come after quarkus-rest-csrf issued the request's token, so their page keeps its forms
+     * (sign out); the framework's (a form it could not read, an unknown address) may come before it: no form.
+     */
     @ServerExceptionMapper
     public Response error(Exception exception, RoutingContext routing) {
         String operator = identity.isAnonymous() ? null : operator();
@@ -231,11 +235,11 @@ public class ConsoleResource {
         }
         if (exception instanceof WebApplicationException web) {
             int status = web.getResponse().getStatus();
-            return html(status == 404 ? pages.problem(operator, 404, "Not found", "There is nothing at this address.")
-                    : pages.problem(operator, status, "Request refused", "The console cannot answer this request."));
+            return html(status == 404 ? pages.httpError(operator, 404, "Not found", "There is nothing at this address.")
+                    : pages.httpError(operator, status, "Request refused", "The console cannot answer this request."));
         }
         Log.errorf(exception, "Console page %s failed", routing.normalizedPath());
-        return html(pages.problem(operator, 500, "Something went wrong",
+        return html(pages.httpError(operator, 500, "Something went wrong",
                 "The page could not be shown. The console's log has the details."));
     }
 
