@@ -1,12 +1,10 @@
 package io.mpsaas.reliability;
 
-import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,7 +20,7 @@ final class Session {
             "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-            .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+            .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String clientAddress;
 
@@ -42,15 +40,7 @@ final class Session {
 
     Suite.Answer send(HttpRequest.Builder request) {
         request.timeout(Duration.ofSeconds(30)).header(AttackedSuite.CLIENT_HEADER, clientAddress);
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Suite.Answer(response.statusCode(), response.headers(), response.body());
-        } catch (IOException e) {
-            return new Suite.Answer(-1, null, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Suite.exchange(http, request.build());
     }
 
     static Map<String, String> hiddenFields(String html) {

@@ -21,6 +21,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -45,7 +49,7 @@ final class Suite implements AutoCloseable {
     final ObjectMapper json = new ObjectMapper();
     final Path logDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+            .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER).build();
 
     private Suite(LocalSuite local, Path logDir) {
         this.local = local;
@@ -103,11 +107,25 @@ final class Suite implements AutoCloseable {
     }
 
     Answer send(HttpRequest request) {
+        return exchange(http, request);
+    }
+
+    /**
+     * One request and its answer, by HTTP/1.1 (what the services' clients speak; no h2c upgrade), never waiting
+     * longer than the request's timeout and a margin: a client that waited forever for an answer (once seen with the
+     * JDK client's h2c upgrade) would hang the whole run instead of recording "no answer" ({@code status} -1).
+     */
+    static Answer exchange(HttpClient http, HttpRequest request) {
+        Duration limit = request.timeout().orElse(Duration.ofSeconds(30)).plusSeconds(15);
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = call.get(limit.toMillis(), TimeUnit.MILLISECONDS);
             return new Answer(response.statusCode(), response.headers(), response.body());
-        } catch (IOException e) {
-            return new Answer(-1, null, e.toString());
+        } catch (ExecutionException e) {
+            return new Answer(-1, null, String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new Answer(-1, null, "no answer within " + limit.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
