@@ -4,10 +4,37 @@
 # build (about a minute, once per build), then starts the sandbox (DynamoDB Local, ElasticMQ, the AWS Marketplace
 # simulator and its web UI), the three services and the operator console as separate processes wired to it, prints
 # the URLs, and stops everything on Ctrl-C. Service logs go to target/local-run/.
-# Options go to io.mpsaas.sandbox.LocalSuite (--random-ports, --set key=value, --help).
-# SKIP_BUILD=true skips the build; MPSAAS_AOT=off skips the training (the services then start without caches).
+# Options go to io.mpsaas.sandbox.LocalSuite (--random-ports, --bind, --set key=value, --log-dir); --help is answered
+# here, before any build. SKIP_BUILD=true skips the build; MPSAAS_AOT=off skips the training (the services then start
+# without caches).
 set -euo pipefail
 cd "$(dirname "$0")"
+
+usage() {
+  cat <<'USAGE'
+Usage: ./run-local.sh [options]
+Builds the suite, then runs the sandbox (DynamoDB Local, ElasticMQ, the AWS Marketplace simulator), the three
+services and the operator console on this machine until Ctrl-C.
+
+Options:
+  --random-ports        free ports instead of the defaults (8000, 9324, 8100; 8080-8083; 9080-9083): use it to run
+                        a second suite beside one that is running
+  --bind <address>      listen on this address instead of 127.0.0.1 (0.0.0.0: every interface); anyone who can
+                        reach it can use the well-known dev keys, so only on a network you trust
+  --set <key>=<value>   extra configuration for every service (repeatable)
+  --log-dir <dir>       where each service logs (default target/local-run)
+  --help                this text
+
+Environment:
+  SKIP_BUILD=true       do not build first (./mvnw package -DskipTests)
+  MPSAAS_AOT=off        do not train the services' ahead-of-time caches (JDK 25+)
+USAGE
+}
+for arg in "$@"; do
+  case "$arg" in
+    --help|-h) usage; exit 0 ;;
+  esac
+done
 source scripts/jdk.sh
 
 if [ "${SKIP_BUILD:-false}" != "true" ]; then

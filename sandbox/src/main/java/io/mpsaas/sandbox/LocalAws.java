@@ -7,6 +7,9 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.jboss.logging.Logger;
@@ -53,6 +56,7 @@ public final class LocalAws implements AutoCloseable {
         // in memory, no telemetry (there is no network); Jetty threads are non-daemon: close() stops them
         dynamo = ServerRunner.createServerFromCommandLineArgs(
                 new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)});
+        bind(dynamo, host);
         dynamo.start();
         dynamoEndpoint = URI.create("http://" + host + ":" + port);
 
@@ -159,6 +163,21 @@ public final class LocalAws implements AutoCloseable {
             dynamo.stop();
         } catch (Exception e) {
             LOG.debugf("DynamoDB Local stop: %s", e);
+        }
+    }
+
+    /**
+     * DynamoDB Local has no option for its interface: its Jetty server listens on every interface unless told
+     * otherwise, so its one connector is given {@code host} before it starts (the services, ElasticMQ and the
+     * simulator listen on the same address).
+     */
+    private static void bind(DynamoDBProxyServer server, String host) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        for (Connector connector : ((Server) field.get(server)).getConnectors()) {
+            if (connector instanceof AbstractNetworkConnector network) {
+                network.setHost(host);
+            }
         }
     }
 

@@ -43,6 +43,17 @@ class SandboxTest {
     }
 
     @Test
+    void start_listensOnTheGivenAddressOnly_dynamoDbLocalIncluded() {
+        // GIVEN the sandbox started on 127.0.0.1 WHEN the kernel's listening sockets are read
+        // THEN DynamoDB Local (which has no option of its own for it), ElasticMQ and the simulator listen on loopback
+        for (URI endpoint : List.of(sandbox.aws().dynamoEndpoint(), sandbox.aws().sqsEndpoint(),
+                sandbox.simulator().endpoint())) {
+            assertThat(io.mpsaas.sandbox.testing.ListeningSockets.addresses(endpoint.getPort()))
+                    .as(endpoint.toString()).isNotEmpty().allMatch(java.net.InetAddress::isLoopbackAddress);
+        }
+    }
+
+    @Test
     void start_createsEverySuiteTable_withKeysIndexesAndTtl() {
         for (String table : SuiteTables.ALL) {
             TableDescription description = sandbox.aws().dynamo().describeTable(r -> r.tableName(table)).table();
