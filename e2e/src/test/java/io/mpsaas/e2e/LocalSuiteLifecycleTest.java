@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
 import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.testing.ListeningSockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,17 @@ class LocalSuiteLifecycleTest {
         try {
             started = processTree(Stream.of(Service.values()).map(s -> suite.process(s).orElseThrow()).toList());
             assertThat(started).hasSizeGreaterThanOrEqualTo(Service.values().length).allMatch(ProcessHandle::isAlive);
+            // AND (issue 22) every port of the run, the sandbox's and each service's, is reachable from this machine only
+            List<java.net.URI> endpoints = new ArrayList<>(List.of(suite.sandbox().aws().dynamoEndpoint(),
+                    suite.sandbox().aws().sqsEndpoint(), suite.sandbox().simulator().endpoint()));
+            for (Service service : Service.values()) {
+                endpoints.add(suite.url(service));
+                endpoints.add(suite.managementUrl(service));
+            }
+            for (java.net.URI endpoint : endpoints) {
+                assertThat(ListeningSockets.addresses(endpoint.getPort())).as(endpoint.toString()).isNotEmpty()
+                        .allMatch(java.net.InetAddress::isLoopbackAddress);
+            }
         } finally {
             // WHEN it is closed
             suite.close();
@@ -66,6 +78,9 @@ class LocalSuiteLifecycleTest {
         try {
             await().atMost(START).until(() -> read(output).contains("The suite is running") || !runLocal.isAlive());
             assertThat(read(output)).contains("The suite is running", "/marketplace", "Ctrl-C stops everything");
+            // AND (issue 22) the terminal is short and shows no stack trace
+            assertThat(read(output).lines().count()).as(read(output)).isLessThan(40);
+            assertThat(read(output)).doesNotContain("\tat ", "WARN");
             List<ProcessHandle> services = runLocal.toHandle().children().toList();
             assertThat(services).hasSize(Service.values().length).allMatch(ProcessHandle::isAlive);
             List<ProcessHandle> tree = processTree(services);

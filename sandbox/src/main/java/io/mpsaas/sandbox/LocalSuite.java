@@ -2,6 +2,7 @@ package io.mpsaas.sandbox;
 
 import io.mpsaas.sandbox.marketplace.catalog.Dimension;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.ui.MarketplaceUi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -384,6 +385,13 @@ public final class LocalSuite implements AutoCloseable {
         if (service == Service.ENTITLEMENT) {
             config.putAll(entitlementCatalog(sandbox.simulator().products()));
         }
+        if (service == Service.ONBOARDING) {
+            // the buyer pages name the product the buyer subscribed to, and send the buyer back to the simulator's
+            // "Your Marketplace Software" rather than to the real AWS Marketplace
+            config.putAll(onboardingCatalog(sandbox.simulator().products()));
+            config.put("suite.onboarding.marketplace-url", sandbox.simulator().endpoint() + MarketplaceUi.ROOT
+                    + "/buyers");
+        }
         config.putAll(options.extraConfig());
         config.putAll(options.serviceConfig().getOrDefault(service, Map.of()));
         return config;
@@ -420,6 +428,15 @@ public final class LocalSuite implements AutoCloseable {
                 config.put("suite.entitlement.products.\"" + product.code() + "\".metered-dimensions",
                         String.join(",", metered));
             }
+        }
+        return config;
+    }
+
+    /** onboarding-service's product settings for a catalog: each product's name, as its listing shows it. */
+    public static Map<String, String> onboardingCatalog(List<Product> products) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (Product product : products) {
+            config.put("suite.onboarding.products.\"" + product.code() + "\".name", product.name());
         }
         return config;
     }

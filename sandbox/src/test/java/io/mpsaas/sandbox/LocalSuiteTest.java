@@ -83,4 +83,13 @@ class LocalSuiteTest {
         assertThat(LocalSuite.connectHost("192.0.2.7")).isEqualTo("192.0.2.7");
         assertThat(LocalSuite.bindWarning("0.0.0.0")).contains("0.0.0.0", "dev-admin-key", "--bind");
     }
+
+    @Test
+    void onboardingCatalog_namesEachProductAsItsListingDoes() {
+        var products = Catalog.defaultCatalog().products();
+        assertThat(LocalSuite.onboardingCatalog(products)).hasSize(products.size())
+                .allSatisfy((key, value) -> assertThat(key).matches("suite\\.onboarding\\.products\\.\"[^\"]+\"\\.name"))
+                .containsEntry("suite.onboarding.products.\"" + products.get(0).code() + "\".name",
+                        products.get(0).name());
+    }
 }
