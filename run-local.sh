@@ -53,5 +53,11 @@ if [ "${MPSAAS_AOT:-on}" != "off" ]; then
   fi
 fi
 
+# DynamoDB Local loads SQLite as a native library and ElasticMQ's actor system uses sun.misc.Unsafe: allowed here, so
+# that newer JDKs do not print their warnings about them on the terminal (the option exists from JDK 23)
+launcher_options=(--enable-native-access=ALL-UNNAMED)
+if [ "$(mpsaas_jdk_feature "$JAVA_HOME")" -ge 23 ]; then
+  launcher_options+=(--sun-misc-unsafe-memory-access=allow)
+fi
 # exec: Ctrl-C reaches the JVM directly; its shutdown hook stops every service it started
-exec java -cp sandbox/target/marketplace-sandbox.jar io.mpsaas.sandbox.LocalSuite "$@"
+exec java "${launcher_options[@]}" -cp sandbox/target/marketplace-sandbox.jar io.mpsaas.sandbox.LocalSuite "$@"

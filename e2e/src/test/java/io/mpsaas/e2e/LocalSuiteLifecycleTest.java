@@ -81,6 +81,8 @@ class LocalSuiteLifecycleTest {
             // AND (issue 22) the terminal is short and shows no stack trace
             assertThat(read(output).lines().count()).as(read(output)).isLessThan(40);
             assertThat(read(output)).doesNotContain("\tat ", "WARN");
+            // AND what it printed is what the README's quick start shows, but for times, ids, ports and paths
+            assertThat(launcherLines(read(output))).isEqualTo(launcherLines(readmeSample()));
             List<ProcessHandle> services = runLocal.toHandle().children().toList();
             assertThat(services).hasSize(Service.values().length).allMatch(ProcessHandle::isAlive);
             List<ProcessHandle> tree = processTree(services);
@@ -104,6 +106,40 @@ class LocalSuiteLifecycleTest {
                 runLocal.destroyForcibly();
             }
         }
+    }
+
+    /** The sample start-up output in the README's quick start (its first {@code text} block after step 1). */
+    private static String readmeSample() {
+        String readme = read(ROOT.resolve("README.md"));
+        int step = readme.indexOf("**1. Start everything.**");
+        int from = readme.indexOf("```text\n", step) + "```text\n".length();
+        return readme.substring(from, readme.indexOf("```", from));
+    }
+
+    /**
+     * The lines the launcher itself prints, from the simulator's start to the end of the summary, with what changes from
+     * run to run made constant: log time stamps, numbers (ports, pids, seconds), paths and the cache's state.
+     */
+    static List<String> launcherLines(String output) {
+        List<String> lines = output.lines().toList();
+        int first = indexOf(lines, "AWS Marketplace simulator listening on");
+        int last = indexOf(lines, "Ctrl-C stops everything");
+        return lines.subList(first, last + 1).stream()
+                .map(line -> line.replaceAll("^\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z ", "<time> ")
+                        .replaceAll("; JDK .*$", "; JDK <cache>")
+                        .replaceAll("/[^\\s;,)]+", "<path>")
+                        .replaceAll("\\d+", "<n>")
+                        .stripTrailing())
+                .toList();
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with \"" + text + "\" in:\n" + String.join("\n", lines));
     }
 
     private static Process start(ProcessBuilder command) {

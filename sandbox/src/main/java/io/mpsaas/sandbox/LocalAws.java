@@ -2,6 +2,7 @@ package io.mpsaas.sandbox;
 
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,6 +39,12 @@ public final class LocalAws implements AutoCloseable {
     private static final java.util.logging.Logger DYNAMO_LOCAL_LEGACY_LOG = quiet("com.amazonaws.services.dynamodbv2");
     private static final java.util.logging.Logger JETTY_LOG = quiet("org.eclipse.jetty");
     /**
+     * ElasticMQ and its actor system log each queue they create and their start at INFO, a dozen lines per start; the
+     * actor system also warns, as the JVM stops, that it cannot add a shutdown hook then (it needs none).
+     */
+    private static final java.util.logging.Logger ELASTICMQ_LOG = quiet("org.elasticmq");
+    private static final java.util.logging.Logger PEKKO_LOG = quiet("org.apache.pekko", java.util.logging.Level.SEVERE);
+    /**
      * DynamoDB Local logs a WARN with a stack trace for every request it refuses, including a failed condition, which
      * for the suite is a normal outcome (an idempotent write meeting its earlier self, a lease already taken). Those
      * alone are left out; any other refusal (a validation error, a transaction conflict) is still logged.
@@ -67,16 +74,17 @@ public final class LocalAws implements AutoCloseable {
     private LocalAws(String host, int dynamoPort, int sqsPort) throws Exception {
         int port = dynamoPort == 0 ? freePort() : dynamoPort;
         // in memory, no telemetry (there is no network); Jetty threads are non-daemon: close() stops them
-        dynamo = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)});
+        dynamo = quietly(() -> ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)}));
         bind(dynamo, host);
         dynamo.start();
-        dynamoEndpoint = URI.create("http://" + host + ":" + port);
+        // a listening address of every interface is reached through loopback
+        dynamoEndpoint = URI.create("http://" + MarketplaceSimulator.hostForUri(host) + ":" + port);
 
         var builder = SQSRestServerBuilder.withInterface(host).withAWSRegion(REGION).withAWSAccountId(ACCOUNT_ID);
         elasticMq = (sqsPort == 0 ? builder.withDynamicPort() : builder.withPort(sqsPort)).start();
         int boundSqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
-        sqsEndpoint = URI.create("http://" + host + ":" + boundSqsPort);
+        sqsEndpoint = URI.create("http://" + MarketplaceSimulator.hostForUri(host) + ":" + boundSqsPort);
 
         StaticCredentialsProvider credentials = credentials();
         dynamoClient = DynamoDbClient.builder().endpointOverride(dynamoEndpoint).region(Region.US_EAST_1)
@@ -179,6 +187,27 @@ public final class LocalAws implements AutoCloseable {
         }
     }
 
+    /** What {@link #quietly} runs. */
+    private interface Creation<T> {
+        T create() throws Exception;
+    }
+
+    /**
+     * Runs {@code creation} with {@code System.out} held back, then logs what it printed at DEBUG: DynamoDB Local prints
+     * a nine-line banner of its configuration on every start, which a person running the suite has no use for.
+     */
+    private static synchronized <T> T quietly(Creation<T> creation) throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(held, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return creation.create();
+        } finally {
+            System.setOut(out);
+            LOG.debugf("DynamoDB Local: %s", held.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+        }
+    }
+
     /**
      * DynamoDB Local has no option for its interface: its Jetty server listens on every interface unless told
      * otherwise, so its one connector is given {@code host} before it starts (the services, ElasticMQ and the
@@ -211,8 +240,12 @@ public final class LocalAws implements AutoCloseable {
     }
 
     private static java.util.logging.Logger quiet(String name) {
+        return quiet(name, java.util.logging.Level.WARNING);
+    }
+
+    private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
+        logger.setLevel(level);
         return logger;
     }
 

@@ -287,8 +287,8 @@ public final class LocalSuite implements AutoCloseable {
             }
         });
         if (!busy.isEmpty()) {
-            throw new IllegalStateException("port " + String.join(", ", busy) + " on " + bind + (busy.size() == 1
-                    ? " is" : " are") + " already in use. A suite may already be running (Ctrl-C in its terminal"
+            throw new IllegalStateException((busy.size() == 1 ? "port " : "ports ") + String.join(", ", busy) + " on "
+                    + bind + (busy.size() == 1 ? " is" : " are") + " already in use. A suite may already be running (Ctrl-C in its terminal"
                     + " stops it); to run a second one beside it, use --random-ports.");
         }
     }
