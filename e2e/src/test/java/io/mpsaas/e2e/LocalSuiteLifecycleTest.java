@@ -108,6 +108,21 @@ class LocalSuiteLifecycleTest {
         }
     }
 
+    @Test
+    void runLocal_help_printsPlainUsage_beforeAnyBuild(@TempDir Path logs) throws Exception {
+        // WHEN a newcomer asks ./run-local.sh for help
+        Path output = logs.resolve("help.out");
+        Process help = start(new ProcessBuilder(ROOT.resolve("run-local.sh").toString(), "--help")
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()));
+
+        // THEN it answers at once with the script's own usage: no log line, no java command line, no build
+        assertThat(help.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(help.exitValue()).isZero();
+        assertThat(read(output)).startsWith("Usage: ./run-local.sh [options]")
+                .contains("--random-ports", "--bind <address>", "--set <key>=<value>", "SKIP_BUILD=true")
+                .doesNotContain("INFO", "java -cp", "Building");
+    }
+
     /** The sample start-up output in the README's quick start (its first {@code text} block after step 1). */
     private static String readmeSample() {
         String readme = read(ROOT.resolve("README.md"));

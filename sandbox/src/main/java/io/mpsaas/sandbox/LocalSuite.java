@@ -590,7 +590,8 @@ public final class LocalSuite implements AutoCloseable {
                         extra.put(pair.substring(0, eq), pair.substring(eq + 1));
                     }
                     case "--help", "-h" -> {
-                        LOG.info(USAGE);
+                        // plain text on stdout, as a command's usage is: not a log line
+                        System.out.println(USAGE);
                         return;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);

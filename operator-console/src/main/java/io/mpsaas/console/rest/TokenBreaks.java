@@ -1,5 +1,6 @@
 package io.mpsaas.console.rest;
 
+import io.quarkus.qute.Escaper;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateExtension;
 
@@ -9,6 +10,10 @@ import io.quarkus.qute.TemplateExtension;
  * {@code {row.key.breakable}}.
  */
 public final class TokenBreaks {
+
+    /** Qute's own HTML escaping (the characters its {@code text/html} templates escape). */
+    private static final Escaper HTML = Escaper.builder().add('"', "&quot;").add('\'', "&#39;").add('&', "&amp;")
+            .add('<', "&lt;").add('>', "&gt;").build();
 
     private TokenBreaks() {
     }
@@ -20,20 +25,14 @@ public final class TokenBreaks {
             return new RawString("");
         }
         StringBuilder html = new StringBuilder(value.length() + 16);
+        int start = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '&' -> html.append("&amp;");
-                case '<' -> html.append("&lt;");
-                case '>' -> html.append("&gt;");
-                case '"' -> html.append("&quot;");
-                case '\'' -> html.append("&#39;");
-                default -> html.append(c);
-            }
             if ((c == ':' || c == '/' || c == '#' || c == '_') && i < value.length() - 1) {
-                html.append("<wbr>");
+                html.append(HTML.escape(value.substring(start, i + 1))).append("<wbr>");
+                start = i + 1;
             }
         }
-        return new RawString(html.toString());
+        return new RawString(html.append(HTML.escape(value.substring(start))).toString());
     }
 }
