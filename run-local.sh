@@ -38,8 +38,15 @@ done
 source scripts/jdk.sh
 
 if [ "${SKIP_BUILD:-false}" != "true" ]; then
-  echo "Building (./mvnw package -DskipTests)..."
-  ./mvnw -B -q package -DskipTests
+  echo "Building (./mvnw package -DskipTests; about 3 minutes the first time; all of Maven's output in target/build.log)..."
+  mkdir -p target
+  # one line per module as Maven reaches it; on a failure, Maven's errors
+  if ! ./mvnw -B package -DskipTests 2>&1 | tee target/build.log \
+      | sed -un 's/^\[INFO\] Building \([^:]*\)\(:.*\)\{0,1\} [0-9][^ ]* *\[\([0-9]*\/[0-9]*\)\]$/  [\3] \1/p'; then
+    grep '^\[ERROR\]' target/build.log | head -30 || true
+    echo "The build failed; Maven's whole output is in target/build.log."
+    exit 1
+  fi
 fi
 
 if [ "${MPSAAS_AOT:-on}" != "off" ]; then
