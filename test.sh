@@ -4,6 +4,7 @@
 # the first Maven run (e.g. ./test.sh -pl metering-service -am).
 set -euo pipefail
 cd "$(dirname "$0")"
+echo "test.sh: builds and tests every module (about 20 minutes on 2 cores); first, the tools the tests drive:"
 scripts/install-test-tools.sh
 source scripts/jdk.sh
 ./mvnw -B verify "$@"

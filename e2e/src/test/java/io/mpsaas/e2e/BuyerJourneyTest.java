@@ -98,7 +98,7 @@ class BuyerJourneyTest {
 
             // THEN the subscription waits for AWS, and the app may not let the customer in nor bill yet
             assertThat(buyer.confirmedSubscriptionState())
-                    .isEqualTo("Waiting for AWS Marketplace to confirm your subscription");
+                    .isEqualTo("Received, not active yet");
             assertAccess(api.access(customer, "requests"), false, "STATE", "PENDING");
             assertRejected(api.reportUsage(customer, "requests", 3, hours.previousHourAt(10)), "CUSTOMER_NOT_ACTIVE");
 
@@ -214,7 +214,7 @@ class BuyerJourneyTest {
             assertThat(buyer.register("Jacquard Looms SA", "Joseph Jacquard", "joseph@example.com"))
                     .isEqualTo("You are registered");
             assertThat(buyer.confirmedSubscriptionState())
-                    .isEqualTo("Waiting for AWS Marketplace to confirm your subscription");
+                    .isEqualTo("Received, not active yet");
             assertAccess(api.access(customer, "seats"), false, "STATE", "PENDING");
 
             // WHEN AWS completes the payment (License Updated)

@@ -15,12 +15,17 @@ final class EntitlementWrites {
     }
 
     static void activate(DynamoDbClient dynamo, String customerKey, String stateEventAt) {
+        state(dynamo, customerKey, SubscriptionState.ACTIVE, stateEventAt);
+    }
+
+    /** Any state, as entitlement-service writes it (a cancellation: UNSUBSCRIBED). */
+    static void state(DynamoDbClient dynamo, String customerKey, SubscriptionState state, String stateEventAt) {
         dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
                 .key(SuiteTables.key(customerKey, CustomerKeys.CUSTOMER_SK))
-                .updateExpression("SET #state = :active, #eventAt = :eventAt ADD #version :one")
+                .updateExpression("SET #state = :state, #eventAt = :eventAt ADD #version :one")
                 .expressionAttributeNames(Map.of("#state", CustomerAttributes.SUBSCRIPTION_STATE,
                         "#eventAt", CustomerAttributes.STATE_EVENT_AT, "#version", CustomerAttributes.VERSION))
-                .expressionAttributeValues(Map.of(":active", Attr.s(SubscriptionState.ACTIVE.name()),
+                .expressionAttributeValues(Map.of(":state", Attr.s(state.name()),
                         ":eventAt", Attr.s(stateEventAt), ":one", Attr.n(1))));
     }
 }

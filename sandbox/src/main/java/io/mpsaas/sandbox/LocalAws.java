@@ -2,11 +2,15 @@ package io.mpsaas.sandbox;
 
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.jboss.logging.Logger;
@@ -34,6 +38,25 @@ public final class LocalAws implements AutoCloseable {
     private static final java.util.logging.Logger DYNAMO_LOCAL_LOG = quiet("software.amazon.dynamodb");
     private static final java.util.logging.Logger DYNAMO_LOCAL_LEGACY_LOG = quiet("com.amazonaws.services.dynamodbv2");
     private static final java.util.logging.Logger JETTY_LOG = quiet("org.eclipse.jetty");
+    /**
+     * ElasticMQ and its actor system log each queue they create and their start at INFO, a dozen lines per start; the
+     * actor system also warns, as the JVM stops, that it cannot add a shutdown hook then (it needs none).
+     */
+    private static final java.util.logging.Logger ELASTICMQ_LOG = quiet("org.elasticmq");
+    private static final java.util.logging.Logger PEKKO_LOG = quiet("org.apache.pekko", java.util.logging.Level.SEVERE);
+    /**
+     * DynamoDB Local logs a WARN with a stack trace for every request it refuses, including a failed condition, which
+     * for the suite is a normal outcome (an idempotent write meeting its earlier self, a lease already taken). Those
+     * alone are left out; any other refusal (a validation error, a transaction conflict) is still logged.
+     */
+    private static final java.util.logging.Logger DYNAMO_LOCAL_HANDLER_LOG = withoutNormalOutcomes(
+            "software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler");
+
+    /** A refusal that only reports failed conditions: {@code The conditional request failed}, or a cancelled
+     * transaction whose every reason is {@code ConditionalCheckFailed} or {@code None}. */
+    private static final java.util.regex.Pattern NORMAL_OUTCOME = java.util.regex.Pattern.compile(
+            "The conditional request failed|Transaction cancelled, please refer cancellation reasons for specific"
+                    + " reasons \\[(?:(?:ConditionalCheckFailed|None)(?:, )?)+\\]");
 
     public static final String ACCESS_KEY_ID = "test";
     public static final String SECRET_ACCESS_KEY = "test";
@@ -51,15 +74,17 @@ public final class LocalAws implements AutoCloseable {
     private LocalAws(String host, int dynamoPort, int sqsPort) throws Exception {
         int port = dynamoPort == 0 ? freePort() : dynamoPort;
         // in memory, no telemetry (there is no network); Jetty threads are non-daemon: close() stops them
-        dynamo = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)});
+        dynamo = quietly(() -> ServerRunner.createServerFromCommandLineArgs(
+                new String[] {"-inMemory", "-disableTelemetry", "-port", Integer.toString(port)}));
+        bind(dynamo, host);
         dynamo.start();
-        dynamoEndpoint = URI.create("http://" + host + ":" + port);
+        // a listening address of every interface is reached through loopback
+        dynamoEndpoint = URI.create("http://" + MarketplaceSimulator.hostForUri(host) + ":" + port);
 
         var builder = SQSRestServerBuilder.withInterface(host).withAWSRegion(REGION).withAWSAccountId(ACCOUNT_ID);
         elasticMq = (sqsPort == 0 ? builder.withDynamicPort() : builder.withPort(sqsPort)).start();
         int boundSqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
-        sqsEndpoint = URI.create("http://" + host + ":" + boundSqsPort);
+        sqsEndpoint = URI.create("http://" + MarketplaceSimulator.hostForUri(host) + ":" + boundSqsPort);
 
         StaticCredentialsProvider credentials = credentials();
         dynamoClient = DynamoDbClient.builder().endpointOverride(dynamoEndpoint).region(Region.US_EAST_1)
@@ -162,9 +187,65 @@ public final class LocalAws implements AutoCloseable {
         }
     }
 
-    private static java.util.logging.Logger quiet(String name) {
+    /** What {@link #quietly} runs. */
+    private interface Creation<T> {
+        T create() throws Exception;
+    }
+
+    /**
+     * Runs {@code creation} with {@code System.out} held back, then logs what it printed at DEBUG: DynamoDB Local prints
+     * a nine-line banner of its configuration on every start, which a person running the suite has no use for.
+     */
+    private static synchronized <T> T quietly(Creation<T> creation) throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(held, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return creation.create();
+        } finally {
+            System.setOut(out);
+            LOG.debugf("DynamoDB Local: %s", held.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /**
+     * DynamoDB Local has no option for its interface: its Jetty server listens on every interface unless told
+     * otherwise, so its one connector is given {@code host} before it starts (the services, ElasticMQ and the
+     * simulator listen on the same address).
+     */
+    private static void bind(DynamoDBProxyServer server, String host) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        for (Connector connector : ((Server) field.get(server)).getConnectors()) {
+            if (connector instanceof AbstractNetworkConnector network) {
+                network.setHost(host);
+            }
+        }
+    }
+
+    /** Whether a DynamoDB Local log line reports only a failed condition (see {@link #DYNAMO_LOCAL_HANDLER_LOG}). */
+    static boolean normalOutcome(java.util.logging.LogRecord record) {
+        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+            if (t.getMessage() != null && NORMAL_OUTCOME.matcher(t.getMessage()).find()) {
+                return true;
+            }
+        }
+        return record.getMessage() != null && NORMAL_OUTCOME.matcher(record.getMessage()).find();
+    }
+
+    private static java.util.logging.Logger withoutNormalOutcomes(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
+        logger.setFilter(record -> !normalOutcome(record));
+        return logger;
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        return quiet(name, java.util.logging.Level.WARNING);
+    }
+
+    private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(level);
         return logger;
     }
 

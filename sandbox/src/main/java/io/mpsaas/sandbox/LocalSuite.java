@@ -2,6 +2,7 @@ package io.mpsaas.sandbox;
 
 import io.mpsaas.sandbox.marketplace.catalog.Dimension;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.ui.MarketplaceUi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,6 +40,8 @@ public final class LocalSuite implements AutoCloseable {
             Usage: java -cp sandbox/target/marketplace-sandbox.jar io.mpsaas.sandbox.LocalSuite [options]
               --project-dir <dir>   repository root with the built services (default: the current directory)
               --random-ports        sandbox and services on free ports instead of the defaults
+              --bind <address>      listen on this address instead of 127.0.0.1 (0.0.0.0: every interface);
+                                    anyone who reaches it can use the well-known dev keys
               --log-dir <dir>       where each service logs (default <project-dir>/target/local-run)
               --set <key>=<value>   extra configuration for every service (repeatable)
               --help                this text""";
@@ -85,6 +88,12 @@ public final class LocalSuite implements AutoCloseable {
     /** metering-service's job schedule in a local run (Quartz cron): every minute. */
     public static final String LOCAL_METERING_CRON = "0 * * * * ?";
 
+    /**
+     * Where a local run listens unless told otherwise ({@code --bind}): this machine only. The containers and charts
+     * listen on every interface (Quarkus's default outside dev mode), behind the cluster's network policy.
+     */
+    public static final String LOOPBACK = "127.0.0.1";
+
     /** API keys the local suite configures (the services' %dev keys). */
     public static final String APP_API_KEY = "dev-app-key";
     public static final String ADMIN_API_KEY = "dev-admin-key";
@@ -105,10 +114,12 @@ public final class LocalSuite implements AutoCloseable {
      *                      its ahead-of-time cache then)
      * @param apps          where a service's packaged application is, when not in {@code <module>/target/quarkus-app}
      * @param aot           a service's own ahead-of-time choice, when not {@code jvm}'s
+     * @param bind          the address the sandbox, the services and the console listen on ({@link #LOOPBACK} unless
+     *                      asked: the dev keys are well known)
      */
     public record Options(Path projectDir, Sandbox.Ports sandboxPorts, boolean randomServicePorts, Path logDir,
             Map<String, String> extraConfig, Map<Service, Map<String, String>> serviceConfig, ServiceJvm jvm,
-            Duration stopTimeout, Map<Service, Path> apps, Map<Service, ServiceJvm.Aot> aot) {
+            Duration stopTimeout, Map<Service, Path> apps, Map<Service, ServiceJvm.Aot> aot, String bind) {
 
         public Options {
             Objects.requireNonNull(projectDir, "projectDir");
@@ -118,6 +129,15 @@ public final class LocalSuite implements AutoCloseable {
             stopTimeout = stopTimeout == null ? Duration.ofSeconds(15) : stopTimeout;
             apps = apps == null ? Map.of() : Map.copyOf(apps);
             aot = aot == null ? Map.of() : Map.copyOf(aot);
+            bind = bind == null ? LOOPBACK : bind;
+        }
+
+        /** Listening on {@link #LOOPBACK}. */
+        public Options(Path projectDir, Sandbox.Ports sandboxPorts, boolean randomServicePorts, Path logDir,
+                Map<String, String> extraConfig, Map<Service, Map<String, String>> serviceConfig, ServiceJvm jvm,
+                Duration stopTimeout, Map<Service, Path> apps, Map<Service, ServiceJvm.Aot> aot) {
+            this(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, jvm, stopTimeout,
+                    apps, aot, null);
         }
 
         /** The services on this process's JVM, with their caches when trained for it; 15 s to stop. */
@@ -134,7 +154,18 @@ public final class LocalSuite implements AutoCloseable {
 
         public Options withJvm(ServiceJvm value, Duration stop) {
             return new Options(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, value,
-                    stop, apps, aot);
+                    stop, apps, aot, bind);
+        }
+
+        /** Everything listening on {@code address} instead ({@code 0.0.0.0}: every interface). */
+        public Options withBind(String address) {
+            return new Options(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, jvm,
+                    stopTimeout, apps, aot, address);
+        }
+
+        /** Whether only this machine can reach the suite. */
+        public boolean loopback() {
+            return isLoopback(bind);
         }
 
         /** One service's packaged application taken from {@code app}, and started with its own cache choice. */
@@ -146,7 +177,7 @@ public final class LocalSuite implements AutoCloseable {
             newAot.putAll(aot);
             newAot.put(service, choice);
             return new Options(projectDir, sandboxPorts, randomServicePorts, logDir, extraConfig, serviceConfig, jvm,
-                    stopTimeout, newApps, newAot);
+                    stopTimeout, newApps, newAot, bind);
         }
 
         /** Where a service's packaged application is. */
@@ -187,7 +218,8 @@ public final class LocalSuite implements AutoCloseable {
         }
         // the sandbox binds first: a service port picked before it could be handed to one of the sandbox's own
         // random ports, and the service would then fail to bind; the fulfillment URL is set once onboarding's is known
-        Sandbox sandbox = Sandbox.start("127.0.0.1", options.sandboxPorts(),
+        requirePortsFree(options.bind(), defaultPorts(options));
+        Sandbox sandbox = Sandbox.start(options.bind(), options.sandboxPorts(),
                 URI.create("http://localhost:" + Service.ONBOARDING.defaultPort() + "/"));
         Map<Service, Integer> ports = new LinkedHashMap<>();
         Map<Service, Integer> managementPorts = new LinkedHashMap<>();
@@ -197,7 +229,8 @@ public final class LocalSuite implements AutoCloseable {
             managementPorts.put(service, options.randomServicePorts() ? distinctFreePort(ports, managementPorts)
                     : service.defaultManagementPort());
         }
-        sandbox.simulator().fulfillmentUrl(URI.create("http://localhost:" + ports.get(Service.ONBOARDING) + "/"));
+        sandbox.simulator().fulfillmentUrl(URI.create("http://" + connectHost(options.bind()) + ":"
+                + ports.get(Service.ONBOARDING) + "/"));
         LocalSuite suite = new LocalSuite(options, sandbox);
         suite.ports.putAll(ports);
         suite.managementPorts.putAll(managementPorts);
@@ -223,6 +256,65 @@ public final class LocalSuite implements AutoCloseable {
         }
     }
 
+    /** The fixed ports this run will listen on, by what listens there (none with random ports). */
+    static Map<String, Integer> defaultPorts(Options options) {
+        Map<String, Integer> fixed = new LinkedHashMap<>();
+        Sandbox.Ports sandboxPorts = options.sandboxPorts();
+        fixed.put("DynamoDB Local", sandboxPorts.dynamo());
+        fixed.put("ElasticMQ", sandboxPorts.sqs());
+        fixed.put("the AWS Marketplace simulator", sandboxPorts.marketplace());
+        if (!options.randomServicePorts()) {
+            for (Service service : Service.values()) {
+                fixed.put(service.module(), service.defaultPort());
+                fixed.put(service.module() + " (health and metrics)", service.defaultManagementPort());
+            }
+        }
+        fixed.values().removeIf(port -> port == 0);
+        return fixed;
+    }
+
+    /**
+     * Fails before anything starts when a fixed port is taken, saying the likely reason (a suite already running) and
+     * the way out, rather than a bind error from the middle of DynamoDB Local or a service's log.
+     */
+    static void requirePortsFree(String bind, Map<String, Integer> ports) {
+        List<String> busy = new ArrayList<>();
+        ports.forEach((what, port) -> {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(bind, port));
+            } catch (IOException e) {
+                busy.add(port + " (" + what + ")");
+            }
+        });
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException((busy.size() == 1 ? "port " : "ports ") + String.join(", ", busy) + " on "
+                    + bind + (busy.size() == 1 ? " is" : " are") + " already in use. A suite may already be running (Ctrl-C in its terminal"
+                    + " stops it); to run a second one beside it, use --random-ports.");
+        }
+    }
+
+    /** Whether {@code address} is this machine only ({@code 127.0.0.1}, {@code ::1}, {@code localhost}). */
+    static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The host in the URLs of the services: {@code localhost} when they listen on loopback or every interface. */
+    static String connectHost(String bind) {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(bind);
+            if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
+                return "localhost";
+            }
+        } catch (java.net.UnknownHostException e) {
+            // a name that does not resolve here: use it as given, the services will say why they cannot bind
+        }
+        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+    }
+
     private static int distinctFreePort(Map<Service, Integer> ports, Map<Service, Integer> managementPorts) {
         int port;
         do {
@@ -240,14 +332,14 @@ public final class LocalSuite implements AutoCloseable {
         return sandbox;
     }
 
-    /** {@code http://localhost:<port>} of a service. */
+    /** {@code http://localhost:<port>} of a service (its bind address when that is neither loopback nor any). */
     public URI url(Service service) {
-        return URI.create("http://localhost:" + ports.get(service));
+        return URI.create("http://" + connectHost(options.bind()) + ":" + ports.get(service));
     }
 
     /** {@code http://localhost:<management port>} of a service: its /q/health and /q/metrics. */
     public URI managementUrl(Service service) {
-        return URI.create("http://localhost:" + managementPorts.get(service));
+        return URI.create("http://" + connectHost(options.bind()) + ":" + managementPorts.get(service));
     }
 
     /** Where a service's output goes ({@code <logDir>/<module>.log}). */
@@ -272,6 +364,9 @@ public final class LocalSuite implements AutoCloseable {
                 : sandbox.serviceConfig());
         config.put("quarkus.http.port", Integer.toString(ports.get(service)));
         config.put("quarkus.management.port", Integer.toString(managementPorts.get(service)));
+        // a packaged application listens on every interface by default (right in a pod); locally, on the bind address
+        config.put("quarkus.http.host", options.bind());
+        config.put("quarkus.management.host", options.bind());
         if (service == Service.CONSOLE) {
             config.put("suite.console.entitlement-url", url(Service.ENTITLEMENT).toString());
             config.put("suite.console.metering-url", url(Service.METERING).toString());
@@ -289,6 +384,13 @@ public final class LocalSuite implements AutoCloseable {
         }
         if (service == Service.ENTITLEMENT) {
             config.putAll(entitlementCatalog(sandbox.simulator().products()));
+        }
+        if (service == Service.ONBOARDING) {
+            // the buyer pages name the product the buyer subscribed to, and send the buyer back to the simulator's
+            // "Your Marketplace Software" rather than to the real AWS Marketplace
+            config.putAll(onboardingCatalog(sandbox.simulator().products()));
+            config.put("suite.onboarding.marketplace-url", sandbox.simulator().endpoint() + MarketplaceUi.ROOT
+                    + "/buyers");
         }
         config.putAll(options.extraConfig());
         config.putAll(options.serviceConfig().getOrDefault(service, Map.of()));
@@ -326,6 +428,15 @@ public final class LocalSuite implements AutoCloseable {
                 config.put("suite.entitlement.products.\"" + product.code() + "\".metered-dimensions",
                         String.join(",", metered));
             }
+        }
+        return config;
+    }
+
+    /** onboarding-service's product settings for a catalog: each product's name, as its listing shows it. */
+    public static Map<String, String> onboardingCatalog(List<Product> products) {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (Product product : products) {
+            config.put("suite.onboarding.products.\"" + product.code() + "\".name", product.name());
         }
         return config;
     }
@@ -460,6 +571,7 @@ public final class LocalSuite implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         Path projectDir = Path.of("").toAbsolutePath();
         boolean random = false;
+        String bind = LOOPBACK;
         Path logDir = null;
         Map<String, String> extra = new LinkedHashMap<>();
         try {
@@ -467,6 +579,7 @@ public final class LocalSuite implements AutoCloseable {
                 switch (args[i]) {
                     case "--project-dir" -> projectDir = Path.of(args[++i]).toAbsolutePath();
                     case "--random-ports" -> random = true;
+                    case "--bind" -> bind = args[++i];
                     case "--log-dir" -> logDir = Path.of(args[++i]).toAbsolutePath();
                     case "--set" -> {
                         String pair = args[++i];
@@ -477,7 +590,8 @@ public final class LocalSuite implements AutoCloseable {
                         extra.put(pair.substring(0, eq), pair.substring(eq + 1));
                     }
                     case "--help", "-h" -> {
-                        LOG.info(USAGE);
+                        // plain text on stdout, as a command's usage is: not a log line
+                        System.out.println(USAGE);
                         return;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -488,7 +602,10 @@ public final class LocalSuite implements AutoCloseable {
             System.exit(2);
         }
         Options options = new Options(projectDir, random ? Sandbox.Ports.RANDOM : Sandbox.Ports.DEFAULT, random,
-                logDir != null ? logDir : projectDir.resolve("target/local-run"), extra, Map.of());
+                logDir != null ? logDir : projectDir.resolve("target/local-run"), extra, Map.of()).withBind(bind);
+        if (!options.loopback()) {
+            LOG.warn(bindWarning(bind));
+        }
         long started = System.nanoTime();
         LocalSuite suite;
         try {
@@ -532,6 +649,13 @@ public final class LocalSuite implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What a person is told when the suite listens beyond this machine. */
+    static String bindWarning(String bind) {
+        return "Listening on " + bind + ", not only on this machine: anyone who can reach it can use the well-known"
+                + " dev keys (" + ADMIN_API_KEY + " reads buyers' registrations, " + OPERATOR_KEY + " signs in to the"
+                + " console) and the sandbox without credentials. Use --bind only on a network you trust.";
     }
 
     private final java.util.Set<Service> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -61,7 +61,8 @@ public final class SandboxMain {
                         marketplace = 0;
                     }
                     case "--help", "-h" -> {
-                        LOG.info(USAGE);
+                        // plain text on stdout, as a command's usage is: not a log line
+                        System.out.println(USAGE);
                         return;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);

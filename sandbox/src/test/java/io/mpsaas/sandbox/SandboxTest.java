@@ -43,6 +43,68 @@ class SandboxTest {
     }
 
     @Test
+    void start_listensOnTheGivenAddressOnly_dynamoDbLocalIncluded() {
+        // GIVEN the sandbox started on 127.0.0.1 WHEN the kernel's listening sockets are read
+        // THEN DynamoDB Local (which has no option of its own for it), ElasticMQ and the simulator listen on loopback
+        for (URI endpoint : List.of(sandbox.aws().dynamoEndpoint(), sandbox.aws().sqsEndpoint(),
+                sandbox.simulator().endpoint())) {
+            assertThat(io.mpsaas.sandbox.testing.ListeningSockets.addresses(endpoint.getPort()))
+                    .as(endpoint.toString()).isNotEmpty().allMatch(java.net.InetAddress::isLoopbackAddress);
+        }
+    }
+
+    @Test
+    void dynamoDbLocal_logsNoWarningForAFailedCondition_butStillForOtherRefusals() {
+        // GIVEN what DynamoDB Local's request handler logs, as the terminal would show it
+        java.util.logging.Logger handlerLog = java.util.logging.Logger.getLogger(
+                "software.amazon.dynamodb.services.local.server.LocalDynamoDBServerHandler");
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record.getMessage() + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        handlerLog.addHandler(capture);
+        try {
+            var dynamo = sandbox.aws().dynamo();
+            String table = SuiteTables.ALL.get(0);
+            var item = Map.of(SuiteTables.PK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                    "quiet#" + System.nanoTime()), SuiteTables.SK, software.amazon.awssdk.services.dynamodb.model
+                    .AttributeValue.fromS("x"));
+            dynamo.putItem(r -> r.tableName(table).item(item));
+
+            // WHEN a conditional put and a transaction meet the item already there (normal outcomes) ...
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(" + SuiteTables.PK + ")")))
+                    .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dynamo.transactWriteItems(r -> r.transactItems(
+                    t -> t.put(p -> p.tableName(table).item(item)
+                            .conditionExpression("attribute_not_exists(" + SuiteTables.PK + ")")))))
+                    .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.class);
+            // ... AND a request to a table that does not exist (a real mistake)
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dynamo.putItem(r -> r.tableName("no-such-table")
+                    .item(item))).isInstanceOf(software.amazon.awssdk.services.dynamodb.model
+                            .ResourceNotFoundException.class);
+
+            // THEN only the mistake is logged
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logged).isNotEmpty());
+            assertThat(logged).noneMatch(line -> line.contains("ConditionalCheckFailed")
+                    || line.contains("conditional request failed"));
+        } finally {
+            handlerLog.removeHandler(capture);
+        }
+    }
+
+    @Test
     void start_createsEverySuiteTable_withKeysIndexesAndTtl() {
         for (String table : SuiteTables.ALL) {
             TableDescription description = sandbox.aws().dynamo().describeTable(r -> r.tableName(table)).table();

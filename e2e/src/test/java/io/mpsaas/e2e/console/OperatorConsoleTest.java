@@ -225,8 +225,10 @@ class OperatorConsoleTest {
 
         ConsoleClient.Answer page = client.get("/console/customer?key=" + ConsoleClient.encode(buyer.key()));
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("id=\"state\">Active<", buyer.sub().licenseArn(),
+        // (the ARN is shown whole; TokenBreaks only adds the places it may wrap, <wbr> after its separators)
+        assertThat(page.body().replace("<wbr>", "")).contains("id=\"state\">Active<", buyer.sub().licenseArn(),
                 buyer.sub().customerAWSAccountId());
+        assertThat(page.body()).contains(":<wbr>license:<wbr>l-");
         assertThat(page.body()).contains("Babbage &amp; Lovelace &lt;Analytics&gt;", "Ada &lt;b&gt;Lovelace&lt;/b&gt;",
                 "ada@example.com");
         assertThat(page.body()).contains(">42 <span class=\"muted small\">(1 record)<", ">SENT<");
@@ -367,6 +369,8 @@ class OperatorConsoleTest {
             waitFor(browser, By.id("identity"));
             assertThat(driver.findElement(By.id("state")).getText()).isEqualTo("Active");
             assertThat(driver.findElement(By.id("identity")).getText()).contains(buyer.sub().licenseArn());
+            // AND (issue 22) the ARN may wrap only after its separators, not inside the account or license id
+            assertThat(driver.findElement(By.id("identity")).getAttribute("innerHTML")).contains(":<wbr>license:<wbr>l-");
             assertThat(driver.findElement(By.id("registration")).getText()).contains("ada@example.com");
             browser.screenshot("console-04-customer");
 
@@ -375,6 +379,12 @@ class OperatorConsoleTest {
             waitFor(browser, By.id("aggregates"));
             assertThat(driver.findElement(By.id("aggregates")).getText()).contains("CUSTOMER_NOT_SUBSCRIBED",
                     "OPEN");
+            // AND (issue 22) the table fits the 1280 px window without scrolling sideways
+            Object overflow = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                    "var t = document.getElementById('aggregates');"
+                            + " return t.scrollWidth - t.parentElement.clientWidth;");
+            assertThat(((Number) overflow).longValue()).as("pixels of the usage table beyond its box")
+                    .isLessThanOrEqualTo(0);
             browser.screenshot("console-05-usage");
             driver.findElement(By.cssSelector("input[type=checkbox][name=id]")).click();
             driver.findElement(By.xpath("//button[text()='Re-drive selected']")).click();

@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,9 +39,21 @@ public interface OnboardingConfig {
     @WithDefault("64K")
     MemorySize maxBodySize();
 
-    /** Product name shown in the pages' header and titles. */
-    @WithDefault("Your new subscription")
-    String productName();
+    /**
+     * Product name shown in the pages' header, titles and sentences when the buyer's product has none of its own in
+     * {@link #products()}. Unset, the pages speak of "your subscription" and the header says "Account set-up".
+     */
+    Optional<String> productName();
+
+    /** Per product code, {@code suite.onboarding.products."<productCode>".*}: how the pages name each product. */
+    Map<String, Product> products();
+
+    /** One product's page settings. */
+    interface Product {
+
+        /** The product's name as buyers know it from its AWS Marketplace listing. */
+        Optional<String> name();
+    }
 
     /** Link into the product on the confirmation page ("Open ..."); no link when unset. */
     Optional<URI> productUrl();

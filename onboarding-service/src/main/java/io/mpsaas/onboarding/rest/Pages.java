@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -48,14 +49,33 @@ public class Pages {
     private final OnboardingConfig config;
     private final RegistrationFormSpec form;
     private final String basePath;
-    private final Views.Shell shell;
+    private final String stylesheet;
+    private final String favicon;
+    private final Views.Support support;
 
     public Pages(OnboardingConfig config, RegistrationFormSpec form,
             @ConfigProperty(name = "quarkus.http.root-path", defaultValue = "/") String rootPath) {
         this.config = config;
         this.form = form;
         this.basePath = rootPath.endsWith("/") ? rootPath : rootPath + "/";
-        this.shell = new Views.Shell(config.productName(), basePath + "assets/onboarding.css", support(config),
+        this.stylesheet = basePath + "assets/onboarding.css";
+        this.favicon = basePath + "assets/favicon.svg";
+        this.support = support(config);
+    }
+
+    /**
+     * The product's name as buyers know it: its own ({@code suite.onboarding.products."<code>".name}), else the
+     * seller's one name ({@code suite.onboarding.product-name}), else none (the pages then speak of "your
+     * subscription").
+     */
+    Optional<String> productName(String productCode) {
+        Optional<String> own = Optional.ofNullable(productCode).map(config.products()::get)
+                .flatMap(OnboardingConfig.Product::name).filter(name -> !name.isBlank());
+        return own.or(() -> config.productName().filter(name -> !name.isBlank())).map(String::strip);
+    }
+
+    private Views.Shell shell(Optional<String> product) {
+        return new Views.Shell(product.orElse("Account set-up"), stylesheet, favicon, support,
                 config.marketplaceUrl().toString());
     }
 
@@ -100,17 +120,38 @@ public class Pages {
                 invalid.add(field);
             }
         }
+        Optional<String> product = productName(customer.productCode());
+        if (ended(customer.state())) {
+            return ended(customer, product);
+        }
         boolean returning = customer.registered();
         String title = returning ? "Update your registration" : "Set up your account";
         String intro = returning
                 ? "You have already registered this subscription. Check your details and change anything that is out"
                         + " of date."
-                : "Thank you for subscribing to " + config.productName() + " in AWS Marketplace. Tell us who you are"
-                        + " so we can set up your account.";
+                : "Thank you for subscribing" + product.map(name -> " to " + name).orElse("") + " in AWS Marketplace."
+                        + " Tell us who you are so we can set up your account.";
         Views.Registration view = new Views.Registration(title, intro, notice, registerAction(), REFERENCE_FIELD,
                 reference, csrfField, csrfToken, fields, invalid, returning ? "Save my details" : "Create my account",
                 stateLabel(customer));
-        return new Page(status, Templates.registration(shell, view).render());
+        return new Page(status, Templates.registration(shell(product), view).render());
+    }
+
+    /** Whether a subscription is over or ending: there is nothing left to register or update. */
+    static boolean ended(SubscriptionState state) {
+        return state == SubscriptionState.UNSUBSCRIBE_PENDING || state == SubscriptionState.UNSUBSCRIBED
+                || state == SubscriptionState.DEPROVISIONED;
+    }
+
+    /** What a buyer arriving with the link of a subscription that ended reads instead of the form. */
+    private Page ended(CustomerRecord customer, Optional<String> product) {
+        String what = product.map(name -> "Your subscription to " + name).orElse("This subscription");
+        Views.Problem view = new Views.Problem("This subscription has ended",
+                what + " has been cancelled in AWS Marketplace, so there is nothing to set up or update here.",
+                List.of("To use " + product.orElse("the product") + " again, subscribe again in AWS Marketplace.",
+                        "AWS Marketplace then brings you back here to set up your account."),
+                null, true, true, stateLabel(customer));
+        return new Page(200, Templates.problem(shell(product), view).render());
     }
 
     /** The inputs' values of a stored registration, by input name. */
@@ -138,30 +179,38 @@ public class Pages {
             case UPDATED -> "Thank you, " + details.contactName() + ". We saved your changes.";
             case UNCHANGED -> "We already have these details. Nothing else to do.";
         };
-        List<String> steps = config.nextSteps().orElse(List.of(
-                "AWS Marketplace confirms your subscription. This usually takes a few minutes; you do not need to"
-                        + " keep this page open.",
-                "We set up your account and send you an email at the address you gave us.",
-                "To change your details later, open Your Marketplace Software in AWS Marketplace and choose Set up"
-                        + " your account again."));
+        List<String> steps = config.nextSteps().orElseGet(() -> {
+            List<String> generic = new ArrayList<>();
+            // once AWS Marketplace has confirmed (the state says so beside it), the page does not promise it again
+            if (customer.state() == SubscriptionState.PENDING) {
+                generic.add("AWS Marketplace confirms your subscription. This usually takes a few minutes; you do not"
+                        + " need to keep this page open.");
+            }
+            generic.add("We set up your account and send you an email at the address you gave us.");
+            generic.add("To change your details later, open Your Marketplace Software in AWS Marketplace and choose"
+                    + " Set up your account again.");
+            return generic;
+        });
+        Optional<String> product = productName(customer.productCode());
         String link = config.productUrl().map(Object::toString).orElse(null);
-        String label = config.productLinkLabel().orElse("Open " + config.productName());
+        String label = config.productLinkLabel().orElse(product.map(name -> "Open " + name).orElse("Open the product"));
         Views.Confirmation view = new Views.Confirmation(title, message, details.company(),
                 stateLabel(customer), steps, link, label);
-        return new Page(200, Templates.confirmation(shell, view).render());
+        return new Page(200, Templates.confirmation(shell(product), view).render());
     }
 
     /** A problem page; {@code retry} is only used by {@link ProblemKind#TEMPORARILY_UNAVAILABLE}. */
     public Page problem(ProblemKind kind, Views.Retry retry) {
-        String product = config.productName();
+        Optional<String> name = productName(null);
+        String product = name.orElse("the product");
         List<String> restart = List.of(
                 "Sign in to AWS Marketplace and open Your Marketplace Software.",
                 "Find " + product + " and choose Set up your account.",
                 "AWS Marketplace brings you back here with a fresh link.");
         Views.Problem view = switch (kind) {
             case START -> new Views.Problem("Set up your account",
-                    "This is where AWS Marketplace brings you after you subscribe to " + product + ". To register, start"
-                            + " from AWS Marketplace.",
+                    "This is where AWS Marketplace brings you after you subscribe" + name.map(n -> " to " + n)
+                            .orElse("") + ". To register, start from AWS Marketplace.",
                     List.of("Subscribe to " + product + " in AWS Marketplace, or open Your Marketplace Software if you"
                             + " have already subscribed.", "Choose Set up your account.",
                             "AWS Marketplace brings you back here to finish your registration."),
@@ -230,16 +279,16 @@ public class Pages {
                     List.of("Try again in a few minutes.", "If it keeps happening, contact the seller."), null, true,
                     true);
         };
-        return new Page(kind.status(), Templates.problem(shell, view).render());
+        return new Page(kind.status(), Templates.problem(shell(name), view).render());
     }
 
     /** What the buyer reads about the subscription's state (entitlement-service keeps it up to date). */
     static String stateLabel(CustomerRecord customer) {
         SubscriptionState state = customer.state();
         return switch (state) {
-            case PENDING -> customer.freeTrialOffer()
-                    ? "Free trial, waiting for AWS Marketplace to confirm it"
-                    : "Waiting for AWS Marketplace to confirm your subscription";
+            // a landing comes before entitlement-service has read AWS's notification, which may already be sent
+            // (a subscription activated at once): the label says what is known here, not that AWS is still deciding
+            case PENDING -> customer.freeTrialOffer() ? "Free trial, not active yet" : "Received, not active yet";
             case ACTIVE -> "Active";
             case FREE_TRIAL -> "Free trial";
             case UNSUBSCRIBE_PENDING -> "Cancellation in progress";

@@ -8,8 +8,12 @@ public final class Views {
     private Views() {
     }
 
-    /** Shared by every page: the header, footer and stylesheet. */
-    public record Shell(String productName, String stylesheet, Support support, String marketplaceUrl) {
+    /**
+     * Shared by every page: the header (the product's name, or "Account set-up" when none is configured), footer,
+     * stylesheet and icon.
+     */
+    public record Shell(String productName, String stylesheet, String favicon, Support support,
+            String marketplaceUrl) {
     }
 
     /** How to reach the seller; {@code href} is null for plain text. */
@@ -38,9 +42,16 @@ public final class Views {
      * @param retry          a button re-posting the registration token, or null
      * @param marketplaceLink whether to link to Your Marketplace Software
      * @param contactSeller  whether to point to the seller's support contact
+     * @param stateLabel     the subscription's state when the page is about a known subscription, or null
      */
     public record Problem(String title, String message, List<String> steps, Retry retry, boolean marketplaceLink,
-            boolean contactSeller) {
+            boolean contactSeller, String stateLabel) {
+
+        /** A page about no particular subscription. */
+        public Problem(String title, String message, List<String> steps, Retry retry, boolean marketplaceLink,
+                boolean contactSeller) {
+            this(title, message, steps, retry, marketplaceLink, contactSeller, null);
+        }
     }
 
     /**

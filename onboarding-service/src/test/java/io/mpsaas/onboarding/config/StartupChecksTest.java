@@ -124,8 +124,12 @@ class StartupChecksTest {
                 return new MemorySize(BigInteger.valueOf(65536));
             }
 
-            public String productName() {
-                return "P";
+            public Optional<String> productName() {
+                return Optional.of("P");
+            }
+
+            public java.util.Map<String, Product> products() {
+                return java.util.Map.of();
             }
 
             public Optional<URI> productUrl() {

@@ -117,7 +117,17 @@ public final class MarketplaceSimulator implements AutoCloseable {
         return e != null ? e : URI.create("http://" + hostForUri(host) + ":" + port);
     }
 
-    private static String hostForUri(String host) {
+    /**
+     * The host of the simulator's URLs: its listening address, or loopback when it listens on every interface (a browser
+     * or client cannot be sent to {@code 0.0.0.0}).
+     */
+    public static String hostForUri(String host) {
+        if (host.equals("0.0.0.0")) {
+            return "127.0.0.1";
+        }
+        if (host.equals("::") || host.equals("[::]")) {
+            return "[::1]";
+        }
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
