@@ -1,8 +1,6 @@
 package io.mpsaas.common.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -34,14 +32,9 @@ public final class Failures {
      */
     public static Optional<String> permanent(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StreamConstraintsException e) {
-                return Optional.of(UNREADABLE + ": " + e.getOriginalMessage());
-            }
             if (t instanceof JsonProcessingException e) {
+                // nesting or sizes past the parser's limits (StreamConstraintsException) included
                 return Optional.of(UNREADABLE + ": " + e.getOriginalMessage());
-            }
-            if (t instanceof UncheckedIOException e && e.getCause() instanceof JsonProcessingException json) {
-                return Optional.of(UNREADABLE + ": " + json.getOriginalMessage());
             }
             if (t instanceof TransactionCanceledException e && e.hasCancellationReasons()
                     && e.cancellationReasons().stream().map(CancellationReason::code)
