@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.mpsaas.common.rest.Problem;
+import io.mpsaas.metering.service.UsageJson;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +19,14 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // Quarkus REST's reader wraps what Jackson refused: its detail says what is wrong, not "HTTP 400"
+            return malformedJson(json);
+        }
         int status = e.getResponse().getStatus();
+        if (status == 413) {
+            return problem(413, "too-large", "Content too large", e.getMessage());
+        }
         String detail = status >= 500 ? "The request could not be handled." : e.getMessage();
         return problem(status, status == 404 ? "not-found" : status >= 500 ? "server-error" : "bad-request",
                 Response.Status.fromStatusCode(status) == null ? "Error"
@@ -28,7 +36,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         return problem(400, "malformed-body", "Malformed body",
-                "The body is not valid JSON of the expected shape: " + e.getOriginalMessage());
+                "The body is not valid JSON of the expected shape: " + UsageJson.problem(e));
     }
 
     // Quarkus REST ships its own mappers for these two; ours answer problem+json instead
