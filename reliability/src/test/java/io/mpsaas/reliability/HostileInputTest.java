@@ -567,8 +567,9 @@ class HostileInputTest {
     private static String legacyNotification() {
         suite.sim.holdNotifications("sbx-legacy-subscription");
         try {
-            SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription"));
-            return suite.sim.notifications("sbx-legacy-subscription", sub.subscriptionId(), null).get(0).body();
+            SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription").activated());
+            return await().atMost(Duration.ofSeconds(30)).until(() -> suite.sim.notifications(
+                    "sbx-legacy-subscription", sub.subscriptionId(), null), l -> !l.isEmpty()).get(0).body();
         } finally {
             suite.sim.releaseNotifications("sbx-legacy-subscription");
         }

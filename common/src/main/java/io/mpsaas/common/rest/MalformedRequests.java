@@ -43,6 +43,13 @@ public class MalformedRequests {
             routing.next();
         });
         router.route().order(Integer.MIN_VALUE).failureHandler(routing -> {
+            if (Boolean.TRUE.equals(routing.get(ANSWERED))) {
+                // the request's own handling failing after the 400 went out (its body was gone, its response
+                // written): nothing more can be said to the client, and nothing is wrong with the service
+                LOG.debugf("After the 400 for a malformed body on %s: %s", Problem.excerpt(routing.request().path()),
+                        routing.failure());
+                return;
+            }
             if (isMalformedHttp(routing.failure()) && !routing.response().headWritten()) {
                 refuse(routing, routing.failure());
             } else {
@@ -51,7 +58,11 @@ public class MalformedRequests {
         });
     }
 
+    /** Set on a request {@link #refuse} answered, so what its handling does afterwards is not taken as an error. */
+    private static final String ANSWERED = "mpsaas.malformed-body-answered";
+
     void refuse(RoutingContext routing, Throwable failure) {
+        routing.put(ANSWERED, Boolean.TRUE);
         LOG.debugf("Malformed HTTP request body on %s %s refused with 400: %s", routing.request().method(),
                 Problem.excerpt(routing.request().path()), failure);
         Problem problem = Problem.of(400, "malformed-body", "Malformed body",

@@ -59,8 +59,23 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (e instanceof java.io.IOException && closedByClient(e)) {
+            // the client went away (or broke its body off) before the body was read: its doing, not an incident
+            Log.debugf("Request body not read, the connection was closed: %s", e);
+            return problem(400, "malformed-body", "Malformed body", "The request body could not be read.");
+        }
         Log.errorf(e, "Unexpected error while handling a request");
         return problem(500, "server-error", "Internal error", "The request could not be handled.");
+    }
+
+    private static boolean closedByClient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response problem(int status, String slug, String title, String detail) {

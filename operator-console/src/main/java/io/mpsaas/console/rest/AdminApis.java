@@ -53,6 +53,10 @@ public class AdminApis {
             if (status == 400) {
                 throw new ConsoleInputException(detail(e));
             }
+            if (status == 413 || status == 414 || status == 431) {
+                // the operator's input made the request too large for the API: theirs to shorten, not an outage
+                throw new ConsoleInputException("What was entered is too long to look up.");
+            }
             if (status == 401 || status == 403) {
                 Log.errorf("%s refused the console's admin key (HTTP %d): check suite.console.admin-key", service,
                         status);
