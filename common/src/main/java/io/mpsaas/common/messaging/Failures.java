@@ -1,8 +1,8 @@
 package io.mpsaas.common.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.mpsaas.common.dynamo.TaggedTransaction;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -36,12 +36,8 @@ public final class Failures {
                 // nesting or sizes past the parser's limits (StreamConstraintsException) included
                 return Optional.of(UNREADABLE + ": " + e.getOriginalMessage());
             }
-            if (t instanceof TransactionCanceledException e && e.hasCancellationReasons()
-                    && e.cancellationReasons().stream().map(CancellationReason::code)
-                            .anyMatch("ValidationError"::equals)) {
-                return Optional.of(REFUSED_BY_STORAGE + ": " + e.cancellationReasons().stream()
-                        .filter(r -> "ValidationError".equals(r.code())).map(CancellationReason::message)
-                        .findFirst().orElse("ValidationError"));
+            if (t instanceof TransactionCanceledException e && TaggedTransaction.validationError(e).isPresent()) {
+                return Optional.of(REFUSED_BY_STORAGE + ": " + TaggedTransaction.validationError(e).get());
             }
             if (t instanceof DynamoDbException e && e.awsErrorDetails() != null
                     && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
