@@ -140,6 +140,15 @@ class AdminCustomerApiTest {
         assertThat(detail.getInt("historyLimit")).isEqualTo(50);
         admin().get("/api/v1/admin/customers/{key}/history?limit=1", buyer.key()).then().statusCode(200)
                 .body("size()", equalTo(1));
+        // AND a limit out of 0..1000, or no number at all, is a 400 problem+json naming the range (never 404/500)
+        for (String limit : new String[] {"99999999999999", "-1", "1001", "ten", "1e3"}) {
+            admin().get("/api/v1/admin/customers/{key}/history?limit=" + limit, buyer.key()).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("limit must be a whole number in 0..1000"));
+            admin().get("/api/v1/admin/customers/{key}?historyLimit=" + limit, buyer.key()).then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("historyLimit"));
+        }
         // AND an unknown customer is a 404, an app key is refused
         admin().get("/api/v1/admin/customers/{key}", "license#l-nobody").then().statusCode(404);
         admin().get("/api/v1/admin/customers/{key}/history", "license#l-nobody").then().statusCode(404);

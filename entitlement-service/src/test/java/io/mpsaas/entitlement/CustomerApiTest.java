@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.net.URL;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -108,6 +109,35 @@ class CustomerApiTest {
                 .isEqualTo(SubscriptionState.UNSUBSCRIBED));
         app().queryParam("dimension", "seats").get("/api/v1/customers/{key}/access", key).then().statusCode(200)
                 .body("allowed", equalTo(false)).body("reason", equalTo("STATE")).body("state", equalTo("UNSUBSCRIBED"));
+    }
+
+    @Test
+    void aLicenseArnIsComparedWhole_anotherAccountOrGarbageEndingInTheIdIsNoCustomer() {
+        // GIVEN an active Concurrent Agreements customer who registered (email and phone on record)
+        Product product = TestSupport.caContract(sandbox);
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 7).activated());
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key)).isPresent());
+        writeRegistration(key);
+        String licenseId = sub.licenseArn().substring(sub.licenseArn().lastIndexOf(':') + 1);
+        String otherAccount = sub.licenseArn().replace(":" + sub.customerAWSAccountId() + ":", ":999999999999:");
+        assertThat(otherAccount).isNotEqualTo(sub.licenseArn());
+
+        // WHEN / THEN the license id under another account, or after garbage, finds no customer: 404, nothing shown
+        for (String arn : List.of(otherAccount, "garbage:" + licenseId, "arn:aws-cn:license-manager::"
+                + sub.customerAWSAccountId() + ":license:" + licenseId)) {
+            app().queryParam("licenseArn", arn).get("/api/v1/customers").then().statusCode(404)
+                    .contentType("application/problem+json").body("detail", containsString("license ARN"))
+                    .body("registration", nullValue());
+            app().queryParam("licenseArn", arn).queryParam("dimension", "seats").get("/api/v1/access").then()
+                    .statusCode(404).contentType("application/problem+json");
+        }
+        // AND the genuine ARN, in either spelling AWS uses, is the customer
+        app().queryParam("licenseArn", sub.licenseArn()).get("/api/v1/customers").then().statusCode(200)
+                .body("customerKey", equalTo(key));
+        app().queryParam("licenseArn", "aws:license-manager:us-east-1:" + sub.customerAWSAccountId() + ":"
+                + licenseId).queryParam("dimension", "seats").get("/api/v1/access").then().statusCode(200);
     }
 
     @Test

@@ -105,6 +105,33 @@ class PoisonMessageTest {
     }
 
     @Test
+    void whatCanNeverSucceed_isParkedAtOnceWithItsReason_neverRetriedForHours() throws Exception {
+        // GIVEN a body nested 1,500 levels deep (past Jackson's limit), and a validly signed legacy notification whose
+        // CustomerIdentifier has 3,000 characters (past AWS's 255 and DynamoDB's key size)
+        Product product = TestSupport.legacySubscription(sandbox);
+        String marker = product.code();
+        String deep = "{\"TopicArn\":\"" + marker + "\",\"x\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}";
+        String longId = signedEnvelope(product.code(), Map.of("action", "subscribe-success",
+                "customer-identifier", "C".repeat(3_000), "product-code", product.code()));
+        String badArn = signedEnvelope(product.code(), Map.of("action", "subscribe-success",
+                "license-arn", "garbage:l-0123456789abcdef", "product-code", product.code()));
+
+        // WHEN they arrive
+        for (String body : List.of(deep, longId, badArn)) {
+            deliver(sandbox, body);
+        }
+
+        // THEN each is in the dead-letter queue with the reason it can never succeed (a retried message would only be
+        // parked after retry-for, 6 hours, as "still failing after ...")
+        eventually().untilAsserted(() -> assertThat(parkedWith(marker)).extracting(m -> (String) m.get("parkReason"))
+                .hasSize(3).anySatisfy(r -> assertThat(r).startsWith("malformed JSON: past the parser's limits"))
+                .anySatisfy(r -> assertThat(r).isEqualTo("malformed customer-identifier: longer than 255 characters"))
+                .anySatisfy(r -> assertThat(r).isEqualTo("malformed license-arn: not a license ARN"))
+                .noneSatisfy(r -> assertThat(r).startsWith("still failing")));
+        assertThat(customer(sandbox, CustomerKeys.forLegacy(product.code(), "C".repeat(200)))).isEmpty();
+    }
+
+    @Test
     void aMessageRedrivenAfterAnOutage_isReplayed_oneByIdOrAll() throws Exception {
         // GIVEN two genuine notifications that SQS moved to the dead-letter queue (say AWS was down for hours)
         Product product = TestSupport.legacySubscription(sandbox);

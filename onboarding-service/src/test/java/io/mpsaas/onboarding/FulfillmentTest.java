@@ -17,6 +17,7 @@ import io.mpsaas.sandbox.marketplace.fault.Operation;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.mpsaas.sandbox.testing.RawExchange;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -318,6 +319,16 @@ class FulfillmentTest {
         assertThat(put.header("Allow")).isEqualTo("GET, HEAD, POST");
         assertThat(put.asString()).contains("This page cannot do that");
         assertThat(delete.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aMalformedChunkedBody_isAnswered400_notDropped() throws Exception {
+        // GIVEN raw requests whose chunk size is not hexadecimal, on the fulfillment URL and the registration form
+        for (String path : List.of("/", "/register")) {
+            String request = RawExchange.brokenChunks(path, "Content-Type: " + Buyers.FORM + "\r\n");
+            // WHEN sent, THEN a 400 answer comes back before the connection closes
+            assertThat(RawExchange.exchange(fulfillmentUrl.toURL(), request)).as(path).startsWith("HTTP/1.1 400");
+        }
     }
 
     @Test

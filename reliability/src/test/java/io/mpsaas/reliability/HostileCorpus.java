@@ -73,7 +73,12 @@ final class HostileCorpus {
                 "{\"records\": {}}", "{\"records\": [null]}", "{\"records\": [1, 2, 3]}",
                 "{\"records\": \"a\"}", "{\"records\": [[]]}", "{\"a\":1,\"a\":2}", "\uFEFF" + valid,
                 valid + "garbage", valid + valid, "{'records': []}", "{\"records\": [{}]}",
-                "{\"records\": [" + "{},".repeat(600) + "{}]}", "\u0000" + valid));
+                "{\"records\": [" + "{},".repeat(600) + "{}]}", "\u0000" + valid,
+                // issue 18: nesting past Jackson's limit of 1,000, a quantity as a string, a key given twice
+                "[".repeat(1_500) + "]".repeat(1_500), "{\"records\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}",
+                valid.replace("\"quantity\":1", "\"quantity\":\"1\""),
+                valid.replace("\"quantity\":1", "\"quantity\":true"),
+                valid.replace("\"quantity\":1", "\"quantity\":1,\"quantity\":2")));
         while (bodies.size() < count) {
             int cut = valid.isEmpty() ? 0 : random.nextInt(valid.length());
             bodies.add(random.nextBoolean() ? valid.substring(0, cut) : valid.substring(cut));

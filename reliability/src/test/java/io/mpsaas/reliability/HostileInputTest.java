@@ -447,6 +447,156 @@ class HostileInputTest {
                 .as("usage items created by hostile messages").isEmpty();
     }
 
+    // ---------------------------------------------------------------- issue 18: the hostile run's findings 1-8
+
+    @Test
+    void hostileRunFindings_eachIsRefusedOrParkedAtOnce_withAClearReason() throws Exception {
+        Set<String> usageBefore = Storage.keys(suite, Storage.USAGE);
+        // GIVEN an active Concurrent Agreements customer and an active legacy customer
+        Buyer ca = new Buyer(suite.sim.subscription(suite.sim.subscribe(SubscribeRequest.of("sbx-ca-subscription")
+                .activated()).subscriptionId()));
+        Buyer legacy = new Buyer(suite.sim.subscription(suite.sim.subscribe(SubscribeRequest.of(
+                "sbx-legacy-subscription").activated()).subscriptionId()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Journeys.assertStates(suite, List.of(ca, legacy)));
+        String arn = ca.subscription().licenseArn();
+        String licenseId = arn.substring(arn.lastIndexOf(':') + 1);
+        String otherAccount = arn.replace(":" + ca.subscription().customerAWSAccountId() + ":", ":999999999999:");
+
+        // 1 + 2: what can never succeed is parked at once with its reason, on every queue (a retried message would
+        // only be parked after 6 hours, as "still failing after ...")
+        String deep = "[".repeat(1_500) + "]".repeat(1_500);
+        String marker = "issue18-" + RANDOM.nextInt(1_000_000);
+        suite.sendMessage(Suite.NOTIFICATIONS, "{\"marker\":\"" + marker + "\",\"x\":" + deep + "}");
+        suite.sendMessage(Suite.USAGE, "{\"marker\":\"" + marker + "\",\"records\":" + deep + "}");
+        suite.sendMessage(Suite.COMMANDS, "{\"marker\":\"" + marker + "\",\"customer\":" + deep + "}");
+        suite.sendMessage(Suite.NOTIFICATIONS, resigned(legacyNotification(), "C".repeat(3_000), marker));
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            Map<String, String> reasons = new LinkedHashMap<>();
+            for (String queue : List.of(Suite.NOTIFICATIONS, Suite.USAGE, Suite.COMMANDS)) {
+                suite.peekDeadLetters(queue).stream().filter(p -> p.body().contains(marker))
+                        .forEach(p -> reasons.put(queue + (p.body().contains("CCCC") ? " long id" : ""),
+                                p.parkReason()));
+            }
+            assertThat(reasons).containsKeys(Suite.NOTIFICATIONS, Suite.USAGE, Suite.COMMANDS,
+                    Suite.NOTIFICATIONS + " long id");
+            assertThat(reasons.values()).allSatisfy(r -> assertThat(r).isNotBlank().doesNotStartWith("still failing"));
+            assertThat(reasons.get(Suite.NOTIFICATIONS)).contains("past the parser's limits");
+            assertThat(reasons.get(Suite.NOTIFICATIONS + " long id")).contains("customer-identifier: longer than");
+        });
+
+        // 3: a license ARN is compared whole: another account, or garbage ending in the id, is not the customer
+        for (String forged : List.of(otherAccount, "garbage:" + licenseId)) {
+            Suite.Answer customer = suite.get(Service.ENTITLEMENT, "/api/v1/customers?licenseArn="
+                    + Suite.encode(forged), LocalSuite.APP_API_KEY);
+            assertThat(customer.status()).as(forged).isEqualTo(404);
+            assertThat(customer.body()).as(forged).contains("license ARN").doesNotContain("@");
+            assertThat(suite.get(Service.ENTITLEMENT, "/api/v1/access?dimension=requests&licenseArn="
+                    + Suite.encode(forged), LocalSuite.APP_API_KEY).status()).as(forged).isEqualTo(404);
+        }
+        Map<String, Object> foreign = record(ca, "requests", 1, "issue18-foreign-" + marker);
+        foreign.put("licenseArn", otherAccount);
+        Map<String, Object> garbage = record(ca, "requests", 1, "issue18-garbage-" + marker);
+        garbage.put("licenseArn", "garbage:" + licenseId);
+        Map<String, Object> legacyWithForeignArn = record(legacy, "requests", 1, "issue18-legacy-" + marker);
+        legacyWithForeignArn.put("licenseArn", arn);
+        Suite.Answer usage = suite.postJson(Service.METERING, "/v1/usage", LocalSuite.APP_API_KEY,
+                suite.write(Map.of("records", List.of(foreign, garbage, legacyWithForeignArn))));
+        assertThat(usage.status()).isEqualTo(200);
+        assertThat(suite.read(usage.body()).path("rejected").asInt()).isEqualTo(3);
+
+        // 4: strict JSON types: a quantity sent as the string "5" is a 400 naming the field
+        Map<String, Object> stringQuantity = record(ca, "requests", 1, "issue18-string-" + marker);
+        stringQuantity.put("quantity", "5");
+        Suite.Answer typed = suite.postJson(Service.METERING, "/v1/usage", LocalSuite.APP_API_KEY,
+                suite.write(Map.of("records", List.of(stringQuantity))));
+        assertThat(typed.status()).isEqualTo(400);
+        assertThat(typed.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(typed.body()).contains("records[0].quantity must be a JSON number");
+
+        // 5: a malformed chunked body is answered 400 (not a dropped connection) on onboarding and metering
+        for (Service service : List.of(Service.ONBOARDING, Service.METERING)) {
+            String path = service == Service.ONBOARDING ? "/" : "/v1/usage";
+            Suite.Answer chunks = RawHttp.exchange(suite.local.url(service), "POST " + path + " HTTP/1.1\nHost:"
+                    + " localhost\nX-Forwarded-For: " + address() + "\nAuthorization: Bearer "
+                    + LocalSuite.APP_API_KEY + "\nContent-Type: " + (service == Service.ONBOARDING
+                            ? "application/x-www-form-urlencoded" : "application/json")
+                    + "\nTransfer-Encoding: chunked\n",
+                    Session.utf8("zz\r\nabc\r\n0\r\n\r\n"), true);
+            assertThat(chunks.status()).as(service + " " + chunks.body()).isEqualTo(400);
+        }
+
+        // 7: admin limits out of their documented range are 400 problem+json on every admin list, never 404/500
+        for (String limit : List.of("99999999999999", "-1")) {
+            for (String[] list : new String[][] {
+                {"METERING", "/v1/admin/metering/failures?limit=" + limit},
+                {"METERING", "/v1/admin/metering/usage?customerKey=" + Suite.encode(ca.key()) + "&limit=" + limit},
+                {"ENTITLEMENT", "/api/v1/admin/customers/" + Suite.encode(ca.key()) + "/history?limit=" + limit},
+                {"ENTITLEMENT", "/api/v1/admin/customers/" + Suite.encode(ca.key()) + "?historyLimit=" + limit}}) {
+                Suite.Answer answer = suite.get(Service.valueOf(list[0]), list[1], LocalSuite.ADMIN_API_KEY);
+                assertThat(answer.status()).as(list[1]).isEqualTo(400);
+                assertThat(answer.header("Content-Type")).as(list[1]).startsWith("application/problem+json");
+            }
+        }
+
+        // 8: a body over the documented limit is a 413 problem+json; a rejection quotes 64 characters of a key;
+        // malformed JSON says what is wrong
+        Suite.Answer huge = suite.postJson(Service.METERING, "/v1/usage", LocalSuite.APP_API_KEY,
+                "{\"records\":[{\"idempotencyKey\":\"" + "k".repeat(5 * 1024 * 1024) + "\"}]}");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.header("Content-Type")).startsWith("application/problem+json");
+        Map<String, Object> longKey = record(ca, "requests", 1, "K".repeat(1024 * 1024 - 1_000));
+        Suite.Answer echoed = suite.postJson(Service.METERING, "/v1/usage", LocalSuite.APP_API_KEY,
+                suite.write(Map.of("records", List.of(longKey))));
+        assertThat(echoed.status()).isEqualTo(200);
+        assertThat(suite.read(echoed.body()).path("results").path(0).path("idempotencyKey").asText())
+                .isEqualTo("K".repeat(64) + "...");
+        assertThat(echoed.body().length()).isLessThan(2_000);
+        Suite.Answer malformed = suite.postJson(Service.METERING, "/v1/usage", LocalSuite.APP_API_KEY,
+                "{\"records\": [ {");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(suite.read(malformed.body()).path("detail").asText()).doesNotContain("HTTP 400")
+                .contains("not valid JSON");
+
+        // AND none of it stored usage
+        Set<String> usageAllowed = Set.of("quota#runs|");
+        assertThat(Storage.newItemsOutside(suite, Storage.USAGE, usageBefore, usageAllowed))
+                .as("usage items created by the findings' inputs").isEmpty();
+    }
+
+    /** A genuine legacy subscribe-success SNS envelope, held back from the queue. */
+    private static String legacyNotification() {
+        suite.sim.holdNotifications("sbx-legacy-subscription");
+        try {
+            SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription").activated());
+            return await().atMost(Duration.ofSeconds(30)).until(() -> suite.sim.notifications(
+                    "sbx-legacy-subscription", sub.subscriptionId(), null), l -> !l.isEmpty()).get(0).body();
+        } finally {
+            suite.sim.releaseNotifications("sbx-legacy-subscription");
+        }
+    }
+
+    /**
+     * The envelope with its customer identifier replaced and signed again with the sandbox's key (which the suite
+     * trusts): a validly signed notification naming an identifier no genuine one carries.
+     */
+    private static String resigned(String envelope, String customerIdentifier, String marker) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode e = (com.fasterxml.jackson.databind.node.ObjectNode) suite
+                .read(envelope);
+        com.fasterxml.jackson.databind.node.ObjectNode message = (com.fasterxml.jackson.databind.node.ObjectNode)
+                suite.read(e.get("Message").asText());
+        message.put("customer-identifier", customerIdentifier);
+        message.put("marker", marker);
+        String text = suite.write(message);
+        String id = java.util.UUID.randomUUID().toString();
+        String subject = e.hasNonNull("Subject") ? e.get("Subject").asText() : null;
+        e.put("Message", text);
+        e.put("MessageId", id);
+        e.put("Signature", io.mpsaas.sandbox.marketplace.notify.SnsSigning.sandbox().sign(
+                io.mpsaas.sandbox.marketplace.notify.SnsSigning.stringToSign(text, id, subject,
+                        e.get("Timestamp").asText(), e.get("TopicArn").asText()), e.get("SignatureVersion").asText()));
+        return suite.write(e);
+    }
+
     /** Sends one message; SQS itself refuses some bodies (as AWS does): those never reach a consumer. */
     private static int enqueue(String queue, String body) {
         try {

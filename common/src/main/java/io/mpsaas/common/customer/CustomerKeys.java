@@ -43,18 +43,13 @@ public final class CustomerKeys {
     }
 
     /**
-     * The license id ({@code l-...}) of a license ARN. AWS writes the ARN as
-     * {@code arn:aws:license-manager::<account>:license:l-<hex>}, but its EventBridge examples drop the {@code arn:}
-     * prefix and the {@code license:} resource type, so the last segment is what identifies the license.
+     * The license id ({@code l-...}) of a license ARN, read whole by {@link LicenseArn#parse} (both spellings AWS
+     * uses).
+     *
+     * @throws IllegalArgumentException when {@code licenseArn} is not a license ARN
      */
     public static String licenseId(String licenseArn) {
         Objects.requireNonNull(licenseArn, "licenseArn");
-        String arn = licenseArn.strip();
-        int cut = Math.max(arn.lastIndexOf(':'), arn.lastIndexOf('/'));
-        String id = arn.substring(cut + 1);
-        if (id.isEmpty()) {
-            throw new IllegalArgumentException("not a license ARN: " + licenseArn);
-        }
-        return id;
+        return LicenseArn.parse(licenseArn).licenseId();
     }
 }

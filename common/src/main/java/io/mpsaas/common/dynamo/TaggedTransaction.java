@@ -100,4 +100,16 @@ public final class TaggedTransaction<T> {
         }
         return refusals;
     }
+
+    /**
+     * Why DynamoDB refused the cancelled transaction as invalid ({@code ValidationError}: an item or key over its
+     * limits), whatever its actions were; empty when no action was refused so. Such a refusal never clears by itself.
+     */
+    public static java.util.Optional<String> validationError(TransactionCanceledException cancelled) {
+        if (!cancelled.hasCancellationReasons()) {
+            return java.util.Optional.empty();
+        }
+        return cancelled.cancellationReasons().stream().filter(r -> "ValidationError".equals(r.code()))
+                .map(r -> r.message() == null ? "ValidationError" : r.message()).findFirst();
+    }
 }

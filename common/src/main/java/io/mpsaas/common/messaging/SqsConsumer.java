@@ -50,6 +50,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
  * {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
  *
+ * <p>What a handler throws is classified once, by {@link Failures}: a failure that can never succeed (an unreadable
+ * body, data DynamoDB refuses as invalid) parks the message at once with its reason; any other is retried as above.
+ *
  * <p>With a {@link BatchHandler} instead of a {@link Handler}, the messages of each receive (up to
  * {@value #MAX_BATCH}) are handed over together, so the handler can share round trips between them; each message
  * still gets its own {@link Outcome}, those done are deleted with one {@code DeleteMessageBatch}, and a retried or
@@ -101,7 +104,10 @@ public final class SqsConsumer implements AutoCloseable {
         Outcome DONE = new Done();
     }
 
-    /** Handles one message; may throw, which counts as a retry with backoff. */
+    /**
+     * Handles one message; may throw, which counts as a retry with backoff, or parks the message at once when
+     * {@link Failures#permanent} says it can never succeed.
+     */
     @FunctionalInterface
     public interface Handler {
         Outcome handle(Message message) throws Exception;
@@ -451,9 +457,12 @@ public final class SqsConsumer implements AutoCloseable {
             // inside the trace the message carries (its producer's), when tracing is on
             outcome = tracing.consume(name, message, handler);
         } catch (Exception e) {
-            LOG.warnf(e, "Handling message %s from %s failed (receive %d); it will be retried", message.messageId(),
-                    name, receiveCount);
-            outcome = new Outcome.Retry(backoff(receiveCount), e.toString());
+            outcome = Failures.outcome(e, backoff(receiveCount));
+            if (outcome instanceof Outcome.Retry) {
+                LOG.warnf(e, "Handling message %s from %s failed (receive %d); it will be retried",
+                        message.messageId(), name, receiveCount);
+            }
+            // a permanent failure is parked below with its reason, logged there in one line: no stack trace
         }
         // no extension from now on: it would undo a retry's own visibility timeout
         work.finish();
@@ -494,7 +503,10 @@ public final class SqsConsumer implements AutoCloseable {
                     continue;
                 }
                 int receiveCount = receiveCount(message);
-                if (outcome == null) {
+                if (outcome == null && failure != null && messages.size() == 1) {
+                    // the failure can only be this message's: parked at once when it can never succeed
+                    outcome = Failures.outcome(failure, backoff(receiveCount));
+                } else if (outcome == null) {
                     outcome = new Outcome.Retry(backoff(receiveCount), failure != null ? failure.toString()
                             : "the batch handler gave no outcome for it");
                 }

@@ -19,6 +19,30 @@ class CustomerKeysTest {
     }
 
     @Test
+    void licenseArn_isReadWhole_andTwoArnsNameOneLicenseOnlyWhenPartitionAccountAndIdAgree() {
+        String id = "l-ecbaa94eb71a4830b6d7e49268fecaa0";
+        String stored = "arn:aws:license-manager::123456789012:license:" + id;
+
+        // the two spellings AWS uses are one license
+        assertThat(LicenseArn.sameLicense(stored, "aws:license-manager:us-east-1:123456789012:" + id)).isTrue();
+        assertThat(LicenseArn.parse(" " + stored + " ")).isEqualTo(new LicenseArn("aws", "", "123456789012", id));
+        // another account, another partition, another id: another license
+        assertThat(LicenseArn.sameLicense(stored, "arn:aws:license-manager::999999999999:license:" + id)).isFalse();
+        assertThat(LicenseArn.sameLicense(stored, "arn:aws-cn:license-manager::123456789012:license:" + id)).isFalse();
+        assertThat(LicenseArn.sameLicense(stored, stored.replace("ecb", "ecc"))).isFalse();
+        // what is no license ARN names no license (and its excerpt in the message is bounded)
+        for (String garbage : new String[] {"garbage:" + id, id, "arn:aws:s3:::bucket/" + id,
+                "arn:aws:license-manager::12345678901a:license:" + id, stored + ":extra", stored + "/x",
+                "arn:aws:license-manager::123456789012:license:" + id + "x".repeat(300), ""}) {
+            assertThat(LicenseArn.isValid(garbage)).as(garbage).isFalse();
+            assertThat(LicenseArn.sameLicense(stored, garbage)).as(garbage).isFalse();
+            assertThatThrownBy(() -> CustomerKeys.forLicense(garbage)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("not a license ARN").satisfies(e -> assertThat(e.getMessage())
+                            .hasSizeLessThan(200));
+        }
+    }
+
+    @Test
     void legacyKey_combinesProductAndCustomer_ignoringStraySpaces() {
         // AWS's own example message carries " X01EXAMPLEX" with a leading space
         assertThat(CustomerKeys.forLegacy("prod", " X01EXAMPLEX")).isEqualTo("customer#prod#X01EXAMPLEX");

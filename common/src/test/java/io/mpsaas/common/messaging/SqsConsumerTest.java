@@ -190,6 +190,51 @@ class SqsConsumerTest {
     }
 
     @Test
+    void aHandlerFailingForGood_hasItsMessageParkedAtOnce_withTheReason_neverRetried() {
+        // GIVEN a body nested deeper than Jackson reads, and a write DynamoDB refuses as invalid (a key too long)
+        String deep = "[".repeat(1_500) + "]".repeat(1_500);
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(deep));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("too-long-key"));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("good"));
+        com.fasterxml.jackson.databind.ObjectMapper json = SuiteJson.newMapper();
+        AtomicInteger calls = new AtomicInteger();
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+
+        // WHEN the handler throws what the parser and the DynamoDB client throw
+        consume(m -> {
+            calls.incrementAndGet();
+            if (m.body().startsWith("[")) {
+                json.readTree(m.body());
+            }
+            if (m.body().equals("too-long-key")) {
+                throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder()
+                        .message("One or more parameter values were invalid: Size of hashkey has exceeded the"
+                                + " maximum size limit of 2048 bytes")
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ValidationException").errorMessage("One or more parameter values were"
+                                        + " invalid: Size of hashkey has exceeded the maximum size limit of 2048"
+                                        + " bytes").build())
+                        .statusCode(400).build();
+            }
+            handled.add(m.body());
+            return SqsConsumer.Outcome.DONE;
+        });
+
+        // THEN both are parked on their first receive, each with its reason, and the good one is done
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.parked()).isEqualTo(2));
+        assertThat(handled).containsExactly("good");
+        assertThat(consumer.retried()).isZero();
+        assertThat(calls.get()).isEqualTo(3);
+        Map<String, String> reasons = new java.util.HashMap<>();
+        drain(dlqUrl).forEach(m -> reasons.put(m.body().startsWith("[") ? "deep" : m.body(),
+                m.messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue()));
+        assertThat(reasons.get("deep")).startsWith(Failures.UNREADABLE + ": ").contains("nesting depth");
+        assertThat(reasons.get("too-long-key")).startsWith(Failures.REFUSED_BY_STORAGE + ": ")
+                .contains("Size of hashkey");
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
     void aReasonQuotingPoisonInput_isMadeSafe_soTheMessageIsStillParkedWithIt() {
         // GIVEN a body starting with an emoji: a JSON parser's message names its lone high surrogate, which SQS
         // refuses in an attribute; and a reason carrying line breaks and a bidi override

@@ -3,6 +3,7 @@ package io.mpsaas.entitlement.listener;
 import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.common.messaging.Failures;
 import io.mpsaas.common.messaging.SqsConsumer;
 import io.mpsaas.common.messaging.SqsConsumer.Outcome;
 import io.mpsaas.common.retry.Backoff;
@@ -102,9 +103,13 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
             planned = subscriptions.group(byDedupe.values().stream().map(reads -> reads.get(0).notification())
                     .toList(), receivedNanos);
         } catch (RuntimeException e) {
-            // DynamoDB not answering: nothing was done, every notification goes back
+            // DynamoDB not answering: nothing was done, every notification goes back. A permanent failure of the
+            // batch's reads cannot be pinned on one message unless it is alone: the others are retried, and come
+            // back in other batches until the poison one is alone and parked
+            boolean alone = byDedupe.size() == 1;
             byDedupe.values().forEach(reads -> reads.forEach(r -> outcomes.put(r.message().messageId(),
-                    failed(r, e))));
+                    alone ? failed(r, e) : retry(EntitlementMetrics.kind(r.notification()),
+                            SqsConsumer.receiveCount(r.message()), e.toString()))));
             return outcomes;
         }
         List<Future<List<SubscriptionService.Result>>> running = new ArrayList<>();
@@ -194,6 +199,11 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
             }
             return park(kind, EntitlementMetrics.ParkReason.MARKETPLACE_REFUSED,
                     "GetEntitlements refused the notification's customer: " + e.errorType() + ": " + e.getMessage());
+        }
+        // what can never succeed (DynamoDB refusing the data as invalid): parked at once, by the consumers' one rule
+        java.util.Optional<String> permanent = Failures.permanent(failure);
+        if (permanent.isPresent()) {
+            return park(kind, EntitlementMetrics.ParkReason.MALFORMED, permanent.get());
         }
         // DynamoDB or SQS failing, or the customer changing under every write: try later
         return retry(kind, receive, failure.toString());

@@ -1,8 +1,10 @@
 package io.mpsaas.entitlement.listener;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.customer.LicenseArn;
 import io.mpsaas.entitlement.domain.Agreement;
 import io.mpsaas.entitlement.domain.Channel;
 import io.mpsaas.entitlement.domain.Notification;
@@ -83,8 +85,7 @@ public final class NotificationReader {
         try {
             root = body == null ? null : mapper.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new UnprocessableMessageException("malformed JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new UnprocessableMessageException(malformed(e));
         }
         if (root == null || !root.isObject()) {
             throw new UnprocessableMessageException("the message body is not a JSON object");
@@ -141,7 +142,7 @@ public final class NotificationReader {
             try {
                 inner = mapper.readTree(message.textValue());
             } catch (JsonProcessingException e) {
-                throw new UnprocessableMessageException("SNS Message is not JSON");
+                throw new UnprocessableMessageException("SNS Message is not JSON: " + malformed(e));
             }
         }
         if (inner == null || !inner.isObject()) {
@@ -177,6 +178,7 @@ public final class NotificationReader {
         } else {
             throw new UnprocessableMessageException("Marketplace message without customer-identifier or license-arn");
         }
+        checkIds(subscriber);
         String offerId = text(m, "offer-identifier");
         boolean freeTrial = flag(field(m, "isFreeTrialTermPresent"));
         if (action == null) {
@@ -257,9 +259,42 @@ public final class NotificationReader {
                     + ", followed through SNS (suite.entitlement.eventbridge.ignored-product-codes)");
         }
         Subscriber subscriber = Subscriber.license(productCode, agreement.acceptorAccountId(), licenseArn);
+        checkIds(subscriber);
         return ReadResult.of(base.equals("License Updated")
                 ? new Notification.LicenseUpdated(meta, agreement, subscriber)
                 : new Notification.LicenseDeprovisioned(meta, agreement, subscriber));
+    }
+
+    /** Longest product code and CustomerIdentifier AWS gives (ResolveCustomer, GetEntitlements: 1..255). */
+    static final int MAX_ID_LENGTH = 255;
+
+    /**
+     * Ids no genuine notification carries are refused here, before any storage call: a CustomerIdentifier over
+     * AWS's 255 characters (3,000 would pass DynamoDB's key size and fail for good there), a license ARN that
+     * {@link LicenseArn} does not read.
+     */
+    private static void checkIds(Subscriber subscriber) throws UnprocessableMessageException {
+        if (subscriber.productCode() != null && subscriber.productCode().length() > MAX_ID_LENGTH) {
+            throw new UnprocessableMessageException("malformed product-code: longer than " + MAX_ID_LENGTH
+                    + " characters");
+        }
+        if (subscriber.customerIdentifier() != null && subscriber.customerIdentifier().length() > MAX_ID_LENGTH) {
+            throw new UnprocessableMessageException("malformed customer-identifier: longer than " + MAX_ID_LENGTH
+                    + " characters");
+        }
+        if (subscriber.licenseArn() != null && !LicenseArn.isValid(subscriber.licenseArn())) {
+            throw new UnprocessableMessageException("malformed license-arn: not a license ARN");
+        }
+    }
+
+    /** Why Jackson refused a body, without quoting it (a reason never holds personal data); no location on a limit. */
+    private static String malformed(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "malformed JSON: past the parser's limits (" + e.getOriginalMessage() + ")";
+        }
+        return e.getLocation() == null ? "malformed JSON"
+                : "malformed JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                        + ")";
     }
 
     // ---------------------------------------------------------------- tolerant field access

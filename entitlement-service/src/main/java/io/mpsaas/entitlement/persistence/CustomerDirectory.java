@@ -4,6 +4,7 @@ import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.CompanyIndex;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.LicenseArn;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
@@ -190,13 +191,22 @@ public class CustomerDirectory {
                 : new Row(r.customer(), companies.get(r.customer().key()), r.matchedBy())).toList();
     }
 
+    /** By a bare license id ({@code l-...}), or by a license ARN that must be the customer's whole. */
     private Optional<CustomerRecord> byLicense(String licenseArn) {
+        String text = licenseArn.strip();
+        if (BARE_LICENSE_ID.matcher(text).matches()) {
+            return customer(CustomerKeys.LICENSE_PREFIX + text);
+        }
         try {
-            return customer(CustomerKeys.forLicense(licenseArn));
+            return customer(CustomerKeys.forLicense(text))
+                    .filter(c -> LicenseArn.sameLicense(text, c.licenseArn()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }
+
+    private static final java.util.regex.Pattern BARE_LICENSE_ID = java.util.regex.Pattern.compile(
+            "l-[0-9A-Za-z]{1,64}");
 
     private List<CustomerRecord> byAccount(String accountId, int limit) {
         return queryCustomers(SuiteTables.GSI1, SuiteTables.GSI1_PK, CustomerKeys.ACCOUNT_PREFIX + accountId, limit);

@@ -2,12 +2,12 @@ package io.mpsaas.entitlement.rest;
 
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.rest.QueryLimit;
 import io.mpsaas.common.security.ApiRole;
 import io.mpsaas.common.security.SecuredApi;
 import io.mpsaas.entitlement.domain.CustomerListing;
 import io.mpsaas.entitlement.domain.SearchQuery;
 import io.mpsaas.entitlement.service.CustomerAdmin;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -123,8 +123,8 @@ public class AdminCustomerResource {
     @Operation(summary = "One customer with its registration, entitlements and notification history (the key"
             + " URL-encoded)")
     public Detail detail(@PathParam("customerKey") String customerKey,
-            @QueryParam("historyLimit") @DefaultValue("0") int historyLimit) {
-        int limit = historyLimit(historyLimit);
+            @QueryParam("historyLimit") String historyLimit) {
+        int limit = historyLimit("historyLimit", historyLimit);
         CustomerAdmin.Detail d = admin.detail(key(customerKey), limit)
                 .orElseThrow(() -> ApiException.notFound("no customer " + customerKey));
         CustomerRecord c = d.customer();
@@ -136,19 +136,18 @@ public class AdminCustomerResource {
     @Path("/{customerKey}/history")
     @Operation(summary = "What the customer's newest notifications did, newest first")
     public List<HistoryView> history(@PathParam("customerKey") String customerKey,
-            @QueryParam("limit") @DefaultValue("0") int limit) {
+            @QueryParam("limit") String limit) {
         String key = key(customerKey);
         if (!admin.exists(key)) {
             throw ApiException.notFound("no customer " + customerKey);
         }
-        return admin.history(key, historyLimit(limit)).stream().map(HistoryView::of).toList();
+        return admin.history(key, historyLimit("limit", limit)).stream().map(HistoryView::of).toList();
     }
 
-    private int historyLimit(int requested) {
-        if (requested < 0 || requested > 1000) {
-            throw ApiException.badRequest("limit must be 1..1000 (0 or none: " + admin.historyLimit() + ")");
-        }
-        return requested == 0 ? admin.historyLimit() : requested;
+    /** 1..1000; absent or 0: {@code suite.entitlement.admin.history-limit}. */
+    private int historyLimit(String name, String requested) {
+        int limit = QueryLimit.parse(name, requested, 0, 1000, 0);
+        return limit == 0 ? admin.historyLimit() : limit;
     }
 
     private static String key(String customerKey) {

@@ -1,5 +1,7 @@
 package io.mpsaas.entitlement.rest;
 
+import io.mpsaas.common.customer.LicenseArn;
+import io.mpsaas.common.rest.Problem;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.security.ApiRole;
 import io.mpsaas.common.security.SecuredApi;
@@ -35,7 +37,7 @@ public class CustomerResource {
     @Operation(summary = "A customer by its key (license#l-... or customer#<productCode>#<customerIdentifier>,"
             + " URL-encoded)")
     public CustomerView byKey(@PathParam("customerKey") String customerKey) {
-        return view(customerKey);
+        return view(customerKey, null);
     }
 
     @GET
@@ -43,7 +45,7 @@ public class CustomerResource {
     @Operation(summary = "A customer by license ARN, or by product code and CustomerIdentifier")
     public CustomerView find(@QueryParam("licenseArn") String licenseArn, @QueryParam("productCode") String productCode,
             @QueryParam("customerIdentifier") String customerIdentifier) {
-        return view(key(licenseArn, productCode, customerIdentifier));
+        return view(key(licenseArn, productCode, customerIdentifier), licenseArn);
     }
 
     @GET
@@ -51,7 +53,7 @@ public class CustomerResource {
     @Operation(summary = "May the customer use this dimension now, how much, and why")
     public AccessView accessByKey(@PathParam("customerKey") String customerKey,
             @Parameter(required = true) @QueryParam("dimension") String dimension) {
-        return access(customerKey, dimension);
+        return access(customerKey, null, dimension);
     }
 
     @GET
@@ -60,7 +62,7 @@ public class CustomerResource {
     public AccessView access(@Parameter(required = true) @QueryParam("dimension") String dimension,
             @QueryParam("licenseArn") String licenseArn, @QueryParam("productCode") String productCode,
             @QueryParam("customerIdentifier") String customerIdentifier) {
-        return access(key(licenseArn, productCode, customerIdentifier), dimension);
+        return access(key(licenseArn, productCode, customerIdentifier), licenseArn, dimension);
     }
 
     /**
@@ -69,25 +71,31 @@ public class CustomerResource {
      */
     static final int MAX_KEY_BYTES = 1024;
 
-    private CustomerView view(String key) {
+    /** The customer of {@code key}; when the request named a license ARN, only if it is that customer's, whole. */
+    private CustomerView view(String key, String licenseArn) {
         checkLength(key);
-        CustomerRecord customer = queries.customer(key).orElseThrow(() -> notFound(key));
+        CustomerRecord customer = queries.customer(key, licenseArn).orElseThrow(() -> notFound(key, licenseArn));
         return CustomerView.of(customer, queries.registration(key).orElse(null), queries.clock().instant());
     }
 
-    private AccessView access(String key, String dimension) {
+    private AccessView access(String key, String licenseArn, String dimension) {
         if (dimension == null || dimension.isBlank()) {
             throw ApiException.badRequest("the query parameter 'dimension' is required");
         }
         checkLength(key);
-        return queries.access(key, dimension.strip()).map(d -> AccessView.of(key, d))
-                .orElseThrow(() -> notFound(key));
+        return queries.access(key, licenseArn, dimension.strip()).map(d -> AccessView.of(key, d))
+                .orElseThrow(() -> notFound(key, licenseArn));
     }
 
     private static String key(String licenseArn, String productCode, String customerIdentifier) {
         try {
             return CustomerQueries.keyOf(licenseArn, productCode, customerIdentifier);
         } catch (IllegalArgumentException e) {
+            if (licenseArn != null && !licenseArn.isBlank() && !LicenseArn.isValid(licenseArn)
+                    && (productCode == null || productCode.isBlank())) {
+                // no customer has a license ARN that is not one (garbage:l-<id> included): the same 404 as any other
+                throw ApiException.notFound("no customer has this license ARN: " + e.getMessage());
+            }
             throw ApiException.badRequest(e.getMessage());
         }
     }
@@ -98,7 +106,8 @@ public class CustomerResource {
         }
     }
 
-    private static ApiException notFound(String key) {
-        return ApiException.notFound("no customer " + key);
+    private static ApiException notFound(String key, String licenseArn) {
+        return ApiException.notFound(licenseArn == null ? "no customer " + Problem.excerpt(key)
+                : "no customer has this license ARN (partition, account and license id are compared whole)");
     }
 }

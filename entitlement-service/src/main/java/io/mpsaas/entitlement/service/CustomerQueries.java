@@ -1,5 +1,6 @@
 package io.mpsaas.entitlement.service;
 
+import io.mpsaas.common.customer.LicenseArn;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
@@ -47,13 +48,24 @@ public class CustomerQueries {
         return store.customerForRead(key);
     }
 
+    /**
+     * The customer of {@code key}; when the caller named it by {@code licenseArn} (null otherwise), only if that is
+     * the customer's license read whole ({@link LicenseArn#sameLicense}: partition, account and license id), so an
+     * ARN of another account, or anything ending in the license id, is no customer.
+     */
+    public Optional<CustomerRecord> customer(String key, String licenseArn) {
+        return store.customerForRead(key).filter(c -> licenseArn == null || LicenseArn.sameLicense(licenseArn,
+                c.licenseArn()));
+    }
+
     /** Personal data: for the API answer only. */
     public Optional<RegistrationRecord> registration(String key) {
         return store.registration(key);
     }
 
-    public Optional<AccessDecision> access(String key, String dimension) {
-        return store.customerForRead(key).map(c -> AccessPolicy.decide(c.state(), c.entitlements(), dimension,
+    /** The access decision for the customer {@link #customer(String, String)} finds. */
+    public Optional<AccessDecision> access(String key, String licenseArn, String dimension) {
+        return customer(key, licenseArn).map(c -> AccessPolicy.decide(c.state(), c.entitlements(), dimension,
                 c.productCode() == null ? Set.of() : meteredDimensions.getOrDefault(c.productCode(), Set.of()),
                 clock.instant()));
     }

@@ -94,6 +94,13 @@ public interface MeteringConfig {
         int maxRecordsPerRequest();
 
         /**
+         * Largest body of one {@code POST /v1/usage} call; a larger one is answered 413 problem+json without being
+         * read further. 500 records of the longest ids fit well below the default.
+         */
+        @WithDefault("1M")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+        /**
          * Time the job keeps, after ingestion closes for an hour, to send it before AWS's 24-hour limit (and the
          * month-end limit): usage whose hour cannot be ingested at least this long before its AWS deadline is
          * rejected ({@code TIMESTAMP_TOO_OLD}).

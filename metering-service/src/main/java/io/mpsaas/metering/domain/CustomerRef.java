@@ -1,6 +1,7 @@
 package io.mpsaas.metering.domain;
 
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.rest.Problem;
 
 /**
  * How a usage record names its customer: a license ARN (Concurrent Agreements, with the buyer's account if the app
@@ -47,7 +48,9 @@ public record CustomerRef(String licenseArn, String customerAwsAccountId, String
 
     @Override
     public String toString() {
-        return customerIdentifier == null ? "license " + licenseArn
-                : "customerIdentifier " + customerIdentifier + " of product " + productCode;
+        // quoted in answers and logs: bounded excerpts of the client's values
+        return customerIdentifier == null ? "license " + Problem.excerpt(licenseArn)
+                : "customerIdentifier " + Problem.excerpt(customerIdentifier) + " of product "
+                        + Problem.excerpt(productCode);
     }
 }

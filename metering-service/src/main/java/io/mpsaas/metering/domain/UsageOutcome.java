@@ -2,6 +2,7 @@ package io.mpsaas.metering.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.mpsaas.common.rest.Problem;
 import java.time.Instant;
 
 /**
@@ -28,13 +29,18 @@ public record UsageOutcome(String idempotencyKey, Status status, RejectionReason
         REJECTED
     }
 
+    /**
+     * A refused record. Its idempotency key is echoed as {@link Problem#excerpt} quotes it (at most 64 characters,
+     * then {@code ...}): a refusal never sends a client's oversized value back to it.
+     */
     public static UsageOutcome rejected(String idempotencyKey, RejectionReason reason, String message) {
-        return new UsageOutcome(idempotencyKey, Status.REJECTED, reason, message, null, null, null);
+        return rejected(idempotencyKey, null, reason, message);
     }
 
     public static UsageOutcome rejected(String idempotencyKey, String customerKey, RejectionReason reason,
             String message) {
-        return new UsageOutcome(idempotencyKey, Status.REJECTED, reason, message, customerKey, null, null);
+        return new UsageOutcome(idempotencyKey == null ? null : Problem.excerpt(idempotencyKey), Status.REJECTED,
+                reason, message, customerKey, null, null);
     }
 
     public boolean rejected() {

@@ -1,5 +1,6 @@
 package io.mpsaas.metering.domain;
 
+import io.mpsaas.common.customer.LicenseArn;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -78,8 +79,9 @@ public final class UsageValidator {
         if (account != null && !ACCOUNT.matcher(account).matches()) {
             return new Invalid(RejectionReason.INVALID_RECORD, "customerAwsAccountId must be digits");
         }
-        if (licenseArn != null && !licenseArn.contains("l-")) {
-            return new Invalid(RejectionReason.INVALID_RECORD, "licenseArn is not a license ARN");
+        if (licenseArn != null && !LicenseArn.isValid(licenseArn)) {
+            return new Invalid(RejectionReason.INVALID_RECORD, "licenseArn is not a license ARN"
+                    + " (arn:<partition>:license-manager::<account>:license:l-<id>)");
         }
         if (customerIdentifier != null && productCode != null) {
             // a legacy customer (AWS also gives legacy customers a license ARN: it is checked, not used as the key)

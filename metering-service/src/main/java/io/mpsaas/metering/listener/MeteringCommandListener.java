@@ -52,7 +52,14 @@ final class MeteringCommandListener implements SqsConsumer.Handler {
         if (!MeteringCommand.FLUSH.equals(command.type()) && !MeteringCommand.REDRIVE.equals(command.type())) {
             return new SqsConsumer.Outcome.Park("unknown metering command type '" + command.type() + "'");
         }
-        String customerKey = customerKey(command.customer());
+        String customerKey;
+        try {
+            customerKey = command.customer() == null ? null : customerKey(command.customer());
+        } catch (IllegalArgumentException e) {
+            // a license ARN that is not one names no customer, now or later
+            return new SqsConsumer.Outcome.Park(command.type() + " command " + command.commandId()
+                    + " names no customer: " + e.getMessage());
+        }
         if (customerKey == null) {
             return new SqsConsumer.Outcome.Park(command.type() + " command " + command.commandId()
                     + " names no customer");

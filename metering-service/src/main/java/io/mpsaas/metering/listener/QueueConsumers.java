@@ -9,6 +9,7 @@ import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.metering.service.OperatorService;
 import io.mpsaas.metering.service.UsageIngestion;
+import io.mpsaas.metering.service.UsageJson;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,7 +32,7 @@ public class QueueConsumers {
 
     void start(@Observes StartupEvent event, SqsClient sqs, QueuesConfig queues, MeteringConfig config,
             UsageIngestion ingestion, MeteringRunner runner, OperatorService operator, ObjectMapper mapper,
-            Clock clock, SqsConsumers registry) {
+            UsageJson usageJson, Clock clock, SqsConsumers registry) {
         MeteringConfig.Consumers settings = config.consumers();
         if (!settings.enabled()) {
             Log.info("Queue consumers are off (suite.metering.consumers.enabled=false)");
@@ -40,7 +41,7 @@ public class QueueConsumers {
         String usageUrl = QueueUrls.resolve(sqs, queues.usage());
         String usageDlq = QueueUrls.deadLetterQueueUrl(sqs, mapper, usageUrl);
         consumers.add(registry.start(consumer(sqs, usageUrl, usageDlq, settings, "usage",
-                new UsageQueueListener(ingestion, mapper, sqs, usageUrl, usageDlq))));
+                new UsageQueueListener(ingestion, usageJson.mapper(), sqs, usageUrl, usageDlq))));
         String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
         consumers.add(registry.start(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl),
                 settings, "metering-commands", new MeteringCommandListener(runner, operator, mapper, clock))));

@@ -3,6 +3,7 @@ package io.mpsaas.metering.listener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.metering.domain.UsageRecordInput;
+import io.mpsaas.metering.service.UsageJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +16,16 @@ final class UsageMessages {
     private UsageMessages() {
     }
 
-    /** The records, or an {@link IllegalArgumentException} saying why the body is unreadable. */
+    /**
+     * The records, or an {@link IllegalArgumentException} saying why the body is unreadable; {@code mapper} is
+     * {@link UsageJson#mapper()}, strict about JSON types.
+     */
     static List<UsageRecordInput> parse(ObjectMapper mapper, String body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(UsageJson.problem(e));
         } catch (IOException e) {
             throw new IllegalArgumentException("the body is not JSON");
         }
@@ -38,7 +44,7 @@ final class UsageMessages {
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("a usage record has a field of the wrong type: "
-                    + e.getOriginalMessage());
+                    + UsageJson.problem(e));
         }
         if (result.isEmpty()) {
             throw new IllegalArgumentException("the message carries no usage record");

@@ -1,5 +1,6 @@
 package io.mpsaas.metering.rest;
 
+import io.mpsaas.common.rest.QueryLimit;
 import io.mpsaas.common.security.ApiRole;
 import io.mpsaas.common.security.SecuredApi;
 import io.mpsaas.metering.domain.CustomerRef;
@@ -9,7 +10,6 @@ import io.mpsaas.metering.service.OperatorService;
 import io.mpsaas.metering.service.SampleTableMigration;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,6 +24,9 @@ import java.util.List;
 @SecuredApi(ApiRole.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
+
+    static final int DEFAULT_LIMIT = 200;
+    static final int MAX_LIMIT = 1000;
 
     /** Body of a re-drive: aggregate ids as listed by the failures view. */
     public record RedriveRequest(List<String> ids) {
@@ -54,7 +57,7 @@ public class AdminResource {
     @Path("/usage")
     public List<AggregateView> usage(@QueryParam("customerKey") String customerKey,
             @QueryParam("licenseArn") String licenseArn, @QueryParam("customerIdentifier") String customerIdentifier,
-            @QueryParam("productCode") String productCode, @QueryParam("limit") @DefaultValue("200") int limit) {
+            @QueryParam("productCode") String productCode, @QueryParam("limit") String limit) {
         String key = key(new CustomerRequest(customerKey, licenseArn, customerIdentifier, productCode));
         return operator.usage(key, limit(limit)).stream().map(a -> AggregateView.of(a, clock.instant())).toList();
     }
@@ -62,7 +65,7 @@ public class AdminResource {
     /** Aggregates that ended without billing, newest hour first, with AWS's reason. */
     @GET
     @Path("/failures")
-    public List<AggregateView> failures(@QueryParam("limit") @DefaultValue("200") int limit) {
+    public List<AggregateView> failures(@QueryParam("limit") String limit) {
         return operator.failures(limit(limit)).stream().map(a -> AggregateView.of(a, clock.instant())).toList();
     }
 
@@ -117,10 +120,9 @@ public class AdminResource {
         return key;
     }
 
-    private static int limit(int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new BadRequestException("limit must be 1..1000");
-        }
-        return limit;
+    /** Most aggregates a list answers: 1..{@value #MAX_LIMIT}, default {@value #DEFAULT_LIMIT}. */
+    private static int limit(String limit) {
+        return QueryLimit.parse("limit", limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
     }
+
 }

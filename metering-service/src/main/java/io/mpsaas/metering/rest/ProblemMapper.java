@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.mpsaas.common.rest.Problem;
+import io.mpsaas.metering.service.UsageJson;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -18,7 +19,14 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            // Quarkus REST's reader wraps what Jackson refused: its detail says what is wrong, not "HTTP 400"
+            return malformedJson(json);
+        }
         int status = e.getResponse().getStatus();
+        if (status == 413) {
+            return problem(413, "too-large", "Content too large", e.getMessage());
+        }
         String detail = status >= 500 ? "The request could not be handled." : e.getMessage();
         return problem(status, status == 404 ? "not-found" : status >= 500 ? "server-error" : "bad-request",
                 Response.Status.fromStatusCode(status) == null ? "Error"
@@ -28,7 +36,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         return problem(400, "malformed-body", "Malformed body",
-                "The body is not valid JSON of the expected shape: " + e.getOriginalMessage());
+                "The body is not valid JSON of the expected shape: " + UsageJson.problem(e));
     }
 
     // Quarkus REST ships its own mappers for these two; ours answer problem+json instead
@@ -51,8 +59,23 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (e instanceof java.io.IOException && closedByClient(e)) {
+            // the client went away (or broke its body off) before the body was read: its doing, not an incident
+            Log.debugf("Request body not read, the connection was closed: %s", e);
+            return problem(400, "malformed-body", "Malformed body", "The request body could not be read.");
+        }
         Log.errorf(e, "Unexpected error while handling a request");
         return problem(500, "server-error", "Internal error", "The request could not be handled.");
+    }
+
+    private static boolean closedByClient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedChannelException
+                    || t instanceof io.vertx.core.http.HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response problem(int status, String slug, String title, String detail) {

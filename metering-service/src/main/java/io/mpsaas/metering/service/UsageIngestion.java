@@ -1,6 +1,6 @@
 package io.mpsaas.metering.service;
 
-import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.LicenseArn;
 import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.CustomerRef;
@@ -130,10 +130,13 @@ public class UsageIngestion {
             return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
                     "customerAwsAccountId does not match the customer of " + ref, source);
         }
-        if (ref.licenseArn() != null && customer.licenseArn() != null
-                && !CustomerKeys.licenseId(ref.licenseArn()).equals(CustomerKeys.licenseId(customer.licenseArn()))) {
-            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
-                    "licenseArn does not match the customer of " + ref, source);
+        // the whole ARN (partition, account, license id): another account's ARN with the same id is not this
+        // license, and a legacy customer with no license on record cannot be vouched for by one
+        if (ref.licenseArn() != null && !LicenseArn.sameLicense(ref.licenseArn(), customer.licenseArn())) {
+            return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER, customer.licenseArn() == null
+                    ? "licenseArn names no license on record for the customer of " + ref
+                    : "licenseArn does not match the customer's license (partition, account and license id)",
+                    source);
         }
         if (ref.licenseArn() != null && ref.productCode() != null && customer.productCode() != null
                 && !ref.productCode().equals(customer.productCode())) {

@@ -6,6 +6,8 @@ import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.marketplace.ResolvedCustomer;
+import io.mpsaas.common.messaging.Failures;
+import io.mpsaas.common.rest.Problem;
 import io.mpsaas.onboarding.domain.CustomerIdentity;
 import io.mpsaas.onboarding.domain.Landing;
 import io.mpsaas.onboarding.domain.LandingFailure;
@@ -79,9 +81,11 @@ public class FulfillmentService {
         }
         Optional<CustomerIdentity> identity = CustomerIdentity.of(resolved);
         if (identity.isEmpty()) {
+            // quoted as bounded excerpts: an answer this broken may carry anything
             Log.errorf("ResolveCustomer answered without a usable identity (product %s, account %s, license %s,"
-                    + " customerIdentifier %s); the buyer was told to contact the seller", resolved.productCode(),
-                    resolved.customerAwsAccountId(), resolved.licenseArn(), resolved.customerIdentifier());
+                    + " customerIdentifier %s); nothing was stored and the buyer was told to contact the seller",
+                    Problem.excerpt(resolved.productCode()), Problem.excerpt(resolved.customerAwsAccountId()),
+                    Problem.excerpt(resolved.licenseArn()), Problem.excerpt(resolved.customerIdentifier()));
             return new LandingResult.Failed(LandingFailure.SETUP_FAILED);
         }
         CustomerIdentity id = identity.get();
@@ -96,6 +100,14 @@ public class FulfillmentService {
         try {
             customer = customers.recordLanding(Landing.of(id, offerType, clock.instant()));
         } catch (SdkException e) {
+            java.util.Optional<String> permanent = Failures.permanent(e);
+            if (permanent.isPresent()) {
+                // DynamoDB refuses this identity for good: a retry page would invite a retry that cannot succeed
+                Log.errorf("Could not store the landing of customer %s (product %s): %s; the buyer was told to contact"
+                        + " the seller", Problem.excerpt(id.customerKey()), Problem.excerpt(id.productCode()),
+                        permanent.get());
+                return new LandingResult.Failed(LandingFailure.SETUP_FAILED);
+            }
             Log.warnf("Could not store the landing of customer %s (product %s, license %s, customerIdentifier %s):"
                     + " %s; the buyer got the retry page", id.customerKey(), id.productCode(), id.licenseArn(),
                     id.customerIdentifier(), e.getClass().getSimpleName());

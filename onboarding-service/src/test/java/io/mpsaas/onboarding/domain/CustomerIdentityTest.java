@@ -36,6 +36,12 @@ class CustomerIdentityTest {
         assertThat(CustomerIdentity.of(new ResolvedCustomer("", "111122223333", "prod", null))).isEmpty();
         assertThat(CustomerIdentity.of(new ResolvedCustomer("Zx9", "111122223333", null, null))).isEmpty();
         assertThat(CustomerIdentity.of(new ResolvedCustomer(null, "111122223333", "prod", "arn:"))).isEmpty();
+        // ids past AWS's own limits, and license ARNs that are not one, are never taken as they came
+        assertThat(CustomerIdentity.of(new ResolvedCustomer("C".repeat(256), "111122223333", "prod", null))).isEmpty();
+        assertThat(CustomerIdentity.of(new ResolvedCustomer("Zx9", "111122223333", "prod", "garbage:l-1"))).isEmpty();
+        assertThat(CustomerIdentity.of(new ResolvedCustomer(null, "1111x", "prod", ARN))).isEmpty();
+        assertThat(CustomerIdentity.of(new ResolvedCustomer("C".repeat(255), "111122223333", "prod", ARN)))
+                .isPresent();
     }
 
     @Test

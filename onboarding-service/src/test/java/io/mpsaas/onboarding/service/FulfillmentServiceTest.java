@@ -80,6 +80,54 @@ class FulfillmentServiceTest {
     }
 
     @Test
+    void answerBreakingAwsLimits_isASetupFailure_withoutRetry_andNothingIsStored() {
+        // GIVEN a store that counts what reaches it
+        AtomicInteger stored = new AtomicInteger();
+        CustomerStore counting = new CustomerStore(null, null) {
+            @Override
+            public CustomerRecord recordLanding(Landing landing) {
+                stored.incrementAndGet();
+                throw new AssertionError("nothing may be stored from this answer");
+            }
+        };
+        FulfillmentService strict = new FulfillmentService(marketplace, counting, null,
+                new ReferenceSigner("0123456789abcdef0123456789abcdef", Duration.ofHours(1), Clock.systemUTC()),
+                Clock.systemUTC(), new OnboardingMetrics(new SimpleMeterRegistry()));
+
+        // WHEN ResolveCustomer answers a 3,000-character CustomerIdentifier, or a license ARN that is not one
+        for (ResolvedCustomer odd : new ResolvedCustomer[] {
+            new ResolvedCustomer("C".repeat(3_000), "111122223333", "prod", null),
+            new ResolvedCustomer("Zx9", "111122223333", "prod", "garbage:l-0123456789abcdef"),
+            new ResolvedCustomer(null, "111122223333", "prod", "garbage:l-0123456789abcdef"),
+            new ResolvedCustomer(null, "111122223333", "P".repeat(300), ARN)}) {
+            answer = odd;
+            // THEN the buyer is told to contact the seller (no retry button), and nothing is stored as it came
+            assertThat(strict.land("token", null)).isEqualTo(new LandingResult.Failed(LandingFailure.SETUP_FAILED));
+        }
+        assertThat(LandingFailure.SETUP_FAILED.retryable()).isFalse();
+        assertThat(stored).hasValue(0);
+    }
+
+    @Test
+    void aLandingDynamoDbRefusesForGood_isASetupFailure_notTheRetryPage() {
+        CustomerStore refusing = new CustomerStore(null, null) {
+            @Override
+            public CustomerRecord recordLanding(Landing landing) {
+                throw DynamoDbException.builder().statusCode(400).awsErrorDetails(
+                        software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("ValidationException").errorMessage("One or more parameter values were"
+                                        + " invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes")
+                                .build()).build();
+            }
+        };
+        FulfillmentService refused = new FulfillmentService(marketplace, refusing, null,
+                new ReferenceSigner("0123456789abcdef0123456789abcdef", Duration.ofHours(1), Clock.systemUTC()),
+                Clock.systemUTC(), new OnboardingMetrics(new SimpleMeterRegistry()));
+
+        assertThat(refused.land("token", null)).isEqualTo(new LandingResult.Failed(LandingFailure.SETUP_FAILED));
+    }
+
+    @Test
     void awsMessage_neverCarriesTheToken_intoTheLog() {
         assertThat(FulfillmentService.redact("token abc+/= was refused", "abc+/=")).isEqualTo(
                 "token <registration token> was refused");
