@@ -28,20 +28,11 @@ class DependencyFaultTest {
 
     private static final long SEED = 8_002L;
 
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     @Test
     void marketplaceFaults_andDynamoDbAndSqsOutages_leaveServicesUp_notReadyMeanwhile_andTheLedgerExact() {
         Level level = Level.current();
         Figures figures = new Figures("dependency-faults");
-        Sandbox.Ports ports = new Sandbox.Ports(freePort(), freePort(), 0);
+        Sandbox.Ports ports = new Sandbox.Ports(Suite.freePort(), Suite.freePort(), 0);
         try (TcpProxy dynamo = TcpProxy.to(URI.create("http://127.0.0.1:" + ports.dynamo()));
                 TcpProxy sqs = TcpProxy.to(URI.create("http://127.0.0.1:" + ports.sqs()));
                 Suite suite = Suite.start("faults", ports, Map.of(

@@ -231,10 +231,53 @@ final class Suite implements AutoCloseable {
         return parked;
     }
 
+    /**
+     * The messages of the queue's dead-letter queue whose body contains one of {@code markers}, by marker, read until
+     * every marker is found or the dead-letter queue has nothing more to give: each read hides a message for 10 s, so
+     * a long dead-letter queue (other tests park hundreds) is read through rather than the same ten seen again.
+     */
+    Map<String, Parked> findDeadLetters(String queue, java.util.Collection<String> markers) {
+        Map<String, Parked> found = new LinkedHashMap<>();
+        String url = queueUrl(queue + "-dlq");
+        for (int round = 0; round < 2_000 && found.size() < markers.size(); round++) {
+            var messages = local.sandbox().aws().sqs().receiveMessage(ReceiveMessageRequest.builder().queueUrl(url)
+                    .maxNumberOfMessages(10).visibilityTimeout(10).waitTimeSeconds(0).messageAttributeNames("All")
+                    .build()).messages();
+            if (messages.isEmpty()) {
+                break;
+            }
+            for (var m : messages) {
+                MessageAttributeValue reason = m.messageAttributes().get("parkReason");
+                for (String marker : markers) {
+                    if (m.body().contains(marker)) {
+                        found.put(marker, new Parked(m.body(), reason == null ? null : reason.stringValue()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** Whether the service reports ready ({@code /q/health/ready} on its management port answers 200). */
     boolean ready(Service service) {
         return send(HttpRequest.newBuilder(local.managementUrl(service).resolve("/q/health/ready"))
                 .timeout(Duration.ofSeconds(30)).GET().build()).status() == 200;
+    }
+
+    /** A free loopback port, for a sandbox endpoint a {@link io.mpsaas.sandbox.testing.TcpProxy} will sit before. */
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the service is up ({@code /q/health/live} answers 200): started, whatever its dependencies. */
+    boolean live(Service service) {
+        return send(HttpRequest.newBuilder(local.managementUrl(service).resolve("/q/health/live"))
+                .timeout(Duration.ofSeconds(5)).GET().build()).status() == 200;
     }
 
     /** Every service's captured output so far. */
