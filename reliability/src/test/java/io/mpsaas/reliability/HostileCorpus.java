@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -84,6 +86,51 @@ final class HostileCorpus {
             bodies.add(random.nextBoolean() ? valid.substring(0, cut) : valid.substring(cut));
         }
         return bodies;
+    }
+
+    /**
+     * Malformed messages for a queue, by a marker each carries (so its parked copy can be found in the dead-letter
+     * queue): not JSON, not an object, truncated, nested past the parser's limits, an object without any of the
+     * queue's fields; then {@code truncations} cuts of {@code valid} (a valid body of the queue, a JSON object) after
+     * its marker. Wrong types, oversized fields and wrong envelopes depend on the queue: the caller adds them.
+     */
+    static Map<String, String> malformedMessages(Random random, String prefix, String valid, int truncations) {
+        Map<String, String> bodies = new LinkedHashMap<>();
+        java.util.function.Function<String, String> m = kind -> prefix + "-" + (bodies.size() + 1) + "-" + kind;
+        String marker = m.apply("not-json");
+        bodies.put(marker, "not json at all " + marker);
+        marker = m.apply("xml");
+        bodies.put(marker, "<?xml version=\"1.0\"?><records marker=\"" + marker + "\"/>");
+        marker = m.apply("unclosed");
+        bodies.put(marker, "{\"marker\":\"" + marker + "\"");
+        marker = m.apply("trailing-comma");
+        bodies.put(marker, "{\"marker\":\"" + marker + "\", }");
+        marker = m.apply("single-quotes");
+        bodies.put(marker, "{'marker':'" + marker + "'}");
+        marker = m.apply("nested-1500");
+        bodies.put(marker, "{\"marker\":\"" + marker + "\",\"x\":" + "[".repeat(1_500) + "]".repeat(1_500) + "}");
+        marker = m.apply("nested-unclosed");
+        bodies.put(marker, "{\"marker\":\"" + marker + "\",\"x\":" + "{\"a\":".repeat(20_000));
+        marker = m.apply("array");
+        bodies.put(marker, "[\"" + marker + "\"]");
+        marker = m.apply("string");
+        bodies.put(marker, "\"" + marker + "\"");
+        marker = m.apply("no-fields");
+        bodies.put(marker, "{\"marker\":\"" + marker + "\"}");
+        marker = m.apply("nul-escape");
+        bodies.put(marker, "{\"marker\":\"" + marker + "\\u0000\",\"\\u0000\":null}");
+        for (int i = 0; i < truncations; i++) {
+            marker = m.apply("truncated");
+            String whole = withMarker(valid, marker);
+            int from = whole.indexOf(marker) + marker.length() + 1;
+            bodies.put(marker, whole.substring(0, from + random.nextInt(whole.length() - from - 1)));
+        }
+        return bodies;
+    }
+
+    /** {@code json} (an object) with {@code "marker"} as its first field. */
+    static String withMarker(String json, String marker) {
+        return "{\"marker\":\"" + marker + "\"," + json.substring(json.indexOf('{') + 1);
     }
 
     static String randomCodePoints(Random random, int length) {

@@ -44,7 +44,7 @@ class HostileInputTest {
     static void start() {
         suite = AttackedSuite.get();
         figures = new Figures("hostile-input");
-        values = HostileCorpus.values(Level.current().pick(80, 300));
+        values = HostileCorpus.values(Level.current().pick(110, 500));
         figures.set("corpus values", values.size());
         figures.set("corpus values hand-written", HostileCorpus.handWritten().size());
     }
@@ -445,6 +445,203 @@ class HostileInputTest {
         usageAllowed.add("quota#runs|");
         assertThat(Storage.newItemsOutside(suite, Storage.USAGE, usageBefore, usageAllowed))
                 .as("usage items created by hostile messages").isEmpty();
+    }
+
+    // ---------------------------------------------------------------- issue 18: malformed messages on every queue
+
+    @Test
+    void malformedMessages_onEveryConsumedQueue_areEachParkedInItsOwnDeadLetterQueue_withAReason() {
+        Set<String> customersBefore = Storage.keys(suite, Storage.CUSTOMERS);
+        int truncations = Level.current().pick(4, 30);
+        String run = "malformed-" + Integer.toHexString(RANDOM.nextInt());
+        Map<String, Map<String, String>> byQueue = new LinkedHashMap<>();
+        // GIVEN, for each queue a service consumes (docs/ARCHITECTURE.md, "SQS"), bodies that can never be handled
+        String now = Instant.now().toString();
+        String usage = "{\"records\":[{\"customerIdentifier\":\"c-1\",\"productCode\":\"p-1\",\"dimension\":"
+                + "\"requests\",\"quantity\":1,\"timestamp\":\"" + now + "\",\"idempotencyKey\":\"k-1\"}]}";
+        Map<String, String> usageBodies = HostileCorpus.malformedMessages(RANDOM, run + "-usage", usage, truncations);
+        typed(usageBodies, run + "-usage", usage, Map.of(
+                "records-string", "\"records\":\"a\"",
+                "records-numbers", "\"records\":[1,2]",
+                "records-null", "\"records\":null",
+                "quantity-string", "\"records\":[{\"customerIdentifier\":\"c-1\",\"productCode\":\"p-1\","
+                        + "\"dimension\":\"requests\",\"quantity\":\"5\",\"timestamp\":\"" + now + "\"}]",
+                "quantity-object", "\"records\":[{\"licenseArn\":{},\"dimension\":[],\"quantity\":{\"n\":1},"
+                        + "\"timestamp\":false}]",
+                "key-200k", "\"records\":[{\"customerIdentifier\":\"c-1\",\"productCode\":\"p-1\","
+                        + "\"dimension\":\"requests\",\"quantity\":1,\"timestamp\":\"" + now + "\","
+                        + "\"idempotencyKey\":\"" + "k".repeat(200_000) + "\"}]"));
+        byQueue.put(Suite.USAGE, usageBodies);
+
+        String command = "{\"type\":\"flush\",\"commandId\":\"cmd-1\",\"customer\":{\"customerKey\":\"k\"},"
+                + "\"reason\":\"test\",\"requestedAt\":\"" + now + "\"}";
+        Map<String, String> commandBodies = HostileCorpus.malformedMessages(RANDOM, run + "-command", command,
+                truncations);
+        typed(commandBodies, run + "-command", command, Map.of(
+                "unknown-type", "\"type\":\"explode\",\"commandId\":\"c\",\"customer\":{},\"requestedAt\":\""
+                        + now + "\"",
+                "type-200k", "\"type\":\"" + "t".repeat(200_000) + "\",\"commandId\":\"c\",\"customer\":{},"
+                        + "\"requestedAt\":\"" + now + "\"",
+                "customer-string", "\"type\":\"flush\",\"commandId\":\"c\",\"customer\":\"k\",\"requestedAt\":\""
+                        + now + "\"",
+                "requested-at-boolean", "\"type\":\"flush\",\"commandId\":\"c\",\"customer\":{},"
+                        + "\"requestedAt\":true",
+                "type-missing", "\"commandId\":\"c\",\"customer\":{},\"requestedAt\":\"" + now + "\"",
+                "redrive-no-ids", "\"type\":\"redrive\",\"commandId\":\"c\",\"customer\":{\"customerKey\":\"k\"},"
+                        + "\"requestedAt\":\"" + now + "\",\"aggregateIds\":[]"));
+        byQueue.put(Suite.COMMANDS, commandBodies);
+
+        List<String> origins = new ArrayList<>();
+        List<String> genuine = heldNotifications(origins);
+        String sns = genuine.stream().filter(b -> b.contains("\"Type\"")).findFirst().orElseThrow();
+        String event = genuine.stream().filter(b -> b.contains("\"detail-type\"")).findFirst().orElseThrow();
+        Map<String, String> notificationBodies = HostileCorpus.malformedMessages(RANDOM, run + "-notification",
+                RANDOM.nextBoolean() ? sns : event, truncations);
+        envelopes(notificationBodies, run + "-notification", sns, event);
+        byQueue.put(Suite.NOTIFICATIONS, notificationBodies);
+
+        // WHEN they arrive on their queues
+        byQueue.forEach((queue, bodies) -> bodies.values().forEach(body -> suite.sendMessage(queue, body)));
+        byQueue.forEach((queue, bodies) -> figures.add("malformed messages sent: " + queue, bodies.size()));
+
+        // THEN each is parked in its own queue's dead-letter queue, with a reason: none lost, none accepted
+        Map<String, Map<String, Suite.Parked>> parked = new LinkedHashMap<>();
+        byQueue.keySet().forEach(q -> parked.put(q, new LinkedHashMap<>()));
+        await().atMost(Duration.ofMinutes(Level.current().pick(3, 6))).pollInterval(Duration.ofSeconds(11))
+                .untilAsserted(() -> {
+                    Map<String, List<String>> missing = new LinkedHashMap<>();
+                    byQueue.forEach((queue, bodies) -> {
+                        List<String> wanted = bodies.keySet().stream().filter(m -> !parked.get(queue)
+                                .containsKey(m)).toList();
+                        parked.get(queue).putAll(suite.findDeadLetters(queue, wanted));
+                        List<String> still = bodies.keySet().stream().filter(m -> !parked.get(queue)
+                                .containsKey(m)).toList();
+                        if (!still.isEmpty()) {
+                            missing.put(queue, still);
+                        }
+                    });
+                    assertThat(missing).as("malformed messages not (yet) in their dead-letter queue").isEmpty();
+                });
+        parked.forEach((queue, found) -> {
+            assertThat(found).as("parked messages of %s without a parkReason", queue)
+                    .allSatisfy((marker, p) -> assertThat(p.parkReason()).as(marker).isNotBlank());
+            figures.add("malformed messages parked with a reason: " + queue, found.size());
+        });
+        Map<String, Integer> reasons = new java.util.TreeMap<>();
+        parked.values().forEach(found -> found.values().forEach(p -> reasons.merge(p.parkReason()
+                .replaceAll("[^A-Za-z _-].*", ""), 1, Integer::sum)));
+        figures.note("malformed messages: park reasons (first words)", reasons.toString());
+
+        // AND the consumers are alive: a later subscription is activated (notifications), its usage counted
+        // (usage), and its cancellation flushes that usage to AWS (entitlement's flush command, metering-commands)
+        Buyer later = new Buyer(suite.sim.subscription(suite.sim.subscribe(SubscribeRequest.of(
+                "sbx-legacy-subscription").activated()).subscriptionId()));
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> Journeys.assertStates(suite, List.of(later)));
+        suite.sendMessage(Suite.USAGE, suite.write(Map.of("records", List.of(record(later, "requests", 7,
+                run + "-valid")))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(suite.get(Service.METERING,
+                "/v1/admin/metering/usage?customerKey=" + Suite.encode(later.key()), LocalSuite.ADMIN_API_KEY)
+                .body()).contains("\"quantity\":7"));
+        suite.sim.cancel(later.id());
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(suite.sim.ledger().totalQuantity(
+                later.productCode(), later.ledgerId(), "requests")).isEqualTo(7L));
+        // AND no customer was created by any of it
+        Set<String> allowed = new java.util.HashSet<>(origins);
+        allowed.add(later.key());
+        assertThat(Storage.newItemsOutside(suite, Storage.CUSTOMERS, customersBefore, allowed))
+                .as("customer items created by malformed messages").isEmpty();
+    }
+
+    /** Adds, for each kind, the queue's own fields with wrong types or sizes (and the marker) as one more body. */
+    private static void typed(Map<String, String> bodies, String prefix, String valid, Map<String, String> fields) {
+        new java.util.TreeMap<>(fields).forEach((kind, json) -> {
+            String marker = prefix + "-" + (bodies.size() + 1) + "-" + kind;
+            bodies.put(marker, "{\"marker\":\"" + marker + "\"," + json + "}");
+        });
+    }
+
+    /**
+     * Wrong envelopes from a genuine SNS envelope and EventBridge event: SNS with a signature that no longer matches,
+     * none, an unknown version, an unknown Type, another account's topic, a Message that is not JSON or huge;
+     * EventBridge without its detail, with a detail that is not an object, an unknown detail-type or source, wrong
+     * types. Each with a fresh id (not a replay of the genuine one) and its marker.
+     */
+    private static void envelopes(Map<String, String> bodies, String prefix, String sns, String event) {
+        Map<String, java.util.function.BiConsumer<com.fasterxml.jackson.databind.node.ObjectNode, String>> snsCases =
+                new LinkedHashMap<>();
+        snsCases.put("sns-bad-signature", (e, m) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode message = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    suite.read(e.get("Message").asText());
+            message.put("marker", m);
+            e.put("Message", suite.write(message));
+        });
+        snsCases.put("sns-unsigned", (e, m) -> e.remove("Signature"));
+        snsCases.put("sns-signature-version-9", (e, m) -> e.put("SignatureVersion", "9"));
+        snsCases.put("sns-unknown-type", (e, m) -> e.put("Type", "Surprise"));
+        snsCases.put("sns-type-number", (e, m) -> e.put("Type", 42));
+        snsCases.put("sns-other-account-topic", (e, m) -> e.put("TopicArn", e.get("TopicArn").asText()
+                .replaceFirst(":\\d{12}:", ":999999999999:")));
+        snsCases.put("sns-message-not-json", (e, m) -> e.put("Message", "not json " + m));
+        snsCases.put("sns-message-object", (e, m) -> e.putObject("Message").put("marker", m));
+        snsCases.put("sns-message-200k", (e, m) -> e.put("Message", "{\"marker\":\"" + m + "\",\"x\":\""
+                + "m".repeat(200_000) + "\"}"));
+        snsCases.forEach((kind, change) -> {
+            String marker = prefix + "-" + (bodies.size() + 1) + "-" + kind;
+            com.fasterxml.jackson.databind.node.ObjectNode e = (com.fasterxml.jackson.databind.node.ObjectNode) suite
+                    .read(sns);
+            e.put("MessageId", java.util.UUID.randomUUID().toString());
+            change.accept(e, marker);
+            e.put("marker", marker);
+            bodies.put(marker, suite.write(e));
+        });
+        Map<String, java.util.function.BiConsumer<com.fasterxml.jackson.databind.node.ObjectNode, String>> ebCases =
+                new LinkedHashMap<>();
+        ebCases.put("eventbridge-no-detail", (e, m) -> e.remove("detail"));
+        ebCases.put("eventbridge-detail-string", (e, m) -> e.put("detail", m));
+        ebCases.put("eventbridge-detail-null", (e, m) -> e.putNull("detail"));
+        ebCases.put("eventbridge-unknown-detail-type", (e, m) -> e.put("detail-type", "Purchase Agreement Exploded"));
+        ebCases.put("eventbridge-no-detail-type", (e, m) -> e.remove("detail-type"));
+        ebCases.put("eventbridge-unknown-source", (e, m) -> e.put("source", "evil.marketplace"));
+        ebCases.put("eventbridge-detail-type-number", (e, m) -> e.put("detail-type", 7));
+        ebCases.put("eventbridge-detail-type-200k", (e, m) -> e.put("detail-type", "d".repeat(200_000)));
+        ebCases.forEach((kind, change) -> {
+            String marker = prefix + "-" + (bodies.size() + 1) + "-" + kind;
+            com.fasterxml.jackson.databind.node.ObjectNode e = (com.fasterxml.jackson.databind.node.ObjectNode) suite
+                    .read(event);
+            e.put("id", java.util.UUID.randomUUID().toString());
+            change.accept(e, marker);
+            e.put("marker", marker);
+            bodies.put(marker, suite.write(e));
+        });
+    }
+
+    /**
+     * Genuine notifications held back from the queue: a legacy contract's SNS envelopes, a CA subscription's events
+     * (released afterwards: their customers' and agreements' keys are added to {@code keys}).
+     */
+    private static List<String> heldNotifications(List<String> keys) {
+        suite.sim.holdNotifications("sbx-legacy-contract");
+        suite.sim.holdNotifications("sbx-ca-subscription");
+        try {
+            SubscribeResult legacy = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-contract"));
+            SubscribeResult ca = suite.sim.subscribe(SubscribeRequest.of("sbx-ca-subscription"));
+            for (SubscribeResult sub : List.of(legacy, ca)) {
+                suite.sim.activate(sub.subscriptionId());
+                keys.add(new Buyer(suite.sim.subscription(sub.subscriptionId())).key());
+                keys.add(suite.sim.subscription(sub.subscriptionId()).agreementId());
+            }
+            List<String> held = new ArrayList<>();
+            held.addAll(await().atMost(Duration.ofSeconds(30)).until(() -> suite.sim.notifications(
+                    "sbx-legacy-contract", legacy.subscriptionId(), null), l -> !l.isEmpty()).stream()
+                    .map(SentNotification::body).toList());
+            held.addAll(await().atMost(Duration.ofSeconds(30)).until(() -> suite.sim.notifications(
+                    "sbx-ca-subscription", ca.subscriptionId(), null), l -> !l.isEmpty()).stream()
+                    .map(SentNotification::body).toList());
+            return held;
+        } finally {
+            suite.sim.releaseNotifications("sbx-legacy-contract");
+            suite.sim.releaseNotifications("sbx-ca-subscription");
+        }
     }
 
     // ---------------------------------------------------------------- issue 18: the hostile run's findings 1-8
