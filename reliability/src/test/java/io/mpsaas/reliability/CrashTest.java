@@ -116,8 +116,11 @@ class CrashTest {
             load.stop();
             journeys.stop();
 
-            // THEN nothing was refused or lost, nothing billed twice, every state right, nothing parked
-            Settle.assertRunEndedClean(suite, load, journeys, usageCustomers, figures, Duration.ofMinutes(3));
+            // THEN nothing was refused or lost, nothing billed twice, every state right, nothing parked. The usage
+            // queue's backlog is large after the full run's 100+ kills (metering-service was down most of the time
+            // while the app kept sending): it drains at its own pace, measured in the figures, not asserted
+            Settle.assertRunEndedClean(suite, load, journeys, usageCustomers, figures,
+                    Duration.ofMinutes(level.pick(3, 15)));
             figures.publish();
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -31,7 +31,7 @@ final class Settle {
             Figures figures, Duration timeout) {
         assertThat(load.rejected()).as("usage records refused").isEmpty();
         assertThat(journeys.failures()).as("landings that did not end in the form").isEmpty();
-        awaitQueuesDrained(suite, timeout);
+        awaitQueuesDrained(suite, timeout, figures);
         assertLedgerEqualsAccepted(suite, usageCustomers, load.accepted(), figures, timeout);
         List<Buyer> everyone = new ArrayList<>(usageCustomers);
         everyone.addAll(journeys.buyers());
@@ -46,6 +46,12 @@ final class Settle {
 
     /** Waits until the consumed queues are empty (their dead-letter queues are checked separately). */
     static void awaitQueuesDrained(Suite suite, Duration timeout) {
+        awaitQueuesDrained(suite, timeout, null);
+    }
+
+    /** The same, recording how long the backlog took to drain in {@code figures} (when given). */
+    static void awaitQueuesDrained(Suite suite, Duration timeout, Figures figures) {
+        long started = System.nanoTime();
         await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Map<String, Long> depths = new LinkedHashMap<>();
             for (String queue : List.of(Suite.USAGE, Suite.NOTIFICATIONS, Suite.COMMANDS)) {
@@ -54,6 +60,10 @@ final class Settle {
             assertThat(depths).as("messages left in the consumed queues").allSatisfy((q, n) -> assertThat(n)
                     .as(q).isZero());
         });
+        if (figures != null) {
+            figures.set("seconds until the consumed queues were drained",
+                    (System.nanoTime() - started) / 1_000_000_000);
+        }
     }
 
     /**
