@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class CrashTest {
 
     private static final long SEED = 8_001L;
+    private static final Logger LOG = Logger.getLogger(CrashTest.class);
 
     @Test
     void sigkillUnderLoad_whileDynamoDbAndSqsGoAway_losesNothing_billsNothingTwice_andEveryStateIsRight()
@@ -89,6 +91,7 @@ class CrashTest {
                     String name = dynamoNext ? "DynamoDB" : "SQS";
                     Duration length = dynamoNext ? dynamoOutage : sqsOutage;
                     dependency.cut();
+                    LOG.infof("%s cut for %d s (outage %d)", name, length.toSeconds(), figures.get("outages") + 1);
                     figures.inc("outages");
                     figures.inc("outages: " + name);
                     Load.pause(length.toMillis());
@@ -121,9 +124,16 @@ class CrashTest {
             // while the app kept sending): it drains at its own pace, measured in the figures, not asserted
             Settle.assertRunEndedClean(suite, load, journeys, usageCustomers, figures,
                     Duration.ofMinutes(level.pick(3, 15)));
-            figures.publish();
+            figures.note("outcome", "passed");
         } catch (UncheckedIOException e) {
+            figures.note("outcome", "failed: " + e);
             throw e.getCause();
+        } catch (RuntimeException | AssertionError e) {
+            // the kills and outages of a failed run are figures too: they say what the failure happened under
+            figures.note("outcome", "failed: " + Verdicts.abbreviate(String.valueOf(e.getMessage())));
+            throw e;
+        } finally {
+            figures.publish();
         }
     }
 
