@@ -530,7 +530,7 @@ class HostileInputTest {
         Map<String, Integer> reasons = new java.util.TreeMap<>();
         parked.values().forEach(found -> found.values().forEach(p -> reasons.merge(p.parkReason()
                 .replaceAll("[^A-Za-z _-].*", ""), 1, Integer::sum)));
-        figures.note("malformed messages: park reasons (first words)", reasons.toString());
+        figures.note("park reasons of the malformed messages (first words)", reasons.toString());
 
         // AND the consumers are alive: a later subscription is activated (notifications), its usage counted
         // (usage), and its cancellation flushes that usage to AWS (entitlement's flush command, metering-commands)
