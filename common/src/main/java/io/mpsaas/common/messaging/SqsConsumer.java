@@ -41,8 +41,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * without a reason after a few receives, however briefly (a dependency outage of half a minute would do). From its
  * {@link Builder#requeueAfterReceives} receive on, a failed message goes back to its queue as a fresh copy (receive
  * count 1, the time it first failed in {@value #RETRYING_SINCE_ATTRIBUTE}) and the original is deleted; once it has
- * been failing for {@link Builder#retryFor} it is parked with its last reason. The redrive policy stays as the
- * backstop for a message whose handling kills the process.
+ * been failing for {@link Builder#retryFor} it is parked with its last reason.
+ *
+ * <p>A receive can also end with no outcome at all: the process is killed while handling the message, or SQS cannot be
+ * reached to acknowledge it. Left alone, such a message climbs to SQS's {@code maxReceiveCount} and the redrive policy
+ * moves it to the dead-letter queue without a reason, though it is valid and nothing was wrong with it (a service
+ * killed again and again during a dependency outage did just that). So a message received more than
+ * {@link Builder#requeueAfterReceives} times, which can only happen when an earlier receive from that one on ended
+ * without an outcome, is requeued as a fresh copy on receipt, before it is handled, with the count of such unfinished
+ * receives in {@value #UNFINISHED_RECEIVES_ATTRIBUTE}; once that count reaches
+ * {@link Builder#parkAfterUnfinishedReceives} (a message whose handling kills the process, every time) it is parked
+ * with that reason instead. The redrive policy stays as the last backstop.
  *
  * <p>A message is kept invisible while it is in work: every third of the visibility timeout (the queue's own, read at
  * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again (ChangeMessageVisibility), so a
@@ -69,6 +78,8 @@ public final class SqsConsumer implements AutoCloseable {
     public static final String PARK_AT_ATTRIBUTE = "parkedAt";
     /** Message attribute of a requeued message: when it first failed (ISO-8601). */
     public static final String RETRYING_SINCE_ATTRIBUTE = "retryingSince";
+    /** Message attribute of a requeued message: how many of its receives ended without an outcome, copies included. */
+    public static final String UNFINISHED_RECEIVES_ATTRIBUTE = "unfinishedReceives";
 
     /** MDC keys set while a message is handled, so every log line about it names it. */
     public static final String MDC_MESSAGE_ID = "sqsMessageId";
@@ -155,6 +166,7 @@ public final class SqsConsumer implements AutoCloseable {
     private final MessageTracing tracing;
     private final int requeueAfterReceives;
     private final Duration retryFor;
+    private final int parkAfterUnfinishedReceives;
     private final Duration configuredVisibility;
     private volatile Duration visibilityTimeout;
 
@@ -191,6 +203,7 @@ public final class SqsConsumer implements AutoCloseable {
         this.tracing = b.tracing;
         this.requeueAfterReceives = b.requeueAfterReceives;
         this.retryFor = b.retryFor;
+        this.parkAfterUnfinishedReceives = b.parkAfterUnfinishedReceives;
         this.configuredVisibility = b.visibilityTimeout;
         this.permits = new Semaphore(concurrency);
         AtomicInteger n = new AtomicInteger();
@@ -368,9 +381,9 @@ public final class SqsConsumer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-            List<Message> messages;
+            List<Message> receive;
             try {
-                messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                receive = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
                         .maxNumberOfMessages(wanted)
                         .waitTimeSeconds(waitTimeSeconds)
                         .visibilityTimeout(configuredVisibility == null ? null
@@ -394,8 +407,9 @@ public final class SqsConsumer implements AutoCloseable {
                 sleepQuietly(pauseMs);
                 continue;
             }
+            received.addAndGet(receive.size());
+            List<Message> messages = withoutUnfinished(receive);
             permits.release(wanted - messages.size());
-            received.addAndGet(messages.size());
             Instant receivedAt = Instant.now();
             List<InWork> works = new ArrayList<>(messages.size());
             for (Message message : messages) {
@@ -559,6 +573,74 @@ public final class SqsConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * The received messages to hand over now: a message received more than {@link #requeueAfterReceives} times had a
+     * receive from that one on end without an outcome (a failed handling there would have requeued it, a successful
+     * one deleted it), so the next such end could let SQS's redrive park it without a reason. It is requeued as a
+     * fresh copy now, before any handling, or parked with the reason once it has gone unfinished too often.
+     */
+    private List<Message> withoutUnfinished(List<Message> messages) {
+        if (deadLetterQueueUrl == null) {
+            return messages;
+        }
+        List<Message> now = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            int receiveCount = receiveCount(message);
+            if (receiveCount <= requeueAfterReceives) {
+                now.add(message);
+                continue;
+            }
+            MDC.put(MDC_MESSAGE_ID, message.messageId());
+            MDC.put(MDC_QUEUE, name);
+            try {
+                requeueUnfinished(message, receiveCount);
+            } catch (RuntimeException e) {
+                // it stays in flight and comes back after its visibility timeout, to be requeued then
+                LOG.warnf("Requeueing message %s on %s failed (%s); SQS will deliver it again", message.messageId(),
+                        name, e.getMessage());
+            } finally {
+                MDC.remove(MDC_MESSAGE_ID);
+                MDC.remove(MDC_QUEUE);
+            }
+        }
+        return now;
+    }
+
+    private void requeueUnfinished(Message message, int receiveCount) {
+        int unfinished = unfinishedReceives(message) + receiveCount - requeueAfterReceives;
+        if (unfinished >= parkAfterUnfinishedReceives) {
+            park(message, "its handling never finished on " + unfinished + " receives (the service stopped or was"
+                    + " killed while handling it, or could not acknowledge it): see the service's log for message "
+                    + message.messageId());
+            return;
+        }
+        Instant since = retryingSince(message);
+        Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
+        attributes.put(RETRYING_SINCE_ATTRIBUTE, stringAttribute(since.toString()));
+        attributes.put(UNFINISHED_RECEIVES_ATTRIBUTE, stringAttribute(Integer.toString(unfinished)));
+        trimAttributes(attributes, k -> k.equals(RETRYING_SINCE_ATTRIBUTE) || k.equals(UNFINISHED_RECEIVES_ATTRIBUTE));
+        String copy = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
+                .messageAttributes(attributes)).messageId();
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        retried.incrementAndGet();
+        LOG.warnf("Message %s from %s came back for receive %d after a receive that ended without an outcome (%d such"
+                + " receives in all); requeued as %s before handling it, so SQS's redrive cannot park it without a"
+                + " reason", message.messageId(), name, receiveCount, unfinished, copy);
+    }
+
+    /** Receives of the message (and of the copies it was requeued from) that ended without an outcome. */
+    static int unfinishedReceives(Message message) {
+        MessageAttributeValue value = message.messageAttributes().get(UNFINISHED_RECEIVES_ATTRIBUTE);
+        if (value == null || value.stringValue() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(value.stringValue().trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** A message not handled now: made visible again after its backoff, requeued, or parked with its reason. */
     private void retryOrPark(Message message, int receiveCount, Outcome outcome) {
         try {
@@ -597,7 +679,7 @@ public final class SqsConsumer implements AutoCloseable {
         }
         Map<String, MessageAttributeValue> attributes = new HashMap<>(message.messageAttributes());
         attributes.put(RETRYING_SINCE_ATTRIBUTE, stringAttribute(since.toString()));
-        trimAttributes(attributes, RETRYING_SINCE_ATTRIBUTE::equals);
+        trimAttributes(attributes, k -> k.equals(RETRYING_SINCE_ATTRIBUTE) || k.equals(UNFINISHED_RECEIVES_ATTRIBUTE));
         String copy = sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.body())
                 .messageAttributes(attributes).delaySeconds(Math.min(delaySeconds, MAX_DELAY_SECONDS))).messageId();
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
@@ -750,6 +832,8 @@ public final class SqsConsumer implements AutoCloseable {
         public static final int DEFAULT_REQUEUE_AFTER_RECEIVES = 3;
         /** Default of {@link #retryFor(Duration)}. */
         public static final Duration DEFAULT_RETRY_FOR = Duration.ofHours(6);
+        /** Default of {@link #parkAfterUnfinishedReceives(int)}. */
+        public static final int DEFAULT_PARK_AFTER_UNFINISHED_RECEIVES = 3;
 
         private SqsClient sqs;
         private String queueUrl;
@@ -762,6 +846,7 @@ public final class SqsConsumer implements AutoCloseable {
         private MessageTracing tracing = MessageTracing.NONE;
         private int requeueAfterReceives = DEFAULT_REQUEUE_AFTER_RECEIVES;
         private Duration retryFor = DEFAULT_RETRY_FOR;
+        private int parkAfterUnfinishedReceives = DEFAULT_PARK_AFTER_UNFINISHED_RECEIVES;
         private Duration visibilityTimeout;
 
         public Builder sqs(SqsClient sqs) {
@@ -835,6 +920,20 @@ public final class SqsConsumer implements AutoCloseable {
                 throw new IllegalArgumentException("requeueAfterReceives must be at least 1");
             }
             this.requeueAfterReceives = receives;
+            return this;
+        }
+
+        /**
+         * After how many receives that ended without an outcome (the process killed while handling it, its
+         * acknowledgement failed), counted over the copies it was requeued as, a message is parked with that reason
+         * (default {@value #DEFAULT_PARK_AFTER_UNFINISHED_RECEIVES}: with the default {@link #requeueAfterReceives},
+         * a message whose handling kills the process is parked after about nine deaths, never left to the redrive).
+         */
+        public Builder parkAfterUnfinishedReceives(int receives) {
+            if (receives < 1) {
+                throw new IllegalArgumentException("parkAfterUnfinishedReceives must be at least 1");
+            }
+            this.parkAfterUnfinishedReceives = receives;
             return this;
         }
 

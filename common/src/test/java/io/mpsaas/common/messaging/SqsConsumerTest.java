@@ -353,6 +353,70 @@ class SqsConsumerTest {
         assertThat(drain(queueUrl)).isEmpty();
     }
 
+    /** Receives the message as a consumer that is then killed would: no outcome, back after one second. */
+    private void receiveAndDie() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                .visibilityTimeout(1).waitTimeSeconds(1)).messages().isEmpty());
+    }
+
+    @Test
+    void aMessageWhoseReceivesEndedWithoutAnOutcome_isRequeuedBeforeHandling_soTheRedriveNeverParksItWithoutAReason() {
+        // GIVEN a valid message whose first two receives ended with the consumer killed (the queue's redrive parks
+        // after 3 receives, so one more unfinished receive would move it to the dead-letter queue without a reason)
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("unsubscribe-success"));
+        receiveAndDie();
+        receiveAndDie();
+        List<Message> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        // WHEN a consumer that requeues from the second receive on gets it (its third receive)
+        consumer = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .deadLetterQueueUrl(QueueUrls.deadLetterQueueUrl(sqs, mapper, queueUrl))
+                .requeueAfterReceives(1).handler(m -> {
+                    handled.add(m);
+                    return SqsConsumer.Outcome.DONE;
+                }).concurrency(1).waitTimeSeconds(1).build().start();
+
+        // THEN it was requeued as a fresh copy before any handling, and the copy handled once, on its first receive
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(1));
+        assertThat(consumer.retried()).isEqualTo(1);
+        assertThat(handled).hasSize(1);
+        assertThat(handled.get(0).body()).isEqualTo("unsubscribe-success");
+        assertThat(SqsConsumer.receiveCount(handled.get(0))).isEqualTo(1);
+        assertThat(handled.get(0).messageAttributes().get(SqsConsumer.UNFINISHED_RECEIVES_ATTRIBUTE).stringValue())
+                .isEqualTo("2");
+        assertThat(handled.get(0).messageAttributes()).containsKey(SqsConsumer.RETRYING_SINCE_ATTRIBUTE);
+        assertThat(drain(dlqUrl)).isEmpty();
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
+    @Test
+    void aMessageWhoseHandlingNeverFinishes_isParkedWithThatReason_notLeftToTheRedrive() {
+        // GIVEN a copy already requeued once for an unfinished receive, unfinished again (its handling kills the
+        // process every time)
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody("kills-the-process").messageAttributes(Map.of(
+                SqsConsumer.UNFINISHED_RECEIVES_ATTRIBUTE,
+                MessageAttributeValue.builder().dataType("String").stringValue("1").build())));
+        receiveAndDie();
+        AtomicInteger calls = new AtomicInteger();
+
+        // WHEN
+        consumer = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
+                .deadLetterQueueUrl(QueueUrls.deadLetterQueueUrl(sqs, mapper, queueUrl))
+                .requeueAfterReceives(1).parkAfterUnfinishedReceives(2).handler(m -> {
+                    calls.incrementAndGet();
+                    return SqsConsumer.Outcome.DONE;
+                }).concurrency(1).waitTimeSeconds(1).build().start();
+
+        // THEN it is parked by the consumer with the reason, never handled again
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(consumer.parked()).isEqualTo(1));
+        List<Message> parked = drain(dlqUrl);
+        assertThat(parked).extracting(Message::body).containsExactly("kills-the-process");
+        assertThat(parked.get(0).messageAttributes().get(SqsConsumer.PARK_REASON_ATTRIBUTE).stringValue())
+                .startsWith("its handling never finished on 2 receives");
+        assertThat(calls.get()).isZero();
+        assertThat(drain(queueUrl)).isEmpty();
+    }
+
     private SqsConsumer consumeBatches(SqsConsumer.BatchHandler handler) {
         consumer = SqsConsumer.builder().sqs(sqs).queueUrl(queueUrl)
                 .deadLetterQueueUrl(QueueUrls.deadLetterQueueUrl(sqs, mapper, queueUrl))
