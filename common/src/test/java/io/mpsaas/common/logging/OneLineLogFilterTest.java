@@ -41,8 +41,7 @@ class OneLineLogFilterTest {
 
     @Test
     void otherLoggers_andCleanMessages_areUntouched() {
-        assertThat(log("io.quarkus.runtime", "line one%nline two")).contains("line one" + System.lineSeparator()
-                + "line two");
+        assertThat(log("io.quarkus.runtime", "line one%s", "\nline two")).contains("line one\nline two");
         assertThat(log("io.mpsaas.x", "plain %s", "value")).isEqualTo("INFO  [io.mpsaas.x] plain value\n");
     }
 }
