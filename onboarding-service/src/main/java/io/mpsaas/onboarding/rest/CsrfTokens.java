@@ -90,6 +90,15 @@ public class CsrfTokens {
     }
 
     /**
+     * The token for a form shown again in answer to a submit: the submitted token, which quarkus-rest-csrf has just
+     * verified against the cookie the browser holds (a signed cookie cannot give it back), or a new one when the submit
+     * carried none.
+     */
+    public String forVerifiedSubmit(RoutingContext routing, String submitted) {
+        return submitted == null || submitted.isBlank() ? forResponse(routing) : submitted;
+    }
+
+    /**
      * The cookie value of a signed token, as the extension checks it: base64url (unpadded) of the HMAC-SHA256 of the
      * token's bytes under the key's bytes.
      */
