@@ -103,8 +103,8 @@ operator console's from console.* (it reaches no table and no queue: only the se
 {{- $_ := set $data "SUITE_CONSOLE_METERING_URL" .Values.console.meteringUrl -}}
 {{- end -}}
 {{- if and (hasKey .Values "ingress") .Values.ingress.enabled .Values.ingress.alb.enabled -}}
-{{- /* behind the ALB every request comes from the ALB: the buyer's address is the last X-Forwarded-For entry */ -}}
-{{- $_ := set $data "SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER" "X-Forwarded-For" -}}
+{{- /* behind the ALB every request comes from the ALB: its X-Forwarded-For is believed from the ALB's addresses only */ -}}
+{{- $_ := set $data "SUITE_ONBOARDING_TRUSTED_PROXIES" .Values.ingress.alb.trustedProxies -}}
 {{- end -}}
 {{- range $key, $value := .Values.config -}}
 {{- $env := include "mpsaas-lib.envName" $key -}}

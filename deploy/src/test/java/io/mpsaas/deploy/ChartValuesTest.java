@@ -104,11 +104,11 @@ class ChartValuesTest {
         assertThat(Maps.list(Maps.at(ingress.list("spec.rules").get(0), "http.paths")))
                 .extracting(p -> Maps.at(p, "path") + " " + Maps.at(p, "pathType"))
                 .containsExactly("/ Exact", "/register Exact", "/assets Prefix");
-        // every request comes from the ALB: the rate limit takes the buyer's address from its X-Forwarded-For
+        // every request comes from the ALB: its X-Forwarded-For is believed from the VPC's addresses only
         assertThat(ChartConfigKeysTest.configMap(manifests, "onboarding-service"))
-                .containsEntry("SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER", "X-Forwarded-For");
+                .containsEntry("SUITE_ONBOARDING_TRUSTED_PROXIES", "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10");
         assertThat(ChartConfigKeysTest.configMap(ValueSet.defaults("onboarding-service").render(), "onboarding-service"))
-                .doesNotContainKey("SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER");
+                .doesNotContainKey("SUITE_ONBOARDING_TRUSTED_PROXIES");
     }
 
     @Test
@@ -210,7 +210,8 @@ class ChartValuesTest {
 
     /** The Secret keys each service reads: its own, nothing of another's (the issue: onboarding mounted API keys). */
     static final Map<String, Map<String, String>> SECRET_KEYS = Map.of(
-            "onboarding-service", Map.of("SUITE_ONBOARDING_SIGNING_SECRET", "signing-secret"),
+            "onboarding-service", Map.of("SUITE_ONBOARDING_SIGNING_SECRET", "signing-secret",
+                    "SUITE_ONBOARDING_CSRF_SECRET", "csrf-secret"),
             "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
             "metering-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
             "operator-console", Map.of("SUITE_CONSOLE_OPERATOR_KEYS", "operator-keys", "SUITE_CONSOLE_ADMIN_KEY",

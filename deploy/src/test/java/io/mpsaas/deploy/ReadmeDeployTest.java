@@ -111,7 +111,7 @@ class ReadmeDeployTest {
                 .containsEntry("alb.ingress.kubernetes.io/wafv2-acl-arn", stackOutput(stack, "FulfillmentWebAclArn"));
         assertThat(Maps.at(ingress.list("spec.rules").get(0), "host")).isEqualTo(v.get("HOST"));
         assertThat(ChartConfigKeysTest.configMap(manifests, "onboarding-service"))
-                .containsEntry("SUITE_ONBOARDING_RATE_LIMIT_CLIENT_IP_HEADER", "X-Forwarded-For");
+                .containsKey("SUITE_ONBOARDING_TRUSTED_PROXIES");
         // AND each service runs with its stack role (the console with none: it calls no AWS API), its own Secret, the
         // images of the registry
         for (String service : Repo.SERVICES) {

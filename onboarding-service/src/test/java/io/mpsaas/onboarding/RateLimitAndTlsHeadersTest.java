@@ -13,8 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fulfillment URL's rate limit per client address (behind a proxy that appends the client to
- * {@code X-Forwarded-For}), and HSTS on pages that reached the service over TLS through that proxy.
+ * The fulfillment URL's rate limit per client address (behind a trusted proxy that appends the client to
+ * {@code X-Forwarded-For}; an IPv6 client by its /64), and HSTS on pages that reached the service over TLS through
+ * that proxy.
  */
 @QuarkusTest
 @TestProfile(RateLimitAndTlsHeadersTest.Limited.class)
@@ -27,7 +28,8 @@ class RateLimitAndTlsHeadersTest {
             return Map.of("suite.onboarding.rate-limit.enabled", "true",
                     "suite.onboarding.rate-limit.burst", "3",
                     "suite.onboarding.rate-limit.per-minute", "1",
-                    "suite.onboarding.rate-limit.client-ip-header", "X-Forwarded-For");
+                    // the test client (the loopback) plays the ALB: its X-Forwarded-For is believed
+                    "suite.onboarding.trusted-proxies", "127.0.0.1/32,::1/128");
         }
     }
 
@@ -60,6 +62,18 @@ class RateLimitAndTlsHeadersTest {
 
         // AND another client is not affected
         assertThat(land("198.51.100.8").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void anIpv6Client_isLimitedByIts64_rotatingAddressesInsideItGainsNothing() {
+        // GIVEN an IPv6 client that used its burst of 3 from three addresses of one /64
+        for (int i = 1; i <= 3; i++) {
+            assertThat(land("2001:db8:aa:bb::" + i).statusCode()).isEqualTo(400);
+        }
+        // WHEN it rotates to a fourth address of the same /64 THEN it is limited
+        assertThat(land("2001:db8:aa:bb:ffff:1234:5678:9abc").statusCode()).isEqualTo(429);
+        // AND the next /64 is another client
+        assertThat(land("2001:db8:aa:bc::1").statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -286,4 +286,121 @@ class SecurityTest {
         }
         return all;
     }
+
+    // issue 18, keys, limits, logs
+
+    /** The key id a log line gives instead of a key: the first 8 hex digits of its SHA-256. */
+    private static String keyId(String key) throws Exception {
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(hash, 0, 4);
+    }
+
+    @Test
+    void logs_keepEveryLineOneLine_andNameAKeyByItsIdOnly() throws Exception {
+        // GIVEN a usage record whose idempotency key tries to forge a log line, sent with a wrong key first
+        String marker = "FORGED" + UUID.randomUUID().toString().substring(0, 8);
+        String wrongKey = "wrong-" + UUID.randomUUID();
+        SECRETS.add(wrongKey);
+        String body = "{\"records\":[{\"licenseArn\":\"arn:aws:license-manager::111122223333:license:l-0f1e2d3c\","
+                + "\"dimension\":\"requests\",\"quantity\":-1,\"timestamp\":\"" + java.time.Instant.now()
+                + "\",\"idempotencyKey\":\"k1\\r\\n" + marker + " INFO [io.mpsaas] billed\\u2028x\"}]}";
+        assertThat(call(Service.METERING, "POST", "/v1/usage", Map.of("X-Api-Key", wrongKey)).status())
+                .isEqualTo(401);
+        HttpRequest.Builder usage = suite.request(Service.METERING, "/v1/usage")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .header("X-Api-Key", LocalSuite.APP_API_KEY);
+        Suite.Answer answer = suite.send(usage.build());
+        assertThat(answer.status()).as(answer.body()).isLessThan(500);
+
+        // THEN metering's log names the wrong key by its id, and the forged text stays inside the rejection's line
+        String id = keyId(wrongKey);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(suite.logs()).contains(marker)
+                .contains("unknown API key (key " + id + ")"));
+        List<String> lines = suite.logs().lines().filter(l -> l.contains(marker)).toList();
+        figures.set("log lines holding a forged CR/LF value", lines.size());
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).doesNotStartWith(marker)
+                .contains("Rejected usage record k1\\r\\n" + marker));
+        assertThat(suite.logs()).doesNotContain(wrongKey);
+    }
+
+    @Test
+    void fulfillmentUrl_limitsAnIpv6ClientByIts64() {
+        // GIVEN an IPv6 client rotating its address inside one /64 (the trusted proxy's X-Forwarded-For)
+        int limited = 0;
+        for (int i = 1; i <= 14; i++) {
+            Suite.Answer answer = new Session("2001:db8:18:64::" + Integer.toHexString(i)).post(
+                    suite.url(Service.ONBOARDING, "/"), Map.of("x-amzn-marketplace-token", "rotate-" + i));
+            limited += answer.status() == 429 ? 1 : 0;
+        }
+        // THEN its rotation gains nothing: the burst of 10 is the /64's
+        figures.set("fulfillment POSTs refused with 429 (of 14 from one IPv6 /64)", limited);
+        assertThat(limited).isGreaterThanOrEqualTo(3);
+        // AND the next /64 is another client
+        assertThat(new Session("2001:db8:18:65::1").post(suite.url(Service.ONBOARDING, "/"), Map.of(
+                "x-amzn-marketplace-token", "next-64")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void registrationCsrfCookie_isSigned_soAPlantedCookieMatchesNoForm() {
+        // GIVEN a buyer's form: the cookie holds the token's signature, not the token
+        SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription"));
+        SECRETS.add(sub.registrationToken());
+        Session buyer = new Session("192.0.2.80");
+        Suite.Answer form = buyer.post(suite.url(Service.ONBOARDING, "/"), Map.of("x-amzn-marketplace-token",
+                sub.registrationToken()));
+        assertThat(form.status()).isEqualTo(200);
+        Map<String, String> hidden = Session.hiddenFields(form.body());
+        String csrfField = hidden.keySet().stream().filter(k -> !k.equals("ref")).findFirst().orElseThrow();
+        String token = hidden.get(csrfField);
+        String cookie = form.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(csrfField + "="))
+                .findFirst().orElseThrow();
+        assertThat(cookie).doesNotContain(token);
+
+        // WHEN an attacker plants a cookie of its own and posts the same value in the form (the unsigned double submit)
+        String planted = "AAAAAAAAAAAAAAAAAAAAAA";
+        Map<String, String> details = new LinkedHashMap<>(hidden);
+        details.put(csrfField, planted);
+        details.putAll(Map.of("company", "Planted Cookie Co", "contactName", "Mallory", "email", "m@example.com",
+                "teamSize", "3"));
+        Suite.Answer forged = suite.send(suite.request(Service.ONBOARDING, "/register")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", csrfField + "=" + planted).header(AttackedSuite.CLIENT_HEADER, "192.0.2.81")
+                .POST(HttpRequest.BodyPublishers.ofString(Session.form(details))).build());
+
+        // THEN it is refused and nothing is registered
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(Storage.keys(suite, Storage.CUSTOMERS)).noneMatch(k -> k.endsWith("|REGISTRATION")
+                && k.contains(sub.customerIdentifier()));
+        figures.inc("planted CSRF cookies refused");
+    }
+
+    /** entitlement-service's parked messages by reason code ({@code GET /api/v1/admin/consumers}). */
+    private Map<String, Long> parkedByReason() {
+        Suite.Answer stats = call(Service.ENTITLEMENT, "GET", "/api/v1/admin/consumers",
+                Map.of("X-Api-Key", LocalSuite.ADMIN_API_KEY));
+        assertThat(stats.status()).isEqualTo(200);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        suite.read(stats.body()).path("parkedByReason").fields().forEachRemaining(e -> counts.put(e.getKey(),
+                e.getValue().asLong()));
+        return counts;
+    }
+
+    @Test
+    void parkedByReason_staysBounded_whateverTypeAMessageClaims() {
+        // GIVEN 40 messages on the notification queue, each claiming a Type (and so a reason) of its own
+        long before = parkedByReason().values().stream().mapToLong(Long::longValue).sum();
+        String marker = "ForgedType" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 40; i++) {
+            suite.sendMessage(Suite.NOTIFICATIONS, "{\"Type\":\"" + marker + i + ": x\",\"MessageId\":\"m-" + i
+                    + "\",\"Message\":\"{}\",\"TopicArn\":\"arn:aws:sns:us-east-1:287250355862:aws-mp-x\"}");
+        }
+        // THEN they are parked, and the counts by reason gain no key of their own
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(parkedByReason().values().stream()
+                .mapToLong(Long::longValue).sum() - before).isGreaterThanOrEqualTo(40));
+        Map<String, Long> byReason = parkedByReason();
+        figures.set("parkedByReason keys after 40 forged Types", byReason.size());
+        assertThat(byReason.keySet()).noneMatch(k -> k.contains(marker));
+        assertThat(byReason.size()).isLessThanOrEqualTo(50);
+    }
 }

@@ -1,6 +1,8 @@
 package io.mpsaas.common.security;
 
 import io.mpsaas.common.rest.Problem;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
@@ -14,12 +16,15 @@ import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Refuses calls to {@link SecuredApi} endpoints without a valid key: 401 with a problem body when the key is missing
- * or wrong, 403 when an app key calls an admin endpoint. Keys are compared in constant time and never logged.
+ * or wrong, 403 when an app key calls an admin endpoint, 429 with {@code Retry-After} while the client (its TCP peer;
+ * IPv6 by /64) is throttled after too many wrong keys ({@code suite.api.failed-attempts.*}). Keys are compared in
+ * constant time and never logged: a log line names a key by its id ({@link ApiKeys#keyId}).
  */
 @Provider
 @SecuredApi
@@ -34,6 +39,12 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     @Context
     ResourceInfo resourceInfo;
 
+    @Context
+    HttpServerRequest httpRequest;
+
+    /** Built at the first request, when the runtime configuration is there. */
+    private volatile FailedAttempts failures;
+
     public ApiKeyFilter(Instance<ApiKeysConfig> keys) {
         this.keys = keys;
     }
@@ -42,6 +53,15 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         ApiKeysConfig config = keys.get();
         ApiRole required = requiredRole();
+        String client = client();
+        long retryAfter = failures(config).retryAfterSeconds(client);
+        if (retryAfter > 0) {
+            request.abortWith(Response.status(429).type(Problem.MEDIA_TYPE).header(HttpHeaders.RETRY_AFTER, retryAfter)
+                    .entity(Problem.of(429, "too-many-failed-attempts", "Too many failed attempts",
+                            "Too many wrong API keys from this client; try again in " + retryAfter + " s."))
+                    .build());
+            return;
+        }
         String presented = presentedKey(request);
         if (presented == null) {
             request.abortWith(refuse(401, "missing-credentials", "Missing credentials",
@@ -51,12 +71,40 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         boolean admin = matches(presented, config.adminKeys().orElse(List.of()));
         boolean app = admin || matches(presented, config.keys().orElse(List.of()));
         if (!app) {
-            LOG.infof("Refused %s %s: unknown API key", request.getMethod(), request.getUriInfo().getPath());
+            failures(config).failed(client);
+            LOG.infof("Refused %s %s: unknown API key (key %s)", request.getMethod(),
+                    Problem.excerpt(request.getUriInfo().getPath()), ApiKeys.keyId(presented));
             request.abortWith(refuse(401, "invalid-credentials", "Invalid credentials",
                     "The API key is not valid."));
         } else if (required == ApiRole.ADMIN && !admin) {
             request.abortWith(refuse(403, "forbidden", "Forbidden", "This endpoint needs an admin key."));
         }
+    }
+
+    private FailedAttempts failures(ApiKeysConfig config) {
+        FailedAttempts current = failures;
+        if (current == null) {
+            synchronized (this) {
+                current = failures;
+                if (current == null) {
+                    ApiKeysConfig.Throttle t = config.failedAttempts();
+                    current = new FailedAttempts(t.maxFailures(), t.window(), t.maxClients(), Clock.systemUTC());
+                    failures = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The client's limit key: its TCP peer (the services' APIs are called inside the cluster, no proxy between). */
+    private String client() {
+        SocketAddress peer = httpRequest == null ? null
+                : httpRequest.connection() != null ? httpRequest.connection().remoteAddress()
+                : httpRequest.remoteAddress();
+        if (peer == null || peer.hostAddress() == null) {
+            return "unknown";
+        }
+        return ClientAddress.literal(peer.hostAddress()).map(ClientAddress::key).orElse(peer.hostAddress());
     }
 
     private ApiRole requiredRole() {

@@ -219,7 +219,9 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
 
     private Outcome park(String kind, EntitlementMetrics.ParkReason reasonClass, String reason) {
         // SqsConsumer logs the parking with its reason; here it is counted
-        parkedByReason.computeIfAbsent(category(reason), k -> new AtomicLong()).incrementAndGet();
+        // keyed by a fixed reason code (ParkReasons.CODES, else "other"): the map stays as small as that list whatever a
+        // forged message says; the whole reason is in the parked message's parkReason attribute
+        parkedByReason.computeIfAbsent(ParkReasons.code(reason), k -> new AtomicLong()).incrementAndGet();
         metrics.notification(kind, EntitlementMetrics.Outcome.PARKED);
         metrics.parked(reasonClass);
         return new Outcome.Park(reason);
@@ -236,16 +238,11 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
         return Backoff.exponential(config.retry().baseDelay(), config.retry().maxDelay()).delay(receive);
     }
 
-    /** Parked messages by reason category (the reason up to its first colon), for the admin view. */
+    /** Parked messages by reason code ({@link ParkReasons#code}: a fixed set, and {@code other}), for the admin view. */
     public Map<String, Long> parkedByReason() {
         Map<String, Long> counts = new TreeMap<>();
         parkedByReason.forEach((k, v) -> counts.put(k, v.get()));
         return counts;
-    }
-
-    private static String category(String reason) {
-        int colon = reason.indexOf(':');
-        return colon > 0 ? reason.substring(0, colon) : reason;
     }
 
     private static Instant sentAt(Message message) {

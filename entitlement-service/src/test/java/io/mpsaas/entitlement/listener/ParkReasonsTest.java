@@ -29,6 +29,41 @@ class ParkReasonsTest {
         assertThat(ParkReasons.of(reason)).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            SNS signature does not match the message                                 | SNS signature does not match the message
+            SNS topic not allowed: arn:aws:sns:us-east-1:999999999999:aws-mp-x      | SNS topic not allowed
+            unknown Marketplace action: subscribe-maybe                             | unknown Marketplace action
+            SNS message of Type Evil-1234: forged is not a notification             | SNS message of Type
+            SNS envelope without Signature                                          | SNS envelope without
+            SNS envelope without Message                                            | SNS envelope without Message
+            malformed JSON (line 1, column 27)                                      | malformed JSON
+            malformed JSON: past the parser's limits (depth 1001)                   | malformed JSON
+            malformed customer-identifier: longer than 255 characters               | malformed customer-identifier
+            product-code p-x does not match the topic's p-y                         | product-code
+            unreadable message: Unexpected character                                | unreadable message
+            refused by storage: key too large                                       | refused by storage
+            Type chosen by an attacker: 0001                                        | other
+            """)
+    void parkedByReason_isKeyedByAFixedReasonCode_anythingElseIsOther(String reason, String code) {
+        assertThat(ParkReasons.code(reason)).isEqualTo(code);
+        if (!code.equals(ParkReasons.OTHER)) {
+            assertThat(ParkReasons.CODES).contains(code);
+        }
+    }
+
+    @Test
+    void parkedByReason_staysBounded_whateverTheForgedReasons() {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            keys.add(ParkReasons.code("Type-" + i + ": x"));
+            keys.add(ParkReasons.code("SNS message of Type T" + i + " is not a notification"));
+            keys.add(ParkReasons.code("SNS topic not allowed: arn:aws:sns:us-east-1:1:" + i));
+        }
+        assertThat(keys).containsExactlyInAnyOrder("other", "SNS message of Type", "SNS topic not allowed");
+        assertThat(ParkReasons.CODES.size() + 1).as("the most keys the counts can ever have").isLessThan(60);
+    }
+
     @Test
     void notificationKinds_areTheKebabCaseOfTheirRecords() {
         assertThat(EntitlementMetrics.KINDS).contains("subscribe-success", "license-deprovisioned");

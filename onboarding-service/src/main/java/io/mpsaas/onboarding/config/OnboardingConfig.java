@@ -31,6 +31,13 @@ public interface OnboardingConfig {
      */
     Optional<String> signingSecret();
 
+    /**
+     * HMAC-SHA256 key of the CSRF cookie ({@code quarkus.rest-csrf.token-signature-key}): the cookie holds the token's
+     * signature, never the token. Required (at least 32 characters, not a development one) in production; {@code %dev}
+     * and {@code %test} get a random one per start ({@link CsrfSecretSource}).
+     */
+    Optional<String> csrfSecret();
+
     /** How long a registration form stays valid after the buyer landed (the lifetime of the signed reference). */
     @WithDefault("1h")
     Duration referenceTtl();
@@ -86,9 +93,18 @@ public interface OnboardingConfig {
     RateLimit rateLimit();
 
     /**
-     * {@code suite.onboarding.rate-limit.*}: a token bucket per client address on the fulfillment URL (every method),
-     * the public endpoint that makes a ResolveCustomer call per POST. Over the limit: 429, a readable page and
-     * {@code Retry-After}.
+     * The proxies in front of the service (IP addresses or CIDRs, e.g. the VPC's {@code 10.0.0.0/16} behind an ALB):
+     * only when the TCP peer is one of them are its forwarded headers believed, by Quarkus for the scheme
+     * ({@code quarkus.http.proxy.trusted-proxies}) and by the rate limit for the client's address (the rightmost
+     * {@code X-Forwarded-For} entry that is not a trusted proxy). Unset: none, every forwarded header is ignored.
+     */
+    Optional<List<String>> trustedProxies();
+
+    /**
+     * {@code suite.onboarding.rate-limit.*}: a token bucket per client on the fulfillment URL (every method), the
+     * public endpoint that makes a ResolveCustomer call per POST. A client is its address, IPv6 by /64, read from
+     * {@code X-Forwarded-For} only behind a trusted proxy ({@link #trustedProxies()}). Over the limit: 429, a readable
+     * page and {@code Retry-After}.
      */
     interface RateLimit {
 
@@ -103,13 +119,6 @@ public interface OnboardingConfig {
         /** Sustained requests per minute per client (the bucket's refill). */
         @WithDefault("60")
         int perMinute();
-
-        /**
-         * Header carrying the client's address, set by the trusted proxy in front of the service (for example
-         * {@code X-Forwarded-For}: its last entry, the one that proxy appended, is used). Unset: the TCP peer's
-         * address. Set it only behind a proxy that always sets the header, or clients choose their own address.
-         */
-        Optional<String> clientIpHeader();
 
         /** Most client addresses tracked at once; beyond, the idlest are forgotten (memory stays bounded). */
         @WithDefault("100000")

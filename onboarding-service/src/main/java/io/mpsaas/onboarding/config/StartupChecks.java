@@ -1,5 +1,6 @@
 package io.mpsaas.onboarding.config;
 
+import io.mpsaas.common.security.ClientAddress;
 import io.mpsaas.onboarding.service.ReferenceSigner;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.SmallRyeConfig;
@@ -11,7 +12,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses to start with a configuration that would fail buyers later: no signing secret (or the development one in
- * production), a fulfillment path that collides with the service's own pages, a bad form field.
+ * production), no CSRF secret in production, trusted proxies that are not addresses or CIDRs, a fulfillment path that collides with the service's own pages, a bad form field.
  */
 @ApplicationScoped
 public class StartupChecks {
@@ -41,6 +42,13 @@ public class StartupChecks {
         } else if (production && secret.startsWith(DEV_SECRET_PREFIX)) {
             problems.add("suite.onboarding.signing-secret is the development secret; set a random one in production");
         }
+        String csrfSecret = config.csrfSecret().orElse("");
+        if (production && csrfSecret.length() < ReferenceSigner.MIN_SECRET_LENGTH) {
+            problems.add("suite.onboarding.csrf-secret (SUITE_ONBOARDING_CSRF_SECRET) must be set to a random value of"
+                    + " at least " + ReferenceSigner.MIN_SECRET_LENGTH + " characters, the same on every replica");
+        } else if (production && csrfSecret.startsWith(DEV_SECRET_PREFIX)) {
+            problems.add("suite.onboarding.csrf-secret is a development secret; set a random one in production");
+        }
         String path = config.fulfillmentPath();
         if (!path.startsWith("/") || path.contains("*") || path.contains(":") || path.contains("?")) {
             problems.add("suite.onboarding.fulfillment-path must be a plain path starting with /: " + path);
@@ -61,6 +69,11 @@ public class StartupChecks {
         OnboardingConfig.RateLimit limit = config.rateLimit();
         if (limit.burst() < 1 || limit.perMinute() < 1 || limit.maxClients() < 1) {
             problems.add("suite.onboarding.rate-limit.burst, per-minute and max-clients must be at least 1");
+        }
+        try {
+            ClientAddress.cidrs("suite.onboarding.trusted-proxies", config.trustedProxies());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
         try {
             FormSpecProducer.build(config.form());

@@ -23,8 +23,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * settings ({@code quarkus.rest-csrf.*}, read as configuration with the extension's defaults: nothing of its runtime
  * classes is used).
  *
- * <p>A token cookie the browser already holds is reused, so a form rendered again (after field errors, or after a
- * failed check) and a form in another tab of the same buyer keep working.
+ * <p>The suite signs the cookie ({@code quarkus.rest-csrf.token-signature-key} = {@code suite.onboarding.csrf-secret}):
+ * it holds the token's HMAC, never the token, so each form gets a new token and the newest form's cookie wins (an
+ * older tab's submit shows its form again with a fresh token, README "Two tabs"). Without a signature key a token
+ * cookie the browser already holds would be reused.
  */
 @ApplicationScoped
 public class CsrfTokens {
@@ -85,6 +87,15 @@ public class CsrfTokens {
         csrf.cookieDomain().ifPresent(cookie::setDomain);
         routing.response().addCookie(cookie);
         return token;
+    }
+
+    /**
+     * The token for a form shown again in answer to a submit: the submitted token, which quarkus-rest-csrf has just
+     * verified against the cookie the browser holds (a signed cookie cannot give it back), or a new one when the submit
+     * carried none.
+     */
+    public String forVerifiedSubmit(RoutingContext routing, String submitted) {
+        return submitted == null || submitted.isBlank() ? forResponse(routing) : submitted;
     }
 
     /**

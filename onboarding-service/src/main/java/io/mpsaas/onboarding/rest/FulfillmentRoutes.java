@@ -1,5 +1,6 @@
 package io.mpsaas.onboarding.rest;
 
+import io.mpsaas.common.security.ClientAddress;
 import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.Landing;
 import io.mpsaas.onboarding.service.ClientRequestLimiter;
@@ -14,6 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,6 +49,7 @@ public class FulfillmentRoutes {
     private final Pages pages;
     private final CsrfTokens csrf;
     private final ClientRequestLimiter requestLimiter;
+    private final List<ClientAddress.Cidr> trustedProxies;
 
     public FulfillmentRoutes(OnboardingConfig config, FulfillmentService fulfillment, Pages pages, CsrfTokens csrf,
             ClientRequestLimiter requestLimiter) {
@@ -54,6 +58,7 @@ public class FulfillmentRoutes {
         this.pages = pages;
         this.csrf = csrf;
         this.requestLimiter = requestLimiter;
+        this.trustedProxies = ClientAddress.cidrs("suite.onboarding.trusted-proxies", config.trustedProxies());
     }
 
     void install(@Observes Router router) {
@@ -87,20 +92,16 @@ public class FulfillmentRoutes {
     }
 
     /**
-     * The client's address: the last entry of the trusted proxy's header when {@code rate-limit.client-ip-header} is
-     * set (the entry that proxy appended; earlier ones are whatever the client sent), else the TCP peer.
+     * The client's limit key ({@link ClientAddress#clientKey}): the TCP peer, or behind a trusted proxy
+     * ({@code suite.onboarding.trusted-proxies}) the rightmost {@code X-Forwarded-For} entry that is not one; the whole
+     * address for IPv4, the /64 for IPv6.
      */
     String clientAddress(RoutingContext routing) {
-        if (config.rateLimit().clientIpHeader().isPresent()) {
-            String header = routing.request().getHeader(config.rateLimit().clientIpHeader().get());
-            if (header != null && !header.isBlank()) {
-                int comma = header.lastIndexOf(',');
-                return header.substring(comma + 1).strip();
-            }
-        }
         var connection = routing.request().connection();
         var peer = connection != null ? connection.remoteAddress() : routing.request().remoteAddress();
-        return peer == null ? "unknown" : peer.hostAddress();
+        InetAddress address = peer == null ? null : ClientAddress.literal(peer.hostAddress()).orElse(null);
+        return ClientAddress.clientKey(address, routing.request().headers().getAll("X-Forwarded-For"),
+                trustedProxies);
     }
 
     void start(RoutingContext routing) {

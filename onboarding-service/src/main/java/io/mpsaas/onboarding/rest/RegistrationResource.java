@@ -59,12 +59,14 @@ public class RegistrationResource {
         }
         if (result instanceof RegistrationResult.Invalid invalid) {
             return html(pages.registration(INVALID_FORM, invalid.customer(), invalid.reference(),
-                    csrf.forResponse(routing), csrf.fieldName(), invalid.validation().values(),
+                    csrf.forVerifiedSubmit(routing, submitted.get(csrf.fieldName())), csrf.fieldName(),
+                    invalid.validation().values(),
                     invalid.validation().errors(), null));
         }
         if (result instanceof RegistrationResult.NotSaved notSaved) {
-            return html(pages.registration(503, notSaved.customer(), notSaved.reference(), csrf.forResponse(routing),
-                    csrf.fieldName(), notSaved.validation().values(), Map.of(),
+            return html(pages.registration(503, notSaved.customer(), notSaved.reference(),
+                    csrf.forVerifiedSubmit(routing, submitted.get(csrf.fieldName())), csrf.fieldName(),
+                    notSaved.validation().values(), Map.of(),
                     "We could not save your details just now because of a temporary problem. Nothing is lost:"
                             + " please submit the form again in a minute."));
         }

@@ -51,7 +51,35 @@ class StartupChecksTest {
         return config(secret, path, pattern, 20);
     }
 
+    /** A CSRF secret as production needs one. */
+    static final String CSRF = "Zq8wX3vB6nM1kL4jH7gF0dS2aP5oI9uY";
+
+    @Test
+    void production_refusesToStart_withoutACsrfSecret_orWithADevelopmentOne() {
+        String secret = "k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2";
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, null, null), true)).singleElement()
+                .asString().contains("suite.onboarding.csrf-secret (SUITE_ONBOARDING_CSRF_SECRET)");
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, "dev-only-" + CSRF, null), true))
+                .singleElement().asString().contains("suite.onboarding.csrf-secret is a development secret");
+        // outside production the per-start secret (or none) is fine
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, null, null), false)).isEmpty();
+    }
+
+    @Test
+    void trustedProxies_mustBeAddressesOrCidrs() {
+        String secret = "k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2";
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, CSRF, List.of("10.0.0.0/16", "2001:db8::/32")),
+                true)).isEmpty();
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, CSRF, List.of("10.0.0.0/16", "alb.internal")),
+                true)).singleElement().asString().contains("suite.onboarding.trusted-proxies", "alb.internal");
+    }
+
     static OnboardingConfig config(String secret, String path, String pattern, int burst) {
+        return config(secret, path, pattern, burst, CSRF, null);
+    }
+
+    static OnboardingConfig config(String secret, String path, String pattern, int burst, String csrf,
+            List<String> trustedProxies) {
         OnboardingConfig.RateLimit limit = new OnboardingConfig.RateLimit() {
             public boolean enabled() {
                 return true;
@@ -63,10 +91,6 @@ class StartupChecksTest {
 
             public int perMinute() {
                 return 60;
-            }
-
-            public Optional<String> clientIpHeader() {
-                return Optional.empty();
             }
 
             public int maxClients() {
@@ -114,6 +138,14 @@ class StartupChecksTest {
 
             public Optional<String> signingSecret() {
                 return Optional.ofNullable(secret);
+            }
+
+            public Optional<String> csrfSecret() {
+                return Optional.ofNullable(csrf);
+            }
+
+            public Optional<List<String>> trustedProxies() {
+                return Optional.ofNullable(trustedProxies);
             }
 
             public Duration referenceTtl() {

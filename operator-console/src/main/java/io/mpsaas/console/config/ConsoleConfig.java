@@ -86,6 +86,29 @@ public interface ConsoleConfig {
      */
     Optional<String> sessionSecret();
 
+    /** The throttle of failed sign-ins per client. */
+    SignInThrottle signInThrottle();
+
+    /**
+     * {@code suite.console.sign-in-throttle.*}: a client (its address; IPv6 by /64) whose sign-in failed
+     * {@code max-failures} times within {@code window} gets 429 with {@code Retry-After} on the sign-in form until the
+     * window ends.
+     */
+    interface SignInThrottle {
+
+        /** Failed sign-ins one client may make within the window. */
+        @WithDefault("10")
+        int maxFailures();
+
+        /** The window, from the client's first failure in it; also how long the refusal lasts at most. */
+        @WithDefault("5m")
+        Duration window();
+
+        /** Clients remembered at once; beyond, the idlest are forgotten (memory stays bounded). */
+        @WithDefault("10000")
+        int maxClients();
+    }
+
     /** Customers' usage: most hourly aggregates shown on a customer's usage page, newest first (1..1000). */
     @WithDefault("200")
     int usageLimit();

@@ -64,7 +64,9 @@ public class OperatorKeyIdentityProvider implements IdentityProvider<UsernamePas
         char[] key = request.getPassword() == null ? new char[0] : request.getPassword().getPassword();
         String presented = new String(key);
         if (!validName(name) || !matches(presented, config.operatorKeys().orElse(List.of()))) {
-            Log.warn("Console sign-in refused: the name or key entered is not an operator's");
+            // the key's id says whether one wrong key is tried again and again, without revealing it
+            Log.warnf("Console sign-in refused: the name or key entered is not an operator's (key %s)",
+                    keyId(presented));
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
         String keyId = keyId(presented);
@@ -102,7 +104,7 @@ public class OperatorKeyIdentityProvider implements IdentityProvider<UsernamePas
     }
 
     /** The key's id: the first 8 hex digits of its SHA-256, which names it in logs without revealing it. */
-    static String keyId(String key) {
+    public static String keyId(String key) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash, 0, 4);

@@ -14,11 +14,33 @@ class ConsoleStartupCheckTest {
         assertThat(ConsoleStartupCheck.problems(config(null, null, 200), true)).hasSize(2)
                 .anySatisfy(p -> assertThat(p).contains("suite.console.session-secret"))
                 .anySatisfy(p -> assertThat(p).contains("suite.console.admin-key"));
-        assertThat(ConsoleStartupCheck.problems(config("dev-only-operator-console-secret", "k", 200), true))
+        assertThat(ConsoleStartupCheck.problems(config("dev-only-operator-console-secret", KEY, 200), true))
                 .singleElement().satisfies(p -> assertThat(p).contains("development secret"));
-        assertThat(ConsoleStartupCheck.problems(config("a-random-secret-of-32-characters", "k", 200), true))
+        assertThat(ConsoleStartupCheck.problems(config("a-random-secret-of-32-characters", KEY, 200), true))
                 .isEmpty();
     }
+
+    @Test
+    void production_refusesShortOrDevelopmentKeys_namingTheSettingAndTheKeyId_neverTheKey() {
+        // GIVEN the development admin key, and an operator key of 9 characters
+        List<String> problems = ConsoleStartupCheck.problems(config("a-random-secret-of-32-characters",
+                "dev-admin-key", 200, oidc(false, null, null), Duration.ofHours(8), List.of(KEY, "short-key")), true);
+
+        assertThat(problems).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("suite.console.operator-keys (SUITE_CONSOLE_OPERATOR_KEYS)"
+                        + " holds a key shorter than 32 characters (key ")
+                        .contains(io.mpsaas.console.security.OperatorKeyIdentityProvider.keyId("short-key")))
+                .anySatisfy(p -> assertThat(p).startsWith("suite.console.admin-key (SUITE_CONSOLE_ADMIN_KEY) holds a"
+                        + " development key"))
+                .noneSatisfy(p -> assertThat(p).contains("short-key", "dev-admin-key"));
+        // AND outside production the development keys start
+        assertThat(ConsoleStartupCheck.problems(config(null, "dev-admin-key", 200, oidc(false, null, null),
+                Duration.ofHours(8), List.of("dev-operator-key")), false)).isEmpty();
+    }
+
+    /** A key of 32 characters, as production needs. */
+    private static final String KEY = "0123456789abcdef0123456789abcdef";
+
 
     @Test
     void dev_andTest_startWithTheirFixedSecret_butNotWithLimitsOutOfRange() {
@@ -78,6 +100,11 @@ class ConsoleStartupCheckTest {
 
     private static ConsoleConfig config(String secret, String adminKey, int usageLimit, ConsoleConfig.Oidc oidc,
             Duration maxAge) {
+        return config(secret, adminKey, usageLimit, oidc, maxAge, List.of(KEY));
+    }
+
+    private static ConsoleConfig config(String secret, String adminKey, int usageLimit, ConsoleConfig.Oidc oidc,
+            Duration maxAge, List<String> operatorKeys) {
         return new ConsoleConfig() {
             @Override
             public String entitlementUrl() {
@@ -116,7 +143,7 @@ class ConsoleStartupCheckTest {
 
             @Override
             public Optional<List<String>> operatorKeys() {
-                return Optional.of(List.of("k"));
+                return Optional.of(operatorKeys);
             }
 
             @Override
@@ -127,6 +154,26 @@ class ConsoleStartupCheckTest {
             @Override
             public Optional<String> sessionSecret() {
                 return Optional.ofNullable(secret);
+            }
+
+            @Override
+            public ConsoleConfig.SignInThrottle signInThrottle() {
+                return new ConsoleConfig.SignInThrottle() {
+                    @Override
+                    public int maxFailures() {
+                        return 10;
+                    }
+
+                    @Override
+                    public Duration window() {
+                        return Duration.ofMinutes(5);
+                    }
+
+                    @Override
+                    public int maxClients() {
+                        return 10_000;
+                    }
+                };
             }
 
             @Override
