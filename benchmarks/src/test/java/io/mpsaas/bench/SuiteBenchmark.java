@@ -513,9 +513,9 @@ class SuiteBenchmark {
                 values.put(":i" + k, s(ifAbsent[k][1]));
                 set.add("#i" + k + " = if_not_exists(#i" + k + ", :i" + k + ")");
             }
-            names.put("#fto", CustomerAttributes.FREE_TRIAL_OFFER);
-            values.put(":false", AttributeValue.fromBool(false));
-            set.add("#fto = if_not_exists(#fto, :false)");
+            // (no offer type posted: the hint is left as it is; the former hint attributes are removed)
+            names.put("#lfto", CustomerAttributes.LEGACY_FREE_TRIAL_OFFER);
+            names.put("#lot", CustomerAttributes.LEGACY_OFFER_TYPE);
             String[][] always = {{CustomerAttributes.LAST_LANDED_AT, now},
                 {SuiteTables.GSI1_PK, CustomerKeys.ACCOUNT_PREFIX + account}, {SuiteTables.GSI1_SK, key},
                 {SuiteTables.GSI2_PK, CustomerKeys.PRODUCT_PREFIX + product}, {SuiteTables.GSI2_SK, key}};
@@ -529,7 +529,7 @@ class SuiteBenchmark {
             values.put(":one", n(1));
             dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
                     .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
-                    .updateExpression("SET " + String.join(", ", set) + " ADD #landings :one, #v :one")
+                    .updateExpression("SET " + String.join(", ", set) + " REMOVE #lfto, #lot ADD #landings :one, #v :one")
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW));
             return true;

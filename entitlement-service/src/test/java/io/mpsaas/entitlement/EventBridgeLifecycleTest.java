@@ -98,16 +98,12 @@ class EventBridgeLifecycleTest {
         // THEN the customer has no access any more, and the app heard every step once
         eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
                 .isEqualTo(SubscriptionState.DEPROVISIONED));
-        // (plus one more entitlements change when GetEntitlements already shows the ended contract's expiry while
-        // the cancellation is handled: it depends on the order the events are handled in)
-        eventually().untilAsserted(() -> {
-            List<String> types = customerEvents(sandbox).typesFor(key);
-            assertThat(types).startsWith(CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
-                    CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING)
-                    .endsWith(CustomerEvent.CUSTOMER_DEACTIVATED).hasSizeBetween(5, 6);
-            assertThat(types.subList(4, types.size() - 1))
-                    .allMatch(CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED::equals);
-        });
+        // (whether a read sees the ended contract's expiry before the cancellation is handled depends on the handling
+        // order: such a change is stored without an event of its own, so the app hears exactly these)
+        eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key)).containsExactly(
+                CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
+                CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING,
+                CustomerEvent.CUSTOMER_DEACTIVATED));
         assertThat(meteringCommands(sandbox).forCustomer(key)).hasSize(1);
     }
 

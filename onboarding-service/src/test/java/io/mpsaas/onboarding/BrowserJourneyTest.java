@@ -125,7 +125,7 @@ class BrowserJourneyTest {
         RegistrationRecord stored = buyers.registration(keyOf(sub)).orElseThrow();
         assertThat(stored.company()).isEqualTo("Babbage & Lovelace <Analytics>");
         assertThat(stored.extraFields()).containsEntry("teamSize", "12");
-        assertThat(buyers.customer(keyOf(sub)).orElseThrow().freeTrialOffer()).isTrue();
+        assertThat(buyers.customer(keyOf(sub)).orElseThrow().offerTypeHint()).isEqualTo("free-trial");
         assertThat(new CustomerEvents(sqs, mapper).forCustomer(keyOf(sub))).hasSize(1);
 
         // WHEN the buyer comes back later with a link that has expired

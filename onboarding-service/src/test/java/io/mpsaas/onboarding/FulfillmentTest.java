@@ -82,7 +82,8 @@ class FulfillmentTest {
         assertThat(customer.subscriptionState()).isEqualTo(SubscriptionState.PENDING);
         assertThat(customer.landings()).isEqualTo(1);
         assertThat(customer.firstLandedAt()).isNotNull().isEqualTo(customer.lastLandedAt());
-        assertThat(customer.freeTrialOffer()).isFalse();
+        assertThat(customer.offerTypeHint()).isNull();
+        assertThat(customer.freeTrial()).isFalse();
         assertThat(customer.registered()).isFalse();
         assertThat(customer.version()).isEqualTo(1);
         // AND the customer is findable by account and by product
@@ -120,7 +121,7 @@ class FulfillmentTest {
     }
 
     @Test
-    void post_recordsFreeTrialOffer_andKeepsIt_onALaterLandingWithoutOfferType() {
+    void post_keepsTheOfferTypeAsAHint_andKeepsIt_onALaterLandingWithoutOfferType() {
         // GIVEN a buyer who took the free trial
         SubscribeResult sub = buyers.subscribe(SubscribeRequest.of(buyers.product(true)).withBuyer(Buyers.account())
                 .withFreeTrial());
@@ -128,13 +129,13 @@ class FulfillmentTest {
         // WHEN AWS posts the token with the free-trial offer type, and later without it
         assertThat(land(sub.registrationToken(), "free-trial").statusCode()).isEqualTo(200);
         String key = keyOf(sub);
-        assertThat(buyers.customer(key).orElseThrow().freeTrialOffer()).isTrue();
-        assertThat(buyers.item(key, CustomerKeys.CUSTOMER_SK).get("offerType").s()).isEqualTo("free-trial");
+        assertThat(buyers.item(key, CustomerKeys.CUSTOMER_SK).get("offerTypeHint").s()).isEqualTo("free-trial");
         assertThat(land(sub.registrationToken()).statusCode()).isEqualTo(200);
 
-        // THEN the free-trial offer is still recorded
+        // THEN the offer type is still recorded, as a hint: only AWS's notification makes a free trial
         CustomerRecord customer = buyers.customer(key).orElseThrow();
-        assertThat(customer.freeTrialOffer()).isTrue();
+        assertThat(customer.offerTypeHint()).isEqualTo("free-trial");
+        assertThat(customer.freeTrial()).isFalse();
         assertThat(customer.landings()).isEqualTo(2);
     }
 
@@ -279,7 +280,7 @@ class FulfillmentTest {
 
         // THEN the buyer lands
         assertThat(retried.statusCode()).isEqualTo(200);
-        assertThat(buyers.customer(keyOf(sub)).orElseThrow().freeTrialOffer()).isTrue();
+        assertThat(buyers.customer(keyOf(sub)).orElseThrow().offerTypeHint()).isEqualTo("free-trial");
     }
 
     @Test

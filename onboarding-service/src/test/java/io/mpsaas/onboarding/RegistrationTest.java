@@ -121,6 +121,38 @@ class RegistrationTest {
     }
 
     @Test
+    void aRealTokenRepostedWithFreeTrial_isAHintOnly_neverATrial_inTheItemOrTheEvent() {
+        // GIVEN a buyer of a paid subscription (no free trial taken) who landed as AWS sent them
+        SubscribeResult sub = buyers.subscribe();
+        String key = keyOf(sub);
+        assertThat(land(sub.registrationToken()).statusCode()).isEqualTo(200);
+        // AND the item as the former version left it after a forged landing ("once true it stays")
+        dynamo.updateItem(r -> r.tableName(io.mpsaas.common.dynamo.SuiteTables.CUSTOMERS)
+                .key(io.mpsaas.common.dynamo.SuiteTables.key(key, "CUSTOMER"))
+                .updateExpression("SET freeTrialOffer = :t").expressionAttributeValues(Map.of(":t",
+                        AttributeValue.fromBool(true))));
+
+        // WHEN the buyer re-posts their real token with x-amzn-marketplace-offer-type=free-trial and registers
+        Buyers.Form form = Buyers.Form.of(land(sub.registrationToken(), "free-trial"));
+        assertThat(form.submit(validFields("Forged Trials Ltd")).statusCode()).isEqualTo(200);
+
+        // THEN nothing makes the customer a trial: the claim is kept apart as a hint and the former flag is gone
+        CustomerRecord customer = buyers.customer(key).orElseThrow();
+        assertThat(customer.freeTrial()).isFalse();
+        assertThat(customer.state()).isEqualTo(SubscriptionState.PENDING);
+        assertThat(customer.offerTypeHint()).isEqualTo("free-trial");
+        assertThat(buyers.item(key, "CUSTOMER")).doesNotContainKeys("freeTrialOffer", "offerType", "freeTrial")
+                .containsKey("offerTypeHint");
+        // AND the customer-registered event names it a hint, never a free-trial fact
+        List<CustomerEvents.Received> sent = events.forCustomer(key);
+        assertThat(sent).hasSize(1);
+        var details = sent.get(0).event().path("details");
+        assertThat(details.has("freeTrialOffer")).isFalse();
+        assertThat(details.has("freeTrial")).isFalse();
+        assertThat(details.path("offerTypeHint").asText()).isEqualTo("free-trial");
+    }
+
+    @Test
     void resubmit_ofTheSameDetails_changesNothing_andAChange_updatesWithoutASecondEvent() {
         // GIVEN a registered buyer
         SubscribeResult sub = buyers.subscribe();

@@ -402,5 +402,91 @@ class SecurityTest {
         figures.set("parkedByReason keys after 40 forged Types", byReason.size());
         assertThat(byReason.keySet()).noneMatch(k -> k.contains(marker));
         assertThat(byReason.size()).isLessThanOrEqualTo(50);
+    // issue 18, forged facts
+
+    /** The customer as the admin API answers it (with what only operators see: the offer type hint). */
+    private com.fasterxml.jackson.databind.JsonNode adminCustomer(String key) {
+        Suite.Answer answer = suite.get(Service.ENTITLEMENT, "/api/v1/admin/customers/" + Suite.encode(key),
+                LocalSuite.ADMIN_API_KEY);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return suite.read(answer.body());
+    }
+
+    @Test
+    void forgedFacts_aRealTokenRepostedAsAFreeTrial_isAHintOnly_andAwsSaysNoTrial() {
+        // GIVEN a buyer of a paid legacy subscription (AWS's form carries no offer type)
+        SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-legacy-subscription"));
+        SECRETS.add(sub.registrationToken());
+        String key = io.mpsaas.common.customer.CustomerKeys.forLegacy(sub.productCode(), sub.customerIdentifier());
+
+        // WHEN the buyer re-posts their real token with x-amzn-marketplace-offer-type=free-trial, and AWS activates
+        Suite.Answer landed = new Session("198.51.100.118").post(suite.url(Service.ONBOARDING, "/"), Map.of(
+                "x-amzn-marketplace-token", sub.registrationToken(), "x-amzn-marketplace-offer-type", "free-trial"));
+        assertThat(landed.status()).isEqualTo(200);
+        suite.sim.activate(sub.subscriptionId());
+
+        // THEN AWS's word stands: active, no free trial; the posted claim is kept apart and named a hint
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(adminCustomer(key).path("customer")
+                .path("state").asText()).isEqualTo("ACTIVE"));
+        var detail = adminCustomer(key);
+        assertThat(detail.path("customer").path("freeTrial").asBoolean()).isFalse();
+        assertThat(detail.path("offerTypeHint").asText()).isEqualTo("free-trial");
+        assertThat(detail.has("freeTrialOffer")).isFalse();
+        figures.inc("forged offer types kept as hints");
+    }
+
+    @Test
+    void forgedFacts_eventBridgeEventsFromTheFutureOrAnotherRegion_areParked_andFreezeNothing() {
+        // GIVEN an active Concurrent Agreements customer (EventBridge)
+        SubscribeResult sub = suite.sim.subscribe(SubscribeRequest.of("sbx-ca-subscription").activated());
+        String key = io.mpsaas.common.customer.CustomerKeys.forLicense(sub.licenseArn());
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(adminCustomer(key).path("customer")
+                .path("state").asText()).isEqualTo("ACTIVE"));
+        String marker = "forged-" + UUID.randomUUID();
+
+        // WHEN a License Deprovisioned event for it, unsigned as all EventBridge events are, is dated a day ahead,
+        // and another comes from a region AWS Marketplace does not send from
+        java.time.Instant now = java.time.Instant.now();
+        suite.sendMessage(Suite.NOTIFICATIONS, deprovisioned(sub, marker + "-future", now.plus(Duration.ofDays(1)),
+                "us-east-1"));
+        suite.sendMessage(Suite.NOTIFICATIONS, deprovisioned(sub, marker + "-region", now, "eu-west-1"));
+
+        // THEN each is parked once, at once, with its reason
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<Suite.Parked> parked = suite.peekDeadLetters(Suite.NOTIFICATIONS).stream()
+                    .filter(p -> p.body().contains(marker)).toList();
+            assertThat(parked).hasSize(2);
+            assertThat(parked).anySatisfy(p -> assertThat(p.parkReason()).contains("is in the future")
+                    .contains("max-clock-skew"));
+            assertThat(parked).anySatisfy(p -> assertThat(p.parkReason())
+                    .contains("region eu-west-1, not an expected one"));
+        });
+        // AND the customer is not frozen: AWS's genuine cancellation still applies
+        assertThat(adminCustomer(key).path("customer").path("state").asText()).isEqualTo("ACTIVE");
+        suite.sim.cancel(sub.subscriptionId());
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(adminCustomer(key).path("customer")
+                .path("state").asText()).isEqualTo("UNSUBSCRIBE_PENDING"));
+        figures.add("forged EventBridge events parked", 2);
+    }
+
+    /** A License Deprovisioned event as AWS would send it for {@code sub}, at {@code time} from {@code region}. */
+    private String deprovisioned(SubscribeResult sub, String id, java.time.Instant time, String region) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("agreement", Map.of("id", sub.agreementId()));
+        detail.put("product", Map.of("code", sub.productCode()));
+        detail.put("license", Map.of("arn", sub.licenseArn()));
+        detail.put("acceptor", Map.of("accountId", sub.customerAWSAccountId()));
+        detail.put("offer", Map.of("id", sub.offerId()));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("id", id);
+        event.put("detail-type", "License Deprovisioned - Manufacturer");
+        event.put("source", "aws.agreement-marketplace");
+        event.put("account", suite.sim.sellerAccountId());
+        event.put("time", time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", region);
+        event.put("resources", List.of());
+        event.put("detail", detail);
+        return suite.write(event);
     }
 }

@@ -21,9 +21,18 @@ public final class CustomerAttributes {
     public static final String FIRST_LANDED_AT = "firstLandedAt";
     public static final String LAST_LANDED_AT = "lastLandedAt";
     public static final String LANDINGS = "landings";
-    public static final String FREE_TRIAL_OFFER = "freeTrialOffer";
-    /** The {@code x-amzn-marketplace-offer-type} of the latest landing that carried one (AWS sends {@code free-trial}). */
-    public static final String OFFER_TYPE = "offerType";
+    /**
+     * The {@code x-amzn-marketplace-offer-type} of the latest landing that carried one (AWS's launch form says
+     * {@code free-trial}). A hint, never a fact: the buyer's own browser posts it and can post anything. Whether the
+     * customer really is on a free trial is {@link #FREE_TRIAL}, which only AWS's notification sets.
+     */
+    public static final String OFFER_TYPE_HINT = "offerTypeHint";
+    /**
+     * Former attributes of the same hint ({@code freeTrialOffer}: "once true it stays"; {@code offerType}): read as
+     * the hint on items written before, removed by the next landing, never written.
+     */
+    public static final String LEGACY_FREE_TRIAL_OFFER = "freeTrialOffer";
+    public static final String LEGACY_OFFER_TYPE = "offerType";
     public static final String REGISTERED = "registered";
     public static final String REGISTERED_AT = "registeredAt";
 
@@ -32,6 +41,7 @@ public final class CustomerAttributes {
     public static final String STATE_CHANGED_AT = "stateChangedAt";
     /** Time of the notification that set the current state; older notifications never move the state back. */
     public static final String STATE_EVENT_AT = "stateEventAt";
+    /** Whether AWS's subscribe-success said {@code isFreeTrialTermPresent}: the only source of a free trial. */
     public static final String FREE_TRIAL = "freeTrial";
     public static final String ENTITLEMENTS = "entitlements";
     public static final String ENTITLEMENTS_REFRESHED_AT = "entitlementsRefreshedAt";

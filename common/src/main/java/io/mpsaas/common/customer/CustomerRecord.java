@@ -11,10 +11,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Read view of a customer item, shared by the three services. Fields not written yet are null (or false, 0, empty).
+ *
+ * @param offerTypeHint the offer type the buyer's browser posted on a landing ({@code free-trial}): a hint only
+ * @param freeTrial     whether AWS confirmed a free trial (subscribe-success's {@code isFreeTrialTermPresent})
  */
 public record CustomerRecord(String key, IdentityModel identityModel, String productCode, String customerIdentifier,
         String customerAwsAccountId, String licenseArn, String agreementId, String offerId, Instant createdAt,
-        Instant firstLandedAt, Instant lastLandedAt, long landings, boolean freeTrialOffer, boolean registered,
+        Instant firstLandedAt, Instant lastLandedAt, long landings, String offerTypeHint, boolean registered,
         Instant registeredAt, SubscriptionState subscriptionState, Instant stateChangedAt, Instant stateEventAt,
         boolean freeTrial, Map<String, StoredEntitlement> entitlements, Instant entitlementsRefreshedAt,
         long version) {
@@ -46,9 +49,18 @@ public record CustomerRecord(String key, IdentityModel identityModel, String pro
                 Attr.string(item, CUSTOMER_AWS_ACCOUNT_ID), Attr.string(item, LICENSE_ARN),
                 Attr.string(item, AGREEMENT_ID), Attr.string(item, OFFER_ID), Attr.instant(item, CREATED_AT),
                 Attr.instant(item, FIRST_LANDED_AT), Attr.instant(item, LAST_LANDED_AT),
-                landings == null ? 0 : landings, Attr.flag(item, FREE_TRIAL_OFFER), Attr.flag(item, REGISTERED),
+                landings == null ? 0 : landings, offerTypeHint(item), Attr.flag(item, REGISTERED),
                 Attr.instant(item, REGISTERED_AT), state == null ? null : SubscriptionState.valueOf(state),
                 Attr.instant(item, STATE_CHANGED_AT), Attr.instant(item, STATE_EVENT_AT), Attr.flag(item, FREE_TRIAL),
                 entitlements, Attr.instant(item, ENTITLEMENTS_REFRESHED_AT), version == null ? 0 : version);
+    }
+
+    /** The hint, or on an item written before it had its own attribute, what the former attributes said. */
+    private static String offerTypeHint(Map<String, AttributeValue> item) {
+        String hint = Attr.string(item, OFFER_TYPE_HINT);
+        if (hint == null) {
+            hint = Attr.string(item, LEGACY_OFFER_TYPE);
+        }
+        return hint == null && Attr.flag(item, LEGACY_FREE_TRIAL_OFFER) ? "free-trial" : hint;
     }
 }

@@ -689,8 +689,11 @@ public final class SqsConsumer implements AutoCloseable {
                 Math.min(delaySeconds, MAX_DELAY_SECONDS), since, printable(reason, 1000));
     }
 
-    /** When the message first failed: its attribute when requeued before, else when it was first sent. */
-    static Instant retryingSince(Message message) {
+    /**
+     * When the message first failed: its attribute when requeued before, else when it was first sent (so for a copy,
+     * when the original reached the queue).
+     */
+    public static Instant retryingSince(Message message) {
         MessageAttributeValue since = message.messageAttributes().get(RETRYING_SINCE_ATTRIBUTE);
         if (since != null && since.stringValue() != null) {
             try {

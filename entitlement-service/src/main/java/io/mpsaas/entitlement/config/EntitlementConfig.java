@@ -28,6 +28,14 @@ public interface EntitlementConfig {
     @WithDefault("false")
     boolean acceptRawMessages();
 
+    /**
+     * How far after its arrival in the queue a notification may be dated (an SNS {@code Timestamp}, an EventBridge
+     * {@code time}) before it is refused and parked: one dated far in the future would win over every genuine later
+     * notification and freeze the customer's state.
+     */
+    @WithDefault("5m")
+    Duration maxClockSkew();
+
     /** Backoff before a notification whose dependency failed (DynamoDB, AWS Marketplace) is tried again. */
     Retry retry();
 
@@ -116,10 +124,27 @@ public interface EntitlementConfig {
 
         /**
          * PEM files or URLs ({@code file:}, {@code http(s):}, {@code classpath:} or a plain path) whose certificates
-         * are the trust anchors of the signing certificate's chain. Unset: the JDK's default trust store (which holds
-         * Amazon's roots). Dev and tests point it at the sandbox root CA.
+         * are the only trust anchors of the signing certificate's chain. Unset: Amazon Trust Services' roots, bundled
+         * ({@code classpath:sns/amazon-root-cas.pem}: Amazon Root CA 1-4, Starfield Services Root CA G2), never the
+         * whole JDK trust store. Dev and tests point it at the sandbox root CA.
          */
         Optional<List<String>> trustAnchors();
+
+        /**
+         * Lowest SignatureVersion accepted: {@code 1} (SHA1withRSA and SHA256withRSA) or {@code 2} (SHA256withRSA
+         * only). Default 1: AWS, the owner of the Marketplace topics, chooses their version, and they have been seen
+         * signing with 1; set 2 once your notifications arrive with 2 (the parked reason names the version refused).
+         */
+        @WithDefault("1")
+        int minSignatureVersion();
+
+        /**
+         * Oldest an envelope's {@code Timestamp} may be when the message reached the queue (SQS's sent time, kept
+         * across the consumer's own retries). A captured envelope replayed after the inbox forgot its id is refused
+         * and parked. A parked envelope replayed later than this is refused again: raise it for that replay.
+         */
+        @WithDefault("1h")
+        Duration maxAge();
 
         /**
          * PEM files or URLs of intermediate certificates offered to the chain builder, in addition to the bundled
@@ -228,6 +253,17 @@ public interface EntitlementConfig {
          * are acknowledged and ignored, so a product that sends both formats is not tracked twice under two keys.
          */
         Optional<List<String>> ignoredProductCodes();
+
+        /**
+         * The {@code account}s an event may carry: the seller's AWS account(s), which receive AWS Marketplace's events
+         * on their default bus. Unset: any 12-digit account (set it in production: a forged event naming another
+         * account is then refused and parked).
+         */
+        Optional<List<String>> accounts();
+
+        /** The {@code region}s an event may carry: AWS Marketplace sends its events in us-east-1. */
+        @WithDefault("us-east-1")
+        List<String> regions();
     }
 
     /** One product's settings. */

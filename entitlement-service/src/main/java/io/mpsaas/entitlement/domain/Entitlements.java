@@ -50,6 +50,36 @@ public final class Entitlements {
         return !new TreeMap<>(before).equals(new TreeMap<>(after));
     }
 
+    /**
+     * Whether a change is told to the seller's app as {@code customer-entitlements-changed}: any difference, except one
+     * that only brings expiration dates forward (same dimensions and values, no date later, one earlier). That is an
+     * agreement ending (AWS dates the entitlements to the cancellation), which {@code customer-unsubscribe-pending} and
+     * {@code customer-deactivated} already tell; whether a read happens to see it before the ending is handled depends
+     * on the order notifications are handled in, so telling it would make the events depend on that order. The
+     * stored set is updated all the same.
+     */
+    public static boolean told(Map<String, StoredEntitlement> before, Map<String, StoredEntitlement> after) {
+        if (!differ(before, after)) {
+            return false;
+        }
+        if (!before.keySet().equals(after.keySet())) {
+            return true;
+        }
+        for (Map.Entry<String, StoredEntitlement> entry : after.entrySet()) {
+            StoredEntitlement was = before.get(entry.getKey());
+            StoredEntitlement now = entry.getValue();
+            if (!java.util.Objects.equals(was.value(), now.value())) {
+                return true;
+            }
+            Instant wasEnd = was.expiresAt();
+            Instant nowEnd = now.expiresAt();
+            if (nowEnd == null ? wasEnd != null : wasEnd != null && nowEnd.isAfter(wasEnd)) {
+                return true; // a later date (a renewal, an extension) or none at all any more
+            }
+        }
+        return false;
+    }
+
     /** A short stable fingerprint of a set, for event ids that repeat when the same change is published again. */
     public static String digest(Map<String, StoredEntitlement> entitlements) {
         StringBuilder canonical = new StringBuilder();

@@ -151,7 +151,7 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
         int receive = SqsConsumer.receiveCount(message);
         ReadResult read;
         try {
-            read = reader.read(message.body(), message.messageId(), sentAt(message));
+            read = reader.read(message.body(), message.messageId(), arrivedAt(message));
         } catch (UnprocessableMessageException e) {
             outcomes.put(message.messageId(), park(EntitlementMetrics.UNKNOWN_KIND, ParkReasons.of(e.getMessage()),
                     e.getMessage()));
@@ -245,12 +245,26 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
         return counts;
     }
 
-    private static Instant sentAt(Message message) {
+    /** Longest a requeued copy can come after the original (the consumer's retry window), with room to spare. */
+    private static final Duration REQUEUED_WITHIN = SqsConsumer.Builder.DEFAULT_RETRY_FOR.plusHours(1);
+
+    /**
+     * When the message reached the queue: SQS's sent time, or for a copy the consumer requeued (its
+     * {@code retryingSince}) the original's, trusted only within the retry window before the copy's sent time (a sender
+     * can set the attribute, not SQS's time). The reference of the reader's time checks, and the time of a raw message.
+     */
+    static Instant arrivedAt(Message message) {
         String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+        Instant sentAt;
         try {
-            return sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));
+            sentAt = sent == null ? null : Instant.ofEpochMilli(Long.parseLong(sent));
         } catch (NumberFormatException e) {
             return null;
         }
+        if (sentAt == null) {
+            return null;
+        }
+        Instant original = SqsConsumer.retryingSince(message);
+        return !original.isAfter(sentAt) && !original.isBefore(sentAt.minus(REQUEUED_WITHIN)) ? original : sentAt;
     }
 }

@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * spellings seen in the wild ({@code customer-identifier}, {@code CustomerIdentifier}, {@code SigningCertURL},
  * {@code SigningCertUrl}) all read. Anything else is an {@link UnprocessableMessageException} whose message, the park
  * reason, never quotes the body.
+ *
+ * <p>What a sender to the queue could forge is checked against {@link Trust}: an SNS envelope older than
+ * {@code sns.max-age} when it reached the queue (a captured envelope replayed once the inbox forgot it) or dated in the
+ * future, an EventBridge event dated in the future (it would make every genuine later event look stale and freeze the
+ * customer's state) or from an account or region the seller does not expect.
  */
 public final class NotificationReader {
 
@@ -52,15 +57,39 @@ public final class NotificationReader {
     /** Marketplace topic names end with the product code. */
     private static final Pattern MARKETPLACE_TOPIC = Pattern.compile("aws-mp-(subscription|entitlement)-notification-(.+)");
 
-    /** Settings of a reader. */
+    /** Settings of a reader; {@code trust} null: no time or source checks (unit tests of the reading alone). */
     public record Settings(boolean verifySignatures, List<String> topicPatterns, boolean acceptRaw,
-            List<String> ignoredProductCodes) {
+            List<String> ignoredProductCodes, Trust trust) {
 
         public Settings {
             topicPatterns = List.copyOf(topicPatterns);
             ignoredProductCodes = List.copyOf(ignoredProductCodes);
         }
+
+        public Settings(boolean verifySignatures, List<String> topicPatterns, boolean acceptRaw,
+                List<String> ignoredProductCodes) {
+            this(verifySignatures, topicPatterns, acceptRaw, ignoredProductCodes, null);
+        }
     }
+
+    /**
+     * The time and source checks.
+     *
+     * @param snsMaxAge      oldest an SNS {@code Timestamp} may be when the message reached the queue
+     * @param maxClockSkew   how far after that an SNS {@code Timestamp} or an EventBridge {@code time} may be
+     * @param eventAccounts  the {@code account}s EventBridge events may come from; empty: any 12-digit account
+     * @param eventRegions   the {@code region}s EventBridge events may come from
+     */
+    public record Trust(java.time.Duration snsMaxAge, java.time.Duration maxClockSkew, List<String> eventAccounts,
+            List<String> eventRegions) {
+
+        public Trust {
+            eventAccounts = eventAccounts.stream().map(String::strip).filter(a -> !a.isEmpty()).toList();
+            eventRegions = eventRegions.stream().map(String::strip).filter(r -> !r.isEmpty()).toList();
+        }
+    }
+
+    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
 
     private final ObjectMapper mapper;
     private final SnsSignatureVerifier verifier;
@@ -77,7 +106,9 @@ public final class NotificationReader {
     /**
      * Reads one SQS message body.
      *
-     * @param sqsMessageId and {@code sqsSentAt}: the id and time of a raw-delivered message, which has neither
+     * @param sqsMessageId and {@code sqsSentAt}: the id and time of a raw-delivered message, which has neither;
+     *        {@code sqsSentAt} is also when the message reached the queue, the reference of the time checks (null:
+     *        now)
      */
     public ReadResult read(String body, String sqsMessageId, Instant sqsSentAt) throws UnprocessableMessageException,
             CertificateUnavailableException {
@@ -97,10 +128,10 @@ public final class NotificationReader {
                         + ("SubscriptionConfirmation".equalsIgnoreCase(type)
                                 ? " (confirm the subscription from the AWS console or CLI, see the README)" : ""));
             }
-            return ReadResult.of(snsEnvelope(root));
+            return ReadResult.of(snsEnvelope(root, sqsSentAt));
         }
         if (field(root, "detail-type") != null || field(root, "source") != null) {
-            return eventBridge(root);
+            return eventBridge(root, sqsSentAt);
         }
         if (field(root, "action") != null) {
             if (!settings.acceptRaw()) {
@@ -116,7 +147,7 @@ public final class NotificationReader {
 
     // ---------------------------------------------------------------- SNS
 
-    private Notification snsEnvelope(JsonNode root) throws UnprocessableMessageException,
+    private Notification snsEnvelope(JsonNode root, Instant arrivedAt) throws UnprocessableMessageException,
             CertificateUnavailableException {
         String topicArn = text(root, "TopicArn");
         if (topicArn == null || topics.stream().noneMatch(p -> p.matcher(topicArn).matches())) {
@@ -152,6 +183,17 @@ public final class NotificationReader {
             throw new UnprocessableMessageException("SNS envelope without MessageId");
         }
         Instant at = instant(timestamp, "SNS Timestamp");
+        Trust trust = settings.trust();
+        if (trust != null) {
+            Instant reference = arrivedAt != null ? arrivedAt : Instant.now();
+            if (at.isBefore(reference.minus(trust.snsMaxAge()))) {
+                throw new UnprocessableMessageException("SNS Timestamp " + timestamp + " is "
+                        + java.time.Duration.between(at, reference).withNanos(0) + " older than the message's arrival"
+                        + " in the queue, more than suite.entitlement.sns.max-age " + trust.snsMaxAge()
+                        + ": refused as a possible replay");
+            }
+            notInTheFuture(at, reference, trust, "SNS Timestamp " + timestamp);
+        }
         var topicMatch = MARKETPLACE_TOPIC.matcher(topicArn.substring(topicArn.lastIndexOf(':') + 1));
         String topicProduct = topicMatch.matches() ? topicMatch.group(2) : null;
         return inner(inner, new NotificationMeta(Channel.SNS, messageId, at, topicArn), topicProduct);
@@ -201,10 +243,27 @@ public final class NotificationReader {
 
     // ---------------------------------------------------------------- EventBridge
 
-    private ReadResult eventBridge(JsonNode root) throws UnprocessableMessageException {
+    private ReadResult eventBridge(JsonNode root, Instant arrivedAt) throws UnprocessableMessageException {
         String source = text(root, "source");
         if (!EVENT_SOURCE.equals(source)) {
             throw new UnprocessableMessageException("EventBridge event from unknown source: " + source);
+        }
+        Trust trust = settings.trust();
+        if (trust != null) {
+            // events carry no signature: the queue policy keeps forgeries out; this checks what a sender could forge
+            String account = text(root, "account");
+            if (account == null || !ACCOUNT.matcher(account).matches()
+                    || !trust.eventAccounts().isEmpty() && !trust.eventAccounts().contains(account)) {
+                throw new UnprocessableMessageException("EventBridge event of account "
+                        + io.mpsaas.common.rest.Problem.excerpt(account) + ", not an expected one"
+                        + " (suite.entitlement.eventbridge.accounts)");
+            }
+            String region = text(root, "region");
+            if (region == null || !trust.eventRegions().contains(region)) {
+                throw new UnprocessableMessageException("EventBridge event of region "
+                        + io.mpsaas.common.rest.Problem.excerpt(region) + ", not an expected one"
+                        + " (suite.entitlement.eventbridge.regions)");
+            }
         }
         String detailType = text(root, "detail-type");
         if (detailType == null) {
@@ -225,8 +284,12 @@ public final class NotificationReader {
         if (detail == null || !detail.isObject()) {
             throw new UnprocessableMessageException("EventBridge event without detail");
         }
-        NotificationMeta meta = new NotificationMeta(Channel.EVENTBRIDGE, id, instant(text(root, "time"),
-                "EventBridge time"), detailType);
+        String time = text(root, "time");
+        Instant at = instant(time, "EventBridge time");
+        if (trust != null) {
+            notInTheFuture(at, arrivedAt != null ? arrivedAt : Instant.now(), trust, "EventBridge time " + time);
+        }
+        NotificationMeta meta = new NotificationMeta(Channel.EVENTBRIDGE, id, at, detailType);
         Agreement agreement;
         try {
             agreement = new Agreement(text(detail.path("agreement"), "id"), text(detail.path("acceptor"), "accountId"),
@@ -336,6 +399,19 @@ public final class NotificationReader {
             return Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
             throw new UnprocessableMessageException(what + " is not an ISO-8601 instant: " + value);
+        }
+    }
+
+    /**
+     * A time after the message reached the queue (plus the clock skew allowed) is forged or wrong: as the newest
+     * notification it would win over every genuine later one, freezing the customer's state.
+     */
+    private static void notInTheFuture(Instant at, Instant reference, Trust trust, String what)
+            throws UnprocessableMessageException {
+        if (at.isAfter(reference.plus(trust.maxClockSkew()))) {
+            throw new UnprocessableMessageException(what + " is in the future: "
+                    + java.time.Duration.between(reference, at).withNanos(0) + " after the message's arrival in the"
+                    + " queue, more than suite.entitlement.max-clock-skew " + trust.maxClockSkew());
         }
     }
 

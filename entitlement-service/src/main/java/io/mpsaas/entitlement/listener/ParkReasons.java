@@ -92,7 +92,8 @@ final class ParkReasons {
         if (r.contains("signature") || r.contains("certificate") || r.contains("signingcerturl")) {
             return ParkReason.SIGNATURE;
         }
-        if (r.contains("topic not allowed") || r.contains("unknown source") || r.contains("raw-delivered")) {
+        if (r.contains("topic not allowed") || r.contains("unknown source") || r.contains("raw-delivered")
+                || r.contains("not an expected one") || r.contains("possible replay") || r.contains("in the future")) {
             return ParkReason.UNTRUSTED_SOURCE;
         }
         if (r.startsWith("unknown ") || r.contains("is not a notification") || r.contains("neither an sns envelope")) {

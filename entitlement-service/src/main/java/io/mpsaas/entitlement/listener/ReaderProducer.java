@@ -25,7 +25,7 @@ public class ReaderProducer {
                 sns.certificateUrlPrefixes().orElse(List.of()),
                 sns.trustAnchors().orElse(List.of()).stream().map(ReaderProducer::uri).toList(),
                 intermediates, sns.fetchIntermediates(), sns.aiaHosts(), sns.certificateNames(),
-                sns.certificateCacheSize());
+                sns.certificateCacheSize(), sns.minSignatureVersion());
         return new SnsSignatureVerifier(settings, new HttpCertificateSource(sns.fetchTimeout()), clock);
     }
 
@@ -34,7 +34,9 @@ public class ReaderProducer {
     NotificationReader reader(ObjectMapper mapper, SnsSignatureVerifier verifier, EntitlementConfig config) {
         return new NotificationReader(mapper, verifier, new NotificationReader.Settings(
                 config.sns().verifySignatures(), config.sns().topicArns(), config.acceptRawMessages(),
-                config.eventbridge().ignoredProductCodes().orElse(List.of())));
+                config.eventbridge().ignoredProductCodes().orElse(List.of()),
+                new NotificationReader.Trust(config.sns().maxAge(), config.maxClockSkew(),
+                        config.eventbridge().accounts().orElse(List.of()), config.eventbridge().regions())));
     }
 
     private static URI uri(String value) {

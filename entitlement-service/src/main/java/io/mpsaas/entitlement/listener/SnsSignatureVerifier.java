@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
-import java.security.KeyStore;
 import java.security.Signature;
 import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
@@ -38,16 +37,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.jboss.logging.Logger;
 
 /**
  * Verifies SNS message signatures the way AWS documents it, with the JDK's {@code java.security} APIs: SignatureVersion
  * 1 (SHA1withRSA) and 2 (SHA256withRSA) over the string to sign; the {@code SigningCertURL} must be {@code https} on
  * {@code sns.<region of the topic>.amazonaws.com} (or start with a configured prefix: the sandbox); the certificate
- * must name SNS, be valid at the injected clock's time and chain (PKIX) to a trust anchor. Verified certificates are
- * cached by URL.
+ * must name SNS, be valid at the injected clock's time and chain (PKIX) to one of the configured trust anchors (by
+ * default Amazon Trust Services' roots, bundled: never the whole JDK trust store). The topic's region must look like a
+ * region before a host is built from it, and a SignatureVersion below the configured minimum is refused. Verified
+ * certificates are cached by URL.
  *
  * <p>Revocation is not checked: that would need OCSP or CRL traffic on every new certificate, and SNS rotates its
  * certificates by URL anyway.
@@ -63,23 +62,44 @@ public final class SnsSignatureVerifier {
 
     /** Trust settings of a verifier. */
     public record Settings(List<String> extraUrlPrefixes, List<URI> trustAnchors, List<URI> intermediates,
-            boolean fetchIntermediates, List<String> aiaHostSuffixes, List<String> certificateNames, int cacheSize) {
+            boolean fetchIntermediates, List<String> aiaHostSuffixes, List<String> certificateNames, int cacheSize,
+            int minSignatureVersion) {
 
         public Settings {
             extraUrlPrefixes = List.copyOf(extraUrlPrefixes);
-            trustAnchors = List.copyOf(trustAnchors);
+            trustAnchors = trustAnchors == null || trustAnchors.isEmpty() ? List.of(AMAZON_ROOTS)
+                    : List.copyOf(trustAnchors);
+            if (minSignatureVersion < 1 || minSignatureVersion > 2) {
+                throw new IllegalArgumentException("the minimum SNS SignatureVersion is 1 or 2, not "
+                        + minSignatureVersion);
+            }
             intermediates = List.copyOf(intermediates);
             aiaHostSuffixes = List.copyOf(aiaHostSuffixes);
             certificateNames = List.copyOf(certificateNames);
         }
 
-        /** AWS production trust: the JDK trust store, the bundled Amazon intermediate, no extra URL prefixes. */
+        /**
+         * AWS production trust, as the configuration's defaults: Amazon's bundled roots, the bundled Amazon
+         * intermediate, no extra URL prefixes, SignatureVersion 1 and 2.
+         */
         public static Settings production() {
-            return new Settings(List.of(), List.of(), List.of(BUNDLED_INTERMEDIATE), true,
+            return new Settings(List.of(), List.of(AMAZON_ROOTS), List.of(BUNDLED_INTERMEDIATE), true,
                     List.of(".amazontrust.com"), List.of("sns.amazonaws.com", "sns-signing.{region}.amazonaws.com"),
-                    20);
+                    20, 1);
         }
     }
+
+    /**
+     * The default trust anchors: Amazon Root CA 1 to 4 and Starfield Services Root Certificate Authority - G2 (Amazon
+     * Trust Services' roots, exported from the JDK/Debian trust store; SHA-256 fingerprints 8ecde688..., 1ba5b2aa...,
+     * 18ce6cfe..., e35d2841..., 568d6905...). SNS signing certificates chain to Amazon Root CA 1 through Amazon RSA
+     * 2048 M01; a certificate chaining only to another public root of the JDK is refused.
+     */
+    public static final URI AMAZON_ROOTS = URI.create("classpath:sns/amazon-root-cas.pem");
+
+    /** A region name as in a topic ARN ({@code us-east-1}, {@code ap-southeast-2}, {@code us-gov-west-1}). */
+    private static final java.util.regex.Pattern REGION = java.util.regex.Pattern.compile(
+            "[a-z]{2}(-[a-z]{2,10}){1,2}-[1-9][0-9]?");
 
     /** Amazon RSA 2048 M01, issuer of the SNS signing certificates seen in 2025/2026. */
     public static final URI BUNDLED_INTERMEDIATE = URI.create("classpath:sns/amazon-rsa-2048-m01.pem");
@@ -113,6 +133,11 @@ public final class SnsSignatureVerifier {
      */
     public void verify(SnsEnvelope envelope) throws UnprocessableMessageException, CertificateUnavailableException {
         String algorithm = algorithm(envelope.signatureVersion());
+        if (Integer.parseInt(envelope.signatureVersion()) < settings.minSignatureVersion()) {
+            throw new UnprocessableMessageException("SNS SignatureVersion " + envelope.signatureVersion()
+                    + " is below the minimum " + settings.minSignatureVersion()
+                    + " (suite.entitlement.sns.min-signature-version)");
+        }
         require(envelope.signature(), "Signature");
         require(envelope.signingCertUrl(), "SigningCertURL");
         require(envelope.messageId(), "MessageId");
@@ -155,11 +180,18 @@ public final class SnsSignatureVerifier {
         }
     }
 
-    /** {@code arn:aws:sns:<region>:<account>:<name>} -> region. */
+    /**
+     * {@code arn:aws:sns:<region>:<account>:<name>} -> region, which must look like a region name: it becomes part of
+     * the certificate host, so nothing else (a dot, a slash, an {@code @}, a port) may reach it.
+     */
     static String topicRegion(String topicArn) throws UnprocessableMessageException {
         String[] parts = topicArn == null ? new String[0] : topicArn.split(":", -1);
         if (parts.length < 6 || !"arn".equals(parts[0]) || !"sns".equals(parts[2]) || parts[3].isEmpty()) {
             throw new UnprocessableMessageException("TopicArn is not an SNS topic ARN");
+        }
+        if (!REGION.matcher(parts[3]).matches()) {
+            throw new UnprocessableMessageException("TopicArn region is not an AWS region name, no SNS certificate"
+                    + " host is built from it: " + io.mpsaas.common.rest.Problem.excerpt(parts[3]));
         }
         return parts[3];
     }
@@ -306,7 +338,7 @@ public final class SnsSignatureVerifier {
                 && settings.aiaHostSuffixes().stream().anyMatch(s -> host.endsWith(s.toLowerCase(Locale.ROOT)));
     }
 
-    /** The trust anchors: configured PEMs, or the JDK's default trust store. Loaded once, on first use. */
+    /** The trust anchors: the configured PEMs (Amazon's roots by default). Loaded once, on first use. */
     private Set<TrustAnchor> trustAnchors() throws CertificateUnavailableException {
         Set<TrustAnchor> loaded = anchors;
         if (loaded != null) {
@@ -315,24 +347,17 @@ public final class SnsSignatureVerifier {
         synchronized (this) {
             if (anchors == null) {
                 Set<TrustAnchor> set = new HashSet<>();
-                if (settings.trustAnchors().isEmpty()) {
-                    for (X509Certificate root : jdkTrustedRoots()) {
-                        set.add(new TrustAnchor(root, null));
-                    }
-                } else {
-                    for (URI uri : settings.trustAnchors()) {
-                        try {
-                            for (X509Certificate root : parse(source.fetch(uri), uri.toString())) {
-                                set.add(new TrustAnchor(root, null));
-                            }
-                        } catch (UnprocessableMessageException e) {
-                            throw new CertificateUnavailableException("trust anchor " + uri + " unreadable: "
-                                    + e.getMessage(), e);
+                for (URI uri : settings.trustAnchors()) {
+                    try {
+                        for (X509Certificate root : parse(source.fetch(uri), uri.toString())) {
+                            set.add(new TrustAnchor(root, null));
                         }
+                    } catch (UnprocessableMessageException e) {
+                        throw new CertificateUnavailableException("trust anchor " + uri + " unreadable: "
+                                + e.getMessage(), e);
                     }
                 }
-                LOG.infof("SNS signatures: %d trust anchors (%s)", set.size(),
-                        settings.trustAnchors().isEmpty() ? "JDK trust store" : settings.trustAnchors());
+                LOG.infof("SNS signatures: %d trust anchors (%s)", set.size(), settings.trustAnchors());
                 anchors = Set.copyOf(set);
             }
             return anchors;
@@ -354,22 +379,6 @@ public final class SnsSignatureVerifier {
         }
         intermediates = List.copyOf(list);
         return intermediates;
-    }
-
-    private static List<X509Certificate> jdkTrustedRoots() {
-        try {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init((KeyStore) null);
-            List<X509Certificate> roots = new ArrayList<>();
-            for (var manager : factory.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    roots.addAll(List.of(x509.getAcceptedIssuers()));
-                }
-            }
-            return roots;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK trust store cannot be read", e);
-        }
     }
 
     /** Every certificate in a PEM (or DER) document, leaf first. */

@@ -71,8 +71,11 @@ public class AdminCustomerResource {
         }
     }
 
-    /** One customer as the app API shows it, with what only operators see: landings, history. */
-    public record Detail(CustomerView customer, boolean freeTrialOffer, long landings, Instant firstLandedAt,
+    /**
+     * One customer as the app API shows it, with what only operators see: landings, history, and the offer type the
+     * buyer's browser posted ({@code offerTypeHint}: a hint, not a fact; {@code customer.freeTrial} is AWS's word).
+     */
+    public record Detail(CustomerView customer, String offerTypeHint, long landings, Instant firstLandedAt,
             Instant lastLandedAt, List<HistoryView> history, int historyLimit) {
     }
 
@@ -128,7 +131,7 @@ public class AdminCustomerResource {
         CustomerAdmin.Detail d = admin.detail(key(customerKey), limit)
                 .orElseThrow(() -> ApiException.notFound("no customer " + customerKey));
         CustomerRecord c = d.customer();
-        return new Detail(CustomerView.of(c, d.registration(), clock.instant()), c.freeTrialOffer(), c.landings(),
+        return new Detail(CustomerView.of(c, d.registration(), clock.instant()), c.offerTypeHint(), c.landings(),
                 c.firstLandedAt(), c.lastLandedAt(), d.history().stream().map(HistoryView::of).toList(), limit);
     }
 

@@ -50,7 +50,7 @@ public class EntitlementMetrics {
     public enum ParkReason {
         /** Not JSON, fields missing or malformed. */
         MALFORMED,
-        /** From a topic, source or delivery mode the service does not trust. */
+        /** From a topic, source, account, region or delivery mode not trusted, or replayed, or dated in the future. */
         UNTRUSTED_SOURCE,
         /** The SNS signature or its certificate chain does not verify. */
         SIGNATURE,

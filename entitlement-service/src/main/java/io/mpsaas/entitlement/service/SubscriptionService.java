@@ -486,9 +486,10 @@ public class SubscriptionService {
             }
         }
         boolean entitlementsChanged = entitlements != null && Entitlements.differ(before, entitlements);
+        boolean entitlementsTold = entitlementsChanged && Entitlements.told(before, entitlements);
 
         CustomerIds ids = ids(key, current, identity, agreementId);
-        Effects effects = effects(machine.changes(), entitlementsChanged ? entitlements : null, before, ids,
+        Effects effects = effects(machine.changes(), entitlementsTold ? entitlements : null, before, ids,
                 lead.meta().dedupeKey(), lead.meta().occurredAt(), machine.after(), now,
                 current == null ? 1 : current.version() + 1);
         String result = describe(machine, entitlements, entitlementsChanged,
@@ -594,7 +595,8 @@ public class SubscriptionService {
                 return false;
             }
             CustomerIds ids = CustomerIds.of(current);
-            Effects effects = effects(List.of(), fresh, current.entitlements(), ids, dedupe, now,
+            Effects effects = effects(List.of(), Entitlements.told(current.entitlements(), fresh) ? fresh : null,
+                    current.entitlements(), ids, dedupe, now,
                     snapshot(current), now, current.version() + 1);
             SubscriptionStore.Commit commit = store.newCommit();
             store.customer(commit, new CustomerChange(current.key(), current.version(), null, null, null, null, fresh,

@@ -35,7 +35,7 @@ class NotificationReaderTest {
     private final SnsSigning signing = SnsSigning.sandbox();
     private final SnsSignatureVerifier verifier = new SnsSignatureVerifier(new SnsSignatureVerifier.Settings(
             List.of("http://127.0.0.1:8100/sns/"), List.of(URI.create("mem:root")), List.of(), false, List.of(),
-            List.of("sns.amazonaws.com"), 5), uri -> uri.toString().equals("mem:root") ? signing.rootCertificatePem()
+            List.of("sns.amazonaws.com"), 5, 1), uri -> uri.toString().equals("mem:root") ? signing.rootCertificatePem()
                     : signing.leafCertificatePem(), Clock.systemUTC());
 
     private NotificationReader reader(boolean verify, boolean raw, List<String> ignoredProducts) {
@@ -251,6 +251,101 @@ class NotificationReaderTest {
         e.put("Timestamp", "2026-11-22T06:30:20.000Z");
         e.put("Message", json.writeValueAsString(message));
         return e.toString();
+    }
+
+    // issue 18, forged facts: times, accounts and regions a sender to the queue could forge
+
+    private static final NotificationReader.Trust DEFAULT_TRUST = new NotificationReader.Trust(
+            java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(5), List.of(), List.of("us-east-1"));
+
+    private NotificationReader trusting(NotificationReader.Trust trust) {
+        return new NotificationReader(json, verifier, new NotificationReader.Settings(true, MARKETPLACE_TOPICS, false,
+                List.of(), trust));
+    }
+
+    /** A Marketplace envelope signed with the sandbox key (which this reader trusts), sent at {@code timestamp}. */
+    private String signed(String timestamp) throws Exception {
+        String topic = "arn:aws:sns:us-east-1:287250355862:aws-mp-subscription-notification-" + PRODUCT;
+        String text = json.writeValueAsString(Map.of("action", "subscribe-success", "customer-identifier", CUSTOMER,
+                "product-code", PRODUCT));
+        ObjectNode e = json.createObjectNode();
+        e.put("Type", "Notification");
+        e.put("MessageId", "m-replayed");
+        e.put("TopicArn", topic);
+        e.put("Message", text);
+        e.put("Timestamp", timestamp);
+        e.put("SignatureVersion", "2");
+        e.put("Signature", signing.sign(SnsSigning.stringToSign(text, "m-replayed", null, timestamp, topic), "2"));
+        e.put("SigningCertURL", "http://127.0.0.1:8100/sns/SimpleNotificationService-sandbox.pem");
+        return e.toString();
+    }
+
+    @Test
+    void aGenuineEnvelope_replayedLongAfterAwsSentIt_isRefusedAsAPossibleReplay() throws Exception {
+        // GIVEN an envelope AWS really signed on 2026-11-22 at 06:30
+        String envelope = signed("2026-11-22T06:30:20.000Z");
+        NotificationReader reader = trusting(DEFAULT_TRUST);
+
+        // WHEN it reaches the queue within the hour, it is read
+        assertThat(reader.read(envelope, "sqs-1", Instant.parse("2026-11-22T07:25:00Z")).notification())
+                .isInstanceOf(Notification.SubscribeSuccess.class);
+        // WHEN it is sent again 16 days later (the inbox keeps ids 15 days), it is refused with its reason
+        assertThatThrownBy(() -> reader.read(envelope, "sqs-2", Instant.parse("2026-12-08T06:30:20Z")))
+                .isInstanceOf(UnprocessableMessageException.class)
+                .hasMessageContaining("older than the message's arrival in the queue")
+                .hasMessageContaining("possible replay")
+                .satisfies(e -> assertThat(ParkReasons.of(e.getMessage()))
+                        .isEqualTo(io.mpsaas.entitlement.service.EntitlementMetrics.ParkReason.UNTRUSTED_SOURCE));
+        // AND one dated after its arrival beyond the allowed skew is refused too
+        assertThatThrownBy(() -> reader.read(signed("2026-11-22T08:00:00.000Z"), "sqs-3",
+                Instant.parse("2026-11-22T07:50:00Z")))
+                .isInstanceOf(UnprocessableMessageException.class).hasMessageContaining("is in the future");
+        assertThat(reader.read(signed("2026-11-22T07:54:00.000Z"), "sqs-4", Instant.parse("2026-11-22T07:50:00Z"))
+                .notification()).isNotNull();
+    }
+
+    @Test
+    void anEventBridgeEventDatedInTheFuture_isRefused_withinTheSkewItIsRead() throws Exception {
+        // GIVEN a License Updated event dated 2026-11-22T06:35:00Z
+        String event = TestSupport.fixture("eventbridge/license-updated-manufacturer.json");
+        NotificationReader reader = trusting(DEFAULT_TRUST);
+
+        // WHEN it arrives hours before its date (a forged far-future time would freeze the customer's state)
+        assertThatThrownBy(() -> reader.read(event, "sqs-1", Instant.parse("2026-11-22T00:00:00Z")))
+                .isInstanceOf(UnprocessableMessageException.class)
+                .hasMessageContaining("EventBridge time 2026-11-22T06:35:00Z is in the future")
+                .hasMessageContaining("suite.entitlement.max-clock-skew");
+        // THEN within the skew (clocks differ a little) and any time after, it is read
+        assertThat(reader.read(event, "sqs-2", Instant.parse("2026-11-22T06:31:00Z")).notification()).isNotNull();
+        assertThat(reader.read(event, "sqs-3", Instant.parse("2027-11-22T06:35:00Z")).notification()).isNotNull();
+    }
+
+    @Test
+    void eventBridgeAccountAndRegion_areCheckedAgainstTheConfiguration() throws Exception {
+        String event = TestSupport.fixture("eventbridge/license-updated-manufacturer.json");
+        Instant arrived = Instant.parse("2026-11-22T06:35:01Z");
+        ObjectNode otherRegion = (ObjectNode) json.readTree(event);
+        otherRegion.put("region", "eu-west-1");
+        ObjectNode noAccount = (ObjectNode) json.readTree(event);
+        noAccount.remove("account");
+        ObjectNode badAccount = (ObjectNode) json.readTree(event);
+        badAccount.put("account", "12345678901\n2");
+
+        // GIVEN the defaults (any 12-digit account, us-east-1): the fixture (seller account 123456789012) reads
+        assertThat(trusting(DEFAULT_TRUST).read(event, "sqs-1", arrived).notification()).isNotNull();
+        // AND another region, no account or a malformed one is refused with its reason
+        assertThatThrownBy(() -> trusting(DEFAULT_TRUST).read(otherRegion.toString(), "sqs-2", arrived))
+                .hasMessageContaining("region eu-west-1, not an expected one");
+        assertThatThrownBy(() -> trusting(DEFAULT_TRUST).read(noAccount.toString(), "sqs-3", arrived))
+                .hasMessageContaining("not an expected one (suite.entitlement.eventbridge.accounts)");
+        assertThatThrownBy(() -> trusting(DEFAULT_TRUST).read(badAccount.toString(), "sqs-4", arrived))
+                .hasMessageContaining("not an expected one (suite.entitlement.eventbridge.accounts)");
+        // WHEN the seller names its account, an event of another account is refused
+        NotificationReader.Trust seller = new NotificationReader.Trust(java.time.Duration.ofHours(1),
+                java.time.Duration.ofMinutes(5), List.of("999999999999"), List.of("us-east-1"));
+        assertThatThrownBy(() -> trusting(seller).read(event, "sqs-5", arrived))
+                .isInstanceOf(UnprocessableMessageException.class)
+                .hasMessageContaining("account 123456789012, not an expected one");
     }
 
     @Test

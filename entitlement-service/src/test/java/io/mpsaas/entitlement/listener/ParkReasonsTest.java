@@ -19,6 +19,13 @@ class ParkReasonsTest {
             SNS topic not allowed: arn:aws:sns:us-east-1:999999999999:aws-mp-x      | UNTRUSTED_SOURCE
             EventBridge event from unknown source: aws.other                        | UNTRUSTED_SOURCE
             raw-delivered SNS message refused: turn raw message delivery off        | UNTRUSTED_SOURCE
+            SNS Timestamp 2026-01-01T00:00:00Z is PT72H older than its arrival in the queue, more than suite.entitlement.sns.max-age PT1H: refused as a possible replay | UNTRUSTED_SOURCE
+            SNS Timestamp 2027-01-01T00:00:00Z is in the future: PT1H after its arrival in the queue | UNTRUSTED_SOURCE
+            EventBridge time 2030-01-01T00:00:00Z is in the future: PT8H after its arrival in the queue | UNTRUSTED_SOURCE
+            EventBridge event of account 999999999999, not an expected one (suite.entitlement.eventbridge.accounts) | UNTRUSTED_SOURCE
+            EventBridge event of region eu-west-1, not an expected one (suite.entitlement.eventbridge.regions) | UNTRUSTED_SOURCE
+            SNS SignatureVersion 1 is below the minimum 2 (suite.entitlement.sns.min-signature-version) | SIGNATURE
+            TopicArn region is not an AWS region name, no SNS certificate host is built from it: evil.example/x | SIGNATURE
             unknown Marketplace action: subscribe-maybe                             | UNKNOWN_KIND
             unknown EventBridge detail-type: Agreement Teleported - Proposer        | UNKNOWN_KIND
             neither an SNS envelope, an EventBridge event nor a Marketplace message | UNKNOWN_KIND

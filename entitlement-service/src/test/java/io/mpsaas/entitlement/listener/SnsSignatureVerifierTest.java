@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The SNS verifier against real AWS-signed notifications and their certificate (a fixed clock inside the
- * certificate's validity, 2025-11-10..2026-10-14), with production trust: the JDK trust store and the bundled Amazon
- * intermediate, no network. And against sandbox-signed Marketplace envelopes with the sandbox root as the anchor.
+ * certificate's validity, 2025-11-10..2026-10-14), with production trust: the bundled Amazon roots and intermediate,
+ * no network. And against sandbox-signed Marketplace envelopes with the sandbox root as the anchor.
  */
 class SnsSignatureVerifierTest {
 
@@ -68,12 +68,12 @@ class SnsSignatureVerifierTest {
         SnsSignatureVerifier.Settings p = SnsSignatureVerifier.Settings.production();
         return new SnsSignatureVerifier(new SnsSignatureVerifier.Settings(p.extraUrlPrefixes(), p.trustAnchors(),
                 bundledIntermediate ? p.intermediates() : List.of(), aia, p.aiaHostSuffixes(), p.certificateNames(),
-                p.cacheSize()), source, clock);
+                p.cacheSize(), p.minSignatureVersion()), source, clock);
     }
 
     private SnsSignatureVerifier sandbox() {
         return new SnsSignatureVerifier(new SnsSignatureVerifier.Settings(List.of(SANDBOX_PREFIX),
-                List.of(SANDBOX_ROOT), List.of(), false, List.of(), List.of("sns.amazonaws.com"), 5), source,
+                List.of(SANDBOX_ROOT), List.of(), false, List.of(), List.of("sns.amazonaws.com"), 5, 1), source,
                 Clock.systemUTC());
     }
 
@@ -91,7 +91,7 @@ class SnsSignatureVerifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"test-notification-with-subject.json", "test-notification-no-subject.json",
             "test-notification-signature-v2.json"})
-    void realAwsNotifications_verify_withTheFullChainToTheJdkTrustStore(String fixture) throws Exception {
+    void realAwsNotifications_verify_withTheFullChainToTheBundledAmazonRoots(String fixture) throws Exception {
         // GIVEN a real notification signed by AWS SNS (v1 with and without Subject, v2), production trust
         SnsSignatureVerifier verifier = production(INSIDE_VALIDITY);
 
@@ -255,9 +255,77 @@ class SnsSignatureVerifierTest {
         };
         SnsSignatureVerifier verifier = new SnsSignatureVerifier(new SnsSignatureVerifier.Settings(
                 List.of(SANDBOX_PREFIX), List.of(SANDBOX_ROOT), List.of(), false, List.of(),
-                List.of("sns.amazonaws.com"), 5), down, Clock.systemUTC());
+                List.of("sns.amazonaws.com"), 5, 1), down, Clock.systemUTC());
 
         assertThatThrownBy(() -> verifier.verify(envelope("sns/marketplace/subscribe-success.json")))
                 .isInstanceOf(CertificateUnavailableException.class);
+    }
+
+    // issue 18, forged facts: what the verifier trusts is only what AWS signs
+
+    private SnsSignatureVerifier productionWith(Clock clock, List<URI> anchors, int minVersion) {
+        SnsSignatureVerifier.Settings p = SnsSignatureVerifier.Settings.production();
+        return new SnsSignatureVerifier(new SnsSignatureVerifier.Settings(p.extraUrlPrefixes(), anchors,
+                p.intermediates(), false, p.aiaHostSuffixes(), p.certificateNames(), p.cacheSize(), minVersion),
+                source, clock);
+    }
+
+    @Test
+    void productionAnchors_areAmazonsRootsOnly_andTheRealChainEndsAtAmazonRootCa1() throws Exception {
+        // GIVEN the default trust: the bundled Amazon roots, not the JDK trust store
+        assertThat(SnsSignatureVerifier.Settings.production().trustAnchors())
+                .containsExactly(SnsSignatureVerifier.AMAZON_ROOTS);
+        List<String> subjects = SnsSignatureVerifier.parse(source.fetch(SnsSignatureVerifier.AMAZON_ROOTS), "roots")
+                .stream().map(c -> c.getSubjectX500Principal().getName()).toList();
+        assertThat(subjects).hasSize(5).allMatch(s -> s.contains("O=Amazon") || s.contains("Starfield Services"));
+
+        // WHEN / THEN AWS's real certificate chains to them (through the bundled intermediate, no fetch)
+        productionWith(INSIDE_VALIDITY, List.of(SnsSignatureVerifier.AMAZON_ROOTS), 1)
+                .verify(envelope(AWS_FIXTURES + "test-notification-signature-v2.json"));
+    }
+
+    @Test
+    void aChainToAnotherPublicRoot_isRefused_whenAmazonsRootsArePinned() throws Exception {
+        // GIVEN anchors that are trusted by the JDK but are not Amazon's (the sandbox root stands in for any other CA)
+        SnsSignatureVerifier otherRoot = productionWith(INSIDE_VALIDITY, List.of(SANDBOX_ROOT), 1);
+
+        // WHEN / THEN AWS's own certificate does not chain to them: only the configured anchors count
+        assertThatThrownBy(() -> otherRoot.verify(envelope(AWS_FIXTURES + "test-notification-signature-v2.json")))
+                .isInstanceOf(UnprocessableMessageException.class).hasMessageContaining("does not chain");
+    }
+
+    @Test
+    void signatureVersion1_isRefused_whenTheMinimumIs2_andVersion2StillVerifies() throws Exception {
+        SnsSignatureVerifier v2Only = productionWith(INSIDE_VALIDITY, List.of(SnsSignatureVerifier.AMAZON_ROOTS), 2);
+
+        assertThatThrownBy(() -> v2Only.verify(envelope(AWS_FIXTURES + "test-notification-no-subject.json")))
+                .isInstanceOf(UnprocessableMessageException.class)
+                .hasMessageContaining("SignatureVersion 1 is below the minimum 2");
+        v2Only.verify(envelope(AWS_FIXTURES + "test-notification-signature-v2.json"));
+        assertThat(ParkReasons.of("SNS SignatureVersion 1 is below the minimum 2"))
+                .isEqualTo(io.mpsaas.entitlement.service.EntitlementMetrics.ParkReason.SIGNATURE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"evil.example/x", "us-west-2.amazonaws.com.evil.example#", "us-west-2@evil", "US-WEST-2",
+        "us west 2", "..", "us-west-"})
+    void aTopicRegionThatIsNotARegionName_isRefused_beforeAnyHostIsBuilt(String region) throws Exception {
+        SnsEnvelope real = envelope(AWS_FIXTURES + "test-notification-no-subject.json");
+        String topicArn = "arn:aws:sns:" + region + ":131990247566:dongie-standard-topic";
+        SnsEnvelope forged = new SnsEnvelope(real.messageId(), topicArn, null, real.message(), real.timestamp(),
+                real.signatureVersion(), real.signature(), real.signingCertUrl());
+
+        assertThatThrownBy(() -> production(INSIDE_VALIDITY).verify(forged))
+                .isInstanceOf(UnprocessableMessageException.class)
+                .hasMessageMatching("TopicArn (region is not an AWS region name.*|is not an SNS topic ARN)");
+        assertThat(fetches.get()).isZero();
+    }
+
+    @Test
+    void realRegionNames_areAccepted() throws Exception {
+        for (String region : List.of("us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-gov-west-1",
+                "il-central-1", "me-south-1")) {
+            assertThat(SnsSignatureVerifier.topicRegion("arn:aws:sns:" + region + ":123456789012:t")).isEqualTo(region);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.CustomerIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,10 +22,13 @@ public final class RegistrationEvents {
     public static CustomerEvent customerRegistered(CustomerRecord customer, Instant registeredAt) {
         String eventId = UUID.nameUUIDFromBytes((CustomerEvent.CUSTOMER_REGISTERED + "|" + customer.key() + "|"
                 + registeredAt).getBytes(StandardCharsets.UTF_8)).toString();
-        Map<String, Object> details = Map.of(
-                "registeredAt", registeredAt.toString(),
-                "freeTrialOffer", customer.freeTrialOffer(),
-                "landings", customer.landings());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("registeredAt", registeredAt.toString());
+        // the buyer's browser posted it: named a hint, never "free trial" (AWS's word comes with customer-activated)
+        if (customer.offerTypeHint() != null) {
+            details.put("offerTypeHint", customer.offerTypeHint());
+        }
+        details.put("landings", customer.landings());
         return new CustomerEvent(CustomerEvent.CUSTOMER_REGISTERED, eventId, registeredAt, CustomerIds.of(customer),
                 customer.state(), details);
     }

@@ -49,13 +49,12 @@ public class CustomerStore {
                 .setIfAbsent(SUBSCRIPTION_STATE, Attr.s(SubscriptionState.PENDING.name()))
                 .setIfAbsent(FIRST_LANDED_AT, Attr.instant(landing.landedAt()))
                 .set(LAST_LANDED_AT, Attr.instant(landing.landedAt()));
-        if (landing.freeTrialOffer()) {
-            u.set(FREE_TRIAL_OFFER, Attr.bool(true));
-        } else {
-            // a later landing without the offer type (a "Set up your account" click) does not undo a free-trial offer
-            u.setIfAbsent(FREE_TRIAL_OFFER, Attr.bool(false));
+        // the posted offer type is the buyer's browser's word: kept as a hint, apart from AWS's freeTrial; a later
+        // landing without one (a "Set up your account" click) keeps the last hint
+        if (landing.offerTypeHint() != null) {
+            u.set(OFFER_TYPE_HINT, Attr.s(landing.offerTypeHint()));
         }
-        u.set(OFFER_TYPE, string(landing.offerType()));
+        u.remove(LEGACY_FREE_TRIAL_OFFER, LEGACY_OFFER_TYPE);
         // the overloaded indexes of docs/ARCHITECTURE.md: customers by account, customers by product
         if (id.customerAwsAccountId() != null) {
             u.set(SuiteTables.GSI1_PK, Attr.s(CustomerKeys.ACCOUNT_PREFIX + id.customerAwsAccountId()))

@@ -5,6 +5,7 @@ import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.FieldSpec;
+import io.mpsaas.onboarding.domain.Landing;
 import io.mpsaas.onboarding.domain.RegistrationDetails;
 import io.mpsaas.onboarding.domain.RegistrationFormSpec;
 import io.mpsaas.onboarding.domain.RegistrationOutcome;
@@ -288,7 +289,9 @@ public class Pages {
         return switch (state) {
             // a landing comes before entitlement-service has read AWS's notification, which may already be sent
             // (a subscription activated at once): the label says what is known here, not that AWS is still deciding
-            case PENDING -> customer.freeTrialOffer() ? "Free trial, not active yet" : "Received, not active yet";
+            // (the buyer's own offer type, as their browser posted it: the buyer reads their own claim, nobody else)
+            case PENDING -> Landing.claimsFreeTrial(customer.offerTypeHint()) ? "Free trial, not active yet"
+                    : "Received, not active yet";
             case ACTIVE -> "Active";
             case FREE_TRIAL -> "Free trial";
             case UNSUBSCRIBE_PENDING -> "Cancellation in progress";

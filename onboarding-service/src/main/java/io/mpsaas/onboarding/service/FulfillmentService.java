@@ -123,9 +123,9 @@ public class FulfillmentService {
             }
         }
         Log.infof("Buyer landed: customer %s (%s, product %s, account %s, license %s, customerIdentifier %s),"
-                + " landing %d, free-trial offer %s, state %s, registered %s", customer.key(), id.identityModel(),
+                + " landing %d, offer type hint %s, state %s, registered %s", customer.key(), id.identityModel(),
                 id.productCode(), id.customerAwsAccountId(), id.licenseArn(), id.customerIdentifier(),
-                customer.landings(), customer.freeTrialOffer(), customer.state(), customer.registered());
+                customer.landings(), customer.offerTypeHint(), customer.state(), customer.registered());
         return new LandingResult.Landed(customer, signer.issue(customer.key()), registration);
     }
 

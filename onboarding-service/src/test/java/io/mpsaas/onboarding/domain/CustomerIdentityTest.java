@@ -60,8 +60,10 @@ class CustomerIdentityTest {
     void offerType_isKeptOnlyWhenWellFormed() {
         CustomerIdentity id = CustomerIdentity.of(new ResolvedCustomer(null, "1", "p", ARN)).orElseThrow();
 
-        assertThat(Landing.of(id, "free-trial", java.time.Instant.EPOCH).freeTrialOffer()).isTrue();
-        assertThat(Landing.of(id, "<b>", java.time.Instant.EPOCH).offerType()).isNull();
-        assertThat(Landing.of(id, null, java.time.Instant.EPOCH).freeTrialOffer()).isFalse();
+        assertThat(Landing.of(id, " free-trial ", java.time.Instant.EPOCH).offerTypeHint()).isEqualTo("free-trial");
+        assertThat(Landing.claimsFreeTrial("free-trial")).isTrue();
+        assertThat(Landing.of(id, "<b>", java.time.Instant.EPOCH).offerTypeHint()).isNull();
+        assertThat(Landing.of(id, null, java.time.Instant.EPOCH).offerTypeHint()).isNull();
+        assertThat(Landing.claimsFreeTrial(null)).isFalse();
     }
 }

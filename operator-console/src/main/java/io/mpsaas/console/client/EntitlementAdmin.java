@@ -87,7 +87,7 @@ public interface EntitlementAdmin {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CustomerDetail(Customer customer, boolean freeTrialOffer, long landings, Instant firstLandedAt,
+    record CustomerDetail(Customer customer, String offerTypeHint, long landings, Instant firstLandedAt,
             Instant lastLandedAt, List<HistoryEntry> history, int historyLimit) {
     }
 

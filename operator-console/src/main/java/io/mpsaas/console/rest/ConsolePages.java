@@ -169,7 +169,12 @@ public class ConsolePages {
 
         List<Field> subscription = new ArrayList<>();
         subscription.add(new Field("Access", c.accessGranted() ? "Granted" : "Refused", false));
-        subscription.add(new Field("Free trial", c.freeTrial() || detail.freeTrialOffer() ? "Yes" : "No", false));
+        // only AWS's notification makes a free trial; the buyer's browser's offer type is shown as what it is
+        subscription.add(new Field("Free trial", c.freeTrial() ? "Yes" : "No", false));
+        if (detail.offerTypeHint() != null) {
+            subscription.add(new Field("Offer type posted by the buyer's browser (unconfirmed)",
+                    detail.offerTypeHint(), true));
+        }
         subscription.add(new Field("State set by a notification of", time(c.stateEventAt()), false));
         subscription.add(new Field("State changed", time(c.stateChangedAt()), false));
         subscription.add(new Field("Created", time(c.createdAt()), false));
