@@ -17,6 +17,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -192,6 +194,47 @@ public final class OpenApiExamples {
             node.forEach(OpenApiExamples::close);
         }
         return node;
+    }
+
+    /** The document's operations by "METHOD /path", sorted. */
+    public static SortedMap<String, JsonNode> operations(JsonNode doc) {
+        SortedMap<String, JsonNode> operations = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> path : fields(doc.path("paths"))) {
+            for (Map.Entry<String, JsonNode> op : fields(path.getValue())) {
+                if (METHODS.contains(op.getKey())) {
+                    operations.put(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), op.getValue());
+                }
+            }
+        }
+        return operations;
+    }
+
+    /** Every 4xx/5xx answer of the document that is not {@code application/problem+json} of the Problem schema. */
+    public static List<String> errorsWithoutProblem(JsonNode doc) {
+        List<String> without = new ArrayList<>();
+        operations(doc).forEach((name, op) -> fields(op.path("responses")).forEach(r -> {
+            if ((r.getKey().startsWith("4") || r.getKey().startsWith("5")) && !r.getValue()
+                    .at("/content/application~1problem+json/schema/$ref").asText().equals(OpenApiContract.PROBLEM_REF)) {
+                without.add(name + " " + r.getKey());
+            }
+        }));
+        return without;
+    }
+
+    /**
+     * What is wrong with a real answer of the service against the schema the document gives its operation and status
+     * ({@code application/json}, else {@code application/problem+json}).
+     */
+    public static List<String> answerViolations(JsonNode doc, String method, String path, String status,
+            JsonNode answer) {
+        JsonNode content = doc.path("paths").path(path).path(method.toLowerCase(Locale.ROOT)).path("responses")
+                .path(status).path("content");
+        JsonNode schema = content.path("application/json").path("schema");
+        if (schema.isMissingNode()) {
+            schema = content.path(Problem.MEDIA_TYPE).path("schema");
+        }
+        return violations(doc, new Example(method + " " + path + " " + status, schema.isMissingNode() ? null : schema,
+                answer));
     }
 
     private static List<Map.Entry<String, JsonNode>> fields(JsonNode node) {

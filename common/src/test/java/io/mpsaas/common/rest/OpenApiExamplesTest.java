@@ -122,6 +122,21 @@ class OpenApiExamplesTest {
         assertThatThrownBy(() -> OpenApiExamples.ofReadme(readme, "s", doc)).hasMessageContaining("not JSON");
     }
 
+    @Test
+    void operations_errorsWithoutProblem_andAnswerViolations_readTheDocumentByOperationAndStatus() {
+        assertThat(OpenApiExamples.operations(doc)).containsOnlyKeys("POST /v1/things");
+        // a 400 of the Problem schema passes; one of another schema is reported
+        assertThat(OpenApiExamples.errorsWithoutProblem(doc)).isEmpty();
+        JsonNode foreign = read(DOC.replace("#/components/schemas/Problem\"}}}}}", "#/components/schemas/Item\"}}}}}"));
+        assertThat(OpenApiExamples.errorsWithoutProblem(foreign)).containsExactly("POST /v1/things 400");
+
+        assertThat(OpenApiExamples.answerViolations(doc, "POST", "/v1/things", "200", read("{\"count\":2}"))).isEmpty();
+        assertThat(OpenApiExamples.answerViolations(doc, "POST", "/v1/things", "400", read("{\"status\":\"x\"}")))
+                .singleElement().asString().contains("status");
+        assertThat(OpenApiExamples.answerViolations(doc, "POST", "/v1/things", "404", read("{}"))).singleElement()
+                .asString().contains("no JSON schema");
+    }
+
     private List<String> check(JsonNode schema, String value) {
         return OpenApiExamples.violations(doc, new OpenApiExamples.Example("t", schema, read(value)));
     }
