@@ -8,7 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.IdentityModel;
+import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.rest.OpenApiExamples;
+import io.mpsaas.entitlement.domain.AccessDecision;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -81,6 +84,15 @@ class OpenApiDocumentTest {
             assertThat(op.path("responses").has("403")).as(name).isEqualTo(name.contains("/admin/"));
         });
         assertThat(OpenApiExamples.errorsWithoutProblem(doc)).isEmpty();
+        // the enumerations written in the annotations are the Java enums' constants
+        assertThat(names(doc.at("/components/schemas/CustomerView/properties/state/enum")))
+                .containsExactlyElementsOf(names(SubscriptionState.values()));
+        assertThat(names(doc.at("/components/schemas/AccessView/properties/state/enum")))
+                .containsExactlyElementsOf(names(SubscriptionState.values()));
+        assertThat(names(doc.at("/components/schemas/AccessView/properties/reason/enum")))
+                .containsExactlyElementsOf(names(AccessDecision.Reason.values()));
+        assertThat(names(doc.at("/components/schemas/CustomerView/properties/identityModel/enum")))
+                .containsExactlyElementsOf(names(IdentityModel.values()));
     }
 
     @Test
@@ -153,6 +165,16 @@ class OpenApiDocumentTest {
 
         // THEN every answer is valid against the schema the document gives its operation and status
         assertThat(problems).isEmpty();
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    private static List<String> names(Enum<?>[] values) {
+        return java.util.Arrays.stream(values).map(Enum::name).toList();
     }
 
     private static RequestSpecification app() {

@@ -3,7 +3,6 @@ package io.mpsaas.entitlement.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mpsaas.entitlement.domain.AccessDecision;
 import io.mpsaas.entitlement.service.EntitlementJson;
-import io.mpsaas.common.customer.SubscriptionState;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -16,9 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AccessView(@Schema(required = true) String customerKey, @Schema(required = true) String dimension,
         @Schema(required = true) boolean allowed,
-        @Schema(required = true, implementation = AccessDecision.Reason.class) String reason,
+        @Schema(required = true, enumeration = {"ENTITLED", "PAY_AS_YOU_GO", "METERED", "STATE", "MISSING_DIMENSION",
+                "EXPIRED", "NONE_ENTITLED"}) String reason,
         @Schema(description = "The decision in words") String detail,
-        @Schema(required = true, implementation = SubscriptionState.class) String state,
+        @Schema(required = true, enumeration = {"PENDING", "ACTIVE", "FREE_TRIAL", "UNSUBSCRIBE_PENDING",
+                "UNSUBSCRIBED", "SUBSCRIBE_FAILED", "DEPROVISIONED"}) String state,
         @Schema(description = "INTEGER, DOUBLE, BOOLEAN or STRING; absent without an entitlement") String valueType,
         @Schema(description = "The entitlement's value, of valueType") Object value,
         @Schema(description = "The entitled amount (true counts 1); absent without an entitlement") Double quantity,

@@ -2,10 +2,8 @@ package io.mpsaas.entitlement.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mpsaas.common.customer.CustomerRecord;
-import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.StoredEntitlement;
-import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.entitlement.service.EntitlementJson;
 import java.time.Instant;
 import java.util.Map;
@@ -15,9 +13,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** A customer as the seller's app sees it: identity, subscription state, registration, entitlements. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CustomerView(@Schema(required = true) String customerKey,
-        @Schema(implementation = IdentityModel.class) String identityModel, String productCode,
+        @Schema(enumeration = {"LEGACY", "CONCURRENT_AGREEMENTS"}) String identityModel, String productCode,
         String customerIdentifier, String customerAwsAccountId, String licenseArn, String agreementId, String offerId,
-        @Schema(required = true, implementation = SubscriptionState.class) String state,
+        @Schema(required = true, enumeration = {"PENDING", "ACTIVE", "FREE_TRIAL", "UNSUBSCRIBE_PENDING",
+                "UNSUBSCRIBED", "SUBSCRIBE_FAILED", "DEPROVISIONED"}) String state,
         @Schema(required = true) boolean accessGranted, boolean freeTrial, Instant stateEventAt, Instant stateChangedAt, Instant createdAt,
         boolean registered, Registration registration, Map<String, EntitlementView> entitlements,
         Instant entitlementsRefreshedAt, long version) {
