@@ -402,6 +402,8 @@ class SecurityTest {
         figures.set("parkedByReason keys after 40 forged Types", byReason.size());
         assertThat(byReason.keySet()).noneMatch(k -> k.contains(marker));
         assertThat(byReason.size()).isLessThanOrEqualTo(50);
+    }
+
     // issue 18, forged facts
 
     /** The customer as the admin API answers it (with what only operators see: the offer type hint). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mpsaas.entitlement.domain.AccessDecision;
 import io.mpsaas.entitlement.service.EntitlementJson;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The answer of the access check.
@@ -12,8 +13,17 @@ import java.time.Instant;
  * @param reason   ENTITLED, PAY_AS_YOU_GO, METERED, STATE, MISSING_DIMENSION, EXPIRED or NONE_ENTITLED
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AccessView(String customerKey, String dimension, boolean allowed, String reason, String detail,
-        String state, String valueType, Object value, Double quantity, Instant expiresAt) {
+public record AccessView(@Schema(required = true) String customerKey, @Schema(required = true) String dimension,
+        @Schema(required = true) boolean allowed,
+        @Schema(required = true, enumeration = {"ENTITLED", "PAY_AS_YOU_GO", "METERED", "STATE", "MISSING_DIMENSION",
+                "EXPIRED", "NONE_ENTITLED"}) String reason,
+        @Schema(description = "The decision in words") String detail,
+        @Schema(required = true, enumeration = {"PENDING", "ACTIVE", "FREE_TRIAL", "UNSUBSCRIBE_PENDING",
+                "UNSUBSCRIBED", "SUBSCRIBE_FAILED", "DEPROVISIONED"}) String state,
+        @Schema(description = "INTEGER, DOUBLE, BOOLEAN or STRING; absent without an entitlement") String valueType,
+        @Schema(description = "The entitlement's value, of valueType") Object value,
+        @Schema(description = "The entitled amount (true counts 1); absent without an entitlement") Double quantity,
+        Instant expiresAt) {
 
     public static AccessView of(String key, AccessDecision d) {
         var e = d.entitlement();

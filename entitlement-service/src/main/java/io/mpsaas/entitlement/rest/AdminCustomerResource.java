@@ -21,7 +21,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -32,13 +38,29 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/admin/customers")
 @Produces(MediaType.APPLICATION_JSON)
 @SecuredApi(ApiRole.ADMIN)
-@Tag(name = "admin")
+@Tag(name = "admin", description = "The operator API: an admin key (suite.api.admin-keys)")
+@SecurityRequirement(name = "ApiKey")
+@SecurityRequirement(name = "Bearer")
+@APIResponse(responseCode = "403", description = "An app key: this API needs an admin key")
 public class AdminCustomerResource {
 
+    /** A page of the list with one registered customer. */
+    static final String PAGE_EXAMPLE = """
+            {"customers": [{"customerKey": "license#l-0f1e2d3c", "state": "ACTIVE", "accessGranted": true,
+              "productCode": "prod-code", "licenseArn": "arn:aws:license-manager::111122223333:license:l-0f1e2d3c",
+              "customerAwsAccountId": "111122223333", "company": "Example Corp", "registered": true,
+              "since": "2026-11-22T07:05:58.100Z"}],
+             "next": null,
+             "states": ["PENDING", "ACTIVE", "FREE_TRIAL", "UNSUBSCRIBE_PENDING", "UNSUBSCRIBED", "SUBSCRIBE_FAILED",
+                        "DEPROVISIONED"]}""";
+
     /** A customer as a list shows it; {@code company} null when not registered, {@code matchedBy} in searches. */
-    public record Row(String customerKey, String state, boolean accessGranted, String productCode,
-            String customerIdentifier, String licenseArn, String customerAwsAccountId, String company,
-            boolean registered, Instant since, String matchedBy) {
+    @Schema(name = "CustomerRow")
+    public record Row(@Schema(required = true) String customerKey, @Schema(required = true) String state,
+            boolean accessGranted, @Schema(nullable = true) String productCode,
+            @Schema(nullable = true) String customerIdentifier, @Schema(nullable = true) String licenseArn,
+            @Schema(nullable = true) String customerAwsAccountId, @Schema(nullable = true) String company,
+            boolean registered, @Schema(nullable = true) Instant since, @Schema(nullable = true) String matchedBy) {
 
         static Row of(CustomerListing.Row row) {
             CustomerRecord c = row.customer();
@@ -55,7 +77,9 @@ public class AdminCustomerResource {
      * @param next   the {@code after} cursor of the next page; null on the last
      * @param states every subscription state, in the order the filter offers them
      */
-    public record Page(List<Row> customers, String next, List<String> states) {
+    @Schema(name = "CustomerPage")
+    public record Page(@Schema(required = true) List<Row> customers, @Schema(nullable = true) String next,
+            List<String> states) {
     }
 
     /** What a search found: at most {@code limit} customers, {@code truncated} when there may be more. */
@@ -63,8 +87,8 @@ public class AdminCustomerResource {
     }
 
     /** A processed notification of the customer's history, newest first. */
-    public record HistoryView(String messageId, String kind, String result, boolean effectsPending,
-            Instant receivedAt) {
+    public record HistoryView(String messageId, String kind, @Schema(nullable = true) String result,
+            boolean effectsPending, @Schema(nullable = true) Instant receivedAt) {
 
         static HistoryView of(CustomerAdmin.HistoryEntry h) {
             return new HistoryView(h.messageId(), h.kind(), h.result(), h.effectsPending(), h.receivedAt());
@@ -75,8 +99,10 @@ public class AdminCustomerResource {
      * One customer as the app API shows it, with what only operators see: landings, history, and the offer type the
      * buyer's browser posted ({@code offerTypeHint}: a hint, not a fact; {@code customer.freeTrial} is AWS's word).
      */
-    public record Detail(CustomerView customer, String offerTypeHint, long landings, Instant firstLandedAt,
-            Instant lastLandedAt, List<HistoryView> history, int historyLimit) {
+    @Schema(name = "CustomerDetail")
+    public record Detail(CustomerView customer, @Schema(nullable = true) String offerTypeHint, long landings,
+            @Schema(nullable = true) Instant firstLandedAt, @Schema(nullable = true) Instant lastLandedAt,
+            List<HistoryView> history, int historyLimit) {
     }
 
     private final CustomerAdmin admin;
@@ -88,7 +114,12 @@ public class AdminCustomerResource {
     }
 
     @GET
-    @Operation(summary = "A page of customers, of one product or all, optionally in one state")
+    @Operation(summary = "A page of customers, of one product or all, optionally in one state",
+            operationId = "listCustomers")
+    @APIResponse(responseCode = "200", description = "A page", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Page.class), examples = @ExampleObject(name = "last-page",
+                    value = PAGE_EXAMPLE)))
+    @APIResponse(responseCode = "400", description = "An unknown state, or a forged 'after' cursor")
     public Page list(@Parameter(description = "product code") @QueryParam("product") String product,
             @Parameter(description = "a subscription state, e.g. ACTIVE") @QueryParam("state") String state,
             @Parameter(description = "the 'next' cursor of the previous page") @QueryParam("after") String after) {
@@ -106,7 +137,10 @@ public class AdminCustomerResource {
     @GET
     @Path("/search")
     @Operation(summary = "Customers by license ARN, AWS account id, CustomerIdentifier, product code, customer key or"
-            + " the start of the company name")
+            + " the start of the company name", operationId = "searchCustomers")
+    @APIResponse(responseCode = "200", description = "At most suite.entitlement.admin.search-limit customers",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SearchResult.class)))
+    @APIResponse(responseCode = "400", description = "An empty q, or an unknown 'by'")
     public SearchResult search(@Parameter(required = true) @QueryParam("q") String text,
             @Parameter(description = "any (default), license, account, customer-identifier, product-code,"
                     + " customer-key or company") @QueryParam("by") String by) {
@@ -124,8 +158,13 @@ public class AdminCustomerResource {
     @GET
     @Path("/{customerKey}")
     @Operation(summary = "One customer with its registration, entitlements and notification history (the key"
-            + " URL-encoded)")
+            + " URL-encoded)", operationId = "customerDetail")
+    @APIResponse(responseCode = "200", description = "The customer, with personal data (admin keys only)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Detail.class)))
+    @APIResponse(responseCode = "400", description = "historyLimit out of 0..1000")
+    @APIResponse(responseCode = "404", description = "No such customer")
     public Detail detail(@PathParam("customerKey") String customerKey,
+            @Parameter(description = "0..1000; 0 or absent: suite.entitlement.admin.history-limit")
             @QueryParam("historyLimit") String historyLimit) {
         int limit = historyLimit("historyLimit", historyLimit);
         CustomerAdmin.Detail d = admin.detail(key(customerKey), limit)
@@ -137,8 +176,14 @@ public class AdminCustomerResource {
 
     @GET
     @Path("/{customerKey}/history")
-    @Operation(summary = "What the customer's newest notifications did, newest first")
+    @Operation(summary = "What the customer's newest notifications did, newest first", operationId = "customerHistory")
+    @APIResponse(responseCode = "200", description = "The history", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = HistoryView.class)))
+    @APIResponse(responseCode = "400", description = "limit out of 0..1000, or not a number")
+    @APIResponse(responseCode = "404", description = "No such customer")
     public List<HistoryView> history(@PathParam("customerKey") String customerKey,
+            @Parameter(description = "1..1000; 0 or absent: suite.entitlement.admin.history-limit")
             @QueryParam("limit") String limit) {
         String key = key(customerKey);
         if (!admin.exists(key)) {

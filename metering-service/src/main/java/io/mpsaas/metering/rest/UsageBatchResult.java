@@ -6,14 +6,23 @@ import io.mpsaas.metering.domain.UsageOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Answer of {@code POST /v1/usage}: counts and one result per record, in request order. */
-public record UsageBatchResult(int accepted, int duplicates, int rejected, List<RecordResult> results) {
+public record UsageBatchResult(@Schema(required = true) int accepted, @Schema(required = true) int duplicates,
+        @Schema(required = true) int rejected, @Schema(required = true) List<RecordResult> results) {
 
     /** The outcome of the record at {@code index}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RecordResult(int index, String idempotencyKey, UsageOutcome.Status status, RejectionReason reason,
-            String message, Instant usageHour, Instant meteredHour) {
+    @Schema(name = "UsageRecordResult")
+    public record RecordResult(@Schema(required = true) int index,
+            @Schema(description = "Echoed; a rejected record's at most 64 characters, then ...") String idempotencyKey,
+            @Schema(required = true) UsageOutcome.Status status,
+            @Schema(description = "Why the record was rejected") RejectionReason reason,
+            @Schema(description = "The rejection, in words") String message,
+            @Schema(description = "The hour of the record's timestamp") Instant usageHour,
+            @Schema(description = "The hour the quantity is billed in: usageHour, or the current hour when"
+                    + " usageHour was already sent") Instant meteredHour) {
     }
 
     public static UsageBatchResult of(List<UsageOutcome> outcomes) {
