@@ -50,6 +50,12 @@ class ParkReasonsTest {
             product-code p-x does not match the topic's p-y                         | product-code
             unreadable message: Unexpected character                                | unreadable message
             refused by storage: key too large                                       | refused by storage
+            SNS Timestamp 2026-01-01T00:00:00Z is PT72H older than its arrival in the queue, more than suite.entitlement.sns.max-age PT1H: refused as a possible replay | SNS Timestamp
+            EventBridge time 2030-01-01T00:00:00Z is in the future: PT8H after its arrival in the queue | EventBridge time
+            EventBridge event of account 999999999999, not an expected one (suite.entitlement.eventbridge.accounts) | EventBridge event of account
+            EventBridge event of region eu-west-1, not an expected one (suite.entitlement.eventbridge.regions) | EventBridge event of region
+            SNS SignatureVersion 1 is below the minimum 2 (suite.entitlement.sns.min-signature-version) | SNS SignatureVersion
+            TopicArn region is not an AWS region name, no SNS certificate host is built from it: evil.example/x | TopicArn region is not an AWS region name
             Type chosen by an attacker: 0001                                        | other
             """)
     void parkedByReason_isKeyedByAFixedReasonCode_anythingElseIsOther(String reason, String code) {
