@@ -118,6 +118,22 @@ public final class OpenApiExamples {
         return examples;
     }
 
+    /**
+     * What is wrong with the README's examples: each must be valid against its operation's schema and be one of the
+     * document's own examples (so the README and the document never drift apart); empty when all are right.
+     */
+    public static List<String> readmeProblems(List<Example> readme, JsonNode doc) {
+        List<String> problems = new ArrayList<>();
+        readme.forEach(e -> problems.addAll(violations(doc, e)));
+        List<JsonNode> documented = ofDocument(doc).stream().map(Example::value).toList();
+        for (Example e : readme) {
+            if (!documented.contains(e.value())) {
+                problems.add(e.where() + " is not one of the document's examples");
+            }
+        }
+        return problems;
+    }
+
     /** The example in the fenced block right after a marker. */
     private static String block(String where, String text, int from) {
         Matcher open = FENCE.matcher(text);
