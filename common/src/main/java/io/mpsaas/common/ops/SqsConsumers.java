@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.mpsaas.common.health.DependencyChecks;
 import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.messaging.MessageTracing;
 import io.mpsaas.common.messaging.SqsConsumer;
@@ -161,7 +162,9 @@ public class SqsConsumers {
         }
 
         private void failed(int attempt, RuntimeException e) {
-            error = OutageLog.describe(e);
+            // readiness shows the short reason only (an AccessDenied message names the account); the log has it all
+            error = DependencyChecks.reason(e);
+            String description = OutageLog.describe(e);
             Instant now = Instant.now();
             boolean missing = missingQueue(e);
             if (attempt == 1 || lastLogged == null || !now.isBefore(lastLogged.plus(LOUD_EVERY))) {
@@ -169,10 +172,10 @@ public class SqsConsumers {
                 if (missing) {
                     // a wrong name is a configuration error: loud, but no exit (the queue may be created yet)
                     LOG.errorf("Cannot start the consumers of %s: a queue does not exist (%s); check suite.queues.*."
-                            + " Looking again with backoff; readiness stays DOWN", what, error);
+                            + " Looking again with backoff; readiness stays DOWN", what, description);
                 } else {
                     LOG.warnf("Cannot resolve the URLs of %s (attempt %d: %s); trying again with backoff, readiness"
-                            + " stays DOWN until then", what, attempt, error);
+                            + " stays DOWN until then", what, attempt, description);
                 }
             }
         }
@@ -187,7 +190,7 @@ public class SqsConsumers {
             return what;
         }
 
-        /** The last look-up's failure in one line, or null before the first one failed. */
+        /** The last look-up's failure as a short reason ({@link DependencyChecks#reason}), or null before one failed. */
         public String error() {
             return error;
         }
