@@ -13,7 +13,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Readiness of the service's queue consumers ({@code sqs-consumers}): DOWN while a consumer's receive calls fail (an
  * SQS outage makes the pod unready, not dead: the consumer keeps trying and recovers by itself). A consumer that has
- * not had its first answer yet is given {@link #FIRST_POLL_GRACE} (a long poll waits up to 20 s).
+ * not had its first answer yet is given {@link #FIRST_POLL_GRACE} (a long poll waits up to 20 s). DOWN too while the
+ * consumers' queue URLs are not resolved yet ({@link SqsConsumers#startWhenResolved}: "resolving queue URLs: error").
  */
 @Readiness
 @ApplicationScoped
@@ -31,6 +32,10 @@ public class ConsumersReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("sqs-consumers").up();
         Instant now = Instant.now();
+        for (SqsConsumers.Pending p : consumers.unresolved()) {
+            response.down().withData(p.what(),
+                    p.error() == null ? "resolving queue URLs" : "resolving queue URLs: " + p.error());
+        }
         for (SqsConsumer c : consumers.all()) {
             boolean starting = c.lastPoll() == null && c.startedAt() != null
                     && now.isBefore(c.startedAt().plus(FIRST_POLL_GRACE));

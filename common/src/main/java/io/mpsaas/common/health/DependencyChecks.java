@@ -248,7 +248,7 @@ public class DependencyChecks {
      * of network failure (its exception type), at most {@link #MAX_REASON} characters of letters, digits and a little
      * punctuation. Never the error's message: AWS's AccessDenied names the account and the role.
      */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         String reason;
         if (failure instanceof AwsServiceException aws) {
             String code = aws.awsErrorDetails() == null ? null : aws.awsErrorDetails().errorCode();

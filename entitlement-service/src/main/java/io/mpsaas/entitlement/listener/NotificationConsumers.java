@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts one {@link SqsConsumer} per queue of {@code suite.queues.notifications} (through common's
- * {@link SqsConsumers}: traced, measured, part of readiness), handing each receive's messages to the
+ * {@link SqsConsumers}: traced, measured, part of readiness; the URLs resolved in the background so that an unreachable
+ * SQS never fails the start), handing each receive's messages to the
  * {@link NotificationHandler} together, and stops them on shutdown.
  */
 @ApplicationScoped
@@ -27,7 +28,7 @@ public class NotificationConsumers {
     private final NotificationHandler handler;
     private final EntitlementConfig config;
     private final SqsConsumers registry;
-    private final List<SqsConsumer> consumers = new ArrayList<>();
+    private volatile SqsConsumers.Pending pending;
 
     public NotificationConsumers(SqsClient sqs, NotificationQueues queues, NotificationHandler handler,
             EntitlementConfig config, SqsConsumers registry) {
@@ -47,23 +48,32 @@ public class NotificationConsumers {
             Log.info("Notification consumers disabled (suite.entitlement.consumer.enabled=false)");
             return;
         }
-        for (NotificationQueues.Queue queue : queues.all()) {
-            if (queue.deadLetterUrl() == null) {
-                Log.warnf("Queue %s has no redrive policy: unprocessable messages cannot be parked", queue.name());
+        // resolved in the background: an unreachable SQS leaves the service not ready, never stops its start (the
+        // access API needs only DynamoDB)
+        pending = registry.startWhenResolved("the notification queues", () -> {
+            List<SqsConsumer.Builder> builders = new ArrayList<>();
+            for (NotificationQueues.Queue queue : queues.all()) {
+                if (queue.deadLetterUrl() == null) {
+                    Log.warnf("Queue %s has no redrive policy: unprocessable messages cannot be parked", queue.name());
+                }
+                builders.add(SqsConsumer.builder().sqs(sqs).queueUrl(queue.url())
+                        .deadLetterQueueUrl(queue.deadLetterUrl()).batchHandler(handler)
+                        .concurrency(config.consumer().concurrency())
+                        .waitTimeSeconds(config.consumer().waitTimeSeconds()).name(queue.name()));
             }
-            consumers.add(registry.start(SqsConsumer.builder().sqs(sqs).queueUrl(queue.url())
-                    .deadLetterQueueUrl(queue.deadLetterUrl()).batchHandler(handler)
-                    .concurrency(config.consumer().concurrency()).waitTimeSeconds(config.consumer().waitTimeSeconds())
-                    .name(queue.name())));
-        }
+            return builders;
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {
-        consumers.forEach(c -> c.stop(Duration.ofSeconds(10)));
+        if (pending != null) {
+            pending.stop(Duration.ofSeconds(10));
+        }
     }
 
+    /** The running consumers (none while their queue URLs are not resolved yet). */
     public List<SqsConsumer> consumers() {
-        return List.copyOf(consumers);
+        return pending == null ? List.of() : pending.consumers();
     }
 
     public boolean enabled() {

@@ -1,11 +1,13 @@
 package io.mpsaas.entitlement.rest;
 
+import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.rest.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The service's one exception mapper: every error is {@code application/problem+json}; bad input is a 4xx; an
@@ -13,6 +15,9 @@ import jakarta.ws.rs.ext.Provider;
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Exception> {
+
+    /** A DynamoDB or SQS outage fails every request: one line each, one stack trace per outage. */
+    private static final OutageLog AWS_OUTAGES = new OutageLog(ProblemMapper.class);
 
     @Override
     public Response toResponse(Exception exception) {
@@ -26,7 +31,11 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
             String slug = title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
             return problem(Problem.of(status, slug, title, status >= 500 ? "The request failed." : web.getMessage()));
         }
-        Log.errorf(exception, "Request failed");
+        if (exception instanceof SdkException) {
+            AWS_OUTAGES.error("AWS call failed while handling a request", exception);
+        } else {
+            Log.errorf(exception, "Request failed");
+        }
         return problem(Problem.of(500, "internal-error", "Internal error",
                 "The request failed; the service log has the details."));
     }

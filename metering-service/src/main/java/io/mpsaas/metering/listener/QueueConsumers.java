@@ -17,18 +17,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts the consumers of the usage and metering-commands queues with the application (through common's
- * {@link SqsConsumers}: traced, measured, part of readiness), and stops them with it.
+ * {@link SqsConsumers}: traced, measured, part of readiness; their URLs resolved in the background so that an
+ * unreachable SQS never fails the start), and stops them with it.
  */
 @ApplicationScoped
 public class QueueConsumers {
 
-    private final List<SqsConsumer> consumers = new ArrayList<>();
+    private volatile SqsConsumers.Pending pending;
 
     void start(@Observes StartupEvent event, SqsClient sqs, QueuesConfig queues, MeteringConfig config,
             UsageIngestion ingestion, MeteringRunner runner, OperatorService operator, ObjectMapper mapper,
@@ -38,13 +38,19 @@ public class QueueConsumers {
             Log.info("Queue consumers are off (suite.metering.consumers.enabled=false)");
             return;
         }
-        String usageUrl = QueueUrls.resolve(sqs, queues.usage());
-        String usageDlq = QueueUrls.deadLetterQueueUrl(sqs, mapper, usageUrl);
-        consumers.add(registry.start(consumer(sqs, usageUrl, usageDlq, settings, "usage",
-                new UsageQueueListener(ingestion, usageJson.mapper(), sqs, usageUrl, usageDlq))));
-        String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
-        consumers.add(registry.start(consumer(sqs, commandsUrl, QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl),
-                settings, "metering-commands", new MeteringCommandListener(runner, operator, mapper, clock))));
+        // resolved in the background: an unreachable SQS leaves the service not ready, never stops its start
+        // (POST /v1/usage needs only DynamoDB)
+        pending = registry.startWhenResolved("the usage and metering-commands queues", () -> {
+            String usageUrl = QueueUrls.resolve(sqs, queues.usage());
+            String usageDlq = QueueUrls.deadLetterQueueUrl(sqs, mapper, usageUrl);
+            String commandsUrl = QueueUrls.resolve(sqs, queues.meteringCommands());
+            String commandsDlq = QueueUrls.deadLetterQueueUrl(sqs, mapper, commandsUrl);
+            return List.of(
+                    consumer(sqs, usageUrl, usageDlq, settings, "usage",
+                            new UsageQueueListener(ingestion, usageJson.mapper(), sqs, usageUrl, usageDlq)),
+                    consumer(sqs, commandsUrl, commandsDlq, settings, "metering-commands",
+                            new MeteringCommandListener(runner, operator, mapper, clock)));
+        });
     }
 
     private static SqsConsumer.Builder consumer(SqsClient sqs, String url, String dlq,
@@ -54,11 +60,13 @@ public class QueueConsumers {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        consumers.forEach(c -> c.stop(Duration.ofSeconds(10)));
+        if (pending != null) {
+            pending.stop(Duration.ofSeconds(10));
+        }
     }
 
-    /** The running consumers. */
+    /** The running consumers (none while their queue URLs are not resolved yet). */
     public List<SqsConsumer> consumers() {
-        return List.copyOf(consumers);
+        return pending == null ? List.of() : pending.consumers();
     }
 }

@@ -3,6 +3,7 @@ package io.mpsaas.metering.rest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.rest.Problem;
 import io.mpsaas.metering.service.UsageJson;
 import io.quarkus.logging.Log;
@@ -16,6 +17,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * a storage outage a 503 (safe to retry), and nothing else ever shows a stack trace.
  */
 public class ProblemMapper {
+
+    /** A DynamoDB outage fails every request: one line each, one stack trace per outage. */
+    private static final OutageLog STORAGE_OUTAGES = new OutageLog(ProblemMapper.class);
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
@@ -52,7 +56,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response storage(SdkException e) {
-        Log.errorf(e, "AWS call failed while handling a request");
+        STORAGE_OUTAGES.error("AWS call failed while handling a request (answered 503)", e);
         return problem(503, "unavailable", "Service unavailable",
                 "Storage is unavailable; send the same request again later (idempotency keys make that safe).");
     }
