@@ -69,7 +69,7 @@ class DependencyFaultTest {
                         }
                     });
                     figures.inc("not-ready reports observed");
-                    // a DynamoDB outage longer than the redrive's five receives (~30 s of backoff): the consumers
+                    // a DynamoDB outage longer than five receives' backoff (~30 s): the consumers
                     // requeue what keeps failing instead of letting SQS park it without a reason (RELIABILITY.md, 8)
                     Load.pause(dependency == dynamo ? level.pick(40_000, 60_000) : level.pick(3_000, 15_000));
                     for (Service service : Service.values()) {

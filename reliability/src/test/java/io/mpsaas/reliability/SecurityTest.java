@@ -201,7 +201,12 @@ class SecurityTest {
         assertThat(Storage.keys(suite, Storage.CUSTOMERS)).noneMatch(k -> k.endsWith("|REGISTRATION")
                 && k.contains(sub.customerIdentifier()));
 
-        // WHEN the buyer submits the genuine form over TLS THEN the confirmation carries the same protections
+        // WHEN the buyer submits the genuine form over TLS, as their tab shows it now: the form shown again with the
+        // refused submit (the signed CSRF cookie was issued anew with it, so the token of the first page is stale)
+        // THEN the confirmation carries the same protections
+        Map<String, String> shownAgain = Session.hiddenFields(wrongToken.body());
+        assertThat(shownAgain.get(csrfField)).isNotBlank();
+        details.putAll(shownAgain);
         Suite.Answer confirmation = buyer.send(HttpRequest.newBuilder(suite.url(Service.ONBOARDING, "/register"))
                 .header("X-Forwarded-Proto", "https")
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -28,7 +28,7 @@ public final class QueueUrls {
         }
         String arn;
         try {
-            // {"deadLetterTargetArn":"arn:aws:sqs:<region>:<account>:<name>","maxReceiveCount":5}
+            // {"deadLetterTargetArn":"arn:aws:sqs:<region>:<account>:<name>","maxReceiveCount":10}
             arn = mapper.readTree(policy).path("deadLetterTargetArn").asText("");
         } catch (IOException e) {
             throw new IllegalStateException("unreadable RedrivePolicy on " + queueUrl + ": " + policy, e);

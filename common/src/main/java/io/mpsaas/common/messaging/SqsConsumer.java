@@ -1,5 +1,6 @@
 package io.mpsaas.common.messaging;
 
+import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.retry.Backoff;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,6 +168,8 @@ public final class SqsConsumer implements AutoCloseable {
     private final int requeueAfterReceives;
     private final Duration retryFor;
     private final int parkAfterUnfinishedReceives;
+    /** Handling failures: one line each, a stack trace only for the first of an outage. */
+    private final OutageLog failures = new OutageLog(SqsConsumer.class);
     private final Duration configuredVisibility;
     private volatile Duration visibilityTimeout;
 
@@ -473,8 +476,8 @@ public final class SqsConsumer implements AutoCloseable {
         } catch (Exception e) {
             outcome = Failures.outcome(e, backoff(receiveCount));
             if (outcome instanceof Outcome.Retry) {
-                LOG.warnf(e, "Handling message %s from %s failed (receive %d); it will be retried",
-                        message.messageId(), name, receiveCount);
+                failures.warn("Handling message " + message.messageId() + " from " + name + " failed (receive "
+                        + receiveCount + "); it will be retried", e);
             }
             // a permanent failure is parked below with its reason, logged there in one line: no stack trace
         }
@@ -503,7 +506,8 @@ public final class SqsConsumer implements AutoCloseable {
             try {
                 outcomes = batchHandler.handle(new Batch(name, messages, tracing));
             } catch (Exception e) {
-                LOG.warnf(e, "Handling %d messages from %s failed; they will be retried", messages.size(), name);
+                failures.warn("Handling " + messages.size() + " messages from " + name + " failed; they will be retried",
+                        e);
                 outcomes = Map.of();
                 failure = e;
             }
