@@ -84,7 +84,7 @@ class OpenApiDocumentTest {
             assertThat(op.path("responses").has("403")).as(name).isEqualTo(name.contains("/admin/"));
         });
         assertThat(OpenApiExamples.errorsWithoutProblem(doc)).isEmpty();
-        // the enumerations written in the annotations are the Java enums' constants
+        // the enumerations are the Java enums' constants (EnumSchemaFilter)
         assertThat(names(doc.at("/components/schemas/CustomerView/properties/state/enum")))
                 .containsExactlyElementsOf(names(SubscriptionState.values()));
         assertThat(names(doc.at("/components/schemas/AccessView/properties/state/enum")))

@@ -13,10 +13,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** A customer as the seller's app sees it: identity, subscription state, registration, entitlements. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CustomerView(@Schema(required = true) String customerKey,
-        @Schema(enumeration = {"LEGACY", "CONCURRENT_AGREEMENTS"}) String identityModel, String productCode,
+        String identityModel, String productCode,
         String customerIdentifier, String customerAwsAccountId, String licenseArn, String agreementId, String offerId,
-        @Schema(required = true, enumeration = {"PENDING", "ACTIVE", "FREE_TRIAL", "UNSUBSCRIBE_PENDING",
-                "UNSUBSCRIBED", "SUBSCRIBE_FAILED", "DEPROVISIONED"}) String state,
+        @Schema(required = true) String state,
         @Schema(required = true) boolean accessGranted, boolean freeTrial, Instant stateEventAt, Instant stateChangedAt, Instant createdAt,
         boolean registered, Registration registration, Map<String, EntitlementView> entitlements,
         Instant entitlementsRefreshedAt, long version) {
