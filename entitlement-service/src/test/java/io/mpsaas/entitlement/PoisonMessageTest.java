@@ -69,7 +69,8 @@ class PoisonMessageTest {
         String unknownAction = signedEnvelope(product.code(), Map.of("action", "subscribe-maybe",
                 "customer-identifier", "Xyz", "product-code", product.code()));
         String unknownDetailType = "{\"version\":\"0\",\"id\":\"" + marker + "\",\"detail-type\":\"Agreement Teleported"
-                + " - Proposer\",\"source\":\"aws.agreement-marketplace\",\"time\":\"2026-11-22T06:30:20Z\","
+                + " - Proposer\",\"source\":\"aws.agreement-marketplace\",\"account\":\"123456789012\","
+                + "\"region\":\"us-east-1\",\"time\":\"2026-11-22T06:30:20Z\","
                 + "\"detail\":{\"agreement\":{\"id\":\"agmt-1\"}}}";
         for (String body : List.of(forged.toString(), tampered.toString(), unknownTopic.toString(), malformed,
                 unknownAction, unknownDetailType)) {
