@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Logs the failures of a dependency (DynamoDB, SQS, ...) met while handling requests or messages without flooding
@@ -55,6 +56,16 @@ public final class OutageLog {
         Instant now = clock.instant();
         Instant before = lastFailure.getAndSet(now);
         return before == null || !now.isBefore(before.plus(QUIET));
+    }
+
+    /** Whether the failure comes from an AWS SDK call (DynamoDB, SQS, ...), itself or as a cause. */
+    public static boolean isAwsFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SdkException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

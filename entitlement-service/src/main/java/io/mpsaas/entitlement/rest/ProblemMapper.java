@@ -7,7 +7,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The service's one exception mapper: every error is {@code application/problem+json}; bad input is a 4xx; an
@@ -31,7 +30,7 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
             String slug = title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-');
             return problem(Problem.of(status, slug, title, status >= 500 ? "The request failed." : web.getMessage()));
         }
-        if (exception instanceof SdkException) {
+        if (OutageLog.isAwsFailure(exception)) {
             AWS_OUTAGES.error("AWS call failed while handling a request", exception);
         } else {
             Log.errorf(exception, "Request failed");
