@@ -19,7 +19,9 @@ class OperatorSessionIdentityProviderTest {
     private static ConsoleConfig config(String keys) {
         return new SmallRyeConfigBuilder().withMapping(ConsoleConfig.class)
                 .withSources(new PropertiesConfigSource(Map.of("suite.console.operator-keys", keys,
-                        "suite.console.session-max-age", "PT8H", "suite.console.session-timeout", "PT30M"), "test", 100))
+                        "suite.console.session-max-age", "PT8H", "suite.console.session-timeout", "PT30M",
+                        // plain SmallRye reads ISO-8601 durations only (Quarkus also reads the defaults' "5m")
+                        "suite.console.sign-in-throttle.window", "PT5M"), "test", 100))
                 .build().getConfigMapping(ConsoleConfig.class);
     }
 
