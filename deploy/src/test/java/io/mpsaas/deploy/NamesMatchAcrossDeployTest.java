@@ -85,7 +85,10 @@ class NamesMatchAcrossDeployTest {
                 "123456789012");
         Set<String> stackSecrets = new TreeSet<>();
         stack.ofType("AWS::SecretsManager::Secret").forEach(s -> stackSecrets.add((String) s.properties().get("Name")));
-        assertThat(stackSecrets).hasSize(5);
+        // the keys of the APIs and the console, the signing secrets of onboarding's reference and console sessions, and
+        // onboarding's CSRF cookie secret
+        assertThat(stackSecrets).containsExactly("mpsaas/admin-keys", "mpsaas/api-keys", "mpsaas/console-session-secret",
+                "mpsaas/onboarding-csrf-secret", "mpsaas/onboarding-signing-secret", "mpsaas/operator-keys");
 
         // THEN the store reads with the service account the stack's reader role trusts
         Manifests.Obj store = example.stream().filter(o -> o.kind().equals("SecretStore")).findFirst().orElseThrow();
