@@ -134,6 +134,14 @@ class OneWayTest {
     }
 
     @Test
+    void causeChains_areWalkedOnlyByCommonsCauses() {
+        // a loop stepping "t = t.getCause()" is a second walk, with its own idea of cycles and depth
+        Pattern step = Pattern.compile("\\b(\\w+)\\s*=\\s*\\1\\.getCause\\(\\)|getCause\\(\\)\\s*==\\s*\\w+\\s*\\?");
+        assertThat(offenders(sources("main"), step, named("Causes.java")))
+                .as("walk a failure's causes with io.mpsaas.common.Causes").isEmpty();
+    }
+
+    @Test
     void noExtensionsRuntimeInternals_areImported() {
         // an extension's runtime package (io.quarkus.<extension>.runtime) is no API: onboarding's CsrfTokens reads
         // quarkus.rest-csrf.* as configuration instead of the extension's RestCsrfConfig and CsrfTokenUtils

@@ -1,5 +1,6 @@
 package io.mpsaas.sandbox;
 
+import io.mpsaas.common.Causes;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
@@ -225,10 +226,9 @@ public final class LocalAws implements AutoCloseable {
 
     /** Whether a DynamoDB Local log line reports only a failed condition (see {@link #DYNAMO_LOCAL_HANDLER_LOG}). */
     static boolean normalOutcome(java.util.logging.LogRecord record) {
-        for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
-            if (t.getMessage() != null && NORMAL_OUTCOME.matcher(t.getMessage()).find()) {
-                return true;
-            }
+        if (Causes.any(record.getThrown(),
+                t -> t.getMessage() != null && NORMAL_OUTCOME.matcher(t.getMessage()).find())) {
+            return true;
         }
         return record.getMessage() != null && NORMAL_OUTCOME.matcher(record.getMessage()).find();
     }

@@ -1,5 +1,6 @@
 package io.mpsaas.common.health;
 
+import io.mpsaas.common.Causes;
 import io.mpsaas.common.config.MarketplaceConfig;
 import io.mpsaas.common.config.OpsConfig;
 import io.mpsaas.common.config.TablesConfig;
@@ -256,11 +257,7 @@ public class DependencyChecks {
         } else if (failure instanceof SdkServiceException service) {
             reason = "error answer (HTTP " + service.statusCode() + ")";
         } else {
-            Throwable root = failure;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            reason = "no answer (" + root.getClass().getSimpleName() + ")";
+            reason = "no answer (" + Causes.root(failure).getClass().getSimpleName() + ")";
         }
         reason = reason.replaceAll("[^A-Za-z0-9 ()._:-]", "");
         return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;

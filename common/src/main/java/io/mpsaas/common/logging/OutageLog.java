@@ -1,5 +1,6 @@
 package io.mpsaas.common.logging;
 
+import io.mpsaas.common.Causes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,12 +61,7 @@ public final class OutageLog {
 
     /** Whether the failure comes from an AWS SDK call (DynamoDB, SQS, ...), itself or as a cause. */
     public static boolean isAwsFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SdkException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.find(failure, SdkException.class).isPresent();
     }
 
     /**
@@ -74,10 +70,7 @@ public final class OutageLog {
      */
     public static String describe(Throwable failure) {
         StringBuilder text = new StringBuilder(oneLine(failure));
-        Throwable root = failure;
-        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 20; depth++) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(failure);
         if (root != failure && (failure.getMessage() == null || !failure.getMessage().contains(oneLine(root)))) {
             text.append(" (caused by ").append(oneLine(root)).append(')');
         }

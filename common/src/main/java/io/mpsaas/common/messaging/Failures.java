@@ -1,6 +1,7 @@
 package io.mpsaas.common.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.mpsaas.common.Causes;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -31,7 +32,7 @@ public final class Failures {
      * (then the message is retried).
      */
     public static Optional<String> permanent(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(failure)) {
             if (t instanceof JsonProcessingException e) {
                 // nesting or sizes past the parser's limits (StreamConstraintsException) included
                 return Optional.of(UNREADABLE + ": " + e.getOriginalMessage());

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.mpsaas.common.Causes;
 import io.mpsaas.common.health.DependencyChecks;
 import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.messaging.MessageTracing;
@@ -211,12 +212,7 @@ public class SqsConsumers {
     }
 
     static boolean missingQueue(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof QueueDoesNotExistException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.find(e, QueueDoesNotExistException.class).isPresent();
     }
 
     private void counter(SqsConsumer consumer, Tags queue, String outcome, ToDoubleFunction<SqsConsumer> count) {

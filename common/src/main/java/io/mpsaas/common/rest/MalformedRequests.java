@@ -2,6 +2,7 @@ package io.mpsaas.common.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.Causes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -81,14 +82,7 @@ public class MalformedRequests {
      * decoder the service handles (a malformed multipart or form body keeps its own answer, e.g. onboarding's page).
      */
     public static boolean isMalformedHttp(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            for (StackTraceElement frame : t.getStackTrace()) {
-                if (frame.getClassName().startsWith("io.netty.handler.codec.http.HttpObjectDecoder")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return Causes.thrownBy(failure, type -> type.startsWith("io.netty.handler.codec.http.HttpObjectDecoder"));
     }
 
     /**

@@ -2,11 +2,10 @@ package io.mpsaas.common.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mpsaas.common.MovingClock;
 import java.net.ConnectException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,23 +19,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /** One line per failure, and one stack trace per outage: the first failure after a quiet minute. */
 class OutageLogTest {
 
-    private Instant now = Instant.parse("2026-12-06T17:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MovingClock clock = new MovingClock(Instant.parse("2026-12-06T17:00:00Z"));
 
     @Test
     void anOutage_logsOneLinePerFailure_andOneStackTrace_untilAQuietMinuteHasPassed() {
@@ -49,11 +32,11 @@ class OutageLogTest {
 
         // WHEN the dependency fails three times in a minute, then again after a quiet minute
         outages.error("AWS call failed while handling a request", failure);
-        now = now.plusSeconds(20);
+        clock.advance(Duration.ofSeconds(20));
         outages.error("AWS call failed while handling a request", failure);
-        now = now.plusSeconds(59);
+        clock.advance(Duration.ofSeconds(59));
         outages.error("AWS call failed while handling a request", failure);
-        now = now.plus(OutageLog.QUIET);
+        clock.advance(OutageLog.QUIET);
         outages.error("AWS call failed while handling a request", failure);
 
         // THEN each failure is one ERROR line naming the cause; only the first of each outage has the trace

@@ -10,8 +10,14 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,6 +52,27 @@ public final class OpenApiExamples {
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options");
 
     private OpenApiExamples() {
+    }
+
+    /**
+     * The document a service serves at {@code openApi} (its management port's {@code /q/openapi}), read as JSON; fails
+     * unless the answer is a 200.
+     */
+    public static JsonNode fetch(URL openApi) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(openApi + "?format=json")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException(openApi + " answered " + answer.statusCode() + ": " + answer.body());
+            }
+            return JSON.readTree(answer.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An example, where it comes from, and the schema it must satisfy ({@code null}: the document has none). */
@@ -173,6 +200,13 @@ public final class OpenApiExamples {
             }
         }
         return null;
+    }
+
+    /** What is wrong with each of {@code examples}, against its schema in {@code doc}. */
+    public static List<String> violations(JsonNode doc, List<Example> examples) {
+        List<String> violations = new ArrayList<>();
+        examples.forEach(e -> violations.addAll(violations(doc, e)));
+        return violations;
     }
 
     /** What is wrong with the example against its schema, in {@code doc}'s components; empty when it is valid. */

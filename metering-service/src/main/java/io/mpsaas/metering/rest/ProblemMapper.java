@@ -3,6 +3,7 @@ package io.mpsaas.metering.rest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.mpsaas.common.Causes;
 import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.rest.Problem;
 import io.mpsaas.metering.service.UsageJson;
@@ -73,13 +74,8 @@ public class ProblemMapper {
     }
 
     private static boolean closedByClient(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.nio.channels.ClosedChannelException
-                    || t instanceof io.vertx.core.http.HttpClosedException) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(e, t -> t instanceof java.nio.channels.ClosedChannelException
+                || t instanceof io.vertx.core.http.HttpClosedException);
     }
 
     private static Response problem(int status, String slug, String title, String detail) {

@@ -1,5 +1,6 @@
 package io.mpsaas.onboarding.rest;
 
+import io.mpsaas.common.Causes;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -49,14 +50,6 @@ public class PageExceptionMapper implements ExceptionMapper<Exception> {
      * body): the client's fault, thrown before any of our code ran, as a plain IllegalArgumentException.
      */
     static boolean unreadableRequest(Throwable exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            for (StackTraceElement frame : t.getStackTrace()) {
-                String type = frame.getClassName();
-                if (type.startsWith(FORM_PARSERS) || type.equals(FORM_BODY_HANDLER)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return Causes.thrownBy(exception, type -> type.startsWith(FORM_PARSERS) || type.equals(FORM_BODY_HANDLER));
     }
 }

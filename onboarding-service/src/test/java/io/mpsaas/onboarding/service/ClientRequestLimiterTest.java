@@ -3,38 +3,17 @@ package io.mpsaas.onboarding.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.mpsaas.common.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ClientRequestLimiterTest {
 
-    /** A clock the test moves. */
-    static final class MovingClock extends Clock {
-        Instant now = Instant.parse("2026-11-22T09:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void burstThenRefill_perClient() {
         // GIVEN a burst of 2 and 6 a minute (one every 10 s)
-        MovingClock clock = new MovingClock();
+        MovingClock clock = new MovingClock(Instant.parse("2026-11-22T09:00:00Z"));
         ClientRequestLimiter limiter = new ClientRequestLimiter(true, 2, 6, 100, clock);
 
         // WHEN one client makes three requests at once THEN the third waits 10 s
@@ -47,14 +26,14 @@ class ClientRequestLimiterTest {
         assertThat(limiter.acquire("b").allowed()).isTrue();
 
         // WHEN 10 s pass THEN one more is allowed, not two
-        clock.now = clock.now.plus(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(10));
         assertThat(limiter.acquire("a").allowed()).isTrue();
         assertThat(limiter.acquire("a").allowed()).isFalse();
     }
 
     @Test
     void forgetsTheIdlestClient_whenFull_andAllowsAllWhenDisabled() {
-        MovingClock clock = new MovingClock();
+        MovingClock clock = new MovingClock(Instant.parse("2026-11-22T09:00:00Z"));
         ClientRequestLimiter limiter = new ClientRequestLimiter(true, 1, 1, 2, clock);
         assertThat(limiter.acquire("a").allowed()).isTrue();
         assertThat(limiter.acquire("b").allowed()).isTrue();
