@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
  * The parts every service's OpenAPI document shares, written once (each service names it in {@code mp.openapi.filter}):
  * the {@link Problem} schema, the two ways to send an API key, and the rule that every 4xx and 5xx answer of a JSON
  * API is {@code application/problem+json} of that schema. Operations marked with a security requirement also get the
- * 401 that {@code ApiKeyFilter} answers without a valid key.
+ * 401 that {@code ApiKeyFilter} answers without a valid key, and the 503 ({@link Unavailable}) of a storage outage.
  */
 public class OpenApiContract implements OASFilter {
 
@@ -64,7 +64,7 @@ public class OpenApiContract implements OASFilter {
                 .scheme("bearer").description("The same keys as ApiKey, sent as 'Authorization: Bearer <key>'."));
     }
 
-    /** Every 4xx/5xx answer of the operation as problem+json; 401 added to the secured ones. Whether any was. */
+    /** Every 4xx/5xx answer of the operation as problem+json; 401 and 503 added to the secured ones. Whether any was. */
     private static boolean describeErrors(Operation operation) {
         if (operation.getSecurity() != null && !operation.getSecurity().isEmpty()) {
             if (operation.getResponses() == null) {
@@ -73,6 +73,11 @@ public class OpenApiContract implements OASFilter {
             if (operation.getResponses().getAPIResponse("401") == null) {
                 operation.getResponses().addAPIResponse("401", OASFactory.createAPIResponse()
                         .description("No API key, or one the service does not know"));
+            }
+            if (operation.getResponses().getAPIResponse("503") == null) {
+                operation.getResponses().addAPIResponse("503", OASFactory.createAPIResponse()
+                        .description("The service's storage (DynamoDB) is unavailable: send the request again after"
+                                + " Retry-After seconds"));
             }
         }
         if (operation.getResponses() == null || operation.getResponses().getAPIResponses() == null) {

@@ -23,7 +23,7 @@ class OpenApiContractTest {
     }
 
     @Test
-    void filter_makesEveryJsonErrorProblemJson_addsThe401OfSecuredOperations_andKeepsPages() {
+    void filter_makesEveryJsonErrorProblemJson_addsThe401And503OfSecuredOperations_andKeepsPages() {
         Operation secured = OASFactory.createOperation()
                 .security(List.of(OASFactory.createSecurityRequirement().addScheme(OpenApiContract.API_KEY)))
                 .responses(OASFactory.createAPIResponses()
@@ -41,7 +41,7 @@ class OpenApiContractTest {
 
         new OpenApiContract().filterOpenAPI(doc);
 
-        for (String code : List.of("400", "401")) {
+        for (String code : List.of("400", "401", "503")) {
             APIResponse response = secured.getResponses().getAPIResponse(code);
             assertThat(response.getContent().getMediaTypes()).containsOnlyKeys(Problem.MEDIA_TYPE);
             assertThat(response.getContent().getMediaType(Problem.MEDIA_TYPE).getSchema().getRef())
@@ -50,6 +50,7 @@ class OpenApiContractTest {
         assertThat(secured.getResponses().getAPIResponse("200").getContent()).isNull();
         assertThat(page.getResponses().getAPIResponse("400").getContent().getMediaTypes()).containsOnlyKeys("text/html");
         assertThat(page.getResponses().getAPIResponse("401")).isNull();
+        assertThat(page.getResponses().getAPIResponse("503")).isNull();
         assertThat(doc.getComponents().getSchemas()).containsOnlyKeys(OpenApiContract.PROBLEM,
                 OpenApiContract.FIELD_ERROR);
         assertThat(doc.getComponents().getSecuritySchemes()).containsOnlyKeys(OpenApiContract.API_KEY,

@@ -2,6 +2,7 @@ package io.mpsaas.entitlement.rest;
 
 import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.rest.Problem;
+import io.mpsaas.common.rest.Unavailable;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -10,7 +11,8 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * The service's one exception mapper: every error is {@code application/problem+json}; bad input is a 4xx; an
- * unexpected failure is a 500 whose body says nothing about the internals (the log has the stack trace).
+ * failing AWS dependency (DynamoDB, SQS) is a 503 with {@code Retry-After}; an unexpected failure is a 500 whose body
+ * says nothing about the internals (the log has the stack trace).
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Exception> {
@@ -31,10 +33,12 @@ public class ProblemMapper implements ExceptionMapper<Exception> {
             return problem(Problem.of(status, slug, title, status >= 500 ? "The request failed." : web.getMessage()));
         }
         if (OutageLog.isAwsFailure(exception)) {
-            AWS_OUTAGES.error("AWS call failed while handling a request", exception);
-        } else {
-            Log.errorf(exception, "Request failed");
+            // DynamoDB (or SQS, for the admin API) unreachable, throttled or failing: the service is fine, its storage
+            // is not; a 503 tells the app to try again, as metering's usage API does
+            AWS_OUTAGES.error("AWS call failed while handling a request (answered 503)", exception);
+            return Unavailable.storage("Storage is unavailable; send the request again later.");
         }
+        Log.errorf(exception, "Request failed");
         return problem(Problem.of(500, "internal-error", "Internal error",
                 "The request failed; the service log has the details."));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.mpsaas.common.Causes;
 import io.mpsaas.common.logging.OutageLog;
 import io.mpsaas.common.rest.Problem;
+import io.mpsaas.common.rest.Unavailable;
 import io.mpsaas.metering.service.UsageJson;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
@@ -58,7 +59,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response storage(SdkException e) {
         STORAGE_OUTAGES.error("AWS call failed while handling a request (answered 503)", e);
-        return problem(503, "unavailable", "Service unavailable",
+        return Unavailable.storage(
                 "Storage is unavailable; send the same request again later (idempotency keys make that safe).");
     }
 
