@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Failed sign-ins are throttled per client ({@code suite.console.sign-in-throttle.*}): after {@code max-failures}
- * failures in the window the sign-in form answers 429 problem+json with {@code Retry-After}, even to the right key,
- * until the window ends.
+ * failures in the window the sign-in form answers 429 with {@code Retry-After} (problem+json, or the sign-in page to a
+ * browser), even to the right key, until the window ends.
  */
 @QuarkusTest
 @TestProfile(SignInThrottleTest.Throttled.class)
@@ -36,7 +36,7 @@ class SignInThrottleTest {
     }
 
     @Test
-    void failedSignIns_areThrottledPerClient_with429RetryAfter_untilTheWindowEnds() {
+    void failedSignIns_areThrottledPerClient_with429RetryAfter_aPageForABrowser_untilTheWindowEnds() {
         // GIVEN a client whose two sign-ins failed
         for (String guess : new String[] {"guess-1", "guess-2"}) {
             Response refused = signIn(guess);
@@ -52,6 +52,17 @@ class SignInThrottleTest {
         assertThat(throttled.jsonPath().getInt("status")).isEqualTo(429);
         assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 4L);
         assertThat(throttled.getCookie("mpsaas_console")).isNull();
+
+        // AND a browser is shown the sign-in page saying when to come back, with the console's security headers
+        Response page = given().redirects().follow(false).accept("text/html,application/xhtml+xml")
+                .formParam("operator", "ada").formParam("key", "test-operator-key").post("/console/j_security_check");
+        assertThat(page.statusCode()).isEqualTo(429);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(Long.parseLong(page.header("Retry-After"))).isBetween(1L, 4L);
+        assertThat(page.body().asString()).contains("<form", "Too many failed sign-ins from this client; try again in");
+        assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(page.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(page.getCookie("mpsaas_console")).isNull();
 
         // AND after the window the operator's key signs in
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {

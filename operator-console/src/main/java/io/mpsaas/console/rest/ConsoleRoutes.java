@@ -37,7 +37,8 @@ public class ConsoleRoutes {
         routing.next();
     }
 
-    static void apply(MultiMap headers, boolean tls) {
+    /** Sets the headers on an answer written before this class's route ran (the sign-in throttle's page). */
+    public static void apply(MultiMap headers, boolean tls) {
         headers.set("Content-Security-Policy", CSP);
         headers.set("X-Frame-Options", "DENY");
         headers.set("X-Content-Type-Options", "nosniff");

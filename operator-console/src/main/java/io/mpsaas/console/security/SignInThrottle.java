@@ -1,6 +1,8 @@
 package io.mpsaas.console.security;
 
 import io.mpsaas.console.config.ConsoleConfig;
+import io.mpsaas.console.rest.ConsolePages;
+import io.mpsaas.console.rest.ConsoleRoutes;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -21,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Throttles failed sign-ins per client ({@code suite.console.sign-in-throttle.*}): a client (its TCP peer; IPv6 by /64,
  * as the services key their failed API keys) whose sign-in failed {@code max-failures} times within {@code window}
- * gets 429 problem+json with {@code Retry-After} on the sign-in form until its window ends, whatever it enters. A
+ * gets 429 with {@code Retry-After} on the sign-in form until its window ends, whatever it enters: the sign-in page
+ * saying when to come back to a browser (one that accepts {@code text/html}), problem+json to anything else. A
  * failure is Quarkus's form authentication sending the browser to the error page. At most {@code max-clients} clients
  * are remembered (the idlest forgotten first). The console imports nothing of {@code common} (its ArchitectureTest),
  * so this is its own small copy of the services' {@code FailedAttempts}.
@@ -38,6 +41,7 @@ public class SignInThrottle {
     private final Clock clock;
     private final String postLocation;
     private final String errorPage;
+    private final ConsolePages pages;
     /** Per client: {first failure of the window (epoch ms), failures in it}; access-ordered, idlest first. */
     private final Map<String, long[]> clients = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -45,13 +49,14 @@ public class SignInThrottle {
             @ConfigProperty(name = "quarkus.http.auth.form.post-location")
             String postLocation,
             @ConfigProperty(name = "quarkus.http.auth.form.error-page")
-            String errorPage) {
+            String errorPage, ConsolePages pages) {
         this.maxFailures = config.signInThrottle().maxFailures();
         this.windowMillis = config.signInThrottle().window().toMillis();
         this.maxClients = config.signInThrottle().maxClients();
         this.clock = Clock.systemUTC();
         this.postLocation = postLocation;
         this.errorPage = errorPage;
+        this.pages = pages;
     }
 
     void install(@Observes Router router) {
@@ -63,11 +68,19 @@ public class SignInThrottle {
         long retryAfter = retryAfterSeconds(client);
         if (retryAfter > 0) {
             Log.infof("Console sign-in throttled: too many failed sign-ins from one client (%d s left)", retryAfter);
-            routing.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+            String detail = "Too many failed sign-ins from this client; try again in " + retryAfter + " s.";
+            routing.response().setStatusCode(429).putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+            String accept = routing.request().getHeader(HttpHeaders.ACCEPT);
+            if (accept != null && accept.contains("text/html")) {
+                // an operator's browser: the sign-in page, saying when to come back, with the console's headers
+                ConsoleRoutes.apply(routing.response().headers(), routing.request().isSSL());
+                routing.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html;charset=UTF-8")
+                        .end(pages.login(429, detail, null).html());
+                return;
+            }
+            routing.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
                     .end("{\"type\":\"https://mpsaas.io/problems/too-many-failed-attempts\","
-                            + "\"title\":\"Too many failed sign-ins\",\"status\":429,\"detail\":\"Too many failed"
-                            + " sign-ins from this client; try again in " + retryAfter + " s.\"}");
+                            + "\"title\":\"Too many failed sign-ins\",\"status\":429,\"detail\":\"" + detail + "\"}");
             return;
         }
         routing.addHeadersEndHandler(done -> {
