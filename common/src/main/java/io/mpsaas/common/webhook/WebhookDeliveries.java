@@ -56,7 +56,7 @@ public class WebhookDeliveries {
 
     /** Whether any endpoint is configured (nothing is written or sent otherwise). */
     public boolean enabled() {
-        return !config.endpoints().isEmpty();
+        return !config.active().isEmpty();
     }
 
     /**
@@ -67,7 +67,7 @@ public class WebhookDeliveries {
     public int record(List<CustomerEvent> events, Instant now) {
         int written = 0;
         for (CustomerEvent event : events) {
-            for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.endpoints().entrySet()) {
+            for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.active().entrySet()) {
                 if (matches(endpoint.getValue(), event.customer().productCode()) && put(endpoint.getKey(), event, now)) {
                     written++;
                 }

@@ -65,7 +65,7 @@ public class WebhookDispatcher {
         // redirects never followed: a 3xx is a failed attempt, so an endpoint cannot bounce us to an internal address
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.connectTimeout()).build();
-        for (String endpoint : config.endpoints().keySet()) {
+        for (String endpoint : config.active().keySet()) {
             // every series exists from the first scrape
             counter(DELIVERED, endpoint);
             counter(FAILED, endpoint);
@@ -107,14 +107,14 @@ public class WebhookDispatcher {
 
     /** One attempt at one claimed delivery, and its outcome recorded. */
     void send(WebhookDelivery d) {
-        WebhooksConfig.Endpoint endpoint = config.endpoints().get(d.endpoint());
+        WebhooksConfig.Endpoint endpoint = config.active().get(d.endpoint());
         if (endpoint == null) {
             failed(d, null, "endpoint " + d.endpoint() + " is no longer configured");
             return;
         }
         URI uri;
         try {
-            uri = WebhookAddresses.check(endpoint.url(), config.allowLoopback());
+            uri = WebhookAddresses.check(endpoint.url().orElseThrow(), config.allowLoopback());
         } catch (WebhookAddresses.RefusedEndpointException e) {
             failed(d, null, "refused: " + e.getMessage());
             return;

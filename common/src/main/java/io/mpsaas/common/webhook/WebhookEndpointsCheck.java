@@ -26,6 +26,10 @@ public class WebhookEndpointsCheck {
     public static void check(WebhooksConfig config) {
         for (Map.Entry<String, WebhooksConfig.Endpoint> e : config.endpoints().entrySet()) {
             String name = e.getKey();
+            if (e.getValue().url().isEmpty() || e.getValue().url().get().isBlank()) {
+                Log.infof("Webhook endpoint %s has no url: off", name);
+                continue;
+            }
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalStateException("suite.webhooks.endpoints: the name \"" + name
                         + "\" may hold letters, digits and - only");
@@ -40,7 +44,7 @@ public class WebhookEndpointsCheck {
                         + WebhookSignature.MIN_SECRET_LENGTH + " characters");
             }
             try {
-                WebhookAddresses.check(e.getValue().url(), config.allowLoopback());
+                WebhookAddresses.check(e.getValue().url().get(), config.allowLoopback());
             } catch (WebhookAddresses.RefusedEndpointException refused) {
                 if (refused.getMessage().endsWith("does not resolve")) {
                     Log.warnf("Webhook endpoint %s: %s (checked again before every attempt)", name,

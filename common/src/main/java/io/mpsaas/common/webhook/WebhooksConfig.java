@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code suite.webhooks.*}: the HTTPS endpoints every customer event is delivered to, and how. Endpoints are
@@ -20,11 +21,25 @@ public interface WebhooksConfig {
      */
     Map<String, Endpoint> endpoints();
 
+    /** The endpoints that have a URL: those events are delivered to. */
+    default Map<String, Endpoint> active() {
+        Map<String, Endpoint> active = new java.util.TreeMap<>();
+        endpoints().forEach((name, e) -> {
+            if (e.url().isPresent() && !e.url().get().isBlank()) {
+                active.put(name, e);
+            }
+        });
+        return active;
+    }
+
     /** One receiver of the seller's. */
     interface Endpoint {
 
-        /** {@code https://} URL the events are POSTed to ({@code http://} to loopback only with {@link #allowLoopback}). */
-        String url();
+        /**
+         * {@code https://} URL the events are POSTed to ({@code http://} to loopback only with {@link #allowLoopback}).
+         * An endpoint without one is off (its secret may be deployed before the seller sets the URL).
+         */
+        Optional<String> url();
 
         /** The product codes whose events go to this endpoint; {@code *} (the default) for every product. */
         @WithDefault("*")

@@ -28,7 +28,7 @@ public class WebhookDispatchJob {
     }
 
     void onStart(@Observes StartupEvent start) {
-        if (config.endpoints().isEmpty()) {
+        if (config.active().isEmpty()) {
             Log.info("No webhook endpoint configured (suite.webhooks.endpoints): the webhook dispatcher is off");
             return;
         }
@@ -36,7 +36,7 @@ public class WebhookDispatchJob {
         t.setDaemon(true);
         loop = t;
         t.start();
-        Log.infof("Webhook dispatcher started for endpoints %s", config.endpoints().keySet());
+        Log.infof("Webhook dispatcher started for endpoints %s", config.active().keySet());
     }
 
     void onStop(@Observes ShutdownEvent stop) {
