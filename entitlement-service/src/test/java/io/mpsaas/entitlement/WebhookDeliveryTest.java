@@ -178,6 +178,39 @@ class WebhookDeliveryTest {
                 .then().statusCode(404).contentType("application/problem+json");
     }
 
+    @Test
+    void aClaimIsLeased_aCrashedSendersDeliveryIsTakenOverAfterItsLease_andItsLateOutcomeIsRefused() {
+        // GIVEN a delivery due a day from now (the running dispatcher leaves it alone), to endpoint "other"
+        Instant due = Instant.now().plus(Duration.ofDays(1));
+        String eventId = java.util.UUID.randomUUID().toString();
+        CustomerEvent event = new CustomerEvent(CustomerEvent.CUSTOMER_ACTIVATED, eventId, due,
+                new io.mpsaas.common.messaging.CustomerIds("customer#no-such-product#c1",
+                        io.mpsaas.common.customer.IdentityModel.LEGACY, "no-such-product", "c1", null, null, null),
+                SubscriptionState.ACTIVE, java.util.Map.of());
+        assertThat(deliveries.record(List.of(event), due)).isEqualTo(1);
+
+        // WHEN sender A claims it, and is killed before recording an outcome
+        WebhookDelivery a = mine(deliveries.claimDue(50, due), eventId);
+        assertThat(a).isNotNull();
+
+        // THEN nobody else gets it while A's lease (1 minute) runs
+        assertThat(mine(deliveries.claimDue(50, due.plusSeconds(30)), eventId)).isNull();
+        // AND once it has run out, sender C takes it over
+        WebhookDelivery c = mine(deliveries.claimDue(50, due.plus(Duration.ofMinutes(1)).plusSeconds(1)), eventId);
+        assertThat(c).isNotNull();
+        // AND A's late outcome is refused, C's is recorded
+        assertThat(deliveries.delivered(a, 200, due.plusSeconds(70))).isFalse();
+        assertThat(deliveries.delivered(c, 200, due.plusSeconds(71))).isTrue();
+        assertThat(deliveries.find("other", eventId).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED);
+        assertThat(deliveries.find("test", eventId)).as("endpoint test takes every product").isPresent();
+    }
+
+    private static WebhookDelivery mine(List<WebhookDelivery> claimed, String eventId) {
+        return claimed.stream().filter(d -> d.eventId().equals(eventId) && d.endpoint().equals("other")).findFirst()
+                .orElse(null);
+    }
+
     private String activatedCustomer() {
         Product product = product(TestSupport.uniqueCode("ent-webhook"));
         SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code()));
