@@ -211,8 +211,10 @@ class ChartValuesTest {
     /** The Secret keys each service reads: its own, nothing of another's (the issue: onboarding mounted API keys). */
     static final Map<String, Map<String, String>> SECRET_KEYS = Map.of(
             "onboarding-service", Map.of("SUITE_ONBOARDING_SIGNING_SECRET", "signing-secret",
-                    "SUITE_ONBOARDING_CSRF_SECRET", "csrf-secret"),
-            "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
+                    "SUITE_ONBOARDING_CSRF_SECRET", "csrf-secret", "SUITE_WEBHOOKS_ENDPOINTS_APP_SECRETS",
+                    "webhook-secrets"),
+            "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys",
+                    "SUITE_WEBHOOKS_ENDPOINTS_APP_SECRETS", "webhook-secrets"),
             "metering-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
             "operator-console", Map.of("SUITE_CONSOLE_OPERATOR_KEYS", "operator-keys", "SUITE_CONSOLE_ADMIN_KEY",
                     "admin-key", "SUITE_CONSOLE_SESSION_SECRET", "session-secret"));

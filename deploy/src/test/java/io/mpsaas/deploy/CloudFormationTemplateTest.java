@@ -572,7 +572,7 @@ class CloudFormationTemplateTest {
         // GIVEN
         CloudFormation.Stack stack = deploy("us-east-1", Map.of());
         List<String> secrets = List.of("AppApiKeysSecret", "AdminApiKeysSecret", "OnboardingSigningSecret",
-                "OnboardingCsrfSecret", "ConsoleSessionSecret", "OperatorKeysSecret");
+                "OnboardingCsrfSecret", "WebhookSecrets", "ConsoleSessionSecret", "OperatorKeysSecret");
 
         // THEN each secret is generated (never typed in), named under the stack
         for (String secret : secrets) {

@@ -88,7 +88,8 @@ class NamesMatchAcrossDeployTest {
         // the keys of the APIs and the console, the signing secrets of onboarding's reference and console sessions, and
         // onboarding's CSRF cookie secret
         assertThat(stackSecrets).containsExactly("mpsaas/admin-keys", "mpsaas/api-keys", "mpsaas/console-session-secret",
-                "mpsaas/onboarding-csrf-secret", "mpsaas/onboarding-signing-secret", "mpsaas/operator-keys");
+                "mpsaas/onboarding-csrf-secret", "mpsaas/onboarding-signing-secret", "mpsaas/operator-keys",
+                "mpsaas/webhook-secrets");
 
         // THEN the store reads with the service account the stack's reader role trusts
         Manifests.Obj store = example.stream().filter(o -> o.kind().equals("SecretStore")).findFirst().orElseThrow();

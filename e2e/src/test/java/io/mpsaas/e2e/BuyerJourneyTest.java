@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.webhook.WebhookSignature;
 import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
 import io.mpsaas.sandbox.Sandbox;
@@ -13,6 +14,7 @@ import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionState;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionView;
 import io.mpsaas.sandbox.marketplace.ledger.MeteredRecord;
+import io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -484,10 +486,29 @@ class BuyerJourneyTest {
         });
     }
 
-    /** Waits until the seller's app has received exactly these lifecycle events of the customer (in any order). */
+    /**
+     * Waits until the seller's app has received exactly these lifecycle events of the customer (in any order), on the
+     * queue and as webhooks: the sandbox's receiver got each event once, by the queue's eventId, signed with its
+     * secret over {@code <timestamp>.<body>}, and refused none of the customer's.
+     */
     private static void awaitEvents(Customer customer, String... types) {
         await().atMost(ASYNC).untilAsserted(() -> assertThat(sellerApp.eventTypes(customer))
                 .containsExactlyInAnyOrder(types));
+        List<String> ids = sellerApp.eventIds(customer);
+        await().atMost(ASYNC).untilAsserted(() -> assertThat(webhooks(customer))
+                .extracting(WebhookReceiver.Received::id).containsExactlyInAnyOrderElementsOf(ids));
+        for (WebhookReceiver.Received delivery : webhooks(customer)) {
+            assertThat(delivery.type()).isIn((Object[]) types);
+            assertThat(WebhookSignature.verify(delivery.timestamp(), delivery.signature(), delivery.body(),
+                    List.of(WebhookReceiver.SECRET), Duration.ofDays(1), Instant.now()))
+                    .isEqualTo(WebhookSignature.Verdict.VALID);
+        }
+        assertThat(sim.webhooks().rejected()).extracting(WebhookReceiver.Received::customerKey)
+                .doesNotContain(customer.key());
+    }
+
+    private static List<WebhookReceiver.Received> webhooks(Customer customer) {
+        return sim.webhooks().deliveries().stream().filter(d -> customer.key().equals(d.customerKey())).toList();
     }
 
     private static JsonNode aggregate(Customer customer, String dimension, Instant hour) {

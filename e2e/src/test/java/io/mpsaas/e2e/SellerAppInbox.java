@@ -50,6 +50,12 @@ final class SellerAppInbox {
                 .map(e -> e.path("type").asText()).toList();
     }
 
+    /** The eventIds of the events received so far for a customer (as {@link #eventTypes} left them). */
+    synchronized List<String> eventIds(Customer customer) {
+        return byCustomer.getOrDefault(customer.key(), List.of()).stream().map(e -> e.path("eventId").asText())
+                .toList();
+    }
+
     /**
      * A customer's events in the order the README tells an app to apply them: the subscription events (those with a
      * {@code sequence}) by sequence, in the places they arrived in; the others (a registration) where they arrived.

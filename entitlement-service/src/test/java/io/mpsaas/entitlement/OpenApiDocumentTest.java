@@ -68,12 +68,15 @@ class OpenApiDocumentTest {
                 "GET /api/v1/admin/customers/{customerKey}/history",
                 "GET /api/v1/admin/dead-letter-queues",
                 "GET /api/v1/admin/parked-messages",
+                "GET /api/v1/admin/webhooks/parked",
                 "GET /api/v1/customers",
                 "GET /api/v1/customers/{customerKey}",
                 "GET /api/v1/customers/{customerKey}/access",
                 "POST /api/v1/admin/parked-messages/replay",
                 "POST /api/v1/admin/parked-messages/{messageId}/replay",
-                "POST /api/v1/admin/reconciliation");
+                "POST /api/v1/admin/reconciliation",
+                "POST /api/v1/admin/webhooks/parked/replay",
+                "POST /api/v1/admin/webhooks/parked/{endpoint}/{eventId}/replay");
         assertThat(doc.at("/components/securitySchemes/ApiKey/name").asText()).isEqualTo("X-Api-Key");
         assertThat(doc.at("/components/securitySchemes/Bearer/scheme").asText()).isEqualTo("bearer");
         operations.forEach((name, op) -> {

@@ -382,6 +382,10 @@ public final class LocalSuite implements AutoCloseable {
             config.put("suite.metering.job.cron", LOCAL_METERING_CRON);
             config.putAll(meteringCatalog(sandbox.simulator().products()));
         }
+        if (service == Service.ENTITLEMENT || service == Service.ONBOARDING) {
+            // both write the customer events' webhook deliveries; entitlement-service sends them to the simulator
+            config.putAll(sandbox.webhookConfig());
+        }
         if (service == Service.ENTITLEMENT) {
             config.putAll(entitlementCatalog(sandbox.simulator().products()));
         }

@@ -2,6 +2,7 @@ package io.mpsaas.sandbox;
 
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,6 +89,19 @@ public final class Sandbox implements AutoCloseable {
         // where the sandbox serves its SNS signing certificate and root CA (services trust them in dev and tests)
         config.put("sandbox.marketplace.endpoint", marketplace);
         config.put("sandbox.sns.root-ca-url", marketplace + "/sns/sandbox-root-ca.pem");
+        return config;
+    }
+
+    /**
+     * The configuration that makes onboarding and entitlement-service deliver their webhooks to the simulator's
+     * receiver (endpoint {@code sandbox}, every product, the receiver's local secret, http to loopback allowed):
+     * {@code run-local.sh}, the end-to-end, reliability and benchmark runs.
+     */
+    public Map<String, String> webhookConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("suite.webhooks.endpoints.sandbox.url", simulator.webhookUrl().toString());
+        config.put("suite.webhooks.endpoints.sandbox.secrets", WebhookReceiver.SECRET);
+        config.put("suite.webhooks.allow-loopback", "true");
         return config;
     }
 

@@ -7,8 +7,10 @@ import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
+import io.mpsaas.common.webhook.WebhookDeliveries;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +39,19 @@ public class EffectSender {
     private final SqsClient sqs;
     private final QueuesConfig queues;
     private final ObjectMapper mapper;
+    private final WebhookDeliveries webhooks;
+    private final Clock clock;
     private final TraceContextSqsInterceptor traces = new TraceContextSqsInterceptor();
     private volatile String eventsUrl;
     private volatile String commandsUrl;
 
-    public EffectSender(SqsClient sqs, QueuesConfig queues, ObjectMapper mapper) {
+    public EffectSender(SqsClient sqs, QueuesConfig queues, ObjectMapper mapper, WebhookDeliveries webhooks,
+            Clock clock) {
         this.sqs = sqs;
         this.queues = queues;
         this.mapper = mapper;
+        this.webhooks = webhooks;
+        this.clock = clock;
     }
 
     /** One commit's effects, ready to send: its messages built and stamped with the trace they belong to. */
@@ -113,6 +120,7 @@ public class EffectSender {
         }
         if (!events.isEmpty()) {
             send(eventsUrl(), events, outgoing, false, failed);
+            recordWebhooks(outgoing, failed);
         }
         for (int i = 0; i < outgoing.size(); i++) {
             if (!failed.contains(i)) {
@@ -146,6 +154,29 @@ public class EffectSender {
                 chunk.forEach(m -> failed.add(m[0]));
                 Log.warnf("Sending %d messages to %s failed (%s); their commits' effects will be sent again",
                         chunk.size(), queueUrl, e.toString());
+            }
+        }
+    }
+
+    /**
+     * The webhook deliveries of the events (common's {@link WebhookDeliveries}), in the same outbox step as their
+     * SQS messages: a commit whose deliveries could not be written is unfinished, so its effects are sent again (same
+     * eventIds, no second delivery).
+     */
+    private void recordWebhooks(List<Outgoing> outgoing, Set<Integer> failed) {
+        if (!webhooks.enabled()) {
+            return;
+        }
+        for (int i = 0; i < outgoing.size(); i++) {
+            if (failed.contains(i) || outgoing.get(i).effects.events().isEmpty()) {
+                continue;
+            }
+            try {
+                webhooks.record(outgoing.get(i).effects.events(), clock.instant());
+            } catch (RuntimeException e) {
+                failed.add(i);
+                Log.warnf("Writing the webhook deliveries of %d events failed (%s); their commit's effects will be"
+                        + " sent again", outgoing.get(i).effects.events().size(), e.toString());
             }
         }
     }

@@ -3,6 +3,7 @@ package io.mpsaas.onboarding.service;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.common.webhook.WebhookDeliveries;
 import io.mpsaas.onboarding.domain.RegistrationEvents;
 import io.mpsaas.onboarding.messaging.CustomerEventPublisher;
 import io.mpsaas.onboarding.persistence.CustomerStore;
@@ -11,6 +12,7 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,9 +28,11 @@ public class RegistrationEventRelay {
     private final CustomerEventPublisher publisher;
     private final Clock clock;
     private final OnboardingMetrics metrics;
+    private final WebhookDeliveries webhooks;
 
     public RegistrationEventRelay(CustomerStore customers, RegistrationStore registrations,
-            CustomerEventPublisher publisher, Clock clock, OnboardingMetrics metrics) {
+            CustomerEventPublisher publisher, Clock clock, OnboardingMetrics metrics, WebhookDeliveries webhooks) {
+        this.webhooks = webhooks;
         this.customers = customers;
         this.registrations = registrations;
         this.publisher = publisher;
@@ -58,6 +62,10 @@ public class RegistrationEventRelay {
             }
             CustomerEvent event = RegistrationEvents.customerRegistered(customer.get(), registeredAt);
             String messageId = publisher.publish(event);
+            // its webhook deliveries in the same outbox step: the marker stays until both are written
+            if (webhooks.enabled()) {
+                webhooks.record(List.of(event), clock.instant());
+            }
             registrations.markEventSent(customerKey, clock.instant());
             Log.infof("Sent customer-registered event %s (SQS message %s) for customer %s (product %s, license %s,"
                     + " customerIdentifier %s)", event.eventId(), messageId, customerKey, customer.get().productCode(),

@@ -61,6 +61,7 @@ public final class MarketplaceSimulator implements AutoCloseable {
     private final NotificationPublisher publisher;
     private final BuyerActions buyers;
     private final AwsJsonProtocol aws;
+    private final io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver webhooks;
     private volatile SimulatorHttpServer server;
     private volatile URI endpoint;
     private volatile URI meteringUrl;
@@ -71,6 +72,7 @@ public final class MarketplaceSimulator implements AutoCloseable {
         this.port = b.port;
         this.httpThreads = b.httpThreads;
         this.mapper = SimulatorJson.newMapper();
+        this.webhooks = new io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver(this.mapper);
         this.clock = new SimulatorClock(b.baseClock);
         this.catalog = b.catalog != null ? b.catalog : Catalog.defaultCatalog();
         this.registry = new SubscriptionRegistry(new Ids());
@@ -256,6 +258,17 @@ public final class MarketplaceSimulator implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- faults, quotas, settings, clock
+
+    /** The webhook receiver ({@code POST /webhooks}): what the suite delivered to it. */
+    public io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver webhooks() {
+        return webhooks;
+    }
+
+    /** Where the suite's webhooks go in local runs: {@code <endpoint>/webhooks}. */
+    public URI webhookUrl() {
+        return URI.create(endpoint().toString().replaceAll("/$", "")
+                + io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver.PATH);
+    }
 
     public FaultInjector faults() {
         return faults;

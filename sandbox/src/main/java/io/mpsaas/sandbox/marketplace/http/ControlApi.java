@@ -129,6 +129,8 @@ final class ControlApi {
                 Channel channel = q.get("channel") == null ? null : Channel.valueOf(q.get("channel").toUpperCase());
                 return Map.of("notifications", sim.notifications(blank(q.get("productCode")),
                         blank(q.get("subscriptionId")), channel));
+            case "webhooks":
+                return webhooks(method, seg, q, path);
             case "reset":
                 expect(method, "POST", path);
                 sim.reset();
@@ -223,6 +225,30 @@ final class ControlApi {
 
     private static Operation operationOrAll(String value) {
         return value == null || value.isBlank() || "ALL".equalsIgnoreCase(value) ? null : Operation.parse(value);
+    }
+
+    /**
+     * {@code GET /sandbox/webhooks} (valid deliveries, one per id, and the refused ones), {@code POST
+     * /sandbox/webhooks/down?value=true|false} (answer 503 to every delivery), {@code POST /sandbox/webhooks/clear}.
+     */
+    private Object webhooks(String method, List<String> seg, Map<String, String> q, String path) {
+        var receiver = sim.webhooks();
+        if (seg.size() == 1) {
+            expect(method, "GET", path);
+            return Map.of("down", receiver.down(), "deliveries", receiver.deliveries(), "rejected",
+                    receiver.rejected());
+        }
+        expect(method, "POST", path);
+        switch (seg.get(1)) {
+            case "down":
+                receiver.down(Boolean.parseBoolean(q.getOrDefault("value", "true")));
+                return Map.of("down", receiver.down());
+            case "clear":
+                receiver.clear();
+                return Map.of("cleared", true);
+            default:
+                throw new NoSuchElementException("no control endpoint " + method + " " + path);
+        }
     }
 
     private Object settings(HttpExchange ex, String method, String path) throws IOException {

@@ -1,5 +1,8 @@
 package io.mpsaas.sandbox.marketplace.http;
 
+import io.mpsaas.common.webhook.WebhookSignature;
+import io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -59,6 +62,7 @@ public final class SimulatorHttpServer {
     private final ControlApi control;
     private final MarketplaceUi ui;
     private final SnsSigning signing;
+    private final WebhookReceiver webhooks;
     private HttpServer server;
     private ThreadPoolExecutor executor;
 
@@ -71,6 +75,7 @@ public final class SimulatorHttpServer {
         this.control = new ControlApi(mapper, simulator);
         this.ui = new MarketplaceUi(simulator, mapper);
         this.signing = signing;
+        this.webhooks = simulator.webhooks();
     }
 
     /** Binds and starts; returns the bound port. */
@@ -111,6 +116,8 @@ public final class SimulatorHttpServer {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             if ("POST".equals(method) && ("/".equals(path) || target != null)) {
                 handleAws(exchange, target);
+            } else if (path.equals(WebhookReceiver.PATH) && "POST".equals(method)) {
+                handleWebhook(exchange);
             } else if (path.equals("/sandbox") || path.startsWith("/sandbox/")) {
                 control.handle(exchange);
             } else if (path.startsWith("/sns/")) {
@@ -136,6 +143,15 @@ public final class SimulatorHttpServer {
                         + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8));
             }
         }
+    }
+
+    private void handleWebhook(HttpExchange exchange) throws IOException {
+        // a webhook is small; a larger body is cut and then fails its signature
+        String body = new String(exchange.getRequestBody().readNBytes(MAX_FORM_BYTES), StandardCharsets.UTF_8);
+        var headers = exchange.getRequestHeaders();
+        int status = webhooks.receive(headers.getFirst(WebhookSignature.ID), headers.getFirst(WebhookSignature.TIMESTAMP),
+                headers.getFirst(WebhookSignature.SIGNATURE), body);
+        HttpSupport.send(exchange, status, "text/plain", null);
     }
 
     private void handleAws(HttpExchange exchange, String target) throws IOException {

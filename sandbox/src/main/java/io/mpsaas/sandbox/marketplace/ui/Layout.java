@@ -10,7 +10,7 @@ final class Layout {
     /** The header's wording; tests and screenshots look for it. */
     static final String LABEL = "AWS Marketplace simulator — not AWS";
 
-    enum Section { CATALOG, BUYERS, SELLER, NONE }
+    enum Section { CATALOG, BUYERS, SELLER, WEBHOOKS, NONE }
 
     private final MarketplaceSimulator sim;
 
@@ -34,6 +34,7 @@ final class Layout {
                 .append(link("Catalog", MarketplaceUi.ROOT, section == Section.CATALOG))
                 .append(link("Your Marketplace Software", MarketplaceUi.ROOT + "/buyers", section == Section.BUYERS))
                 .append(link("Seller", MarketplaceUi.ROOT + "/seller", section == Section.SELLER))
+                .append(link("Webhooks", MarketplaceUi.ROOT + "/webhooks", section == Section.WEBHOOKS))
                 .append("</nav></div></header>\n")
                 .append("<div class=\"notice\"><div class=\"wrap\">A local sandbox that plays AWS Marketplace for "
                         + "testing a SaaS integration. Nothing here reaches AWS and nobody is charged.</div></div>\n")

@@ -101,6 +101,9 @@ public final class MarketplaceUi {
         } else if ("subscriptions".equals(first) && n == 3) {
             method(r, "POST");
             return subscriptionAction(seg.get(1), seg.get(2), r);
+        } else if ("webhooks".equals(first) && n == 1) {
+            method(r, "GET");
+            return page("Webhooks", Layout.Section.WEBHOOKS, r, WebhooksPage.body(sim.webhooks(), sim.webhookUrl()));
         } else if ("seller".equals(first) && n == 1) {
             method(r, "GET");
             return page("Seller", Layout.Section.SELLER, r, seller.body(r.param("product"), r.param("customer")));

@@ -1,0 +1,266 @@
+package io.mpsaas.common.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.Paging;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.dynamo.Update;
+import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.common.webhook.WebhookDelivery.Status;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * The webhook outbox: one item per event and matching endpoint in the customers table, written by the service that
+ * sends the event in the same step as its SQS message (before its own outbox marker is cleared), claimed under a lease
+ * by the dispatcher, and finished as delivered or parked. Every write is conditional: a re-sent event never creates a
+ * second delivery, two replicas never hold one delivery at once, an outcome is recorded only by the lease's holder.
+ *
+ * <p>Items: {@code pk = webhook#<endpoint>#<eventId>}, {@code sk = DELIVERY}; while pending, {@code gsi1pk =
+ * webhook#due}, {@code gsi1sk = <epoch ms when due, 13 digits>#<endpoint>#<eventId>} (a claim moves it to the lease's
+ * end, so a crashed sender's delivery is due again when its lease runs out); parked, {@code gsi1pk = webhook#parked},
+ * {@code gsi1sk = <parkedAt ms>#...}; delivered, off the index, deleted by TTL after {@code suite.webhooks.retention}.
+ */
+@ApplicationScoped
+public class WebhookDeliveries {
+
+    static final String DUE = "webhook#due";
+    static final String PARKED = "webhook#parked";
+    static final String SK = "DELIVERY";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final WebhooksConfig config;
+    private final ObjectMapper mapper;
+
+    public WebhookDeliveries(DynamoDbClient dynamo, TablesConfig tables, WebhooksConfig config, ObjectMapper mapper) {
+        this.dynamo = dynamo;
+        this.table = tables.customers();
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /** Whether any endpoint is configured (nothing is written or sent otherwise). */
+    public boolean enabled() {
+        return !config.active().isEmpty();
+    }
+
+    /**
+     * Writes a delivery of each event to each endpoint its product matches, unless it exists (a re-send of the event:
+     * same eventId, nothing new). Throws when DynamoDB refused a write: the caller keeps its own outbox marker, so the
+     * event (and this) is done again.
+     */
+    public int record(List<CustomerEvent> events, Instant now) {
+        int written = 0;
+        for (CustomerEvent event : events) {
+            for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.active().entrySet()) {
+                if (matches(endpoint.getValue(), event.customer().productCode()) && put(endpoint.getKey(), event, now)) {
+                    written++;
+                }
+            }
+        }
+        return written;
+    }
+
+    static boolean matches(WebhooksConfig.Endpoint endpoint, String productCode) {
+        return endpoint.products().contains("*") || (productCode != null && endpoint.products().contains(productCode));
+    }
+
+    private boolean put(String endpoint, CustomerEvent event, Instant now) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>(SuiteTables.key(pk(endpoint, event.eventId()), SK));
+        item.put("endpoint", Attr.s(endpoint));
+        item.put("eventId", Attr.s(event.eventId()));
+        item.put("eventType", Attr.s(event.type()));
+        item.put("customerKey", Attr.s(event.customer().customerKey()));
+        if (event.customer().productCode() != null) {
+            item.put("productCode", Attr.s(event.customer().productCode()));
+        }
+        item.put("body", Attr.s(body(event)));
+        item.put("status", Attr.s(Status.PENDING.name()));
+        item.put("attempts", Attr.n(0));
+        item.put("createdAt", Attr.n(now.toEpochMilli()));
+        item.put("retryFrom", Attr.n(now.toEpochMilli()));
+        item.put("nextAttemptAt", Attr.n(now.toEpochMilli()));
+        item.put(SuiteTables.GSI1_PK, Attr.s(DUE));
+        item.put(SuiteTables.GSI1_SK, Attr.s(indexKey(now, endpoint, event.eventId())));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException duplicate) {
+            return false;
+        }
+    }
+
+    /** The JSON POSTed: {@code id} (the eventId), {@code type}, {@code occurredAt}, {@code data} (the event). */
+    String body(CustomerEvent event) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", event.eventId());
+        body.put("type", event.type());
+        body.put("occurredAt", event.occurredAt());
+        body.put("data", event);
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("webhook body of event " + event.eventId() + " cannot be written", e);
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} deliveries due at {@code now}: each one conditionally (its index key unchanged since
+     * read), so of two replicas reading the same delivery one claims it; a claimed delivery is due again at the
+     * lease's end.
+     */
+    public List<WebhookDelivery> claimDue(int limit, Instant now) {
+        QueryRequest query = QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
+                .keyConditionExpression("gsi1pk = :due AND gsi1sk < :bound")
+                .expressionAttributeValues(Map.of(":due", Attr.s(DUE),
+                        ":bound", Attr.s(String.format("%013d", now.toEpochMilli() + 1))))
+                .limit(limit).build();
+        List<WebhookDelivery> claimed = new ArrayList<>();
+        for (Map<String, AttributeValue> item : Paging.query(dynamo, query).limit(limit).toList()) {
+            WebhookDelivery seen = read(item);
+            String claim = UUID.randomUUID().toString();
+            Instant until = now.plus(config.lease());
+            String leased = indexKey(until, seen.endpoint(), seen.eventId());
+            Update u = new Update().set("leaseOwner", Attr.s(claim)).set("leaseUntil", Attr.n(until.toEpochMilli()))
+                    .set(SuiteTables.GSI1_SK, Attr.s(leased));
+            u.condition(u.name(SuiteTables.GSI1_SK) + " = " + u.value(Attr.s(seen.indexKey())) + " AND "
+                    + u.name("status") + " = " + u.value(Attr.s(Status.PENDING.name())));
+            try {
+                dynamo.updateItem(u.request(table, key(seen)).build());
+                claimed.add(withClaim(seen, leased, claim));
+            } catch (ConditionalCheckFailedException takenElsewhere) {
+                Log.debugf("Webhook delivery %s of event %s was claimed by another sender", seen.endpoint(),
+                        seen.eventId());
+            }
+        }
+        return claimed;
+    }
+
+    /** Records a 2xx; false when the lease was lost meanwhile (another sender holds it: it sends it again). */
+    public boolean delivered(WebhookDelivery d, int httpStatus, Instant now) {
+        Update u = new Update().set("status", Attr.s(Status.DELIVERED.name())).set("deliveredAt",
+                Attr.n(now.toEpochMilli())).set("lastStatus", Attr.n(httpStatus))
+                .set(SuiteTables.TTL, Attr.n(now.plus(config.retention()).getEpochSecond()))
+                .add("attempts", Attr.n(1)).remove(SuiteTables.GSI1_PK, SuiteTables.GSI1_SK, "leaseOwner",
+                        "leaseUntil", "nextAttemptAt", "lastError");
+        return finish(d, u);
+    }
+
+    /**
+     * Records a failed attempt: due again after {@code delay}, or parked when the retry budget (from the first attempt
+     * or the last replay) would be spent by then. Answers whether it was parked.
+     */
+    public Optional<Boolean> failed(WebhookDelivery d, Integer httpStatus, String error, Duration delay, Instant now) {
+        Instant next = now.plus(delay);
+        boolean park = !next.isBefore(d.retryFrom().plus(config.retryBudget()));
+        Update u = new Update().add("attempts", Attr.n(1)).set("lastError", Attr.s(error))
+                .remove("leaseOwner", "leaseUntil");
+        if (httpStatus != null) {
+            u.set("lastStatus", Attr.n(httpStatus));
+        }
+        if (park) {
+            u.set("status", Attr.s(Status.PARKED.name())).set("parkedAt", Attr.n(now.toEpochMilli()))
+                    .set(SuiteTables.GSI1_PK, Attr.s(PARKED))
+                    .set(SuiteTables.GSI1_SK, Attr.s(indexKey(now, d.endpoint(), d.eventId())));
+        } else {
+            u.set("nextAttemptAt", Attr.n(next.toEpochMilli()))
+                    .set(SuiteTables.GSI1_SK, Attr.s(indexKey(next, d.endpoint(), d.eventId())));
+        }
+        return finish(d, u) ? Optional.of(park) : Optional.empty();
+    }
+
+    private boolean finish(WebhookDelivery d, Update u) {
+        u.condition(u.name("leaseOwner") + " = " + u.value(Attr.s(d.claim())));
+        try {
+            dynamo.updateItem(u.request(table, key(d)).build());
+            return true;
+        } catch (ConditionalCheckFailedException leaseLost) {
+            Log.warnf("Webhook delivery %s of event %s: lease lost before its outcome was recorded (another sender"
+                    + " sends it again)", d.endpoint(), d.eventId());
+            return false;
+        }
+    }
+
+    /** Parked deliveries, oldest parked first, at most {@code limit}. */
+    public List<WebhookDelivery> parked(int limit) {
+        QueryRequest query = QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
+                .keyConditionExpression("gsi1pk = :parked")
+                .expressionAttributeValues(Map.of(":parked", Attr.s(PARKED))).limit(Math.min(limit, 100)).build();
+        return Paging.query(dynamo, query).limit(limit).map(WebhookDeliveries::read).toList();
+    }
+
+    /** One delivery, as stored. */
+    public Optional<WebhookDelivery> find(String endpoint, String eventId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(SuiteTables.key(pk(endpoint, eventId), SK)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(read(item));
+    }
+
+    /**
+     * Puts a parked delivery back in line, due now, with a fresh retry budget. False when it is not parked (unknown,
+     * pending or delivered: a second replay of the same delivery changes nothing).
+     */
+    public boolean replay(String endpoint, String eventId, Instant now) {
+        Update u = new Update().set("status", Attr.s(Status.PENDING.name())).set("attempts", Attr.n(0))
+                .set("retryFrom", Attr.n(now.toEpochMilli())).set("nextAttemptAt", Attr.n(now.toEpochMilli()))
+                .set(SuiteTables.GSI1_PK, Attr.s(DUE))
+                .set(SuiteTables.GSI1_SK, Attr.s(indexKey(now, endpoint, eventId))).remove("parkedAt");
+        u.condition(u.name("status") + " = " + u.value(Attr.s(Status.PARKED.name())));
+        try {
+            dynamo.updateItem(u.request(table, SuiteTables.key(pk(endpoint, eventId), SK)).build());
+            return true;
+        } catch (ConditionalCheckFailedException notParked) {
+            return false;
+        }
+    }
+
+    static String pk(String endpoint, String eventId) {
+        return "webhook#" + endpoint + "#" + eventId;
+    }
+
+    private static Map<String, AttributeValue> key(WebhookDelivery d) {
+        return SuiteTables.key(pk(d.endpoint(), d.eventId()), SK);
+    }
+
+    static String indexKey(Instant at, String endpoint, String eventId) {
+        return String.format("%013d", at.toEpochMilli()) + "#" + endpoint + "#" + eventId;
+    }
+
+    private static WebhookDelivery withClaim(WebhookDelivery d, String indexKey, String claim) {
+        return new WebhookDelivery(d.endpoint(), d.eventId(), d.type(), d.customerKey(), d.productCode(), d.status(),
+                d.attempts(), d.createdAt(), d.retryFrom(), d.nextAttemptAt(), d.lastStatus(), d.lastError(),
+                d.parkedAt(), d.deliveredAt(), d.body(), indexKey, claim);
+    }
+
+    static WebhookDelivery read(Map<String, AttributeValue> item) {
+        Long lastStatus = Attr.number(item, "lastStatus");
+        Long attempts = Attr.number(item, "attempts");
+        return new WebhookDelivery(Attr.string(item, "endpoint"), Attr.string(item, "eventId"),
+                Attr.string(item, "eventType"), Attr.string(item, "customerKey"), Attr.string(item, "productCode"),
+                Status.valueOf(Attr.string(item, "status")), attempts == null ? 0 : attempts.intValue(),
+                millis(item, "createdAt"), millis(item, "retryFrom"), millis(item, "nextAttemptAt"),
+                lastStatus == null ? null : lastStatus.intValue(), Attr.string(item, "lastError"),
+                millis(item, "parkedAt"), millis(item, "deliveredAt"), Attr.string(item, "body"),
+                Attr.string(item, SuiteTables.GSI1_SK), Attr.string(item, "leaseOwner"));
+    }
+
+    private static Instant millis(Map<String, AttributeValue> item, String name) {
+        Long ms = Attr.number(item, name);
+        return ms == null ? null : Instant.ofEpochMilli(ms);
+    }
+}

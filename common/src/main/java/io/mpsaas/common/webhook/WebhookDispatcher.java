@@ -1,0 +1,182 @@
+package io.mpsaas.common.webhook;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.mpsaas.common.retry.Backoff;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Sends due webhook deliveries: claims them ({@link WebhookDeliveries#claimDue}, under a lease), POSTs each with its
+ * signature headers, and records the outcome: a 2xx is delivered; any other answer, a redirect (never followed), a
+ * timeout or a refused address is a failed attempt, due again after a jittered exponential backoff
+ * ({@link Backoff}, {@code suite.webhooks.first-delay} doubling up to {@code max-delay}), parked once the retry
+ * budget is spent. Run by entitlement-service's {@code WebhookDispatchJob}; safe with several replicas.
+ *
+ * <p>Metrics (tag {@code endpoint}): {@code mpsaas_webhooks_delivered_total}, {@code
+ * mpsaas_webhooks_failed_attempts_total}, {@code mpsaas_webhooks_parked_total}, {@code
+ * mpsaas_webhooks_delivery_latency_seconds} (from the event's write to the receiver's 2xx, retries included).
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+    static final String DELIVERED = "mpsaas.webhooks.delivered";
+    static final String FAILED = "mpsaas.webhooks.failed.attempts";
+    static final String PARKED = "mpsaas.webhooks.parked";
+    static final String LATENCY = "mpsaas.webhooks.delivery.latency";
+
+    private final WebhookDeliveries deliveries;
+    private final WebhooksConfig config;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final Backoff backoff;
+    private final HttpClient http;
+    private final ExecutorService senders;
+
+    public WebhookDispatcher(WebhookDeliveries deliveries, WebhooksConfig config, Clock clock,
+            MeterRegistry registry) {
+        this.deliveries = deliveries;
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+        this.backoff = Backoff.fullJitter(config.firstDelay(), config.maxDelay());
+        this.senders = Executors.newFixedThreadPool(Math.max(1, config.senders()), r -> {
+            Thread t = new Thread(r, "webhook-sender");
+            t.setDaemon(true);
+            return t;
+        });
+        // redirects never followed: a 3xx is a failed attempt, so an endpoint cannot bounce us to an internal address
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.connectTimeout()).build();
+        for (String endpoint : config.active().keySet()) {
+            // every series exists from the first scrape
+            counter(DELIVERED, endpoint);
+            counter(FAILED, endpoint);
+            counter(PARKED, endpoint);
+            latency(endpoint);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        senders.shutdownNow();
+    }
+
+    /** Claims and sends one batch of due deliveries; answers how many were claimed. */
+    public int dispatchDue() {
+        if (!deliveries.enabled()) {
+            return 0;
+        }
+        List<WebhookDelivery> claimed = deliveries.claimDue(config.batchSize(), clock.instant());
+        List<Future<?>> sent = new ArrayList<>();
+        for (WebhookDelivery d : claimed) {
+            sent.add(senders.submit(() -> send(d)));
+        }
+        for (Future<?> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return claimed.size();
+            } catch (ExecutionException e) {
+                // send() records its own failures; anything left here is a DynamoDB write that failed: the lease runs
+                // out and the delivery is claimed again
+                Log.warnf("A webhook delivery's outcome could not be recorded (%s); it is sent again after its lease",
+                        e.getCause().toString());
+            }
+        }
+        return claimed.size();
+    }
+
+    /** One attempt at one claimed delivery, and its outcome recorded. */
+    void send(WebhookDelivery d) {
+        WebhooksConfig.Endpoint endpoint = config.active().get(d.endpoint());
+        if (endpoint == null) {
+            failed(d, null, "endpoint " + d.endpoint() + " is no longer configured");
+            return;
+        }
+        URI uri;
+        try {
+            uri = WebhookAddresses.check(endpoint.url().orElseThrow(), config.allowLoopback());
+        } catch (WebhookAddresses.RefusedEndpointException e) {
+            failed(d, null, "refused: " + e.getMessage());
+            return;
+        }
+        Instant now = clock.instant();
+        long timestamp = now.getEpochSecond();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.readTimeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "mpsaas-webhooks/1")
+                .header(WebhookSignature.ID, d.eventId())
+                .header(WebhookSignature.TIMESTAMP, Long.toString(timestamp))
+                .header(WebhookSignature.SIGNATURE, WebhookSignature.header(endpoint.secrets(), timestamp, d.body()))
+                .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
+        int status;
+        try {
+            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (HttpTimeoutException e) {
+            failed(d, null, "timeout: " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            failed(d, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (status >= 200 && status < 300) {
+            Instant at = clock.instant();
+            if (deliveries.delivered(d, status, at)) {
+                counter(DELIVERED, d.endpoint()).increment();
+                latency(d.endpoint()).record(Duration.between(d.createdAt(), at));
+                Log.infof("Delivered webhook %s %s to endpoint %s (HTTP %d, attempt %d) for customer %s (product %s)",
+                        d.type(), d.eventId(), d.endpoint(), status, d.attempts() + 1, d.customerKey(),
+                        d.productCode());
+            }
+        } else {
+            failed(d, status, "HTTP " + status);
+        }
+    }
+
+    private void failed(WebhookDelivery d, Integer status, String error) {
+        counter(FAILED, d.endpoint()).increment();
+        Duration delay = backoff.delay(d.attempts() + 1);
+        deliveries.failed(d, status, error, delay, clock.instant()).ifPresent(parked -> {
+            if (parked) {
+                counter(PARKED, d.endpoint()).increment();
+                Log.errorf("Parked webhook %s %s to endpoint %s after %d attempts (last: %s) for customer %s"
+                        + " (product %s); replay it from the admin API", d.type(), d.eventId(), d.endpoint(),
+                        d.attempts() + 1, error, d.customerKey(), d.productCode());
+            } else {
+                Log.warnf("Webhook %s %s to endpoint %s failed (attempt %d: %s) for customer %s (product %s);"
+                        + " retried in %s", d.type(), d.eventId(), d.endpoint(), d.attempts() + 1, error,
+                        d.customerKey(), d.productCode(), delay);
+            }
+        });
+    }
+
+    private Counter counter(String name, String endpoint) {
+        return Counter.builder(name).tag("endpoint", endpoint).register(registry);
+    }
+
+    private Timer latency(String endpoint) {
+        return Timer.builder(LATENCY).tag("endpoint", endpoint).publishPercentileHistogram().register(registry);
+    }
+}

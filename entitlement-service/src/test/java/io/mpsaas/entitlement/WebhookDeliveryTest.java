@@ -1,0 +1,239 @@
+package io.mpsaas.entitlement;
+
+import static io.mpsaas.entitlement.TestSupport.customer;
+import static io.mpsaas.entitlement.TestSupport.customerEvents;
+import static io.mpsaas.entitlement.TestSupport.eventually;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.messaging.CustomerEvent;
+import io.mpsaas.common.webhook.WebhookDeliveries;
+import io.mpsaas.common.webhook.WebhookDelivery;
+import io.mpsaas.common.webhook.WebhookSignature;
+import io.mpsaas.entitlement.WebhookReceiverResource.Received;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.testing.InjectSandbox;
+import io.mpsaas.sandbox.testing.SandboxTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks end to end inside entitlement-service: real notifications from the simulator, DynamoDB Local, the
+ * dispatcher's loop and a real HTTP receiver ({@link WebhookReceiverResource}).
+ */
+@QuarkusTest
+@QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = WebhookReceiverResource.class, restrictToAnnotatedClass = true)
+class WebhookDeliveryTest {
+
+    @InjectSandbox
+    Sandbox sandbox;
+
+    @Inject
+    WebhookDeliveries deliveries;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void everyEvent_isPostedSigned_withTheQueuesEventId_toTheEndpointsOfItsProduct() throws Exception {
+        // GIVEN a buyer who subscribes and is activated
+        String key = activatedCustomer();
+
+        // THEN the receiver got customer-activated (and the entitlements), signed with both secrets (a rotation)
+        List<Received> got = eventually().until(() -> receivedFor(key, "/hooks"), l -> l.size() >= 2);
+        List<String> queueIds = eventually().until(() -> customerEvents(sandbox).forCustomer(key).stream()
+                .map(e -> e.path("eventId").asText()).toList(), l -> l.size() >= 2);
+        for (Received r : got) {
+            JsonNode body = mapper.readTree(r.body());
+            assertThat(r.header("Content-Type")).isEqualTo("application/json");
+            assertThat(r.header(WebhookSignature.ID)).isEqualTo(body.path("id").asText());
+            assertThat(body.path("type").asText()).isEqualTo(body.path("data").path("type").asText());
+            assertThat(Instant.parse(body.path("occurredAt").asText())).isNotNull();
+            assertThat(body.path("data").path("customer").path("customerKey").asText()).isEqualTo(key);
+            assertThat(queueIds).contains(body.path("id").asText());
+            String signatures = r.header(WebhookSignature.SIGNATURE);
+            assertThat(signatures.split(" ")).hasSize(2);
+            for (String secret : List.of(WebhookReceiverResource.SECRET, WebhookReceiverResource.OLD_SECRET)) {
+                assertThat(WebhookSignature.verify(r.header(WebhookSignature.TIMESTAMP), signatures, r.body(),
+                        List.of(secret), Duration.ofMinutes(5), Instant.now()))
+                        .isEqualTo(WebhookSignature.Verdict.VALID);
+            }
+        }
+        assertThat(got).extracting(r -> mapper.readTree(r.body()).path("type").asText())
+                .contains(CustomerEvent.CUSTOMER_ACTIVATED);
+        // each event once (a 2xx is final), and nothing to the endpoint of another product
+        assertThat(got).extracting(r -> r.header(WebhookSignature.ID)).doesNotHaveDuplicates();
+        assertThat(receivedFor(key, "/other")).isEmpty();
+    }
+
+    @Test
+    void aResentEvent_writesNoSecondDelivery() {
+        // GIVEN an activated customer whose deliveries are done
+        String key = activatedCustomer();
+        List<Received> got = eventually().until(() -> receivedFor(key, "/hooks"), l -> l.size() >= 2);
+        JsonNode event = customerEvents(sandbox).forCustomer(key).get(0);
+        CustomerEvent sent = mapper.convertValue(event, CustomerEvent.class);
+
+        // WHEN the same event is sent again (an outbox re-send after a crash: same eventId)
+        int written = deliveries.record(List.of(sent), Instant.now());
+
+        // THEN no delivery is written, and the receiver gets nothing more
+        assertThat(written).isZero();
+        assertThat(deliveries.find("test", sent.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED);
+        assertThat(receivedFor(key, "/hooks")).hasSameSizeAs(got);
+    }
+
+    @Test
+    void failedAnswers_areRetriedWithBackoff_untilA2xx_sameIdAndBody() {
+        // GIVEN a receiver that answers 503, then 500, then 200 for this customer
+        String code = TestSupport.uniqueCode("ent-webhook-retry");
+        Product product = product(code);
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code()));
+        String key = CustomerKeys.forLegacy(product.code(), sub.customerIdentifier());
+        WebhookReceiverResource.answer(key, 503, 500, 200);
+        double failedBefore = count("mpsaas.webhooks.failed.attempts");
+
+        // WHEN the customer is activated
+        sandbox.simulator().activate(sub.subscriptionId());
+
+        // THEN the first event is delivered on the third attempt, the same id and body each time
+        List<Received> got = eventually().until(() -> receivedFor(key, "/hooks"),
+                l -> l.stream().filter(r -> r.answered() == 200).count() >= 2);
+        String id = got.get(0).header(WebhookSignature.ID);
+        List<Received> first = got.stream().filter(r -> r.header(WebhookSignature.ID).equals(id)).toList();
+        assertThat(first).extracting(Received::answered).containsExactly(503, 500, 200);
+        assertThat(first).extracting(Received::body).containsOnly(first.get(0).body());
+        eventually().untilAsserted(() -> {
+            WebhookDelivery d = deliveries.find("test", id).orElseThrow();
+            assertThat(d.status()).isEqualTo(WebhookDelivery.Status.DELIVERED);
+            assertThat(d.attempts()).isEqualTo(3);
+            assertThat(d.lastStatus()).isEqualTo(200);
+        });
+        assertThat(count("mpsaas.webhooks.failed.attempts")).isGreaterThanOrEqualTo(failedBefore + 2);
+    }
+
+    @Test
+    void afterTheBudget_aDeliveryIsParked_listedToOperators_andReplayed() {
+        // GIVEN a receiver that redirects every delivery of this customer (a redirect is never followed)
+        String code = TestSupport.uniqueCode("ent-webhook-park");
+        Product product = product(code);
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code()));
+        String key = CustomerKeys.forLegacy(product.code(), sub.customerIdentifier());
+        WebhookReceiverResource.answer(key, 302);
+        double parkedBefore = count("mpsaas.webhooks.parked");
+
+        // WHEN the customer is activated and the 4-second retry budget runs out
+        sandbox.simulator().activate(sub.subscriptionId());
+        String id = eventually().until(() -> receivedFor(key, "/hooks"), l -> !l.isEmpty()).get(0)
+                .header(WebhookSignature.ID);
+
+        // THEN the delivery is parked with its last status, counted, and listed by the admin API
+        eventually().untilAsserted(() -> {
+            WebhookDelivery d = deliveries.find("test", id).orElseThrow();
+            assertThat(d.status()).isEqualTo(WebhookDelivery.Status.PARKED);
+            assertThat(d.lastStatus()).isEqualTo(302);
+            assertThat(d.attempts()).isGreaterThan(1);
+        });
+        assertThat(count("mpsaas.webhooks.parked")).isGreaterThan(parkedBefore);
+        assertThat(receivedFor(key, "/redirected")).isEmpty();
+        given().header("Authorization", "Bearer test-admin-key").get("/api/v1/admin/webhooks/parked")
+                .then().statusCode(200).body("deliveries.findAll { it.eventId == '" + id + "' }[0].lastError",
+                        equalTo("HTTP 302"));
+        // an app key may not see them
+        given().header("Authorization", "Bearer test-app-key").get("/api/v1/admin/webhooks/parked")
+                .then().statusCode(403);
+
+        // WHEN the receiver is fixed and the operator replays the delivery
+        WebhookReceiverResource.answer(key, 200);
+        given().header("Authorization", "Bearer test-admin-key")
+                .post("/api/v1/admin/webhooks/parked/test/{id}/replay", id)
+                .then().statusCode(200).body("deliveries[0].status", equalTo("PENDING"));
+
+        // THEN it is delivered, and a second replay finds nothing parked (problem+json 404)
+        eventually().untilAsserted(() -> assertThat(deliveries.find("test", id).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED));
+        assertThat(receivedFor(key, "/hooks")).filteredOn(r -> r.header(WebhookSignature.ID).equals(id))
+                .extracting(Received::answered).endsWith(200);
+        given().header("Authorization", "Bearer test-admin-key")
+                .post("/api/v1/admin/webhooks/parked/test/{id}/replay", id)
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void aClaimIsLeased_aCrashedSendersDeliveryIsTakenOverAfterItsLease_andItsLateOutcomeIsRefused() {
+        // GIVEN a delivery due a day from now (the running dispatcher leaves it alone), to endpoint "other"
+        Instant due = Instant.now().plus(Duration.ofDays(1));
+        String eventId = java.util.UUID.randomUUID().toString();
+        CustomerEvent event = new CustomerEvent(CustomerEvent.CUSTOMER_ACTIVATED, eventId, due,
+                new io.mpsaas.common.messaging.CustomerIds("customer#no-such-product#c1",
+                        io.mpsaas.common.customer.IdentityModel.LEGACY, "no-such-product", "c1", null, null, null),
+                SubscriptionState.ACTIVE, java.util.Map.of());
+        // (one delivery to "other", one to "test", which takes every product)
+        assertThat(deliveries.record(List.of(event), due)).isEqualTo(2);
+
+        // WHEN sender A claims it, and is killed before recording an outcome
+        WebhookDelivery a = mine(deliveries.claimDue(50, due), eventId);
+        assertThat(a).isNotNull();
+
+        // THEN nobody else gets it while A's lease (1 minute) runs
+        assertThat(mine(deliveries.claimDue(50, due.plusSeconds(30)), eventId)).isNull();
+        // AND once it has run out, sender C takes it over
+        WebhookDelivery c = mine(deliveries.claimDue(50, due.plus(Duration.ofMinutes(1)).plusSeconds(1)), eventId);
+        assertThat(c).isNotNull();
+        // AND A's late outcome is refused, C's is recorded
+        assertThat(deliveries.delivered(a, 200, due.plusSeconds(70))).isFalse();
+        assertThat(deliveries.delivered(c, 200, due.plusSeconds(71))).isTrue();
+        assertThat(deliveries.find("other", eventId).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED);
+        assertThat(deliveries.find("test", eventId)).as("endpoint test takes every product").isPresent();
+    }
+
+    private static WebhookDelivery mine(List<WebhookDelivery> claimed, String eventId) {
+        return claimed.stream().filter(d -> d.eventId().equals(eventId) && d.endpoint().equals("other")).findFirst()
+                .orElse(null);
+    }
+
+    private String activatedCustomer() {
+        Product product = product(TestSupport.uniqueCode("ent-webhook"));
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code()));
+        String key = CustomerKeys.forLegacy(product.code(), sub.customerIdentifier());
+        sandbox.simulator().activate(sub.subscriptionId());
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.ACTIVE));
+        return key;
+    }
+
+    private Product product(String code) {
+        return sandbox.simulator().addProduct(Product.builder(code,
+                io.mpsaas.sandbox.marketplace.catalog.PricingModel.CONTRACT)
+                .contracted("seats", io.mpsaas.sandbox.marketplace.catalog.ValueType.INTEGER).build());
+    }
+
+    private static List<Received> receivedFor(String key, String path) {
+        return WebhookReceiverResource.RECEIVED.stream()
+                .filter(r -> r.path().equals(path) && r.body().contains(key)).toList();
+    }
+
+    private double count(String name) {
+        return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+}
