@@ -83,6 +83,7 @@ public final class Sandbox implements AutoCloseable {
         String marketplace = simulator.endpoint().toString();
         config.put("suite.marketplace.metering-endpoint", marketplace);
         config.put("suite.marketplace.entitlement-endpoint", marketplace);
+        config.put("suite.marketplace.agreement-endpoint", marketplace);
         config.put("suite.marketplace.access-key-id", LocalAws.ACCESS_KEY_ID);
         config.put("suite.marketplace.secret-access-key", LocalAws.SECRET_ACCESS_KEY);
         // where the sandbox serves its SNS signing certificate and root CA (services trust them in dev and tests)
