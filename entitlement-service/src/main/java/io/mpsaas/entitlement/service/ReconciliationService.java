@@ -26,14 +26,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ReconciliationService {
 
     private final SubscriptionService subscriptions;
+    private final AgreementTermsService terms;
     private final SubscriptionStore store;
     private final EntitlementConfig config;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public ReconciliationService(SubscriptionService subscriptions,
+    public ReconciliationService(SubscriptionService subscriptions, AgreementTermsService terms,
             SubscriptionStore store, EntitlementConfig config, Clock clock) {
         this.subscriptions = subscriptions;
+        this.terms = terms;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -76,6 +78,11 @@ public class ReconciliationService {
                     if (subscriptions.reconcile(customer)) {
                         repaired.incrementAndGet();
                     }
+                    if (missingTerms(customer)) {
+                        // the notification path could not read them (or ran before this feature): read them now
+                        pacer.acquire();
+                        terms.refresh(customer.key(), customer.agreementId());
+                    }
                     checked.incrementAndGet();
                 } catch (MarketplaceException | ConcurrentUpdateException e) {
                     failed.incrementAndGet();
@@ -89,6 +96,13 @@ public class ReconciliationService {
         Log.infof("Reconciliation: %d customers of %d products checked, %d repaired, %d failed, %d effects resent",
                 report.checked(), products.size(), report.repaired(), report.failed(), report.effectsResent());
         return report;
+    }
+
+    /** A customer whose agreement is known but whose terms were never stored (or belong to an older agreement). */
+    boolean missingTerms(CustomerRecord customer) {
+        return terms.enabled() && customer.agreementId() != null && !customer.state().ended()
+                && (customer.agreementTerms() == null
+                        || !customer.agreementId().equals(customer.agreementTerms().agreementId()));
     }
 
     /** Ended subscriptions with nothing stored are settled: skip them and spare the quota. */
