@@ -147,6 +147,12 @@ public class UsageIngestion {
             return reject(usage, key, RejectionReason.CUSTOMER_NOT_ACTIVE,
                     "the subscription is " + customer.state() + " and accepts no usage", source);
         }
+        if (customer.agreementStart() != null
+                && usage.hour().isBefore(MeteringWindow.hourOf(customer.agreementStart()))) {
+            return reject(usage, key, RejectionReason.BEFORE_AGREEMENT_START, "usage of hour " + usage.hour()
+                    + " is before the agreement's start (" + customer.agreementStart()
+                    + "): AWS would refuse it as CustomerNotSubscribed", source);
+        }
         ProductPolicy policy = products.of(customer.productCode());
         if (!policy.pricingModel().metered()) {
             return reject(usage, key, RejectionReason.NOT_METERED,
