@@ -127,4 +127,51 @@ class AgreementTermsTest {
         assertThat(customer(sandbox, key).orElseThrow().agreementTerms().agreementId())
                 .isEqualTo(sub.agreementId());
     }
+
+    @Test
+    void reconciliation_searchesTheProductsAgreements_adoptsTheUnknown_andEndsTheDrifted() {
+        // GIVEN two known customers of a product (their terms teach the suite the product's catalog id)
+        Product product = contractWithTrial();
+        SubscribeResult known = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+        SubscribeResult drifting = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+        for (SubscribeResult s : java.util.List.of(known, drifting)) {
+            eventually().until(() -> customer(sandbox, CustomerKeys.forLicense(s.licenseArn()))
+                    .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+        }
+        // AND, with every notification of the product lost, a new buyer arrives and one customer's agreement ends
+        sandbox.simulator().holdNotifications(product.code());
+        SubscribeResult unknown = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 4).activated());
+        sandbox.simulator().cancel(drifting.subscriptionId());
+        sandbox.simulator().completeCancellation(drifting.subscriptionId());
+        String unknownKey = CustomerKeys.forLicense(unknown.licenseArn());
+        String driftingKey = CustomerKeys.forLicense(drifting.licenseArn());
+        assertThat(customer(sandbox, unknownKey)).isEmpty();
+
+        // WHEN reconciliation runs over the product
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200)
+                .body("agreementsSearched", equalTo(3)).body("agreementsAdopted", equalTo(1))
+                .body("agreementsEnded", equalTo(1)).body("failed", equalTo(0));
+
+        // THEN the unknown agreement is an active customer with its license, entitlements and terms
+        io.mpsaas.common.customer.CustomerRecord adopted = customer(sandbox, unknownKey).orElseThrow();
+        assertThat(adopted.subscriptionState()).isEqualTo(io.mpsaas.common.customer.SubscriptionState.ACTIVE);
+        assertThat(adopted.agreementId()).isEqualTo(unknown.agreementId());
+        assertThat(adopted.entitlements().get("seats").quantity()).isEqualTo(4.0);
+        assertThat(adopted.agreementTerms().agreementId()).isEqualTo(unknown.agreementId());
+        // AND the customer whose agreement ended unheard of has no access any more
+        assertThat(customer(sandbox, driftingKey).orElseThrow().state().ended()).isTrue();
+        // AND the known one is untouched
+        assertThat(customer(sandbox, CustomerKeys.forLicense(known.licenseArn())).orElseThrow().subscriptionState())
+                .isEqualTo(io.mpsaas.common.customer.SubscriptionState.ACTIVE);
+
+        // WHEN it runs again THEN there is nothing left to do
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200)
+                .body("agreementsSearched", equalTo(3)).body("agreementsAdopted", equalTo(0))
+                .body("agreementsEnded", equalTo(0));
+    }
 }

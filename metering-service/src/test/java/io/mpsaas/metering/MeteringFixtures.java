@@ -160,7 +160,7 @@ final class MeteringFixtures {
 
     /** Stores the agreement's terms on the customer, as entitlement-service does after reading the Agreement API. */
     void setAgreementStart(Buyer buyer, Instant startsAt) {
-        AgreementTerms terms = new AgreementTerms(buyer.sub().agreementId(), AgreementTerms.SELLER_OFFER, null,
+        AgreementTerms terms = new AgreementTerms(buyer.sub().agreementId(), null, AgreementTerms.SELLER_OFFER, null,
                 "ACTIVE", startsAt, null, null, null, "usage", Instant.now());
         dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
                 .key(SuiteTables.key(buyer.customerKey(), CustomerKeys.CUSTOMER_SK))

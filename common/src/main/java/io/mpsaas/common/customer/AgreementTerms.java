@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * GetAgreementTerms), stored on the customer item as one map attribute.
  *
  * @param agreementId            the agreement
+ * @param productId              the product's catalog id ({@code prod-...}) the agreement is for
  * @param offerType              {@link #SELLER_OFFER} or {@link #CPPO}: whether the seller or a channel partner proposed
  *                               the offer (public and private offers of the seller both read as the seller's: the
  *                               Agreement API does not tell them apart)
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param summary                one line for people (durations, units, prices, renewal)
  * @param readAt                 when the suite read them
  */
-public record AgreementTerms(String agreementId, String offerType, String channelPartnerAccountId, String status,
+public record AgreementTerms(String agreementId, String productId, String offerType, String channelPartnerAccountId, String status,
         Instant startsAt, Instant endsAt, Boolean autoRenew, Instant freeTrialEndsAt, String summary,
         Instant readAt) {
 
@@ -41,6 +42,7 @@ public record AgreementTerms(String agreementId, String offerType, String channe
     public AttributeValue toAttribute() {
         Map<String, AttributeValue> m = new LinkedHashMap<>();
         put(m, "agreementId", agreementId);
+        put(m, "productId", productId);
         put(m, "offerType", offerType);
         put(m, "channelPartnerAccountId", channelPartnerAccountId);
         put(m, "status", status);
@@ -62,7 +64,8 @@ public record AgreementTerms(String agreementId, String offerType, String channe
         }
         Map<String, AttributeValue> m = value.m();
         AttributeValue renew = m.get("autoRenew");
-        return new AgreementTerms(Attr.string(m, "agreementId"), Attr.string(m, "offerType"),
+        return new AgreementTerms(Attr.string(m, "agreementId"), Attr.string(m, "productId"),
+                Attr.string(m, "offerType"),
                 Attr.string(m, "channelPartnerAccountId"), Attr.string(m, "status"), Attr.instant(m, "startsAt"),
                 Attr.instant(m, "endsAt"), renew == null ? null : renew.bool(), Attr.instant(m, "freeTrialEndsAt"),
                 Attr.string(m, "summary"), Attr.instant(m, "readAt"));

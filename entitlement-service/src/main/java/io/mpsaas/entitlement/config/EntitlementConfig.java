@@ -297,6 +297,13 @@ public interface EntitlementConfig {
          * refused to a contract customer ({@code MISSING_DIMENSION}).
          */
         Optional<List<String>> meteredDimensions();
+
+        /**
+         * The product's catalog id ({@code prod-...}, the Agreement API's resource identifier). Set, the reconciliation
+         * run also searches the product's agreements (SearchAgreements): agreements the suite never heard of become
+         * customers, and agreements that ended without the suite hearing of it end their customer.
+         */
+        Optional<String> productId();
     }
 
     /** Metrics settings. */

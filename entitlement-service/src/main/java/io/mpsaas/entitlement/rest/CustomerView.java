@@ -26,7 +26,7 @@ public record CustomerView(@Schema(required = true) String customerKey,
      *
      * @param offerType {@code SELLER} (the seller's public or private offer) or {@code CPPO} (a channel partner's)
      */
-    public record Terms(String agreementId, String offerType, String channelPartnerAccountId, String status,
+    public record Terms(String agreementId, String productId, String offerType, String channelPartnerAccountId, String status,
             Instant startsAt, Instant endsAt, Boolean autoRenew, Instant freeTrialEndsAt, String summary,
             Instant readAt) {
     }
@@ -57,7 +57,7 @@ public record CustomerView(@Schema(required = true) String customerKey,
     }
 
     private static Terms terms(AgreementTerms t) {
-        return t == null ? null : new Terms(t.agreementId(), t.offerType(), t.channelPartnerAccountId(), t.status(),
+        return t == null ? null : new Terms(t.agreementId(), t.productId(), t.offerType(), t.channelPartnerAccountId(), t.status(),
                 t.startsAt(), t.endsAt(), t.autoRenew(), t.freeTrialEndsAt(), t.summary(), t.readAt());
     }
 }

@@ -97,7 +97,8 @@ public class AgreementTermsService {
         if (autoRenew != null) {
             summary.add(autoRenew ? "auto-renews" : "does not auto-renew");
         }
-        return new AgreementTerms(agreement.agreementId(), cppo ? AgreementTerms.CPPO : AgreementTerms.SELLER_OFFER,
+        return new AgreementTerms(agreement.agreementId(),
+                agreement.productIds().isEmpty() ? null : agreement.productIds().get(0), cppo ? AgreementTerms.CPPO : AgreementTerms.SELLER_OFFER,
                 cppo ? agreement.proposerAccountId() : null, agreement.statusText(), agreement.startTime(),
                 agreement.endTime(), autoRenew, trialEnd, String.join("; ", summary), readAt);
     }
