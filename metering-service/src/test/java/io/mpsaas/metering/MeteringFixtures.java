@@ -168,6 +168,16 @@ final class MeteringFixtures {
                 .expressionAttributeValues(Map.of(":t", terms.toAttribute())));
     }
 
+    /** License Deprovisioned, as entitlement-service stores it: the state and the event's time. */
+    void setDeprovisioned(Buyer buyer, Instant at) {
+        dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                .key(SuiteTables.key(buyer.customerKey(), CustomerKeys.CUSTOMER_SK))
+                .updateExpression("SET " + CustomerAttributes.SUBSCRIPTION_STATE + " = :s, "
+                        + CustomerAttributes.STATE_EVENT_AT + " = :at ADD version :one")
+                .expressionAttributeValues(Map.of(":s", Attr.s(SubscriptionState.DEPROVISIONED.name()),
+                        ":at", Attr.instant(at), ":one", Attr.n(1))));
+    }
+
     /** Sets only the subscription state, as entitlement-service does on a notification. */
     void setState(String key, SubscriptionState state) {
         dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)

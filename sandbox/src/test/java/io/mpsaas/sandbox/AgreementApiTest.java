@@ -304,4 +304,29 @@ class AgreementApiTest {
         assertThat(a.proposerAccountId()).isEqualTo("210987654321");
         assertThat(a.channelPartnerOffer(simulator.sellerAccountId())).isTrue();
     }
+
+    @Test
+    void finalHour_afterLicenseDeprovisioned_acceptsUsageOfEarlierHours_forAnHourOnly() {
+        // GIVEN an EventBridge (Concurrent Agreements) customer whose license was just deprovisioned
+        Product product = simulator.addProduct(Product.builder(code("agr-final"), PricingModel.SUBSCRIPTION)
+                .concurrentAgreements().metered("requests").build());
+        simulator.clock().setOffset(Duration.ofHours(-2));
+        SubscribeResult sub = simulator.subscribe(SubscribeRequest.of(product.code()).activated());
+        simulator.clock().setOffset(Duration.ZERO);
+        simulator.cancel(sub.subscriptionId());
+        simulator.completeCancellation(sub.subscriptionId());
+        java.time.Instant hour = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+        java.util.function.Function<Integer, io.mpsaas.common.marketplace.UsageRecordStatus> meter = q ->
+                marketplace.batchMeterUsage(new io.mpsaas.common.marketplace.BatchMeterUsageRequest(null, List.of(
+                        io.mpsaas.common.marketplace.UsageRecord.license(hour.minus(Duration.ofHours(q)),
+                                sub.customerAWSAccountId(), sub.licenseArn(), "requests", q))))
+                        .results().get(0).status();
+
+        // THEN usage of the hours before it is still taken within the hour
+        assertThat(meter.apply(1)).isEqualTo(io.mpsaas.common.marketplace.UsageRecordStatus.SUCCESS);
+
+        // WHEN the hour has passed THEN nothing more is taken
+        simulator.clock().advance(Duration.ofMinutes(61));
+        assertThat(meter.apply(0)).isEqualTo(io.mpsaas.common.marketplace.UsageRecordStatus.CUSTOMER_NOT_SUBSCRIBED);
+    }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record MeteredCustomer(String key, IdentityModel identityModel, String productCode, String customerIdentifier,
         String customerAwsAccountId, String licenseArn, SubscriptionState state, Map<String, Double> entitlements,
-        Instant agreementStart) {
+        Instant agreementStart, Instant stateEventAt) {
 
     public MeteredCustomer {
         entitlements = entitlements == null ? Map.of() : Map.copyOf(entitlements);

@@ -102,7 +102,7 @@ public class CustomerDirectory {
         }
         return new MeteredCustomer(record.key(), record.identityModel(), record.productCode(),
                 record.customerIdentifier(), record.customerAwsAccountId(), record.licenseArn(), record.state(),
-                entitled, agreementStart(record));
+                entitled, agreementStart(record), record.stateEventAt());
     }
 
     /**

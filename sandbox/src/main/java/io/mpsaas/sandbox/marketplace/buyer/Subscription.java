@@ -144,6 +144,20 @@ public final class Subscription {
         return supersededBy != null;
     }
 
+    /** How long after License Deprovisioned final usage is accepted (the EventBridge page's reading). */
+    public static final java.time.Duration FINAL_USAGE_WINDOW = java.time.Duration.ofHours(1);
+
+    /**
+     * Whether usage of {@code hour} is still accepted after the license was deprovisioned: EventBridge products only
+     * (License Deprovisioned exists there), within {@link #FINAL_USAGE_WINDOW} of it, for hours that began before it.
+     * SNS's unsubscribe-success keeps AWS's other reading: nothing more after it.
+     */
+    public synchronized boolean acceptsFinalUsage(Instant hour, Instant now) {
+        return state == SubscriptionState.CANCELLED && supersededBy == null && endedAt != null
+                && product.notificationFormat().eventBridge() && now.isBefore(endedAt.plus(FINAL_USAGE_WINDOW))
+                && !hour.isAfter(endedAt);
+    }
+
     public synchronized SubscriptionState state() {
         return state;
     }
