@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@link Agreements} over AWS JSON 1.0 (target prefix {@code AWSMPCommerceService_v20200301}). Every call goes through
@@ -43,19 +44,7 @@ public final class AwsJsonAgreementClient implements Agreements {
     @Override
     public List<AgreementTerm> getAgreementTerms(String agreementId) {
         List<AgreementTerm> terms = new ArrayList<>();
-        String next = null;
-        do {
-            ObjectNode body = mapper.createObjectNode().put("agreementId", required(agreementId)).put("maxResults",
-                    PAGE);
-            if (next != null) {
-                body.put("nextToken", next);
-            }
-            JsonNode answer = call(GET_AGREEMENT_TERMS, body);
-            for (JsonNode term : answer.path("acceptedTerms")) {
-                terms.addAll(readTerm(term));
-            }
-            next = AwsJsonMarketplaceClient.text(answer, "nextToken");
-        } while (next != null);
+        everyPage(GET_AGREEMENT_TERMS, agreementId, "acceptedTerms", term -> terms.addAll(readTerm(term)));
         return terms;
     }
 
@@ -86,6 +75,17 @@ public final class AwsJsonAgreementClient implements Agreements {
     @Override
     public List<AgreementEntitlement> getAgreementEntitlements(String agreementId) {
         List<AgreementEntitlement> all = new ArrayList<>();
+        everyPage(GET_AGREEMENT_ENTITLEMENTS, agreementId, "agreementEntitlements", e -> {
+            JsonNode resource = e.path("resource");
+            all.add(new AgreementEntitlement(text(resource, "id"), text(resource, "type"), text(e, "type"),
+                    text(e, "registrationToken"), text(e, "status"), text(e, "statusReasonCode"),
+                    text(e, "licenseArn")));
+        });
+        return all;
+    }
+
+    /** Reads every page of a per-agreement listing, following {@code nextToken}, each item to {@code item}. */
+    private void everyPage(String target, String agreementId, String member, Consumer<JsonNode> item) {
         String next = null;
         do {
             ObjectNode body = mapper.createObjectNode().put("agreementId", required(agreementId)).put("maxResults",
@@ -93,16 +93,10 @@ public final class AwsJsonAgreementClient implements Agreements {
             if (next != null) {
                 body.put("nextToken", next);
             }
-            JsonNode answer = call(GET_AGREEMENT_ENTITLEMENTS, body);
-            for (JsonNode e : answer.path("agreementEntitlements")) {
-                JsonNode resource = e.path("resource");
-                all.add(new AgreementEntitlement(text(resource, "id"), text(resource, "type"), text(e, "type"),
-                        text(e, "registrationToken"), text(e, "status"), text(e, "statusReasonCode"),
-                        text(e, "licenseArn")));
-            }
+            JsonNode answer = call(target, body);
+            answer.path(member).forEach(item);
             next = AwsJsonMarketplaceClient.text(answer, "nextToken");
         } while (next != null);
-        return all;
     }
 
     private JsonNode call(String target, ObjectNode body) {
