@@ -164,9 +164,7 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
         Set<String> agreements = new LinkedHashSet<>();
         for (SubscriptionService.Result result : results) {
             Notification n = result.notification();
-            if (result.failure() == null && (n instanceof Notification.AgreementCreated
-                    || n instanceof Notification.AgreementAmended || n instanceof Notification.LicenseUpdated)
-                    && n.namedAgreement() != null) {
+            if (result.failure() == null && n.mayChangeTerms() && n.namedAgreement() != null) {
                 agreements.add(n.namedAgreement().id());
             }
         }
