@@ -26,6 +26,7 @@ public record CustomerView(@Schema(required = true) String customerKey,
      *
      * @param offerType {@code SELLER} (the seller's public or private offer) or {@code CPPO} (a channel partner's)
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Terms(String agreementId, String productId, String offerType, String channelPartnerAccountId, String status,
             Instant startsAt, Instant endsAt, Boolean autoRenew, Instant freeTrialEndsAt, String summary,
             Instant readAt) {
