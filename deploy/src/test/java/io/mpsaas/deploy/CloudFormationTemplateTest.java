@@ -57,6 +57,9 @@ class CloudFormationTemplateTest {
                 grant(queue("CustomerEventsDeadLetterQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes")));
         CALLS.put("EntitlementRole", List.of(
                 grant(anything(), "aws-marketplace:GetEntitlements"),
+                // AgreementTermsService and AgreementDiscovery (the Agreement API)
+                grant(anything(), "aws-marketplace:DescribeAgreement", "aws-marketplace:GetAgreementTerms",
+                        "aws-marketplace:SearchAgreements", "aws-marketplace:GetAgreementEntitlements"),
                 // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
                 // and the admin API's customer list; BatchGetItem for the admin API's lists and searches
                 grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",

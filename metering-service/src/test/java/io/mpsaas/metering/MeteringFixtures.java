@@ -1,5 +1,6 @@
 package io.mpsaas.metering;
 
+import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.IdentityModel;
@@ -155,6 +156,26 @@ final class MeteringFixtures {
                 .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression(set + " ADD version :one")
                 .expressionAttributeValues(values));
+    }
+
+    /** Stores the agreement's terms on the customer, as entitlement-service does after reading the Agreement API. */
+    void setAgreementStart(Buyer buyer, Instant startsAt) {
+        AgreementTerms terms = new AgreementTerms(buyer.sub().agreementId(), null, AgreementTerms.SELLER_OFFER, null,
+                "ACTIVE", startsAt, null, null, null, "usage", Instant.now());
+        dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                .key(SuiteTables.key(buyer.customerKey(), CustomerKeys.CUSTOMER_SK))
+                .updateExpression("SET " + CustomerAttributes.AGREEMENT_TERMS + " = :t")
+                .expressionAttributeValues(Map.of(":t", terms.toAttribute())));
+    }
+
+    /** License Deprovisioned, as entitlement-service stores it: the state and the event's time. */
+    void setDeprovisioned(Buyer buyer, Instant at) {
+        dynamo.updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                .key(SuiteTables.key(buyer.customerKey(), CustomerKeys.CUSTOMER_SK))
+                .updateExpression("SET " + CustomerAttributes.SUBSCRIPTION_STATE + " = :s, "
+                        + CustomerAttributes.STATE_EVENT_AT + " = :at ADD version :one")
+                .expressionAttributeValues(Map.of(":s", Attr.s(SubscriptionState.DEPROVISIONED.name()),
+                        ":at", Attr.instant(at), ":one", Attr.n(1))));
     }
 
     /** Sets only the subscription state, as entitlement-service does on a notification. */

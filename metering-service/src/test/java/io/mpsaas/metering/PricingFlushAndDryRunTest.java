@@ -159,4 +159,28 @@ class PricingFlushAndDryRunTest extends MeteringTestSupport {
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("requests", 5),
                         org.assertj.core.groups.Tuple.tuple("gb_stored", 0));
     }
+
+    @Test
+    void finalUsage_afterLicenseDeprovisioned_isAcceptedAndBilledForAnHour_butNotUsageAfterIt() {
+        // GIVEN a Concurrent Agreements (EventBridge) customer whose license was just deprovisioned
+        MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(true, "requests"), 2);
+        sandbox.simulator().cancel(buyer.sub().subscriptionId());
+        sandbox.simulator().completeCancellation(buyer.sub().subscriptionId());
+        Instant deprovisionedAt = Instant.now();
+        fx.setDeprovisioned(buyer, deprovisionedAt);
+
+        // WHEN usage that happened before the deprovisioning arrives within the hour after it, and usage after it
+        List<UsageOutcome> outcomes = ingestion.ingest(List.of(
+                buyer.usage("requests", 4, deprovisionedAt.minusSeconds(30)),
+                buyer.usage("requests", 1, deprovisionedAt.plusSeconds(5))), UsageIngestion.SOURCE_API);
+
+        // THEN the final usage is accepted, the later one refused
+        assertThat(outcomes).extracting(UsageOutcome::status).containsExactly(UsageOutcome.Status.ACCEPTED,
+                UsageOutcome.Status.REJECTED);
+        assertThat(outcomes.get(1).reason()).isEqualTo(RejectionReason.CUSTOMER_NOT_ACTIVE);
+
+        // AND it is billed: AWS (the simulator) takes it within the hour after License Deprovisioned
+        replica("final-hour").flush(buyer.customerKey(), Instant.now());
+        assertThat(fx.billed(buyer, "requests")).isEqualTo(4);
+    }
 }

@@ -149,4 +149,22 @@ class UsageApiTest extends MeteringTestSupport {
         assertThat(answer.getString("results[0].reason")).isEqualTo("CUSTOMER_NOT_ACTIVE");
         assertThat(answer.getString("results[0].message")).contains("UNSUBSCRIBED");
     }
+
+    @Test
+    void usageOfAnHourBeforeTheAgreementStarted_isRejectedAtIngestion_andTheStartHourIsAccepted() {
+        // GIVEN a buyer whose agreement (as its stored terms say) started two hours ago
+        String product = fx.newProduct(false, "requests");
+        MeteringFixtures.Buyer buyer = fx.activeBuyer(product, 2);
+        Instant start = Instant.now().minus(Duration.ofHours(2));
+        fx.setAgreementStart(buyer, start);
+
+        // WHEN usage of the hour before the start and of the start hour is reported
+        JsonPath answer = post(List.of(buyer.usage("requests", 1, start.minus(Duration.ofHours(1))),
+                buyer.usage("requests", 1, start)));
+
+        // THEN the first is refused by name (AWS would answer CustomerNotSubscribed), the second accepted
+        assertThat(answer.getList("results.status")).containsExactly("rejected", "accepted");
+        assertThat(answer.getString("results[0].reason")).isEqualTo("BEFORE_AGREEMENT_START");
+        assertThat(answer.getString("results[0].message")).contains("CustomerNotSubscribed");
+    }
 }

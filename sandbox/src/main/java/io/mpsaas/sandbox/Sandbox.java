@@ -84,6 +84,9 @@ public final class Sandbox implements AutoCloseable {
         String marketplace = simulator.endpoint().toString();
         config.put("suite.marketplace.metering-endpoint", marketplace);
         config.put("suite.marketplace.entitlement-endpoint", marketplace);
+        config.put("suite.marketplace.agreement-endpoint", marketplace);
+        // the simulator's seller: an agreement another account proposed is a channel partner's offer (CPPO)
+        config.put("suite.entitlement.agreements.seller-account-id", simulator.sellerAccountId());
         config.put("suite.marketplace.access-key-id", LocalAws.ACCESS_KEY_ID);
         config.put("suite.marketplace.secret-access-key", LocalAws.SECRET_ACCESS_KEY);
         // where the sandbox serves its SNS signing certificate and root CA (services trust them in dev and tests)

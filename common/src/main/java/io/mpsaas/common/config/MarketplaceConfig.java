@@ -24,6 +24,12 @@ public interface MarketplaceConfig {
     /** Endpoint override for GetEntitlements (the sandbox simulator); unset for AWS (us-east-1 only). */
     Optional<URI> entitlementEndpoint();
 
+    /**
+     * Endpoint override for the Agreement API (DescribeAgreement, GetAgreementTerms, SearchAgreements,
+     * GetAgreementEntitlements; the sandbox simulator); unset for AWS (us-east-1 only).
+     */
+    Optional<URI> agreementEndpoint();
+
     /** Static access key id, for the sandbox only; unset in production (default chain: IRSA, env, profile). */
     Optional<String> accessKeyId();
 
@@ -53,7 +59,7 @@ public interface MarketplaceConfig {
     /** The adapter's settings from this configuration. */
     default MarketplaceClientSettings toSettings() {
         return new MarketplaceClientSettings(region(), meteringEndpoint().orElse(null),
-                entitlementEndpoint().orElse(null), accessKeyId().orElse(null), secretAccessKey().orElse(null),
+                entitlementEndpoint().orElse(null), agreementEndpoint().orElse(null), accessKeyId().orElse(null), secretAccessKey().orElse(null),
                 maxAttempts(), retryBaseDelay(), retryMaxBackoff(), connectTimeout(), readTimeout());
     }
 }

@@ -48,6 +48,15 @@ public final class CustomerAttributes {
 
     public static final String VERSION = "version";
 
+    /** The current agreement's terms ({@link AgreementTerms}), a map written by entitlement-service. */
+    public static final String AGREEMENT_TERMS = "agreementTerms";
+
+    /**
+     * When those terms were read (epoch milliseconds): a write of terms read earlier than the stored ones is refused,
+     * so a slow reader never overwrites newer terms.
+     */
+    public static final String AGREEMENT_TERMS_READ_AT = "agreementTermsReadAt";
+
     private CustomerAttributes() {
     }
 }

@@ -14,13 +14,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * @param offerTypeHint the offer type the buyer's browser posted on a landing ({@code free-trial}): a hint only
  * @param freeTrial     whether AWS confirmed a free trial (subscribe-success's {@code isFreeTrialTermPresent})
+ * @param agreementTerms the current agreement's terms as the Agreement API described them; null until read
  */
 public record CustomerRecord(String key, IdentityModel identityModel, String productCode, String customerIdentifier,
         String customerAwsAccountId, String licenseArn, String agreementId, String offerId, Instant createdAt,
         Instant firstLandedAt, Instant lastLandedAt, long landings, String offerTypeHint, boolean registered,
         Instant registeredAt, SubscriptionState subscriptionState, Instant stateChangedAt, Instant stateEventAt,
         boolean freeTrial, Map<String, StoredEntitlement> entitlements, Instant entitlementsRefreshedAt,
-        long version) {
+        long version, AgreementTerms agreementTerms) {
 
     public CustomerRecord {
         entitlements = entitlements == null ? Map.of() : Map.copyOf(entitlements);
@@ -52,7 +53,8 @@ public record CustomerRecord(String key, IdentityModel identityModel, String pro
                 landings == null ? 0 : landings, offerTypeHint(item), Attr.flag(item, REGISTERED),
                 Attr.instant(item, REGISTERED_AT), state == null ? null : SubscriptionState.valueOf(state),
                 Attr.instant(item, STATE_CHANGED_AT), Attr.instant(item, STATE_EVENT_AT), Attr.flag(item, FREE_TRIAL),
-                entitlements, Attr.instant(item, ENTITLEMENTS_REFRESHED_AT), version == null ? 0 : version);
+                entitlements, Attr.instant(item, ENTITLEMENTS_REFRESHED_AT), version == null ? 0 : version,
+                AgreementTerms.fromAttribute(item.get(AGREEMENT_TERMS)));
     }
 
     /** The hint, or on an item written before it had its own attribute, what the former attributes said. */

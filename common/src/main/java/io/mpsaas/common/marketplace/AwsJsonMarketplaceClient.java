@@ -54,6 +54,8 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
 
     static final String SIGNING_NAME = "aws-marketplace";
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    /** The Agreement API speaks AWS JSON 1.0: same envelope, its own content type. */
+    static final String CONTENT_TYPE_1_0 = "application/x-amz-json-1.0";
     static final String RESOLVE_CUSTOMER = "AWSMPMeteringService.ResolveCustomer";
     static final String BATCH_METER_USAGE = "AWSMPMeteringService.BatchMeterUsage";
     static final String GET_ENTITLEMENTS = "AWSMPEntitlementService.GetEntitlements";
@@ -192,6 +194,14 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
     // ---- the call, with the SDK's retry strategy around it
 
     private JsonNode call(URI endpoint, String region, String target, ObjectNode body) {
+        return call(endpoint, region, target, CONTENT_TYPE, body);
+    }
+
+    /**
+     * One signed call with this client's retries and listener; {@link AwsJsonAgreementClient} sends its AWS JSON 1.0
+     * calls through here so both APIs share signing, backoff, metrics and traces.
+     */
+    JsonNode call(URI endpoint, String region, String target, String contentType, ObjectNode body) {
         byte[] payload;
         try {
             payload = mapper.writeValueAsBytes(body);
@@ -209,7 +219,7 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                JsonNode answer = attempt(endpoint, region, target, payload);
+                JsonNode answer = attempt(endpoint, region, target, contentType, payload);
                 retryStrategy.recordSuccess(RecordSuccessRequest.create(token));
                 observed.succeeded(attempt);
                 return answer;
@@ -237,13 +247,13 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         }
     }
 
-    private JsonNode attempt(URI endpoint, String region, String target, byte[] payload) {
+    private JsonNode attempt(URI endpoint, String region, String target, String contentType, byte[] payload) {
         SdkHttpRequest request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .uri(endpoint)
                 .encodedPath(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/"
                         : endpoint.getRawPath())
-                .putHeader("Content-Type", CONTENT_TYPE)
+                .putHeader("Content-Type", contentType)
                 .putHeader("X-Amz-Target", target)
                 .putHeader("Content-Length", Integer.toString(payload.length))
                 .putHeader("User-Agent", "mpsaas-suite/0.1")
@@ -402,7 +412,7 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         return Instant.parse(node.asText());
     }
 
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
     }

@@ -18,7 +18,8 @@ public interface MarketplaceCallListener {
     /**
      * A call begins.
      *
-     * @param operation the AWS operation: {@code ResolveCustomer}, {@code BatchMeterUsage} or {@code GetEntitlements}
+     * @param operation the AWS operation: {@code ResolveCustomer}, {@code BatchMeterUsage}, {@code GetEntitlements}
+     *        or an Agreement API operation ({@code DescribeAgreement}, ...)
      * @return what observes this call until it ends
      */
     Call start(String operation);

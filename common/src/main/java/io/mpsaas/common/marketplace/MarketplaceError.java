@@ -16,6 +16,10 @@ public enum MarketplaceError {
     TIMESTAMP_OUT_OF_BOUNDS("TimestampOutOfBoundsException", false),
     INVALID_PARAMETER("InvalidParameterException", false),
     INVALID_ENDPOINT_REGION("InvalidEndpointRegionException", false),
+    /** Agreement API: the request broke a constraint (its {@code reason} says which). */
+    VALIDATION("ValidationException", false),
+    /** Agreement API: no agreement with that id is visible to this seller. */
+    RESOURCE_NOT_FOUND("ResourceNotFoundException", false),
     /** Signature, credentials or permissions refused (403 family). */
     ACCESS_DENIED("AccessDeniedException", false),
     /** No answer, a broken connection or an unreadable answer: the call may or may not have been applied. */
@@ -61,7 +65,8 @@ public enum MarketplaceError {
             case "UnrecognizedClientException", "InvalidSignatureException", "MissingAuthenticationTokenException",
                     "IncompleteSignatureException", "ExpiredTokenExceptionSigV4", "InvalidClientTokenId",
                     "SignatureDoesNotMatch" -> ACCESS_DENIED;
-            case "ServiceUnavailableException", "InternalFailure", "InternalError" -> INTERNAL_SERVICE_ERROR;
+            case "ServiceUnavailableException", "InternalFailure", "InternalError",
+                    "InternalServerException" -> INTERNAL_SERVICE_ERROR; // the Agreement API's name for it
             case "TooManyRequestsException", "Throttling", "RequestLimitExceeded" -> THROTTLING;
             default -> UNKNOWN;
         };

@@ -30,6 +30,13 @@ public class MarketplaceProducer {
         return AwsJsonMarketplaceClient.create(settings, mapper).listener(MarketplaceCallListener.of(all));
     }
 
+    /** The Agreement API client, on the same signing, retries and listeners as the Marketplace client. */
+    @Produces
+    @Singleton
+    AwsJsonAgreementClient agreements(AwsJsonMarketplaceClient marketplace, ObjectMapper mapper) {
+        return new AwsJsonAgreementClient(marketplace, mapper);
+    }
+
     void close(@Disposes AwsJsonMarketplaceClient client) {
         client.close();
     }

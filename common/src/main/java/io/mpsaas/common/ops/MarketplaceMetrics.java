@@ -21,7 +21,7 @@ import java.util.List;
  * counts throttles;</li>
  * <li>{@code mpsaas_marketplace_call_seconds{operation, outcome}}: call latency, backoff included (histogram).</li>
  * </ul>
- * Tags are bounded: three operations, the {@link MarketplaceError} values. Created at start so that every series
+ * Tags are bounded: seven operations (three Metering/Entitlement, four Agreement API), the {@link MarketplaceError} values. Created at start so that every series
  * exists from the first scrape.
  */
 @Startup
@@ -29,7 +29,8 @@ import java.util.List;
 public class MarketplaceMetrics implements MarketplaceCallListener {
 
     /** The operations of the adapter, pre-registered so dashboards and alerts find them from the first scrape. */
-    public static final List<String> OPERATIONS = List.of("ResolveCustomer", "BatchMeterUsage", "GetEntitlements");
+    public static final List<String> OPERATIONS = List.of("ResolveCustomer", "BatchMeterUsage", "GetEntitlements",
+            "DescribeAgreement", "GetAgreementTerms", "SearchAgreements", "GetAgreementEntitlements");
 
     static final String CALLS = "mpsaas.marketplace.calls";
     static final String ATTEMPTS = "mpsaas.marketplace.attempts";

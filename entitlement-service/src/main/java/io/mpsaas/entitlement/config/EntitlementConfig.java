@@ -51,6 +51,9 @@ public interface EntitlementConfig {
     /** EventBridge specifics. */
     EventBridge eventbridge();
 
+    /** The agreement terms read from the Agreement API and stored on each customer. */
+    Agreements agreements();
+
     /** Operator endpoints. */
     Admin admin();
 
@@ -245,6 +248,24 @@ public interface EntitlementConfig {
         Optional<List<String>> productCodes();
     }
 
+    /** Agreement API settings. */
+    interface Agreements {
+
+        /**
+         * Whether the terms of each new, amended or renewed agreement are read (DescribeAgreement, GetAgreementTerms)
+         * and stored on the customer. Needs {@code aws-marketplace:DescribeAgreement} and
+         * {@code aws-marketplace:GetAgreementTerms}.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The seller's own AWS account id. An agreement proposed by another account is a channel partner's private
+         * offer (CPPO). Unset: every agreement reads as the seller's own offer.
+         */
+        Optional<String> sellerAccountId();
+    }
+
     /** EventBridge settings. */
     interface EventBridge {
 
@@ -276,6 +297,13 @@ public interface EntitlementConfig {
          * refused to a contract customer ({@code MISSING_DIMENSION}).
          */
         Optional<List<String>> meteredDimensions();
+
+        /**
+         * The product's catalog id ({@code prod-...}, the Agreement API's resource identifier). Set, the reconciliation
+         * run also searches the product's agreements (SearchAgreements): agreements the suite never heard of become
+         * customers, and agreements that ended without the suite hearing of it end their customer.
+         */
+        Optional<String> productId();
     }
 
     /** Metrics settings. */

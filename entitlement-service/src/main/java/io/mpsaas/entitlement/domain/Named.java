@@ -219,4 +219,57 @@ final class Named {
             return null;
         }
     };
+
+    /** Whether the kind may bring new or changed agreement terms: a new or amended agreement, or its license. */
+    static final Notification.Cases<Boolean> MAY_CHANGE_TERMS = new Notification.Cases<>() {
+        @Override
+        public Boolean subscribeSuccess(Notification.SubscribeSuccess n) {
+            return false;
+        }
+
+        @Override
+        public Boolean subscribeFail(Notification.SubscribeFail n) {
+            return false;
+        }
+
+        @Override
+        public Boolean unsubscribePending(Notification.UnsubscribePending n) {
+            return false;
+        }
+
+        @Override
+        public Boolean unsubscribeSuccess(Notification.UnsubscribeSuccess n) {
+            return false;
+        }
+
+        @Override
+        public Boolean entitlementUpdated(Notification.EntitlementUpdated n) {
+            return false;
+        }
+
+        @Override
+        public Boolean agreementCreated(Notification.AgreementCreated n) {
+            return true;
+        }
+
+        @Override
+        public Boolean agreementAmended(Notification.AgreementAmended n) {
+            return true;
+        }
+
+        @Override
+        public Boolean agreementEnded(Notification.AgreementEnded n) {
+            return false;
+        }
+
+        @Override
+        public Boolean licenseUpdated(Notification.LicenseUpdated n) {
+            return true;
+        }
+
+        @Override
+        public Boolean licenseDeprovisioned(Notification.LicenseDeprovisioned n) {
+            return false;
+        }
+    };
 }

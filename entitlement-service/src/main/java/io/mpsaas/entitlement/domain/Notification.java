@@ -33,6 +33,11 @@ public sealed interface Notification {
         return accept(Named.ENDED_STATUS);
     }
 
+    /** Whether it may bring new or changed agreement terms (a new or amended agreement, or its license). */
+    default boolean mayChangeTerms() {
+        return accept(Named.MAY_CHANGE_TERMS);
+    }
+
     /** One method per kind of notification. */
     interface Cases<R> {
         R subscribeSuccess(SubscribeSuccess n);

@@ -11,6 +11,7 @@ import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Notification;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.mpsaas.entitlement.service.EntitlementMetrics;
+import io.mpsaas.entitlement.service.AgreementTermsService;
 import io.mpsaas.entitlement.service.SubscriptionService;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -20,9 +21,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,12 +53,14 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
     private final SubscriptionService subscriptions;
     private final EntitlementConfig config;
     private final EntitlementMetrics metrics;
+    private final AgreementTermsService terms;
     private final Map<String, AtomicLong> parkedByReason = new ConcurrentHashMap<>();
     /** Runs a batch's customer groups side by side (at most one per message in hand). */
     private final ExecutorService groups;
 
     public NotificationHandler(NotificationReader reader, SubscriptionService subscriptions,
-            EntitlementConfig config, EntitlementMetrics metrics) {
+            EntitlementConfig config, EntitlementMetrics metrics, AgreementTermsService terms) {
+        this.terms = terms;
         this.reader = reader;
         this.subscriptions = subscriptions;
         this.config = config;
@@ -143,7 +148,34 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
                         : applied(read, result.applied().duplicate() || copy > 0));
             }
         }
+        refreshTerms(results);
         return outcomes;
+    }
+
+    /**
+     * After a new, amended or renewed agreement (or its license) was applied: its terms, read from the Agreement API
+     * and stored on the customer. Best effort: a failure is logged and the reconciliation run reads the terms of
+     * every customer still without them, so the notification is never held back by the Agreement API.
+     */
+    private void refreshTerms(List<SubscriptionService.Result> results) {
+        if (!terms.enabled()) {
+            return;
+        }
+        Set<String> agreements = new LinkedHashSet<>();
+        for (SubscriptionService.Result result : results) {
+            Notification n = result.notification();
+            if (result.failure() == null && n.mayChangeTerms() && n.namedAgreement() != null) {
+                agreements.add(n.namedAgreement().id());
+            }
+        }
+        for (String agreementId : agreements) {
+            try {
+                terms.refreshAgreement(agreementId);
+            } catch (RuntimeException e) {
+                Log.warnf("Could not read the terms of agreement %s (the reconciliation run tries again): %s",
+                        agreementId, e.toString());
+            }
+        }
     }
 
     /** Reads one message: a notification to apply, or (with its outcome recorded) nothing more to do. */

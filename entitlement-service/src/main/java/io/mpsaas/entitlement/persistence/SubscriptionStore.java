@@ -4,6 +4,7 @@ import static io.mpsaas.common.customer.CustomerAttributes.*;
 import static io.mpsaas.common.dynamo.SuiteTables.key;
 
 import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -418,6 +420,27 @@ public class SubscriptionStore {
         u.add(VERSION, Attr.n(1));
         u.condition(versionCondition(u, change.expectedVersion(), true));
         commit.tx.add(Action.CUSTOMER, u.transactItem(customers, key(change.key(), CustomerKeys.CUSTOMER_SK)));
+    }
+
+    /**
+     * Stores the agreement terms on an existing customer, unless terms read later are already there (a conditional
+     * write on {@code agreementTermsReadAt}: a slow reader never overwrites newer terms). The version is left alone:
+     * terms are not part of the subscription state the version guards.
+     *
+     * @return whether they were stored (false: the customer does not exist, or newer terms are stored)
+     */
+    public boolean storeAgreementTerms(String customerKey, AgreementTerms terms) {
+        Update u = new Update().set(AGREEMENT_TERMS, terms.toAttribute())
+                .set(AGREEMENT_TERMS_READ_AT, Attr.n(terms.readAt().toEpochMilli()));
+        u.condition("attribute_exists(" + u.name(SuiteTables.PK) + ") AND (attribute_not_exists("
+                + u.name(AGREEMENT_TERMS_READ_AT) + ") OR " + u.name(AGREEMENT_TERMS_READ_AT) + " <= "
+                + u.value(Attr.n(terms.readAt().toEpochMilli())) + ")");
+        try {
+            dynamo.updateItem(u.request(customers, key(customerKey, CustomerKeys.CUSTOMER_SK)).build());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Adds the agreement pointer write; with {@code customerKey} null it only records the agreement. */

@@ -1,6 +1,7 @@
 package io.mpsaas.entitlement.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.StoredEntitlement;
@@ -18,7 +19,18 @@ public record CustomerView(@Schema(required = true) String customerKey,
         @Schema(required = true) String state,
         @Schema(required = true) boolean accessGranted, boolean freeTrial, Instant stateEventAt, Instant stateChangedAt, Instant createdAt,
         boolean registered, Registration registration, Map<String, EntitlementView> entitlements,
-        Instant entitlementsRefreshedAt, long version) {
+        Instant entitlementsRefreshedAt, long version, Terms agreementTerms) {
+
+    /**
+     * The current agreement's terms, as the Agreement API last described them (absent until read).
+     *
+     * @param offerType {@code SELLER} (the seller's public or private offer) or {@code CPPO} (a channel partner's)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Terms(String agreementId, String productId, String offerType, String channelPartnerAccountId, String status,
+            Instant startsAt, Instant endsAt, Boolean autoRenew, Instant freeTrialEndsAt, String summary,
+            Instant readAt) {
+    }
 
     /** What the buyer registered (personal data: this answer is the only place it leaves DynamoDB). */
     public record Registration(String company, String contactName, String email, String phone,
@@ -42,6 +54,11 @@ public record CustomerView(@Schema(required = true) String customerKey,
                 c.customerIdentifier(), c.customerAwsAccountId(), c.licenseArn(), c.agreementId(), c.offerId(),
                 c.state().name(), c.state().grantsAccess(), c.freeTrial(), c.stateEventAt(), c.stateChangedAt(),
                 c.createdAt(), c.registered() || r != null, registration, entitlements, c.entitlementsRefreshedAt(),
-                c.version());
+                c.version(), terms(c.agreementTerms()));
+    }
+
+    private static Terms terms(AgreementTerms t) {
+        return t == null ? null : new Terms(t.agreementId(), t.productId(), t.offerType(), t.channelPartnerAccountId(), t.status(),
+                t.startsAt(), t.endsAt(), t.autoRenew(), t.freeTrialEndsAt(), t.summary(), t.readAt());
     }
 }

@@ -1,5 +1,6 @@
 package io.mpsaas.entitlement.service;
 
+import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.common.marketplace.CallPacer;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,14 +28,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ReconciliationService {
 
     private final SubscriptionService subscriptions;
+    private final AgreementTermsService terms;
+    private final AgreementDiscovery discovery;
     private final SubscriptionStore store;
     private final EntitlementConfig config;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public ReconciliationService(SubscriptionService subscriptions,
-            SubscriptionStore store, EntitlementConfig config, Clock clock) {
+    public ReconciliationService(SubscriptionService subscriptions, AgreementTermsService terms,
+            AgreementDiscovery discovery, SubscriptionStore store, EntitlementConfig config, Clock clock) {
+        this.discovery = discovery;
         this.subscriptions = subscriptions;
+        this.terms = terms;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -69,12 +75,34 @@ public class ReconciliationService {
         AtomicInteger checked = new AtomicInteger();
         AtomicInteger repaired = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        int searched = 0;
+        int adopted = 0;
+        int ended = 0;
         for (String product : products) {
+            Optional<String> productId = productId(product);
+            if (productId.isPresent()) {
+                // first: agreements never heard of become customers, so the entitlement pass below reads them too
+                try {
+                    AgreementDiscovery.Found found = discovery.discover(product, productId.get(), pacer);
+                    searched += found.searched();
+                    adopted += found.adopted();
+                    ended += found.ended();
+                } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    Log.warnf("Reconciliation could not search the agreements of product %s (%s): %s", product,
+                            productId.get(), e.toString());
+                }
+            }
             store.customersOfProduct(product).filter(ReconciliationService::worthChecking).forEach(customer -> {
                 pacer.acquire();
                 try (CustomerMdc ignored = CustomerMdc.of(CustomerIds.of(customer))) {
                     if (subscriptions.reconcile(customer)) {
                         repaired.incrementAndGet();
+                    }
+                    if (missingTerms(customer)) {
+                        // the notification path could not read them (or ran before this feature): read them now
+                        pacer.acquire();
+                        terms.refresh(customer.key(), customer.agreementId());
                     }
                     checked.incrementAndGet();
                 } catch (MarketplaceException | ConcurrentUpdateException e) {
@@ -85,10 +113,32 @@ public class ReconciliationService {
             });
         }
         ReconciliationReport report = new ReconciliationReport(started, clock.instant(), List.copyOf(products),
-                checked.get(), repaired.get(), failed.get(), resent);
-        Log.infof("Reconciliation: %d customers of %d products checked, %d repaired, %d failed, %d effects resent",
-                report.checked(), products.size(), report.repaired(), report.failed(), report.effectsResent());
+                checked.get(), repaired.get(), failed.get(), resent, searched, adopted, ended);
+        Log.infof("Reconciliation: %d customers of %d products checked, %d repaired, %d failed, %d effects resent; "
+                + "%d agreements searched, %d adopted, %d ended", report.checked(), products.size(),
+                report.repaired(), report.failed(), report.effectsResent(), searched, adopted, ended);
         return report;
+    }
+
+    /**
+     * The product's catalog id: configured ({@code suite.entitlement.products."<code>".product-id}), or learned from
+     * the stored agreement terms of any of its customers; empty when neither (no agreement search then).
+     */
+    Optional<String> productId(String productCode) {
+        Optional<String> configured = Optional.ofNullable(config.products().get(productCode))
+                .flatMap(EntitlementConfig.Product::productId);
+        if (configured.isPresent() || !terms.enabled()) {
+            return configured;
+        }
+        return store.customersOfProduct(productCode).map(CustomerRecord::agreementTerms)
+                .filter(t -> t != null && t.productId() != null).map(AgreementTerms::productId).findFirst();
+    }
+
+    /** A customer whose agreement is known but whose terms were never stored (or belong to an older agreement). */
+    boolean missingTerms(CustomerRecord customer) {
+        return terms.enabled() && customer.agreementId() != null && !customer.state().ended()
+                && (customer.agreementTerms() == null
+                        || !customer.agreementId().equals(customer.agreementTerms().agreementId()));
     }
 
     /** Ended subscriptions with nothing stored are settled: skip them and spare the quota. */

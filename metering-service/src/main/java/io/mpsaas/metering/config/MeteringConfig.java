@@ -85,6 +85,15 @@ public interface MeteringConfig {
     /** {@code suite.metering.ingestion.*}. */
     interface Ingestion {
 
+        /**
+         * How long after {@code License Deprovisioned} final usage is still accepted (usage dated no later than the
+         * deprovisioning). AWS's EventBridge page opens the final hour there, its SaaS pricing page at
+         * {@code Purchase Agreement Ended} (where entitlement-service has the usage flushed): both are honoured.
+         * {@code 0s} refuses everything after the deprovisioning.
+         */
+        @WithDefault("1h")
+        Duration finalUsageAfterDeprovisioned();
+
         /** Largest quantity of one usage record (AWS's own bound is 2147483647 per hour and dimension). */
         @WithDefault("1000000000")
         long maxQuantity();

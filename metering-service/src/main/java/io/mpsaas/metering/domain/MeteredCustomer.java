@@ -2,6 +2,7 @@ package io.mpsaas.metering.domain;
 
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.customer.SubscriptionState;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Map;
  * @param entitlements entitled quantity per dimension, only entitlements not expired at read time
  */
 public record MeteredCustomer(String key, IdentityModel identityModel, String productCode, String customerIdentifier,
-        String customerAwsAccountId, String licenseArn, SubscriptionState state, Map<String, Double> entitlements) {
+        String customerAwsAccountId, String licenseArn, SubscriptionState state, Map<String, Double> entitlements,
+        Instant agreementStart, Instant stateEventAt) {
 
     public MeteredCustomer {
         entitlements = entitlements == null ? Map.of() : Map.copyOf(entitlements);

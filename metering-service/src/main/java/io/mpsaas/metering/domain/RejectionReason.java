@@ -24,6 +24,11 @@ public enum RejectionReason {
     INVALID_ALLOCATIONS,
     /** The customer's subscription does not accept usage (pending, unsubscribed, failed, deprovisioned). */
     CUSTOMER_NOT_ACTIVE,
+    /**
+     * The usage hour is before the hour the customer's agreement starts (its terms, read from the Agreement API): AWS
+     * would refuse it as {@code CustomerNotSubscribed}.
+     */
+    BEFORE_AGREEMENT_START,
     /** The product is a pure contract: AWS bills the contract, usage is not metered. */
     NOT_METERED,
     /** The hour was already sent to AWS (which keeps the first quantity per hour) and no later open hour can take it. */

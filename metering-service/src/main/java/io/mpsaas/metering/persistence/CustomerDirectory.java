@@ -2,6 +2,7 @@ package io.mpsaas.metering.persistence;
 
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.dynamo.Attr;
@@ -101,6 +102,19 @@ public class CustomerDirectory {
         }
         return new MeteredCustomer(record.key(), record.identityModel(), record.productCode(),
                 record.customerIdentifier(), record.customerAwsAccountId(), record.licenseArn(), record.state(),
-                entitled);
+                entitled, agreementStart(record), record.stateEventAt());
+    }
+
+    /**
+     * When the customer's current agreement starts, from the terms entitlement-service stored; null when unknown
+     * (no terms yet, or terms of an earlier agreement): metering then lets AWS decide.
+     */
+    static Instant agreementStart(CustomerRecord record) {
+        AgreementTerms terms = record.agreementTerms();
+        if (terms == null || terms.startsAt() == null) {
+            return null;
+        }
+        return record.agreementId() == null || record.agreementId().equals(terms.agreementId()) ? terms.startsAt()
+                : null;
     }
 }

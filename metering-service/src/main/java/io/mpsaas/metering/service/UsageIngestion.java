@@ -1,6 +1,7 @@
 package io.mpsaas.metering.service;
 
 import io.mpsaas.common.customer.LicenseArn;
+import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.logging.CustomerMdc;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.CustomerRef;
@@ -18,6 +19,7 @@ import io.mpsaas.metering.persistence.UsageWriter;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +48,7 @@ public class UsageIngestion {
     private final Clock clock;
     private final UsageValidator validator;
     private final int maxRecords;
+    private final Duration finalUsageAfterDeprovisioned;
 
     public UsageIngestion(UsageWriter writer, CustomerDirectory customers, ProductPolicies products,
             MeteringMetrics metrics, Clock clock, MeteringConfig config) {
@@ -63,6 +66,7 @@ public class UsageIngestion {
         this.validator = new UsageValidator(new UsageLimits(ingestion.maxQuantity(), ingestion.sendMargin(),
                 ingestion.maxClockSkew()));
         this.maxRecords = ingestion.maxRecordsPerRequest();
+        this.finalUsageAfterDeprovisioned = ingestion.finalUsageAfterDeprovisioned();
     }
 
     /** Most records accepted in one call or message. */
@@ -98,7 +102,7 @@ public class UsageIngestion {
         for (Map.Entry<Integer, ValidatedUsage> entry : valid.entrySet()) {
             ValidatedUsage usage = entry.getValue();
             Optional<MeteredCustomer> customer = found.getOrDefault(usage.customer().key(), Optional.empty());
-            UsageOutcome refused = refusal(usage, customer, source);
+            UsageOutcome refused = refusal(usage, customer, source, now);
             if (refused != null) {
                 outcomes[entry.getKey()] = refused;
             } else {
@@ -118,7 +122,8 @@ public class UsageIngestion {
     }
 
     /** Why the customer cannot take this record, or null when it can. */
-    private UsageOutcome refusal(ValidatedUsage usage, Optional<MeteredCustomer> found, String source) {
+    private UsageOutcome refusal(ValidatedUsage usage, Optional<MeteredCustomer> found, String source,
+            Instant now) {
         CustomerRef ref = usage.customer();
         String key = ref.key();
         if (found.isEmpty()) {
@@ -143,9 +148,15 @@ public class UsageIngestion {
             return reject(usage, key, RejectionReason.UNKNOWN_CUSTOMER,
                     "productCode does not match the customer of " + ref, source);
         }
-        if (!customer.state().acceptsUsage()) {
+        if (!customer.state().acceptsUsage() && !finalUsage(customer, usage, now)) {
             return reject(usage, key, RejectionReason.CUSTOMER_NOT_ACTIVE,
                     "the subscription is " + customer.state() + " and accepts no usage", source);
+        }
+        if (customer.agreementStart() != null
+                && usage.hour().isBefore(MeteringWindow.hourOf(customer.agreementStart()))) {
+            return reject(usage, key, RejectionReason.BEFORE_AGREEMENT_START, "usage of hour " + usage.hour()
+                    + " is before the agreement's start (" + customer.agreementStart()
+                    + "): AWS would refuse it as CustomerNotSubscribed", source);
         }
         ProductPolicy policy = products.of(customer.productCode());
         if (!policy.pricingModel().metered()) {
@@ -158,6 +169,17 @@ public class UsageIngestion {
                     + " is not one of product " + customer.productCode() + "'s " + policy.dimensions(), source);
         }
         return null;
+    }
+
+    /**
+     * Usage that happened before {@code License Deprovisioned}, reported within the hour after it: the EventBridge
+     * reading of the final hour (the pricing page's reading is served by the flush at Purchase Agreement Ended).
+     */
+    private boolean finalUsage(MeteredCustomer customer, ValidatedUsage usage, Instant now) {
+        Instant deprovisioned = customer.stateEventAt();
+        return customer.state() == SubscriptionState.DEPROVISIONED && deprovisioned != null
+                && now.isBefore(deprovisioned.plus(finalUsageAfterDeprovisioned))
+                && !usage.usageAt().isAfter(deprovisioned);
     }
 
     private static UsageOutcome outcome(UsageWriter.Write write, UsageWriter.WriteResult written, String source) {

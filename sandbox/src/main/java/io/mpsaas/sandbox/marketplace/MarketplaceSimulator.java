@@ -83,7 +83,8 @@ public final class MarketplaceSimulator implements AutoCloseable {
         this.publisher = new NotificationPublisher(mapper, b.sqsClient, b.snsQueueUrl, b.eventBridgeQueueUrl,
                 clock::instant, signing, this::baseUrl, b.sellerAccountId, b.snsSignatureVersion);
         this.buyers = new BuyerActions(catalog, registry, publisher, clock::instant, this::baseUrl, b.fulfillmentUrl);
-        this.aws = new AwsJsonProtocol(mapper, clock::instant, catalog, registry, ledger, faults, quotas);
+        this.aws = new AwsJsonProtocol(mapper, clock::instant, catalog, registry, ledger, faults, quotas,
+                publisher::sellerAccountId);
         this.meteringUrl = b.meteringUrl;
         this.meteringApiKey = b.meteringApiKey;
     }
@@ -199,6 +200,30 @@ public final class MarketplaceSimulator implements AutoCloseable {
 
     public SubscriptionView completeCancellation(String subscriptionId) {
         return buyers.completeCancellation(subscriptionId);
+    }
+
+    /**
+     * A purchase made through the Agreement API (no browser reaches the fulfillment URL): the agreement exists and
+     * GetAgreementEntitlements hands the seller a registration token valid 30 minutes, which this returns.
+     */
+    public String purchaseThroughApi(String subscriptionId) {
+        return registry.issueApiToken(registry.require(subscriptionId), clock.instant());
+    }
+
+    /**
+     * Makes the subscription's offer a channel partner's private offer (CPPO): the Agreement API names the partner
+     * as the proposer.
+     */
+    public void channelPartner(String subscriptionId, String partnerAccountId) {
+        if (partnerAccountId == null || !partnerAccountId.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("partner account must be 12 digits, not '" + partnerAccountId + "'");
+        }
+        registry.require(subscriptionId).channelPartnerAccountId(partnerAccountId);
+    }
+
+    /** The buyer turns auto-renewal of a contract on or off (the renewal term's {@code enableAutoRenew}). */
+    public void autoRenew(String subscriptionId, boolean enabled) {
+        registry.require(subscriptionId).autoRenew(enabled);
     }
 
     /** A fresh registration token for the subscription (the buyer's "Set up your account" again). */

@@ -64,6 +64,7 @@ public class ProxiedSandboxTestResource implements QuarkusTestResourceLifecycleM
         URI marketplace = p.marketplace().uri();
         config.put("suite.marketplace.metering-endpoint", marketplace.toString());
         config.put("suite.marketplace.entitlement-endpoint", marketplace.toString());
+        config.put("suite.marketplace.agreement-endpoint", marketplace.toString());
         return config;
     }
 

@@ -8,11 +8,18 @@ public final class AwsApiError extends RuntimeException {
 
     private final String errorType;
     private final int httpStatus;
+    private final String reason;
 
     public AwsApiError(String errorType, int httpStatus, String message) {
+        this(errorType, httpStatus, message, null);
+    }
+
+    /** An error with a {@code reason} member, as the Agreement API's ValidationException carries. */
+    public AwsApiError(String errorType, int httpStatus, String message, String reason) {
         super(message, null, false, false);
         this.errorType = errorType;
         this.httpStatus = httpStatus;
+        this.reason = reason;
     }
 
     public static AwsApiError client(String errorType, String message) {
@@ -31,5 +38,10 @@ public final class AwsApiError extends RuntimeException {
 
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /** The {@code reason} member, or null. */
+    public String reason() {
+        return reason;
     }
 }

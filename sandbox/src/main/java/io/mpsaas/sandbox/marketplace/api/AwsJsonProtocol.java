@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
- * The AWS JSON 1.1 front door ({@code POST /}, {@code X-Amz-Target}): SigV4 scope check, fault injection and quotas,
+ * The AWS JSON 1.1 (Metering, Entitlement) and 1.0 (Agreement API) front door ({@code POST /},
+ * {@code X-Amz-Target}): SigV4 scope check, fault injection and quotas,
  * then the operation. Independent of the HTTP server so it can be driven in-process.
  */
 public final class AwsJsonProtocol {
@@ -41,9 +42,11 @@ public final class AwsJsonProtocol {
     private final ResolveCustomerOperation resolveCustomer;
     private final BatchMeterUsageOperation batchMeterUsage;
     private final GetEntitlementsOperation getEntitlements;
+    private final AgreementOperations agreements;
 
     public AwsJsonProtocol(ObjectMapper mapper, Supplier<Instant> clock, Catalog catalog,
-            SubscriptionRegistry registry, Ledger ledger, FaultInjector faults, QuotaGuard quotas) {
+            SubscriptionRegistry registry, Ledger ledger, FaultInjector faults, QuotaGuard quotas,
+            Supplier<String> sellerAccountId) {
         this.mapper = mapper;
         this.clock = clock;
         this.faults = faults;
@@ -51,6 +54,7 @@ public final class AwsJsonProtocol {
         this.resolveCustomer = new ResolveCustomerOperation(mapper, registry);
         this.batchMeterUsage = new BatchMeterUsageOperation(mapper, catalog, registry, ledger, faults);
         this.getEntitlements = new GetEntitlementsOperation(mapper, catalog, registry, faults);
+        this.agreements = new AgreementOperations(mapper, registry, sellerAccountId);
     }
 
     /**
@@ -83,6 +87,10 @@ public final class AwsJsonProtocol {
                 case RESOLVE_CUSTOMER -> resolveCustomer.handle(request, ctx);
                 case BATCH_METER_USAGE -> batchMeterUsage.handle(request, ctx);
                 case GET_ENTITLEMENTS -> getEntitlements.handle(request, ctx);
+                case DESCRIBE_AGREEMENT -> agreements.describe(request);
+                case GET_AGREEMENT_TERMS -> agreements.terms(request);
+                case SEARCH_AGREEMENTS -> agreements.search(request);
+                case GET_AGREEMENT_ENTITLEMENTS -> agreements.entitlements(request, ctx);
             };
             LOG.debugf("%s %s -> 200", op.awsName(), ctx.requestId());
             return new AwsResponse(200, ctx.requestId(), null, mapper.writeValueAsBytes(answer));
@@ -94,7 +102,9 @@ public final class AwsJsonProtocol {
             return error(ctx, e);
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.errorf(e, "%s %s failed inside the simulator", target, ctx.requestId());
-            return error(ctx, new AwsApiError("InternalServiceErrorException", 500,
+            boolean agreementApi = operation.map(Operation::agreementApi).orElse(false);
+            String type = agreementApi ? "InternalServerException" : "InternalServiceErrorException";
+            return error(ctx, new AwsApiError(type, 500,
                     "An internal error occurred in the marketplace simulator: " + e));
         }
     }
@@ -115,8 +125,10 @@ public final class AwsJsonProtocol {
             throw AwsApiError.client("InvalidSignatureException",
                     "Credential should be scoped to correct service: '" + SIGNING_NAME + "'. ");
         }
-        // The Entitlement Service only exists in us-east-1; another scope means a misconfigured client.
-        if (operation == Operation.GET_ENTITLEMENTS && !"us-east-1".equals(region)) {
+        // The Entitlement Service and the Agreement API only exist in us-east-1; another scope means a misconfigured
+        // client.
+        if ((operation == Operation.GET_ENTITLEMENTS || operation != null && operation.agreementApi())
+                && !"us-east-1".equals(region)) {
             throw AwsApiError.client("InvalidSignatureException",
                     "Credential should be scoped to a valid region, not '" + region + "'. ");
         }
@@ -153,6 +165,10 @@ public final class AwsJsonProtocol {
         ObjectNode body = mapper.createObjectNode();
         body.put("__type", e.errorType());
         body.put("message", e.getMessage());
+        if (e.reason() != null) {
+            body.put("reason", e.reason());
+            body.put("requestId", ctx.requestId());
+        }
         try {
             return new AwsResponse(e.httpStatus(), ctx.requestId(), e.errorType(), mapper.writeValueAsBytes(body));
         } catch (JsonProcessingException ex) {

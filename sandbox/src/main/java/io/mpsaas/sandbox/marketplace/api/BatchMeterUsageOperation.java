@@ -371,7 +371,8 @@ final class BatchMeterUsageOperation {
             key = DedupeKey.legacy(product.code(), customerIdentifier, r.dimension(), r.hour());
         }
         Subscription covering = candidates.stream()
-                .filter(s -> s.state().acceptsUsage() && !r.hour().isBefore(s.startHour()))
+                .filter(s -> (s.state().acceptsUsage() || s.acceptsFinalUsage(r.hour(), ctx.now()))
+                        && !r.hour().isBefore(s.startHour()))
                 .findFirst()
                 .orElse(null);
         if (covering == null) {

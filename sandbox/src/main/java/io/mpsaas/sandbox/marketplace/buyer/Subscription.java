@@ -36,6 +36,9 @@ public final class Subscription {
     private Instant cancelRequestedAt;
     private Instant endedAt;
     private String supersededBy;
+    private boolean autoRenew = true;
+    private boolean apiCreated;
+    private String channelPartnerAccountId;
 
     Subscription(String id, Product product, String buyerAccountId, String customerIdentifier, String licenseArn,
             String agreementId, String offerId, boolean freeTrial, Instant createdAt,
@@ -99,6 +102,60 @@ public final class Subscription {
     /** The first usage hour the agreement covers: usage stamped earlier is CustomerNotSubscribed. */
     public Instant startHour() {
         return createdAt.truncatedTo(ChronoUnit.HOURS);
+    }
+
+    /** When the contract ends; null for pay-as-you-go (the Agreement API's {@code endTime} is null then too). */
+    public Instant contractEnd() {
+        return contractEnd;
+    }
+
+    /** The buyer's auto-renewal choice (the renewal term's {@code enableAutoRenew}); contracts only. */
+    public synchronized boolean autoRenew() {
+        return autoRenew;
+    }
+
+    public synchronized void autoRenew(boolean value) {
+        autoRenew = value;
+    }
+
+    /** Whether the purchase was made through the Agreement API, without a browser visiting the fulfillment URL. */
+    public synchronized boolean apiCreated() {
+        return apiCreated;
+    }
+
+    synchronized void markApiCreated() {
+        apiCreated = true;
+    }
+
+    /**
+     * The channel partner that proposed the offer (CPPO), or null for the seller's own offer: the agreement's
+     * proposer is then the partner, and the seller (the manufacturer) still serves the buyer.
+     */
+    public synchronized String channelPartnerAccountId() {
+        return channelPartnerAccountId;
+    }
+
+    public synchronized void channelPartnerAccountId(String accountId) {
+        channelPartnerAccountId = accountId;
+    }
+
+    /** Whether the agreement ended by a resubscription (the newer agreement replaced it). */
+    public synchronized boolean superseded() {
+        return supersededBy != null;
+    }
+
+    /** How long after License Deprovisioned final usage is accepted (the EventBridge page's reading). */
+    public static final java.time.Duration FINAL_USAGE_WINDOW = java.time.Duration.ofHours(1);
+
+    /**
+     * Whether usage of {@code hour} is still accepted after the license was deprovisioned: EventBridge products only
+     * (License Deprovisioned exists there), within {@link #FINAL_USAGE_WINDOW} of it, for hours that began before it.
+     * SNS's unsubscribe-success keeps AWS's other reading: nothing more after it.
+     */
+    public synchronized boolean acceptsFinalUsage(Instant hour, Instant now) {
+        return state == SubscriptionState.CANCELLED && supersededBy == null && endedAt != null
+                && product.notificationFormat().eventBridge() && now.isBefore(endedAt.plus(FINAL_USAGE_WINDOW))
+                && !hour.isAfter(endedAt);
     }
 
     public synchronized SubscriptionState state() {

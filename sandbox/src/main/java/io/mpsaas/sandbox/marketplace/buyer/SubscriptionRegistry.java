@@ -19,7 +19,10 @@ public final class SubscriptionRegistry {
     /** How long a registration token resolves (AWS: "an expiration window of 4 hours"). */
     public static final Duration TOKEN_VALIDITY = Duration.ofHours(4);
 
-    private record TokenGrant(String subscriptionId, Instant issuedAt) { }
+    /** How long the registration token of a purchase made through the Agreement API resolves (30 minutes). */
+    public static final Duration API_TOKEN_VALIDITY = Duration.ofMinutes(30);
+
+    private record TokenGrant(String subscriptionId, Instant issuedAt, Duration validity) { }
 
     private record LegacyKey(String productCode, String accountId) { }
 
@@ -74,10 +77,28 @@ public final class SubscriptionRegistry {
 
     /** Issues a new registration token for the subscription ("Set up your account" again). */
     public String issueToken(Subscription subscription, Instant now) {
+        return issueToken(subscription, now, TOKEN_VALIDITY);
+    }
+
+    /**
+     * Marks the subscription as bought through the Agreement API and issues the registration token
+     * GetAgreementEntitlements hands the seller: valid {@link #API_TOKEN_VALIDITY}.
+     */
+    public String issueApiToken(Subscription subscription, Instant now) {
+        subscription.markApiCreated();
+        return issueToken(subscription, now, API_TOKEN_VALIDITY);
+    }
+
+    private String issueToken(Subscription subscription, Instant now, Duration validity) {
         String token = ids.registrationToken();
-        tokens.put(token, new TokenGrant(subscription.id(), now));
+        tokens.put(token, new TokenGrant(subscription.id(), now, validity));
         subscription.addToken(token);
         return token;
+    }
+
+    /** Whether the token is still within its validity window. */
+    public boolean tokenValid(String token, Instant now) {
+        return lookupToken(token, now) instanceof TokenLookup.Valid;
     }
 
     public TokenLookup lookupToken(String token, Instant now) {
@@ -85,7 +106,7 @@ public final class SubscriptionRegistry {
         if (grant == null) {
             return new TokenLookup.Unknown();
         }
-        if (!now.isBefore(grant.issuedAt().plus(TOKEN_VALIDITY))) {
+        if (!now.isBefore(grant.issuedAt().plus(grant.validity()))) {
             return new TokenLookup.Expired();
         }
         return new TokenLookup.Valid(byId.get(grant.subscriptionId()));

@@ -8,7 +8,14 @@ import java.util.Optional;
 public enum Operation {
     RESOLVE_CUSTOMER("AWSMPMeteringService", "ResolveCustomer"),
     BATCH_METER_USAGE("AWSMPMeteringService", "BatchMeterUsage"),
-    GET_ENTITLEMENTS("AWSMPEntitlementService", "GetEntitlements");
+    GET_ENTITLEMENTS("AWSMPEntitlementService", "GetEntitlements"),
+    DESCRIBE_AGREEMENT(Operation.AGREEMENT_PREFIX, "DescribeAgreement"),
+    GET_AGREEMENT_TERMS(Operation.AGREEMENT_PREFIX, "GetAgreementTerms"),
+    SEARCH_AGREEMENTS(Operation.AGREEMENT_PREFIX, "SearchAgreements"),
+    GET_AGREEMENT_ENTITLEMENTS(Operation.AGREEMENT_PREFIX, "GetAgreementEntitlements");
+
+    /** The Agreement API's target prefix (AWS JSON 1.0). */
+    public static final String AGREEMENT_PREFIX = "AWSMPCommerceService_v20200301";
 
     private final String targetPrefix;
     private final String awsName;
@@ -28,6 +35,11 @@ public enum Operation {
 
     public String awsName() {
         return awsName;
+    }
+
+    /** Whether this is an Agreement API operation (AWS JSON 1.0, its own error names). */
+    public boolean agreementApi() {
+        return AGREEMENT_PREFIX.equals(targetPrefix);
     }
 
     public static Optional<Operation> fromTarget(String target) {

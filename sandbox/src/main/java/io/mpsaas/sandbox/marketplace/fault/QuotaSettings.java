@@ -34,6 +34,8 @@ public record QuotaSettings(
             case RESOLVE_CUSTOMER -> resolveCustomerPerWindow;
             case BATCH_METER_USAGE -> batchMeterUsagePerWindow;
             case GET_ENTITLEMENTS -> getEntitlementsPerWindow;
+            // AWS publishes no Agreement API quota: unlimited here
+            case DESCRIBE_AGREEMENT, GET_AGREEMENT_TERMS, SEARCH_AGREEMENTS, GET_AGREEMENT_ENTITLEMENTS -> 0;
         };
     }
 }

@@ -161,7 +161,7 @@ public final class SimulatorHttpServer {
         if (response.errorType() != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
         }
-        HttpSupport.send(exchange, response.status(), AwsResponse.CONTENT_TYPE, response.body());
+        HttpSupport.send(exchange, response.status(), AwsResponse.contentTypeFor(target), response.body());
     }
 
     private void handleUi(HttpExchange exchange) throws IOException {

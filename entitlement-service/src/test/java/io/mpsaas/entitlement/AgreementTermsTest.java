@@ -1,0 +1,177 @@
+package io.mpsaas.entitlement;
+
+import static io.mpsaas.entitlement.TestSupport.customer;
+import static io.mpsaas.entitlement.TestSupport.eventually;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.mpsaas.common.customer.AgreementTerms;
+import io.mpsaas.common.customer.CustomerAttributes;
+import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
+import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.catalog.ValueType;
+import io.mpsaas.sandbox.testing.InjectSandbox;
+import io.mpsaas.sandbox.testing.SandboxTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Terms on the customer: entitlement-service reads each new and amended agreement from the simulator's Agreement API
+ * and stores its terms (offer type, dates, auto-renewal, free trial, summary); the access API shows them; the
+ * reconciliation run reads the terms of customers still without them.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
+class AgreementTermsTest {
+
+    @InjectSandbox
+    Sandbox sandbox;
+
+    private Product contractWithTrial() {
+        return sandbox.simulator().addProduct(Product.builder(TestSupport.uniqueCode("ent-terms"),
+                PricingModel.CONTRACT_WITH_CONSUMPTION).concurrentAgreements().freeTrial(true)
+                .contracted("seats", ValueType.INTEGER).metered("api_calls").build());
+    }
+
+    @Test
+    void newAgreement_storesItsTerms_andAnAmendmentRereadsThem() {
+        // GIVEN a buyer on a free trial of a 12-month contract with consumption
+        Product product = contractWithTrial();
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 5).withFreeTrial().activated());
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+
+        // THEN the customer carries the agreement's terms
+        AgreementTerms terms = eventually().until(() -> customer(sandbox, key)
+                .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+        assertThat(terms.agreementId()).isEqualTo(sub.agreementId());
+        assertThat(terms.offerType()).isEqualTo(AgreementTerms.SELLER_OFFER);
+        assertThat(terms.channelPartnerAccountId()).isNull();
+        assertThat(terms.status()).isEqualTo("ACTIVE");
+        assertThat(terms.autoRenew()).isTrue();
+        assertThat(terms.endsAt()).isAfter(terms.startsAt().plus(Duration.ofDays(360)));
+        assertThat(terms.freeTrialEndsAt()).isEqualTo(terms.startsAt().plus(Duration.ofDays(30)));
+        assertThat(terms.summary()).contains("contract P12M (seats=5)").contains("api_calls at 0.10 USD")
+                .contains("free trial P30D").contains("auto-renews");
+
+        // AND the access API shows them
+        given().header("Authorization", "Bearer test-app-key").get("/api/v1/customers/{key}", key)
+                .then().statusCode(200)
+                .body("agreementTerms.agreementId", equalTo(sub.agreementId()))
+                .body("agreementTerms.offerType", equalTo("SELLER"))
+                .body("agreementTerms.autoRenew", equalTo(true));
+
+        // WHEN the buyer turns auto-renew off and amends the contract
+        sandbox.simulator().autoRenew(sub.subscriptionId(), false);
+        sandbox.simulator().upgrade(sub.subscriptionId(), Map.of("seats", 12));
+
+        // THEN the terms are read again
+        eventually().untilAsserted(() -> {
+            AgreementTerms amended = customer(sandbox, key).orElseThrow().agreementTerms();
+            assertThat(amended.autoRenew()).isFalse();
+            assertThat(amended.summary()).contains("(seats=12)").contains("does not auto-renew");
+            assertThat(amended.readAt()).isAfter(terms.readAt());
+        });
+    }
+
+    @Test
+    void channelPartnerOffer_isStoredAsCppo_withThePartner() {
+        // GIVEN a CPPO: a partner proposed the offer, the seller is the manufacturer
+        Product product = contractWithTrial();
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 2));
+        sandbox.simulator().channelPartner(sub.subscriptionId(), "210987654321");
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+
+        // WHEN AWS activates the license
+        sandbox.simulator().activate(sub.subscriptionId());
+
+        // THEN
+        eventually().untilAsserted(() -> {
+            AgreementTerms terms = customer(sandbox, key).orElseThrow().agreementTerms();
+            assertThat(terms).isNotNull();
+            assertThat(terms.offerType()).isEqualTo(AgreementTerms.CPPO);
+            assertThat(terms.channelPartnerAccountId()).isEqualTo("210987654321");
+            assertThat(terms.freeTrialEndsAt()).isNull();
+        });
+    }
+
+    @Test
+    void reconciliation_readsTheTermsOfACustomerWithoutThem() {
+        // GIVEN a customer whose terms were lost (or never read)
+        Product product = contractWithTrial();
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 3).activated());
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+        eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+        sandbox.aws().dynamo().updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
+                .updateExpression("REMOVE " + CustomerAttributes.AGREEMENT_TERMS + ", "
+                        + CustomerAttributes.AGREEMENT_TERMS_READ_AT));
+        assertThat(customer(sandbox, key).orElseThrow().agreementTerms()).isNull();
+
+        // WHEN reconciliation runs over the product
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200).body("failed", equalTo(0));
+
+        // THEN the terms are back
+        assertThat(customer(sandbox, key).orElseThrow().agreementTerms().agreementId())
+                .isEqualTo(sub.agreementId());
+    }
+
+    @Test
+    void reconciliation_searchesTheProductsAgreements_adoptsTheUnknown_andEndsTheDrifted() {
+        // GIVEN two known customers of a product (their terms teach the suite the product's catalog id)
+        Product product = contractWithTrial();
+        SubscribeResult known = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+        SubscribeResult drifting = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+        for (SubscribeResult s : java.util.List.of(known, drifting)) {
+            eventually().until(() -> customer(sandbox, CustomerKeys.forLicense(s.licenseArn()))
+                    .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+        }
+        // AND, with every notification of the product lost, a new buyer arrives and one customer's agreement ends
+        sandbox.simulator().holdNotifications(product.code());
+        SubscribeResult unknown = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 4).activated());
+        sandbox.simulator().cancel(drifting.subscriptionId());
+        sandbox.simulator().completeCancellation(drifting.subscriptionId());
+        String unknownKey = CustomerKeys.forLicense(unknown.licenseArn());
+        String driftingKey = CustomerKeys.forLicense(drifting.licenseArn());
+        assertThat(customer(sandbox, unknownKey)).isEmpty();
+
+        // WHEN reconciliation runs over the product
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200)
+                .body("agreementsSearched", equalTo(3)).body("agreementsAdopted", equalTo(1))
+                .body("agreementsEnded", equalTo(1)).body("failed", equalTo(0));
+
+        // THEN the unknown agreement is an active customer with its license, entitlements and terms
+        io.mpsaas.common.customer.CustomerRecord adopted = customer(sandbox, unknownKey).orElseThrow();
+        assertThat(adopted.subscriptionState()).isEqualTo(io.mpsaas.common.customer.SubscriptionState.ACTIVE);
+        assertThat(adopted.agreementId()).isEqualTo(unknown.agreementId());
+        assertThat(adopted.entitlements().get("seats").quantity()).isEqualTo(4.0);
+        assertThat(adopted.agreementTerms().agreementId()).isEqualTo(unknown.agreementId());
+        // AND the customer whose agreement ended unheard of has no access any more
+        assertThat(customer(sandbox, driftingKey).orElseThrow().state().ended()).isTrue();
+        // AND the known one is untouched
+        assertThat(customer(sandbox, CustomerKeys.forLicense(known.licenseArn())).orElseThrow().subscriptionState())
+                .isEqualTo(io.mpsaas.common.customer.SubscriptionState.ACTIVE);
+
+        // WHEN it runs again THEN there is nothing left to do
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200)
+                .body("agreementsSearched", equalTo(3)).body("agreementsAdopted", equalTo(0))
+                .body("agreementsEnded", equalTo(0));
+    }
+}
