@@ -23,6 +23,7 @@ import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.catalog.ValueType;
 import io.mpsaas.sandbox.marketplace.fault.QuotaSettings;
 import io.mpsaas.sandbox.marketplace.notify.SentNotification;
+import io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -77,7 +78,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * result table as Markdown and writes it to {@code benchmarks/target/benchmarks.md}. Nothing here asserts a timing.
  *
  * <p>System properties: {@code bench.scale} ({@code full} or {@code small}, for debugging the harness), {@code
- * bench.only} (comma-separated phases: footprint, fulfillment, ingestion, notifications, metering), {@code
+ * bench.only} (comma-separated phases: footprint, fulfillment, ingestion, notifications, webhooks, metering), {@code
  * bench.baseline} (another checkout with its metering-service packaged: ingestion and metering measure it too, side
  * by side with this one).
  */
@@ -146,6 +147,7 @@ class SuiteBenchmark {
             phase("fulfillment", this::fulfillment);
             phase("ingestion", this::ingestion);
             phase("notifications", this::notifications);
+            phase("webhooks", this::webhooks);
             footprintUnderLoad();
             phase("metering", this::metering);
         } finally {
@@ -1192,6 +1194,129 @@ class SuiteBenchmark {
             return null;
         });
         LOG.infof("seeded %d aggregates in %.1f s", n, (System.nanoTime() - t0) / 1e9);
+    }
+
+    // ------------------------------------------------------------------------------------------------- 6. webhooks
+
+    /** Customers of the webhook run and their pace (their two notifications each, enqueued at a steady rate). */
+    private static final int WEBHOOK_CUSTOMERS = Integer.getInteger("bench.webhooks.customers", 300);
+    private static final int WEBHOOK_CUSTOMERS_PER_SECOND = Integer.getInteger("bench.webhooks.rate", 10);
+
+    /**
+     * Webhook delivery (issue 21): one entitlement-service as configured by default, delivering to the simulator's
+     * receiver ({@code Sandbox.webhookConfig}: the endpoint every {@code run-local.sh} has), consumes signed
+     * notifications enqueued at a steady pace (each customer's subscribe-success and entitlement-updated), and each
+     * customer event it commits is delivered. Per delivery: from its outbox item's {@code createdAt} (written right
+     * after the commit, with the event's SQS send) to the receiver's arrival time: commit to receiver, the issue's
+     * target (p99 < 1 s locally); and from the notification's enqueue to the arrival: end to end. A warm-up run of a
+     * fifth of the customers first.
+     */
+    private void webhooks() throws Exception {
+        suite.stop(Service.ENTITLEMENT, Duration.ofSeconds(15));
+        try (ServiceProcess p = startEntitlement("entitlement-service-webhooks", Map.of())) {
+            webhookRun(Math.max(10, WEBHOOK_CUSTOMERS / 5), false);
+            webhookRun(WEBHOOK_CUSTOMERS, true);
+        }
+    }
+
+    private void webhookRun(int customerCount, boolean measured) throws Exception {
+        String product = "bench-webhooks-" + (measured ? "" : "warm-") + run;
+        sim.addProduct(Product.builder(product, PricingModel.CONTRACT).contracted("seats", ValueType.INTEGER)
+                .notificationFormat(NotificationFormat.SNS).build());
+        sim.holdNotifications(product);
+        sim.quotas(new QuotaSettings(true, 0, 10, 1_000_000, 1000));
+        List<SubscribeResult> subscribed = parallel(customerCount,
+                i -> sim.subscribe(SubscribeRequest.of(product).withQuantity("seats", 10).activated()));
+        Map<String, String> customerOfSubscription = new HashMap<>();
+        subscribed.forEach(s -> customerOfSubscription.put(s.subscriptionId(),
+                CustomerKeys.forLegacy(product, s.customerIdentifier())));
+        List<SentNotification> held = new ArrayList<>(sim.notifications(product, null, null));
+        held.sort(Comparator.comparing(SentNotification::subscriptionId).thenComparing(SentNotification::sentAt));
+        String queue = suite.sandbox().aws().queueUrl(SuiteQueues.NOTIFICATIONS);
+        Map<String, Long> enqueuedAt = new HashMap<>();
+        // a steady pace: one customer's notifications every 1/rate s, in the order AWS sent them
+        long t0 = System.nanoTime();
+        long stepNanos = 1_000_000_000L / WEBHOOK_CUSTOMERS_PER_SECOND;
+        int customerIndex = 0;
+        for (int m = 0; m < held.size(); customerIndex++) {
+            String subscription = held.get(m).subscriptionId();
+            List<SentNotification> ofCustomer = new ArrayList<>();
+            while (m < held.size() && held.get(m).subscriptionId().equals(subscription)) {
+                ofCustomer.add(held.get(m++));
+            }
+            long due = t0 + customerIndex * stepNanos;
+            while (System.nanoTime() < due) {
+                Bench.pause(Duration.ofMillis(1));
+            }
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int k = 0; k < ofCustomer.size(); k++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("n" + k).messageBody(ofCustomer.get(k).body())
+                        .build());
+            }
+            enqueuedAt.put(customerOfSubscription.get(subscription), System.currentTimeMillis());
+            sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
+        }
+        double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+        // every event of the run received: the count stops growing once the queue is empty
+        List<WebhookReceiver.Received> received = List.of();
+        long quietSince = System.nanoTime();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            List<WebhookReceiver.Received> now = sim.webhooks().deliveries().stream()
+                    .filter(d -> product.equals(d.productCode())).toList();
+            if (now.size() != received.size() || depth(queue) > 0) {
+                quietSince = System.nanoTime();
+            }
+            received = now;
+            if (System.nanoTime() - quietSince > TimeUnit.SECONDS.toNanos(5)) {
+                break;
+            }
+            Bench.pause(Duration.ofMillis(200));
+        }
+        long rejected = sim.webhooks().rejected().stream().filter(d -> product.equals(d.productCode())).count();
+        if (!measured) {
+            LOG.infof("webhooks warm-up, %d customers: %d deliveries", customerCount, received.size());
+            return;
+        }
+        Histogram commitToReceiver = new Histogram(3_600_000L, 3);
+        Histogram endToEnd = new Histogram(3_600_000L, 3);
+        int repeats = 0;
+        int withoutOutbox = 0;
+        for (WebhookReceiver.Received d : received) {
+            repeats += d.repeats();
+            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                    .key(SuiteTables.key("webhook#sandbox#" + d.id(), "DELIVERY")).consistentRead(true)).item();
+            if (item == null || !item.containsKey("createdAt")) {
+                withoutOutbox++;
+                continue;
+            }
+            long arrived = d.receivedAt().toEpochMilli();
+            commitToReceiver.recordValue(Math.max(0, arrived - Long.parseLong(item.get("createdAt").n())));
+            Long enqueued = enqueuedAt.get(d.customerKey());
+            if (enqueued != null) {
+                endToEnd.recordValue(Math.max(0, arrived - enqueued));
+            }
+        }
+        long activated = received.stream().filter(d -> "customer-activated".equals(d.type())).count();
+        LOG.infof("webhooks: %d customers' notifications enqueued in %.1f s (%d/s); %d deliveries received (%d"
+                + " customer-activated), %d repeats, %d refused, %d without an outbox item; commit -> receiver p50 %d"
+                + " / p99 %d / max %d ms; enqueue -> receiver p50 %d / p99 %d ms", customerCount, enqueueSeconds,
+                WEBHOOK_CUSTOMERS_PER_SECOND, received.size(), activated, repeats, rejected, withoutOutbox,
+                commitToReceiver.getValueAtPercentile(50), commitToReceiver.getValueAtPercentile(99),
+                commitToReceiver.getMaxValue(), endToEnd.getValueAtPercentile(50), endToEnd.getValueAtPercentile(99));
+        String what = received.size() + " deliveries of " + customerCount + " customers' events (their notifications"
+                + " enqueued at " + WEBHOOK_CUSTOMERS_PER_SECOND + " customers/s), to the sandbox's receiver";
+        report.add("6 webhooks", "commit -> receiver, p50 / p99 / max: " + what,
+                f(commitToReceiver.getValueAtPercentile(50), 0) + " / " + f(commitToReceiver.getValueAtPercentile(99), 0)
+                        + " / " + f(commitToReceiver.getMaxValue(), 0) + " ms", "p99 < 1000 ms",
+                commitToReceiver.getValueAtPercentile(99) < 1000 && activated == customerCount,
+                "the dispatcher's poll (every 250 ms) and claim, then a signed POST; " + CORES);
+        report.add("6 webhooks", "notification enqueued -> event at the receiver, p50 / p99",
+                f(endToEnd.getValueAtPercentile(50), 0) + " / " + f(endToEnd.getValueAtPercentile(99), 0) + " ms",
+                "(no target)", null, "entitlement-service's batch, GetEntitlements, commit, then the delivery");
+        report.add("6 webhooks", "delivered: customer-activated events / customers; repeats; refused",
+                activated + " / " + customerCount + "; " + repeats + "; " + rejected, "all, once each",
+                activated == customerCount && rejected == 0, "at least once: a repeat is a lease that ran out");
     }
 
     // ------------------------------------------------------------------------------------- 4. notifications
