@@ -241,10 +241,8 @@ class OperatorConsoleTest {
     void usageAndFailures_showEveryHourWithItsStatus_andReDrive_goesThroughMeteringsApi() {
         ConsoleClient client = ConsoleClient.signedIn(console, LocalSuite.OPERATOR_KEY);
         // GIVEN a customer whose agreement began this hour: usage of the previous hour is CustomerNotSubscribed
-        SuiteFixtures.Buyer buyer = fx.activeBuyer("sbx-ca-subscription", Map.of());
-        Instant previousHour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(30));
-        JsonNode accepted = fx.usage(buyer, "requests", 96, previousHour);
-        assertThat(accepted.path("status").asText()).as(accepted.toString()).isEqualTo("accepted");
+        SuiteFixtures.Buyer buyer = fx.activeBuyerWithFailedPreviousHour("sbx-ca-subscription", "requests", 96,
+                Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(30)));
         JsonNode aggregates = fx.meterAndAwait(buyer);
         String failed = StreamSupport.stream(aggregates.spliterator(), false)
                 .filter(a -> a.path("redrivable").asBoolean()).map(a -> a.path("id").asText()).findFirst()
@@ -327,12 +325,11 @@ class OperatorConsoleTest {
     @Test
     void operator_signsIn_searches_opensACustomer_viewsUsage_reDrives_andReviewsParkedMessages_inABrowser() {
         // GIVEN a registered customer with a failed hour, and a parked usage message
-        SuiteFixtures.Buyer buyer = fx.activeBuyer("sbx-ca-subscription", Map.of());
+        SuiteFixtures.Buyer buyer = fx.activeBuyerWithFailedPreviousHour("sbx-ca-subscription", "requests", 96,
+                Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(20)));
         String unique = UUID.randomUUID().toString().substring(0, 6);
         String company = "Analytical Engines " + unique + " Ltd";
         fx.register(buyer, company, "Ada Lovelace", "ada@example.com", "+44 20 7946 0000");
-        fx.usage(buyer, "requests", 96, Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(20)));
-        fx.meterAndAwait(buyer);
         fx.usage(buyer, "requests", 17, Instant.now());
         park(SuiteQueues.USAGE, "INVALID_QUANTITY: quantity must be a whole number >= 0");
 

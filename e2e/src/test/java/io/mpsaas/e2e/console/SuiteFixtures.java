@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
+import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
 import io.mpsaas.sandbox.marketplace.catalog.IdentityModel;
+import io.mpsaas.sandbox.marketplace.fault.Operation;
+import io.mpsaas.sandbox.marketplace.fault.OperationFaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -52,6 +55,27 @@ final class SuiteFixtures {
 
     SuiteFixtures(LocalSuite suite) {
         this.suite = suite;
+    }
+
+    /**
+     * An activated buyer whose usage of the hour before its agreement started is accepted, and which AWS then refuses
+     * as CustomerNotSubscribed: a failed hour to show and re-drive. metering-service refuses such usage at ingestion
+     * once entitlement-service has stored the agreement's terms (BEFORE_AGREEMENT_START), so the Agreement API
+     * answers errors while the buyer activates and its usage is reported (entitlement-service activates the customer
+     * without terms, as it does when that read fails), and answers again afterwards.
+     */
+    Buyer activeBuyerWithFailedPreviousHour(String product, String dimension, long quantity, Instant inPreviousHour) {
+        MarketplaceSimulator simulator = suite.sandbox().simulator();
+        simulator.faults().set(Operation.DESCRIBE_AGREEMENT, new OperationFaults(0, 1.0, 0, 0));
+        try {
+            Buyer buyer = activeBuyer(product, Map.of());
+            JsonNode accepted = usage(buyer, dimension, quantity, inPreviousHour);
+            assertThat(accepted.path("status").asText()).as(accepted.toString()).isEqualTo("accepted");
+            meterAndAwait(buyer);
+            return buyer;
+        } finally {
+            simulator.faults().set(Operation.DESCRIBE_AGREEMENT, OperationFaults.NONE);
+        }
     }
 
     /** An activated buyer of {@code product}, active in entitlement-service. */
