@@ -120,35 +120,48 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Claims up to {@code limit} deliveries due at {@code now}: each one conditionally (its index key unchanged since
-     * read), so of two replicas reading the same delivery one claims it; a claimed delivery is due again at the
-     * lease's end.
+     * Claims up to {@code limit} deliveries due at {@code now} ({@link #due}, then {@link #claim} for each, one after
+     * the other).
      */
     public List<WebhookDelivery> claimDue(int limit, Instant now) {
+        List<WebhookDelivery> claimed = new ArrayList<>();
+        for (WebhookDelivery seen : due(limit, now)) {
+            claim(seen, now).ifPresent(claimed::add);
+        }
+        return claimed;
+    }
+
+    /** Up to {@code limit} deliveries due at {@code now}, as read: none of them claimed yet. */
+    public List<WebhookDelivery> due(int limit, Instant now) {
         QueryRequest query = QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
                 .keyConditionExpression("gsi1pk = :due AND gsi1sk < :bound")
                 .expressionAttributeValues(Map.of(":due", Attr.s(DUE),
                         ":bound", Attr.s(String.format("%013d", now.toEpochMilli() + 1))))
                 .limit(limit).build();
-        List<WebhookDelivery> claimed = new ArrayList<>();
-        for (Map<String, AttributeValue> item : Paging.query(dynamo, query).limit(limit).toList()) {
-            WebhookDelivery seen = read(item);
-            String claim = UUID.randomUUID().toString();
-            Instant until = now.plus(config.lease());
-            String leased = indexKey(until, seen.endpoint(), seen.eventId());
-            Update u = new Update().set("leaseOwner", Attr.s(claim)).set("leaseUntil", Attr.n(until.toEpochMilli()))
-                    .set(SuiteTables.GSI1_SK, Attr.s(leased));
-            u.condition(u.name(SuiteTables.GSI1_SK) + " = " + u.value(Attr.s(seen.indexKey())) + " AND "
-                    + u.name("status") + " = " + u.value(Attr.s(Status.PENDING.name())));
-            try {
-                dynamo.updateItem(u.request(table, key(seen)).build());
-                claimed.add(withClaim(seen, leased, claim));
-            } catch (ConditionalCheckFailedException takenElsewhere) {
-                Log.debugf("Webhook delivery %s of event %s was claimed by another sender", seen.endpoint(),
-                        seen.eventId());
-            }
+        return Paging.query(dynamo, query).limit(limit).map(WebhookDeliveries::read).toList();
+    }
+
+    /**
+     * Claims one delivery read by {@link #due}: conditionally (its index key unchanged since read), so of two replicas
+     * reading the same delivery one claims it; a claimed delivery is due again at the lease's end. Empty when another
+     * sender claimed it first.
+     */
+    public Optional<WebhookDelivery> claim(WebhookDelivery seen, Instant now) {
+        String claim = UUID.randomUUID().toString();
+        Instant until = now.plus(config.lease());
+        String leased = indexKey(until, seen.endpoint(), seen.eventId());
+        Update u = new Update().set("leaseOwner", Attr.s(claim)).set("leaseUntil", Attr.n(until.toEpochMilli()))
+                .set(SuiteTables.GSI1_SK, Attr.s(leased));
+        u.condition(u.name(SuiteTables.GSI1_SK) + " = " + u.value(Attr.s(seen.indexKey())) + " AND "
+                + u.name("status") + " = " + u.value(Attr.s(Status.PENDING.name())));
+        try {
+            dynamo.updateItem(u.request(table, key(seen)).build());
+            return Optional.of(withClaim(seen, leased, claim));
+        } catch (ConditionalCheckFailedException takenElsewhere) {
+            Log.debugf("Webhook delivery %s of event %s was claimed by another sender", seen.endpoint(),
+                    seen.eventId());
+            return Optional.empty();
         }
-        return claimed;
     }
 
     /** Records a 2xx; false when the lease was lost meanwhile (another sender holds it: it sends it again). */

@@ -18,13 +18,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Sends due webhook deliveries: claims them ({@link WebhookDeliveries#claimDue}, under a lease), POSTs each with its
+ * Sends due webhook deliveries: claims them ({@link WebhookDeliveries#claim}, under a lease), POSTs each with its
  * signature headers, and records the outcome: a 2xx is delivered; any other answer, a redirect (never followed), a
  * timeout or a refused address is a failed attempt, due again after a jittered exponential backoff
  * ({@link Backoff}, {@code suite.webhooks.first-delay} doubling up to {@code max-delay}), parked once the retry
@@ -84,17 +85,24 @@ public class WebhookDispatcher {
         if (!deliveries.enabled()) {
             return 0;
         }
-        List<WebhookDelivery> claimed = deliveries.claimDue(config.batchSize(), clock.instant());
-        List<Future<?>> sent = new ArrayList<>();
-        for (WebhookDelivery d : claimed) {
-            sent.add(senders.submit(() -> send(d)));
+        // each sender claims its delivery, then sends it: the claims' round trips run side by side, not one after the
+        // other before the first POST
+        List<WebhookDelivery> due = deliveries.due(config.batchSize(), clock.instant());
+        List<Future<Boolean>> sent = new ArrayList<>();
+        for (WebhookDelivery seen : due) {
+            sent.add(senders.submit(() -> {
+                Optional<WebhookDelivery> claimed = deliveries.claim(seen, clock.instant());
+                claimed.ifPresent(this::send);
+                return claimed.isPresent();
+            }));
         }
-        for (Future<?> f : sent) {
+        int claimed = 0;
+        for (Future<Boolean> f : sent) {
             try {
-                f.get();
+                claimed += f.get() ? 1 : 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return claimed.size();
+                return claimed;
             } catch (ExecutionException e) {
                 // send() records its own failures; anything left here is a DynamoDB write that failed: the lease runs
                 // out and the delivery is claimed again
@@ -102,7 +110,7 @@ public class WebhookDispatcher {
                         e.getCause().toString());
             }
         }
-        return claimed.size();
+        return claimed;
     }
 
     /** One attempt at one claimed delivery, and its outcome recorded. */
