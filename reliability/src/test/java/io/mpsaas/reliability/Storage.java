@@ -14,15 +14,24 @@ final class Storage {
     private Storage() {
     }
 
+    /**
+     * Every item's {@code pk|sk}; a webhook delivery (keyed by its endpoint and event id) also names the customer whose
+     * event it carries ({@code pk|sk|customerKey}), so it counts as that customer's item.
+     */
     static Set<String> keys(Suite suite, String table) {
         Set<String> keys = new LinkedHashSet<>();
         Paging.scan(suite.local.sandbox().aws().dynamo(), ScanRequest.builder().tableName(table)
-                .projectionExpression("pk, sk").build())
-                .forEach(i -> keys.add(i.get("pk").s() + "|" + i.get("sk").s()));
+                .projectionExpression("pk, sk, customerKey").build())
+                .forEach(i -> keys.add(i.get("pk").s() + "|" + i.get("sk").s()
+                        + (i.get("pk").s().startsWith("webhook#") && i.containsKey("customerKey")
+                                ? "|" + i.get("customerKey").s() : "")));
         return keys;
     }
 
-    /** Items of {@code table} that are new since {@code before} and concern none of {@code allowed} (substrings). */
+    /**
+     * Items of {@code table} that are new since {@code before} and concern none of {@code allowed} (substrings): a
+     * webhook delivery of an allowed customer's event is allowed, one of any other customer is not.
+     */
     static Set<String> newItemsOutside(Suite suite, String table, Set<String> before, Set<String> allowed) {
         Set<String> added = new LinkedHashSet<>(keys(suite, table));
         added.removeAll(before);
