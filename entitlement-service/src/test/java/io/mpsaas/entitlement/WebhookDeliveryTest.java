@@ -29,6 +29,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -191,13 +192,13 @@ class WebhookDeliveryTest {
         assertThat(deliveries.record(List.of(event), due)).isEqualTo(2);
 
         // WHEN sender A claims it, and is killed before recording an outcome
-        WebhookDelivery a = mine(deliveries.claimDue(50, due), eventId);
+        WebhookDelivery a = mine(claimDue(due), eventId);
         assertThat(a).isNotNull();
 
         // THEN nobody else gets it while A's lease (1 minute) runs
-        assertThat(mine(deliveries.claimDue(50, due.plusSeconds(30)), eventId)).isNull();
+        assertThat(mine(claimDue(due.plusSeconds(30)), eventId)).isNull();
         // AND once it has run out, sender C takes it over
-        WebhookDelivery c = mine(deliveries.claimDue(50, due.plus(Duration.ofMinutes(1)).plusSeconds(1)), eventId);
+        WebhookDelivery c = mine(claimDue(due.plus(Duration.ofMinutes(1)).plusSeconds(1)), eventId);
         assertThat(c).isNotNull();
         // AND A's late outcome is refused, C's is recorded
         assertThat(deliveries.delivered(a, 200, due.plusSeconds(70))).isFalse();
@@ -205,6 +206,11 @@ class WebhookDeliveryTest {
         assertThat(deliveries.find("other", eventId).orElseThrow().status())
                 .isEqualTo(WebhookDelivery.Status.DELIVERED);
         assertThat(deliveries.find("test", eventId)).as("endpoint test takes every product").isPresent();
+    }
+
+    /** What one sender claims at {@code now}: the due deliveries it reads, each claimed as the dispatcher does. */
+    private List<WebhookDelivery> claimDue(Instant now) {
+        return deliveries.due(50, now).stream().map(d -> deliveries.claim(d, now)).flatMap(Optional::stream).toList();
     }
 
     private static WebhookDelivery mine(List<WebhookDelivery> claimed, String eventId) {

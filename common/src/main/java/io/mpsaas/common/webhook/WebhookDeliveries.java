@@ -119,18 +119,6 @@ public class WebhookDeliveries {
         }
     }
 
-    /**
-     * Claims up to {@code limit} deliveries due at {@code now} ({@link #due}, then {@link #claim} for each, one after
-     * the other).
-     */
-    public List<WebhookDelivery> claimDue(int limit, Instant now) {
-        List<WebhookDelivery> claimed = new ArrayList<>();
-        for (WebhookDelivery seen : due(limit, now)) {
-            claim(seen, now).ifPresent(claimed::add);
-        }
-        return claimed;
-    }
-
     /** Up to {@code limit} deliveries due at {@code now}, as read: none of them claimed yet. */
     public List<WebhookDelivery> due(int limit, Instant now) {
         QueryRequest query = QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
