@@ -47,12 +47,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,7 +82,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * <p>System properties: {@code bench.scale} ({@code full} or {@code small}, for debugging the harness), {@code
  * bench.only} (comma-separated phases: footprint, fulfillment, ingestion, notifications, webhooks, metering), {@code
  * bench.baseline} (another checkout with its metering-service packaged: ingestion and metering measure it too, side
- * by side with this one).
+ * by side with this one), {@code bench.replicas} (comma-separated replica counts of the metering phase; default 1,2,3).
  */
 class SuiteBenchmark {
 
@@ -984,12 +986,126 @@ class SuiteBenchmark {
      */
     private void metering() throws Exception {
         suite.stop(Service.METERING, Duration.ofSeconds(15));
-        for (int replicas : scale.replicas()) {
+        // -Dbench.replicas=1,3 measures only those replica counts
+        String chosen = System.getProperty("bench.replicas", "");
+        int[] counts = chosen.isBlank() ? scale.replicas()
+                : Arrays.stream(chosen.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        for (int replicas : counts) {
             for (Variant variant : variants()) {
                 meteringRun(variant, replicas);
             }
         }
+        rawMeteringWrites();
     }
+
+    /**
+     * The raw DynamoDB Local cost of what a metering run writes, issued directly, with no service and no
+     * BatchMeterUsage: the same number of aggregates seeded the same way, then per batch of 25 the claim-and-freeze
+     * transaction (25 conditional updates) on one thread, as a replica claims, and the outcome transaction (25
+     * conditional updates) on up to 4 threads behind it, as a replica records outcomes behind its sends. Whatever a
+     * replica does beyond this is the service's; a wall time at or above the quota bound here means DynamoDB Local
+     * bounds the figure on this machine.
+     */
+    private void rawMeteringWrites() throws Exception {
+        int n = scale.meterAggregates();
+        String[] dims = new String[scale.meterDimensions()];
+        for (int d = 0; d < dims.length; d++) {
+            dims[d] = "d" + d;
+        }
+        List<SubscribeResult> customers = activeCustomers("bench-meter-raw-" + run, PricingModel.SUBSCRIPTION,
+                scale.meterCustomers(), dims);
+        seedAggregates(customers, dims, scale.meterHours());
+        List<String> ids = new ArrayList<>();
+        Instant currentHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        int perHour = customers.size() * dims.length;
+        for (int i = 0; i < n; i++) {
+            Instant hour = currentHour.minus(Duration.ofHours(i / perHour + 1));
+            int within = i % perHour;
+            SubscribeResult c = customers.get(within % customers.size());
+            ids.add("agg#" + CustomerKeys.forLegacy(c.productCode(), c.customerIdentifier()) + "#"
+                    + dims[within / customers.size()] + "#" + hour);
+        }
+        String load = Bench.loadAverage();
+        ExecutorService outcomes = Executors.newFixedThreadPool(4);
+        Semaphore inFlight = new Semaphore(4);
+        List<Future<?>> written = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int from = 0; from < n; from += 25) {
+            List<String> batch = ids.subList(from, Math.min(n, from + 25));
+            List<TransactWriteItem> claims = new ArrayList<>();
+            for (int i = from; i < from + batch.size(); i++) {
+                // seedAggregates' quantity of the i-th aggregate
+                claims.add(rawClaim(ids.get(i), 1 + i % 7));
+            }
+            transact(claims);
+            inFlight.acquire();
+            written.add(outcomes.submit(() -> {
+                try {
+                    List<TransactWriteItem> done = new ArrayList<>();
+                    for (String id : batch) {
+                        done.add(rawOutcome(id));
+                    }
+                    transact(done);
+                } finally {
+                    inFlight.release();
+                }
+            }));
+        }
+        for (Future<?> f : written) {
+            f.get();
+        }
+        outcomes.shutdown();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        int batches = (n + 24) / 25;
+        LOG.infof("raw metering writes: %d aggregates, %d claim + %d outcome transactions of 25 in %.1f s (load %s)",
+                n, batches, batches, wall, load);
+        report.add("3 metering", String.format(Locale.ROOT, "raw DynamoDB Local writes of a run of %d aggregates: %d"
+                + " claim-and-freeze transactions of 25 (1 thread) and %d outcome transactions of 25 (4 threads"
+                + " behind), no service, no BatchMeterUsage", n, batches, batches), f(wall, 1) + " s",
+                "(reference; quota bound " + f(batches / 10.0, 0) + " s)", null,
+                "DynamoDB Local: transactions under one write lock; " + CORES);
+    }
+
+    /** The claim-and-freeze update of one open aggregate (UsageTable.claimAndFreeze's shape). */
+    private static TransactWriteItem rawClaim(String id, long quantity) {
+        long now = System.currentTimeMillis();
+        Map<String, String> names = Map.of("#s", "status", "#q", "quantity", "#fq", "frozenQuantity", "#bq",
+                "billedQuantity", "#lo", "leaseOwner", "#lu", "leaseUntil", "#fa", "frozenAt", "#ua", "updatedAt");
+        Map<String, AttributeValue> values = Map.of(":frozen", s("FROZEN"), ":open", s("OPEN"), ":q", n(quantity),
+                ":owner", s("raw-bench"), ":until", n(now + 120_000), ":now", n(now), ":at", s(Instant.now().toString()));
+        return TransactWriteItem.builder().update(u -> u.tableName(SuiteTables.USAGE)
+                .key(SuiteTables.key(id, "AGGREGATE"))
+                .updateExpression("SET #s = :frozen, #fq = :q, #bq = :q, #lo = :owner, #lu = :until, #fa = :at,"
+                        + " #ua = :at")
+                .conditionExpression("#s = :open AND #q = :q AND (attribute_not_exists(#lu) OR #lu < :now OR #lo ="
+                        + " :owner)")
+                .expressionAttributeNames(names).expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(
+                        software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD))
+                .build();
+    }
+
+    /** The outcome update of one frozen aggregate sent (UsageTable.recordOutcomes' shape for SENT). */
+    private static TransactWriteItem rawOutcome(String id) {
+        Map<String, String> names = Map.of("#s", "status", "#mr", "meteringRecordId", "#rc", "resultCode", "#ua",
+                "updatedAt", "#sa", "sentAt", "#lo", "leaseOwner", "#lu", "leaseUntil", "#g1", SuiteTables.GSI1_PK,
+                "#g1s", SuiteTables.GSI1_SK);
+        String at = Instant.now().toString();
+        Map<String, AttributeValue> values = Map.of(":sent", s("SENT"), ":frozen", s("FROZEN"), ":mr",
+                s(UUID.randomUUID().toString()), ":rc", s("Success"), ":at", s(at));
+        return TransactWriteItem.builder().update(u -> u.tableName(SuiteTables.USAGE)
+                .key(SuiteTables.key(id, "AGGREGATE"))
+                .updateExpression("SET #s = :sent, #mr = :mr, #rc = :rc, #ua = :at, #sa = :at REMOVE #lo, #lu, #g1,"
+                        + " #g1s")
+                .conditionExpression("#s = :frozen")
+                .expressionAttributeNames(names).expressionAttributeValues(values)).build();
+    }
+
+    /**
+     * The replicas' BatchMeterUsage calls per second all together, as README "Several replicas" tells a seller to set
+     * them (metering-service's default): a little under AWS's quota of 10.
+     */
+    private static final double PACE = 9.8;
 
     private void meteringRun(Variant v, int replicas) throws Exception {
         int n = scale.meterAggregates();
@@ -1007,7 +1123,7 @@ class SuiteBenchmark {
             for (int r = 0; r < replicas; r++) {
                 String name = "metering-replica-" + v.tag() + "-" + replicas + "-" + r;
                 group.add(ServiceProcess.start(suite, root, v.appRoot(), Service.METERING, name, Bench.freePort(),
-                        Map.of("suite.metering.job.rate-limit", Double.toString(10.0 / replicas),
+                        Map.of("suite.metering.job.rate-limit", Double.toString(PACE / replicas),
                                 "suite.metering.consumers.enabled", "false"), List.of(), logDir));
             }
             for (ServiceProcess p : group) {
@@ -1076,7 +1192,7 @@ class SuiteBenchmark {
                     + " (load %s at the start)", v.name(), replicas, billed, n, wall, calls, attempts, throttled,
                     requests, elsewhere, load);
             report.add("3 metering", String.format(Locale.ROOT, "%d aggregates, %d replica(s) at %s calls/s each,"
-                    + " %s: wall time (billed)", n, replicas, f(10.0 / replicas, 2), v.name()), f(wall, 1) + " s ("
+                    + " %s: wall time (billed)", n, replicas, f(PACE / replicas, 2), v.name()), f(wall, 1) + " s ("
                     + billed + " billed)", "quota bound " + f(boundSeconds, 0) + " s (+5% = "
                     + f(boundSeconds * 1.05, 0) + " s)", billed == n && wall <= boundSeconds * 1.05,
                     requests > 0 ? "BatchMeterUsage 10/s quota; per batch of 25 a claim-and-freeze transaction and an"

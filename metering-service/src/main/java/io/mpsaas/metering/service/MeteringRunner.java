@@ -168,7 +168,10 @@ public class MeteringRunner {
      */
     public Report meterClosedHours(Instant now, boolean retriesOnly) {
         Instant currentHour = MeteringWindow.hourOf(now);
+        long readStart = System.nanoTime();
         List<Aggregate> pending = table.pending(currentHour);
+        Log.infof("Metering run: %d aggregates pending before %s, listed in %d ms", pending.size(), currentHour,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readStart));
         Predicate<Aggregate> dueNow = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
         Predicate<Aggregate> selected = retriesOnly ? dueNow.and(a -> a.status() == AggregateStatus.FROZEN)
                 : dueNow;
