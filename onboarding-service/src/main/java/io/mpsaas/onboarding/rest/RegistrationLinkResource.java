@@ -47,7 +47,7 @@ public class RegistrationLinkResource {
              "customerKey": "license#l-0123456789abcdef0123456789abcdef", "productCode": "prod-code",
              "customerAwsAccountId": "111122223333",
              "licenseArn": "arn:aws:license-manager::111122223333:license:l-0123456789abcdef0123456789abcdef",
-             "subscriptionState": "PENDING", "registered": false}""";
+             "registered": false}""";
 
     /**
      * The link to send the buyer.
