@@ -212,7 +212,7 @@ class ChartValuesTest {
     static final Map<String, Map<String, String>> SECRET_KEYS = Map.of(
             "onboarding-service", Map.of("SUITE_ONBOARDING_SIGNING_SECRET", "signing-secret",
                     "SUITE_ONBOARDING_CSRF_SECRET", "csrf-secret", "SUITE_WEBHOOKS_ENDPOINTS_APP_SECRETS",
-                    "webhook-secrets"),
+                    "webhook-secrets", "SUITE_API_ADMIN_KEYS", "admin-keys"),
             "entitlement-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys",
                     "SUITE_WEBHOOKS_ENDPOINTS_APP_SECRETS", "webhook-secrets"),
             "metering-service", Map.of("SUITE_API_KEYS", "api-keys", "SUITE_API_ADMIN_KEYS", "admin-keys"),
@@ -243,7 +243,7 @@ class ChartValuesTest {
     }
 
     @Test
-    void onboarding_servesNoApi_soItsSecretHoldsNoApiKey() throws Exception {
+    void onboarding_servesOnlyTheSellersAdminApi_soItsSecretHoldsAdminKeysOnly() throws Exception {
         // GIVEN every class of onboarding-service, as built
         java.nio.file.Path classes = Repo.root().resolve("onboarding-service/target/classes");
         assertThat(classes).isDirectory();
@@ -256,12 +256,19 @@ class ChartValuesTest {
             }
         }
 
-        // THEN no endpoint asks for an API key, and the chart maps none
+        // THEN the one endpoint that asks for a key is the seller's registration-link API, which takes an admin key
+        // (README, "Purchases made through the API"), and the chart maps the admin keys only, never the app keys
         assertThat(indexer.complete().getAnnotations(org.jboss.jandex.DotName.createSimple(
-                io.mpsaas.common.security.SecuredApi.class.getName()))).isEmpty();
+                io.mpsaas.common.security.SecuredApi.class.getName())))
+                .singleElement().satisfies(secured -> {
+                    assertThat(secured.target().asClass().name().toString())
+                            .isEqualTo("io.mpsaas.onboarding.rest.RegistrationLinkResource");
+                    assertThat(secured.value().asEnum()).isEqualTo(io.mpsaas.common.security.ApiRole.ADMIN.name());
+                });
         Map<String, Object> values = Maps.map(new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
                 Repo.charts().resolve("onboarding-service/values.yaml"))));
-        assertThat(Maps.map(Maps.at(values, "existingSecret.keys")).keySet()).noneMatch(k -> k.startsWith("suite.api."));
+        assertThat(Maps.map(Maps.at(values, "existingSecret.keys")).keySet()).filteredOn(k -> k.startsWith("suite.api."))
+                .containsExactly("suite.api.admin-keys");
     }
 
     @Test

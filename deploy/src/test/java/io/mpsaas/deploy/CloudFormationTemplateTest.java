@@ -50,6 +50,8 @@ class CloudFormationTemplateTest {
     static {
         CALLS.put("OnboardingRole", List.of(
                 grant(anything(), "aws-marketplace:ResolveCustomer"),
+                // ApiPurchaseService: the registration token of a purchase made through the API
+                grant(anything(), "aws-marketplace:GetAgreementEntitlements"),
                 // UpdateItem also inside TransactWriteItems (registration + customer item)
                 grant(table("CustomersTable"), "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"),
                 grant(queue("CustomerEventsQueue"), "sqs:GetQueueUrl", "sqs:SendMessage"),

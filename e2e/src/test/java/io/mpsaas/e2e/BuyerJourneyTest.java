@@ -11,11 +11,15 @@ import io.mpsaas.sandbox.LocalSuite;
 import io.mpsaas.sandbox.LocalSuite.Service;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionState;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionView;
 import io.mpsaas.sandbox.marketplace.ledger.MeteredRecord;
 import io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -357,6 +361,51 @@ class BuyerJourneyTest {
         }
     }
 
+    @Test
+    void concurrentAgreementsApiPurchase_sellerSendsTheRegistrationLink_buyerRegistersInTheBrowser_thenActive() {
+        String account = newAccount();
+        try (BuyerBrowser buyer = BuyerBrowser.start(sim.endpoint(), "6-ca-api-purchase")) {
+            // GIVEN an agreement bought through the Agreement API: no browser goes to the seller's fulfillment URL
+            String id = sim.subscribe(SubscribeRequest.of("sbx-ca-subscription").withBuyer(account)).subscriptionId();
+            buyer.openBuyerPage(account);
+            assertThat(buyer.press(id, "api-purchase")).contains("Bought through the API: agreement");
+            buyer.screenshot("buyer-bought-through-the-api");
+            Customer customer = new Customer(sim.subscription(id));
+            String token = customer.subscription().latestRegistrationToken();
+
+            // WHEN the seller asks onboarding-service for the buyer's registration link (and, idempotent, again)
+            JsonNode link = registrationLink(customer.subscription().agreementId());
+            JsonNode again = registrationLink(customer.subscription().agreementId());
+
+            // THEN the token was resolved at once into the customer, and the link carries no token
+            assertThat(link.path("customerKey").asText()).isEqualTo(customer.key());
+            assertThat(link.path("tokenResolved").asBoolean()).isTrue();
+            assertThat(again.path("customerKey").asText()).isEqualTo(customer.key());
+            assertThat(link.path("link").asText()).startsWith(suite.url(Service.ONBOARDING) + "/register/link/")
+                    .doesNotContain(token);
+
+            // WHEN the buyer opens the link the seller sent, in a real browser, and registers
+            buyer.driver().get(link.path("link").asText());
+            buyer.awaitRegistrationForm(URI.create(link.path("link").asText()));
+            assertThat(buyer.driver().getPageSource()).doesNotContain(token);
+            assertThat(buyer.driver().manage().getCookies()).allSatisfy(c -> assertThat(c.getValue())
+                    .doesNotContain(token));
+            assertThat(buyer.register("Zuse Computing GmbH", "Konrad Zuse", "konrad@example.com"))
+                    .isEqualTo("You are registered");
+            assertThat(buyer.confirmedSubscriptionState()).isEqualTo("Received, not active yet");
+
+            // WHEN AWS completes the payment (License Updated)
+            buyer.openBuyerPage(account);
+            assertThat(buyer.press(id, "activate")).contains("subscribe-success sent");
+
+            // THEN the customer gets access, with what the buyer registered, and the seller's app heard both steps
+            awaitAccess(customer, "requests", true, "PAY_AS_YOU_GO", "ACTIVE");
+            assertThat(api.customer(customer).path("registration").path("company").asText())
+                    .isEqualTo("Zuse Computing GmbH");
+            awaitEvents(customer, "customer-registered", "customer-activated");
+        }
+    }
+
     // ---------------------------------------------------------------- steps shared by the journeys
 
     /**
@@ -559,6 +608,26 @@ class BuyerJourneyTest {
             Instant now = Instant.now();
             assertThat(now.truncatedTo(ChronoUnit.HOURS)).as("the journey outlasted its hour").isEqualTo(current);
             return now;
+        }
+    }
+
+    /**
+     * The seller's call for the registration link of a purchase made through the API (onboarding-service, admin key),
+     * as the README documents it; answers the link.
+     */
+    private static JsonNode registrationLink(String agreementId) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    suite.url(Service.ONBOARDING) + "/v1/admin/agreements/" + agreementId + "/registration-link"))
+                    .timeout(ASYNC).header("Authorization", "Bearer " + LocalSuite.ADMIN_API_KEY)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            return new ObjectMapper().readTree(answer.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

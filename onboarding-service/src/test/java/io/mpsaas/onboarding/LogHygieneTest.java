@@ -107,4 +107,35 @@ class LogHygieneTest {
                 || line.contains("555 0199")
                 || line.contains("Secretive"));
     }
+
+    @Test
+    void apiPurchaseTokens_andRegistrationLinks_neverReachTheLog() {
+        // GIVEN purchases made through the API: one resolved by the seller's call, one past AWS's 30 minutes
+        Buyers buyers = new Buyers(sandbox, dynamo);
+        SubscribeResult sub = buyers.subscribe();
+        String token = sandbox.simulator().purchaseThroughApi(sub.subscriptionId());
+        SubscribeResult late = buyers.subscribe();
+        String lateToken = sandbox.simulator().purchaseThroughApi(late.subscriptionId());
+        Map<String, String> fields = validFields("Secretive Holdings");
+        fields.put("email", "very.private@example.org");
+
+        // WHEN the seller asks for the links (one call retried on throttling, one after an expiry at ResolveCustomer),
+        // the buyer opens one and registers, and a tampered link is tried
+        sandbox.simulator().faults().failNext(Operation.GET_AGREEMENT_ENTITLEMENTS, 1, "ThrottlingException");
+        String link = ApiPurchaseTest.askForLink(sub.agreementId()).jsonPath().getString("link");
+        sandbox.simulator().faults().failNext(Operation.RESOLVE_CUSTOMER, 1, "ExpiredTokenException");
+        ApiPurchaseTest.askForLink(late.agreementId());
+        Buyers.Form form = Buyers.Form.of(ApiPurchaseTest.open(link));
+        form.submit(fields);
+        ApiPurchaseTest.open(link + "x");
+
+        // THEN the log shows the journey, but neither the tokens nor the link (a bearer of the form), nor the details
+        assertThat(lines).anyMatch(line -> line.contains("Registration link issued for agreement " + sub.agreementId()))
+                .anyMatch(line -> line.contains("Registration link opened"))
+                .anyMatch(line -> line.contains("Registration CREATED"));
+        String reference = link.substring(link.lastIndexOf('/') + 1);
+        assertThat(lines).noneMatch(line -> line.contains(token) || line.contains(lateToken)
+                || line.contains(reference) || line.contains("very.private@example.org")
+                || line.contains("Secretive"));
+    }
 }

@@ -632,7 +632,7 @@ public final class LocalSuite implements AutoCloseable {
         LOG.infof("""
 
                 The suite is running (started in %d s; logs in %s):
-                  onboarding-service   %s/   (the fulfillment URL)
+                  onboarding-service   %s/   (the fulfillment URL; registration links of API purchases: admin key)
                   entitlement-service  %s/   (API key: %s, admin key: %s)
                   metering-service     %s/   (API key: %s)
                   operator console     %s/console   (sign in with any name and the key %s)

@@ -279,6 +279,31 @@ class AgreementApiTest {
     }
 
     @Test
+    void controlApi_apiPurchase_answersTheAgreement_andGetAgreementEntitlementsThenCarriesAToken() throws Exception {
+        // GIVEN a pending subscription, whose entitlement carries no token (bought through the browser)
+        Product product = contract(false);
+        SubscribeResult sub = simulator.subscribe(SubscribeRequest.of(product.code()));
+        assertThat(agreements.getAgreementEntitlements(sub.agreementId()).get(0).registrationToken()).isNull();
+
+        // WHEN the control API makes it a purchase through the API
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(simulator.endpoint().resolve("/sandbox/subscriptions/"
+                        + sub.subscriptionId() + "/api-purchase")).POST(java.net.http.HttpRequest.BodyPublishers
+                        .noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        // THEN it answers the agreement id (never the token: that is the seller's, through the Agreement API)
+        assertThat(answer.statusCode()).isEqualTo(200);
+        var json = SuiteJson.newMapper().readTree(answer.body());
+        assertThat(json.get("agreementId").asText()).isEqualTo(sub.agreementId());
+        assertThat(json.get("subscriptionId").asText()).isEqualTo(sub.subscriptionId());
+        AgreementEntitlement entitlement = agreements.getAgreementEntitlements(sub.agreementId()).get(0);
+        assertThat(entitlement.registrationToken()).isNotBlank();
+        assertThat(answer.body()).doesNotContain(entitlement.registrationToken());
+        assertThat(marketplace.resolveCustomer(entitlement.registrationToken()).licenseArn())
+                .isEqualTo(sub.licenseArn());
+    }
+
+    @Test
     void agreementCalls_retryThrottlingAndServerErrors_withTheMarketplaceBackoff() {
         // GIVEN
         Product product = contract(false);

@@ -89,6 +89,28 @@ public interface OnboardingConfig {
     @WithDefault("2m")
     Duration eventRetryAfter();
 
+    /**
+     * Where buyers reach this service from the internet ({@code https://<your host>}, with {@code quarkus.http.root-path}
+     * if any): the base of the registration links of purchases made through the API. Unset, a link is built from the
+     * address the seller's call came to, which is right only when the seller calls through the public host.
+     */
+    Optional<URI> publicUrl();
+
+    /** Purchases made through the Agreement API (no browser reaches the fulfillment URL). */
+    ApiPurchase apiPurchase();
+
+    /** {@code suite.onboarding.api-purchase.*}: the registration links the seller sends to API buyers. */
+    interface ApiPurchase {
+
+        /**
+         * How long a registration link stays valid after the seller asked for it. The registration token behind it is
+         * resolved when the seller asks (AWS gives 30 minutes), so the link's lifetime is the suite's own; the seller
+         * asks again for a fresh link of the same customer at any time.
+         */
+        @WithDefault("7d")
+        Duration linkTtl();
+    }
+
     /** Rate limit of the fulfillment URL per client address. */
     RateLimit rateLimit();
 

@@ -21,7 +21,7 @@ public class StartupChecks {
     public static final String DEV_SECRET_PREFIX = "dev-only-";
 
     /** Paths the service serves itself; the fulfillment path must be none of them. */
-    static final List<String> RESERVED_PATHS = List.of("/register", "/assets", "/q");
+    static final List<String> RESERVED_PATHS = List.of("/register", "/assets", "/q", "/v1");
 
     void onStart(@Observes StartupEvent event, OnboardingConfig config) {
         // the profile, not the launch mode: LocalSuite runs the packaged jar with the dev profile and its dev secret
@@ -61,6 +61,17 @@ public class StartupChecks {
         if (config.referenceTtl().isNegative() || config.referenceTtl().isZero()) {
             problems.add("suite.onboarding.reference-ttl must be positive");
         }
+        if (config.apiPurchase().linkTtl().isNegative() || config.apiPurchase().linkTtl().isZero()) {
+            problems.add("suite.onboarding.api-purchase.link-ttl must be positive");
+        }
+        config.publicUrl().ifPresent(url -> {
+            if (!("https".equals(url.getScheme()) || "http".equals(url.getScheme())) || url.getHost() == null
+                    || !(url.getRawPath() == null || url.getRawPath().isEmpty() || url.getRawPath().equals("/"))
+                    || url.getRawQuery() != null || url.getRawFragment() != null) {
+                problems.add("suite.onboarding.public-url must be an https (or http) scheme and host, with no path,"
+                        + " query or fragment (the links add quarkus.http.root-path themselves): " + url);
+            }
+        });
         config.productUrl().ifPresent(url -> {
             if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
                 problems.add("suite.onboarding.product-url must be an https (or http) URL: " + url);

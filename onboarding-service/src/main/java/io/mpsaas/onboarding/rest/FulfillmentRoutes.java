@@ -3,6 +3,7 @@ package io.mpsaas.onboarding.rest;
 import io.mpsaas.common.security.ClientAddress;
 import io.mpsaas.onboarding.config.OnboardingConfig;
 import io.mpsaas.onboarding.domain.Landing;
+import io.mpsaas.onboarding.service.ApiPurchaseService;
 import io.mpsaas.onboarding.service.ClientRequestLimiter;
 import io.mpsaas.onboarding.service.FulfillmentService;
 import io.mpsaas.onboarding.service.LandingResult;
@@ -43,17 +44,20 @@ public class FulfillmentRoutes {
     static final int ORDER = -100;
 
     private static final String HTML = "text/html;charset=UTF-8";
+    private static final String LINK_PARAM = "reference";
 
     private final OnboardingConfig config;
     private final FulfillmentService fulfillment;
     private final Pages pages;
     private final CsrfTokens csrf;
     private final ClientRequestLimiter requestLimiter;
+    private final ApiPurchaseService apiPurchases;
     private final List<ClientAddress.Cidr> trustedProxies;
 
     public FulfillmentRoutes(OnboardingConfig config, FulfillmentService fulfillment, Pages pages, CsrfTokens csrf,
-            ClientRequestLimiter requestLimiter) {
+            ClientRequestLimiter requestLimiter, ApiPurchaseService apiPurchases) {
         this.config = config;
+        this.apiPurchases = apiPurchases;
         this.fulfillment = fulfillment;
         this.pages = pages;
         this.csrf = csrf;
@@ -75,6 +79,10 @@ public class FulfillmentRoutes {
                 .blockingHandler(this::fulfill, false)
                 .failureHandler(this::unreadable);
         router.route(path).order(ORDER + 1).handler(this::otherMethod);
+        // registration links of purchases made through the API: the same form, reached by the seller's link
+        String link = Pages.LINK_PATH + ":" + LINK_PARAM;
+        router.route(link).order(ORDER - 1).handler(this::limit);
+        router.route(HttpMethod.GET, link).order(ORDER).blockingHandler(this::openLink, false);
         Log.infof("Fulfillment URL path: %s (GET/HEAD: start page; POST: x-amzn-marketplace-token)", path);
     }
 
@@ -102,6 +110,32 @@ public class FulfillmentRoutes {
         InetAddress address = peer == null ? null : ClientAddress.literal(peer.hostAddress()).orElse(null);
         return ClientAddress.clientKey(address, routing.request().headers().getAll("X-Forwarded-For"),
                 trustedProxies);
+    }
+
+    /**
+     * {@code GET /register/link/<reference>}: the registration form of the customer the seller's link names, as a
+     * landing shows it (its own form reference, the CSRF cookie); a readable page for an expired or unknown link.
+     */
+    void openLink(RoutingContext routing) {
+        try {
+            ApiPurchaseService.Opening opening = apiPurchases.open(routing.pathParam(LINK_PARAM));
+            if (opening instanceof ApiPurchaseService.Opening.Opened opened) {
+                Map<String, String> values = opened.registration().map(pages::values).orElse(Map.of());
+                send(routing, pages.registration(200, opened.customer(), opened.reference(),
+                        csrf.forResponse(routing), csrf.fieldName(), values, Map.of(), null));
+                return;
+            }
+            if (opening instanceof ApiPurchaseService.Opening.Unavailable) {
+                routing.response().putHeader(HttpHeaders.RETRY_AFTER, "30");
+                send(routing, pages.problem(ProblemKind.TEMPORARILY_UNAVAILABLE, null));
+                return;
+            }
+            send(routing, pages.problem(opening instanceof ApiPurchaseService.Opening.Expired
+                    ? ProblemKind.LINK_EXPIRED : ProblemKind.LINK_INVALID, null));
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Opening a registration link failed unexpectedly");
+            send(routing, pages.problem(ProblemKind.INTERNAL_ERROR, null));
+        }
     }
 
     void start(RoutingContext routing) {

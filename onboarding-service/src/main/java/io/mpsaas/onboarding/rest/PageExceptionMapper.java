@@ -2,6 +2,9 @@ package io.mpsaas.onboarding.rest;
 
 import io.mpsaas.common.Causes;
 import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
+
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -9,9 +12,10 @@ import jakarta.ws.rs.ext.Provider;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The service's one exception mapper. onboarding-service has no JSON API, only buyer pages, so it answers HTML: the
+ * The service's one exception mapper. Buyers get HTML pages: the
  * status of a JAX-RS error (404, 405, 415, ...) with a page, 400 for a form Quarkus REST could not decode, 503 when
  * DynamoDB or SQS failed, and 500 (logged with its stack trace) only for our own bugs. Never a stack trace to the buyer.
+ * The seller's JSON API under {@code /v1/} gets the same statuses as problem+json.
  */
 @Provider
 public class PageExceptionMapper implements ExceptionMapper<Exception> {
@@ -20,9 +24,14 @@ public class PageExceptionMapper implements ExceptionMapper<Exception> {
     private static final String FORM_BODY_HANDLER = "org.jboss.resteasy.reactive.server.handlers.FormBodyHandler";
 
     private final Pages pages;
+    private final ApiAnswers api;
 
-    public PageExceptionMapper(Pages pages) {
+    @Context
+    HttpServerRequest request;
+
+    public PageExceptionMapper(Pages pages, ApiAnswers api) {
         this.pages = pages;
+        this.api = api;
     }
 
     @Override
@@ -41,6 +50,10 @@ public class PageExceptionMapper implements ExceptionMapper<Exception> {
         } else {
             kind = ProblemKind.INTERNAL_ERROR;
             Log.errorf(exception, "Unexpected error while serving a page");
+        }
+        if (request != null && api.isApi(request.path())) {
+            // the seller's JSON API (RegistrationLinkResource) answers problem+json, never a buyer's page
+            return api.problem(kind, null);
         }
         return RegistrationResource.html(pages.problem(kind, null));
     }

@@ -1,5 +1,7 @@
 package io.mpsaas.onboarding.rest;
 
+import io.mpsaas.common.rest.Problem;
+import jakarta.ws.rs.core.Response;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.onboarding.domain.FieldSpec;
 import io.mpsaas.onboarding.service.RegistrationService;
@@ -8,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,11 +28,13 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class PageResponseFilter {
 
     private final Pages pages;
+    private final ApiAnswers api;
     private final CsrfTokens csrf;
     private final RegistrationService registrations;
 
-    public PageResponseFilter(Pages pages, CsrfTokens csrf, RegistrationService registrations) {
+    public PageResponseFilter(Pages pages, CsrfTokens csrf, RegistrationService registrations, ApiAnswers api) {
         this.pages = pages;
+        this.api = api;
         this.csrf = csrf;
         this.registrations = registrations;
     }
@@ -38,6 +43,16 @@ public class PageResponseFilter {
     public void filter(ContainerRequestContext request, ContainerResponseContext response, RoutingContext routing) {
         int status = response.getStatus();
         if (status < 400 || response.hasEntity()) {
+            return;
+        }
+        if (api.isApi(routing.request().path())) {
+            // quarkus-rest-csrf checks every form post, the seller's API included: a call with a form body is refused
+            boolean form = status == 400 && isForm(request.getMediaType());
+            Response problem = api.problem(ProblemKind.ofStatus(status), form ? "Send no body, or a JSON one: a form"
+                    + " body is taken for a browser's form and needs its CSRF token." : null);
+            response.setStatus(problem.getStatus());
+            response.getHeaders().remove("Content-Length");
+            response.setEntity(problem.getEntity(), null, MediaType.valueOf(Problem.MEDIA_TYPE));
             return;
         }
         Pages.Page page;

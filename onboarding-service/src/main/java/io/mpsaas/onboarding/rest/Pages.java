@@ -34,6 +34,9 @@ public class Pages {
     /** The registration form's field carrying the signed customer reference. */
     public static final String REFERENCE_FIELD = "ref";
 
+    /** Where registration links open (under the HTTP root), followed by the link's signed reference. */
+    public static final String LINK_PATH = "/register/link/";
+
     /** A rendered page and its status. */
     public record Page(int status, String html) {
     }
@@ -83,6 +86,11 @@ public class Pages {
     /** Where the registration form posts. */
     public String registerAction() {
         return basePath + "register";
+    }
+
+    /** The path of a registration link (a purchase made through the API) as the browser sees it. */
+    public String linkPath(String reference) {
+        return basePath + LINK_PATH.substring(1) + reference;
     }
 
     /** The fulfillment URL's path as the browser sees it (for the retry button). */
@@ -256,6 +264,20 @@ public class Pages {
             case FORM_EXPIRED -> new Views.Problem("Your form has expired",
                     "For your security we could not accept this form, and nothing was saved. This happens when cookies"
                             + " are blocked or the page was open for a long time.", restart, null, true, false);
+            case LINK_EXPIRED -> new Views.Problem("Your set-up link has expired",
+                    "For your security, the set-up link you received is valid for "
+                            + humanize(config.apiPurchase().linkTtl()) + ", and this one has run out. Your"
+                            + " subscription is not affected.",
+                    List.of("Ask the seller for a new set-up link: it takes them a moment.", "Or sign in to AWS Marketplace, open Your"
+                                    + " Marketplace Software, find " + product + " and choose Set up your account."),
+                    null, true, true);
+            case LINK_INVALID -> new Views.Problem("We could not open this set-up link",
+                    "The link is incomplete, was changed, or does not belong to this site. Your subscription is not"
+                            + " affected.",
+                    List.of("Open the link from the seller's message again, copying all of it.",
+                            "If it still does not work, ask the seller for a new set-up link, or set up from Your"
+                                    + " Marketplace Software in AWS Marketplace (Set up your account)."),
+                    null, true, true);
             case BAD_REQUEST -> new Views.Problem("We could not read that request",
                     "The request was not in a form this page understands.", restart, null, true, false);
             case NOT_FOUND -> new Views.Problem("Page not found",

@@ -19,6 +19,10 @@ public enum ProblemKind {
     REFERENCE_INVALID(403),
     /** The CSRF check failed and the form cannot be shown again. */
     FORM_EXPIRED(403),
+    /** A registration link (a purchase made through the API) past its {@code api-purchase.link-ttl}. */
+    LINK_EXPIRED(410),
+    /** A registration link that is malformed, forged, tampered with or names no customer we know. */
+    LINK_INVALID(404),
     BAD_REQUEST(400),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Issues and checks the short-lived signed reference to a resolved customer that the registration form carries
@@ -23,6 +24,9 @@ public class ReferenceSigner {
 
     /** Shortest accepted signing secret (characters). */
     public static final int MIN_SECRET_LENGTH = SignedToken.MIN_SECRET_LENGTH;
+
+    /** The first field of a registration link's reference. */
+    static final String LINK = "link";
 
     /** A real reference is well under this; anything longer is refused before any work. */
     private static final int MAX_LENGTH = 1024;
@@ -53,30 +57,56 @@ public class ReferenceSigner {
 
     /** A reference to the customer valid until {@code expiresAt} (whole seconds). */
     public String issue(String customerKey, Instant expiresAt) {
-        String encodedKey = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(customerKey.getBytes(StandardCharsets.UTF_8));
-        return tokens.sign(encodedKey, Long.toString(expiresAt.getEpochSecond()));
+        return tokens.sign(encode(customerKey), Long.toString(expiresAt.getEpochSecond()));
+    }
+
+    private static String encode(String customerKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(customerKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A registration link's reference to the customer (a purchase made through the API), valid until
+     * {@code expiresAt}: {@code v1.link.<base64url(customer key)>.<expiry>.<HMAC>}. Its extra {@value #LINK} field
+     * keeps the two kinds apart: a link is no form reference and a form reference opens no link.
+     */
+    public String issueLink(String customerKey, Instant expiresAt) {
+        return tokens.sign(LINK, encode(customerKey), Long.toString(expiresAt.getEpochSecond()));
+    }
+
+    /** Checks a registration link's reference ({@link #issueLink}): the signature first, then the expiry. */
+    public ReferenceCheck checkLink(String link) {
+        return check(link, 3, LINK);
     }
 
     /** Checks a posted reference: the signature first (constant time), then the expiry. */
     public ReferenceCheck check(String reference) {
+        return check(reference, 2, null);
+    }
+
+    private ReferenceCheck check(String reference, int fieldCount, String kind) {
         if (reference == null || reference.isBlank()) {
             return new ReferenceCheck.Invalid("missing");
         }
         if (reference.length() > MAX_LENGTH) {
             return new ReferenceCheck.Invalid("too long");
         }
-        SignedToken.Verified verified = tokens.verify(reference, 2);
+        SignedToken.Verified verified = tokens.verify(reference, fieldCount);
         if (verified.status() == SignedToken.Status.BAD_SIGNATURE) {
             return new ReferenceCheck.Invalid("bad signature");
         }
         if (!verified.valid()) {
             return new ReferenceCheck.Invalid("malformed");
         }
+        List<String> fields = verified.fields();
+        if (kind != null) {
+            if (!kind.equals(fields.get(0))) {
+                return new ReferenceCheck.Invalid("malformed");
+            }
+            fields = fields.subList(1, fields.size());
+        }
         try {
-            String customerKey = new String(Base64.getUrlDecoder().decode(verified.fields().get(0)),
-                    StandardCharsets.UTF_8);
-            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(verified.fields().get(1)));
+            String customerKey = new String(Base64.getUrlDecoder().decode(fields.get(0)), StandardCharsets.UTF_8);
+            Instant expiresAt = Instant.ofEpochSecond(Long.parseLong(fields.get(1)));
             if (!clock.instant().isBefore(expiresAt)) {
                 return new ReferenceCheck.Expired(customerKey, expiresAt);
             }

@@ -78,8 +78,30 @@ class StartupChecksTest {
         return config(secret, path, pattern, burst, CSRF, null);
     }
 
+    @Test
+    void publicUrl_mustBeASchemeAndHost_andV1IsReserved() {
+        String secret = "k3Jq9vX2mP7rT5wY8zA1bC4dE6fG0hI2";
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, CSRF, null,
+                URI.create("https://saas.example.com")), true)).isEmpty();
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, CSRF, null,
+                URI.create("https://saas.example.com/onboarding")), true)).singleElement().asString()
+                .contains("suite.onboarding.public-url");
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, CSRF, null,
+                URI.create("ftp://saas.example.com")), true)).singleElement().asString()
+                .contains("suite.onboarding.public-url");
+        assertThat(StartupChecks.problems(config(secret, "/", null, 20, CSRF, null,
+                URI.create("https://saas.example.com/?x=1")), true)).singleElement().asString()
+                .contains("suite.onboarding.public-url");
+        assertThat(StartupChecks.problems(config(secret, "/v1/landing", null, 20, CSRF, null), true)).isNotEmpty();
+    }
+
     static OnboardingConfig config(String secret, String path, String pattern, int burst, String csrf,
             List<String> trustedProxies) {
+        return config(secret, path, pattern, burst, csrf, trustedProxies, null);
+    }
+
+    static OnboardingConfig config(String secret, String path, String pattern, int burst, String csrf,
+            List<String> trustedProxies, URI publicUrl) {
         OnboardingConfig.RateLimit limit = new OnboardingConfig.RateLimit() {
             public boolean enabled() {
                 return true;
@@ -198,6 +220,14 @@ class StartupChecksTest {
 
             public RateLimit rateLimit() {
                 return limit;
+            }
+
+            public Optional<URI> publicUrl() {
+                return Optional.ofNullable(publicUrl);
+            }
+
+            public ApiPurchase apiPurchase() {
+                return () -> Duration.ofDays(7);
             }
         };
     }

@@ -49,4 +49,31 @@ class ReferenceSignerTest {
         assertThatThrownBy(() -> new ReferenceSigner("short", Duration.ofHours(1), Clock.systemUTC()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("signing-secret");
     }
+
+    @Test
+    void link_checksValid_untilItsOwnExpiry_andIsNoFormReference_norTheReverse() {
+        Instant until = NOW.plus(Duration.ofDays(7));
+        String link = signer.issueLink("license#l-abc", until);
+
+        assertThat(link).startsWith("v1.link.");
+        assertThat(signer.checkLink(link)).isEqualTo(new ReferenceCheck.Valid("license#l-abc", until));
+        ReferenceSigner later = new ReferenceSigner(SECRET, Duration.ofHours(1), Clock.fixed(until, ZoneOffset.UTC));
+        assertThat(later.checkLink(link)).isEqualTo(new ReferenceCheck.Expired("license#l-abc", until));
+        // a link posted as a form's reference, and a form's reference opened as a link, are refused
+        assertThat(signer.check(link)).isInstanceOf(ReferenceCheck.Invalid.class);
+        assertThat(signer.checkLink(signer.issue("license#l-abc"))).isInstanceOf(ReferenceCheck.Invalid.class);
+    }
+
+    @Test
+    void tamperedOrForeignLink_isInvalid() {
+        String link = signer.issueLink("license#l-abc", NOW.plusSeconds(60));
+        String otherKind = link.replaceFirst("^v1\\.link\\.", "v1.form.");
+        ReferenceSigner other = new ReferenceSigner("fedcba9876543210fedcba9876543210", Duration.ofHours(1),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+
+        assertThat(signer.checkLink(otherKind)).isInstanceOf(ReferenceCheck.Invalid.class);
+        assertThat(signer.checkLink(other.issueLink("license#l-abc", NOW.plusSeconds(60))))
+                .isInstanceOf(ReferenceCheck.Invalid.class);
+        assertThat(signer.checkLink(link.substring(0, link.length() - 2))).isInstanceOf(ReferenceCheck.Invalid.class);
+    }
 }

@@ -186,6 +186,12 @@ final class ControlApi {
                 case "complete-cancellation" -> sim.completeCancellation(id);
                 case "token" -> Map.of("subscriptionId", id, "registrationToken", sim.issueToken(id),
                         "launchUrl", sim.launchUrl(id).toString());
+                // a purchase made through the Agreement API: the seller, not the buyer, gets its registration token
+                // (GetAgreementEntitlements, 30 minutes), so the answer names the agreement only
+                case "api-purchase" -> {
+                    sim.purchaseThroughApi(id);
+                    yield Map.of("subscriptionId", id, "agreementId", sim.subscription(id).agreementId());
+                }
                 default -> throw new NoSuchElementException("no subscription action " + action);
             };
         }

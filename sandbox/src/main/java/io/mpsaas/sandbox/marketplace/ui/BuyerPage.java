@@ -131,6 +131,8 @@ final class BuyerPage {
                     .append(button(s, "fail", "Fail payment", "danger"));
         }
         if (st == SubscriptionState.PENDING || st == SubscriptionState.ACTIVE) {
+            // a purchase made through the Agreement API: the seller sends the registration link (no browser launch)
+            html.append(button(s, "api-purchase", "Buy through the API", ""));
             html.append(button(s, "cancel", "Cancel subscription", "danger"));
         }
         if (st == SubscriptionState.CANCEL_PENDING) {

@@ -190,11 +190,25 @@ public final class MarketplaceUi {
                         "Cancellation completed: unsubscribe-success / License Deprovisioned sent.");
                 case "upgrade" -> done(back, sim.upgrade(id, quantities(s, r)), "Contract amended.");
                 case "usage" -> sendUsage(s, r, back);
+                case "api-purchase" -> {
+                    sim.purchaseThroughApi(id);
+                    yield back(back, Flash.ok("Bought through the API: agreement " + s.agreementId() + ". No browser"
+                            + " goes to the seller: AWS hands the seller a registration token for 30 minutes"
+                            + " (GetAgreementEntitlements), and the seller sends you a registration link. With"
+                            + " run-local.sh: curl -X POST -H 'Authorization: Bearer dev-admin-key' "
+                            + sellerOrigin() + "/v1/admin/agreements/" + s.agreementId() + "/registration-link"));
+                }
                 default -> throw new NoSuchElementException("no subscription action " + action);
             };
         } catch (IllegalArgumentException | IllegalStateException e) {
             return back(back, Flash.error(e.getMessage()));
         }
+    }
+
+    /** The seller's onboarding service as the simulator knows it (its fulfillment URL's origin). */
+    private String sellerOrigin() {
+        java.net.URI url = sim.fulfillmentUrl();
+        return url == null ? "http://localhost:8080" : url.getScheme() + "://" + url.getRawAuthority();
     }
 
     private UiResponse done(String back, SubscriptionView after, String message) {

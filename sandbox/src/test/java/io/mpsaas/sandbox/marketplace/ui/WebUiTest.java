@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.api.AwsResponse;
 import io.mpsaas.sandbox.marketplace.buyer.EntitlementValue;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -307,6 +308,36 @@ class WebUiTest {
         // AND every action is a POST form
         assertThat(page).doesNotContainPattern("<a [^>]*href=\"[^\"]*/(activate|fail|cancel|setup|upgrade|usage)\"");
         assertThat(page).doesNotContain(pending.registrationToken(), active.registrationToken());
+    }
+
+    @Test
+    void buyThroughTheApiButton_makesThePurchaseAnApiOne_andSaysHowTheSellerGetsTheLink() throws Exception {
+        // GIVEN a pending subscription on the buyer's page
+        String code = unique("api-buy");
+        sim.addProduct(Product.builder(code, PricingModel.SUBSCRIPTION).concurrentAgreements().metered("requests")
+                .build());
+        String account = uniqueAccount();
+        var sub = sim.subscribe(SubscribeRequest.of(code).withBuyer(account));
+        String card = card(ui.page("/marketplace/buyers/" + account), sub.subscriptionId());
+        assertThat(card).contains("/api-purchase\"", "Buy through the API");
+
+        // WHEN the buyer presses it
+        String page = ui.postAndFollow("/marketplace/subscriptions/" + sub.subscriptionId() + "/api-purchase",
+                Map.of());
+
+        // THEN the page names the agreement and the seller's call, and the seller's GetAgreementEntitlements carries a
+        // token that resolves (the page never shows it)
+        assertThat(page).contains("Bought through the API: agreement " + sub.agreementId(),
+                "/v1/admin/agreements/" + sub.agreementId() + "/registration-link");
+        AwsResponse entitlements = sim.handleAws("AWSMPCommerceService_v20200301.GetAgreementEntitlements",
+                WebUiClient.AUTH, ("{\"agreementId\":\"" + sub.agreementId() + "\"}").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(entitlements.status()).isEqualTo(200);
+        String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(entitlements.body())
+                .at("/agreementEntitlements/0/registrationToken").asText();
+        assertThat(token).isNotBlank();
+        assertThat(page).doesNotContain(token);
+        assertThat(ui.resolve(token).get("LicenseArn").asText()).isEqualTo(sub.licenseArn());
     }
 
     @Test
