@@ -56,6 +56,7 @@ public final class Subscription {
                 ? createdAt.atOffset(ZoneOffset.UTC).plusMonths(product.contractMonths()).toInstant()
                 : null;
         this.quantities.putAll(quantities);
+        this.channelPartnerAccountId = product.channelPartnerAccountId();
     }
 
     public String id() {
@@ -137,6 +138,17 @@ public final class Subscription {
 
     public synchronized void channelPartnerAccountId(String accountId) {
         channelPartnerAccountId = accountId;
+    }
+
+    /**
+     * The resale authorization a CPPO was made under ({@code resaleauthz-} and 13 characters, stable per product
+     * and partner, as the manufacturer's agreement events carry it), or null for the seller's own offer.
+     */
+    public synchronized String resaleAuthorizationId() {
+        if (channelPartnerAccountId == null) {
+            return null;
+        }
+        return Product.stableId("resaleauthz-", product.code() + "#" + channelPartnerAccountId);
     }
 
     /** Whether the agreement ended by a resubscription (the newer agreement replaced it). */
