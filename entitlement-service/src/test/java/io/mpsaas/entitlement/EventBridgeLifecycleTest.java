@@ -168,9 +168,10 @@ class EventBridgeLifecycleTest {
                 .extracting(n -> n.kind()).containsExactly("Purchase Agreement Created - Manufacturer",
                         "License Updated - Manufacturer", "Purchase Agreement Ended - Manufacturer",
                         "License Deprovisioned - Manufacturer");
+        // (the activation brings the contract's entitlements)
         eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key)).containsExactly(
-                CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING,
-                CustomerEvent.CUSTOMER_DEACTIVATED));
+                CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
+                CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING, CustomerEvent.CUSTOMER_DEACTIVATED));
     }
 
     private List<Map<String, AttributeValue>> items(String pk) {
