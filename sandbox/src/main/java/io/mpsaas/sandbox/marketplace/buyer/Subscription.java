@@ -258,7 +258,20 @@ public final class Subscription {
         return new SubscriptionView(id, product.code(), product.identityModel(), product.pricingModel(), state,
                 buyerAccountId, customerIdentifier, licenseArn, agreementId, offerId, freeTrial,
                 new LinkedHashMap<>(quantities), createdAt, activatedAt, cancelRequestedAt, endedAt,
-                entitlementExpiration(), supersededBy, latestToken(), launchUrl);
+                entitlementExpiration(), supersededBy, latestToken(), launchUrl, agreementStatus(),
+                channelPartnerAccountId, contractEnd, product.pricingModel().hasContract() ? autoRenew : null);
+    }
+
+    /**
+     * The agreement's status as the Agreement API answers it (a simulator mapping): pending and active agreements are
+     * ACTIVE; a failed payment TERMINATED; a cancellation CANCELLED, or REPLACED when a resubscription took over.
+     */
+    public synchronized String agreementStatus() {
+        return switch (state) {
+            case PENDING, ACTIVE -> "ACTIVE";
+            case FAILED -> "TERMINATED";
+            case CANCEL_PENDING, CANCELLED -> supersededBy != null ? "REPLACED" : "CANCELLED";
+        };
     }
 
     @Override
