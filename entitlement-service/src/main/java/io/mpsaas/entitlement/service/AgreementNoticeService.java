@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +58,7 @@ public class AgreementNoticeService {
      * customers table): every customer item is read once (Query on {@code gsi2}, page by page).
      */
     public Report run(List<String> products) {
-        List<String> codes = products != null ? products
-                : config.reconciliation().productCodes().orElseGet(() -> new ArrayList<>(store.productCodes()));
+        List<String> codes = products != null ? products : ReconciliationService.products(config, store);
         int read = 0;
         int ending = 0;
         int converted = 0;
@@ -101,9 +99,8 @@ public class AgreementNoticeService {
      */
     private CustomerRecord withFreshRenewalChoice(CustomerRecord customer, Instant now) {
         AgreementTerms stored = currentTerms(customer);
-        if (stored == null || stored.endsAt() == null || !Boolean.TRUE.equals(stored.autoRenew()) || !live(customer)
-                || now.isBefore(stored.endsAt().minus(config.agreements().endingNotice()))
-                || !now.isBefore(stored.endsAt())
+        if (stored == null || !Boolean.TRUE.equals(stored.autoRenew()) || !live(customer)
+                || !endsWithinNotice(stored, now)
                 || (stored.readAt() != null && stored.readAt().isAfter(now.minus(RENEWAL_REREAD_AFTER)))) {
             return customer;
         }
@@ -111,12 +108,10 @@ public class AgreementNoticeService {
         return store.customer(customer.key()).orElse(customer);
     }
 
-    /** The ending notice due now, if any: a live customer's current contract, not renewing, ending within the notice. */
+    /** The ending notice due now, if any: a live customer's current contract, not renewing, ending soon. */
     Optional<CustomerEvent> endingNotice(CustomerRecord customer, Instant now) {
         AgreementTerms terms = currentTerms(customer);
-        if (terms == null || !terms.endsWithoutRenewal() || !live(customer)
-                || now.isBefore(terms.endsAt().minus(config.agreements().endingNotice()))
-                || !now.isBefore(terms.endsAt())) {
+        if (terms == null || !terms.endsWithoutRenewal() || !live(customer) || !endsWithinNotice(terms, now)) {
             return Optional.empty();
         }
         Map<String, Object> details = new LinkedHashMap<>();
@@ -140,6 +135,12 @@ public class AgreementNoticeService {
         details.put("freeTrialEndedAt", terms.freeTrialEndsAt().toString());
         details.put("offerType", terms.offerType());
         return Optional.of(event(CustomerEvent.CUSTOMER_FREE_TRIAL_CONVERTED, customer, terms, now, details));
+    }
+
+    /** Whether the agreement ends after {@code now}, within {@code suite.entitlement.agreements.ending-notice}. */
+    private boolean endsWithinNotice(AgreementTerms terms, Instant now) {
+        return terms.endsAt() != null && now.isBefore(terms.endsAt())
+                && !now.isBefore(terms.endsAt().minus(config.agreements().endingNotice()));
     }
 
     /** The stored terms when they are those of the customer's current, active agreement. */

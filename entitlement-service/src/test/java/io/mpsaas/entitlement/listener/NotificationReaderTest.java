@@ -150,7 +150,8 @@ class NotificationReaderTest {
                 read("eventbridge/license-deprovisioned-manufacturer-cppo.json"));
 
         // THEN each names the agreement and the buyer (not the partner): the customer is the buyer's license
-        assertThat(events).allSatisfy(n -> assertThat(n.namedAgreement().id()).isEqualTo("agmt-3c9pq7w2r8t5y1u6i4o0e2a9b"));
+        assertThat(events).allSatisfy(n -> assertThat(n.namedAgreement().id())
+                .isEqualTo("agmt-3c9pq7w2r8t5y1u6i4o0e2a9b"));
         assertThat(events.get(1)).isInstanceOfSatisfying(Notification.LicenseUpdated.class, l -> {
             assertThat(l.agreement().acceptorAccountId()).isEqualTo("444433332222");
             assertThat(l.subscriber()).isEqualTo(Subscriber.license("fx0cppo0contract0product01", "444433332222",
