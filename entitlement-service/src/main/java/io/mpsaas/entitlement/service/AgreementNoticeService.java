@@ -161,7 +161,7 @@ public class AgreementNoticeService {
     private static CustomerEvent event(String type, CustomerRecord customer, AgreementTerms terms, Instant now,
             Map<String, Object> details) {
         CustomerIds ids = CustomerIds.of(customer);
-        return new CustomerEvent(type, SubscriptionService.stableId(type, "agreement#" + terms.agreementId(),
+        return new CustomerEvent(type, SubscriptionService.stableId(type, terms.agreementId(),
                 ids.customerKey()), now, ids, customer.state(), details);
     }
 
