@@ -630,4 +630,56 @@ class BuyerJourneyTest {
             throw new IllegalStateException(e);
         }
     }
+
+    // ---------------------------------------------------------------- a contract sold through a channel partner
+
+    /** The channel partner the catalog's {@code sbx-cppo-contract} is sold through (default-catalog.json). */
+    private static final String CPPO_PARTNER = "444455556666";
+
+    @Test
+    void channelPartnerContract_storesCppoTermsNamingThePartner_grantsAccess_thenCancellationEndsIt() {
+        String account = newAccount();
+        try (BuyerBrowser buyer = BuyerBrowser.start(sim.endpoint(), "7-cppo-contract")) {
+            // GIVEN a buyer who accepts a channel partner's private offer for 8 seats, pays at once, and registers
+            Customer customer = subscribeAnHourAgo(buyer, "sbx-cppo-contract", account, Map.of("seats", "8"), false,
+                    true);
+            assertThat(customer.subscription().channelPartnerAccountId()).isEqualTo(CPPO_PARTNER);
+            assertThat(buyer.register("Babbage Engines Ltd", "Charles Babbage", "charles@example.com"))
+                    .isEqualTo("You are registered");
+
+            // THEN access is granted from the contract
+            awaitAccess(customer, "seats", true, "ENTITLED", "ACTIVE");
+            assertEntitled(api.access(customer, "seats"), 8);
+            // AND the customer's terms say the agreement is a CPPO, naming the partner (the seller is the manufacturer)
+            await().atMost(ASYNC).untilAsserted(() -> {
+                JsonNode terms = api.customer(customer).path("agreementTerms");
+                assertThat(terms.path("agreementId").asText()).as("%s", terms)
+                        .isEqualTo(customer.subscription().agreementId());
+                assertThat(terms.path("offerType").asText()).as("%s", terms).isEqualTo("CPPO");
+                assertThat(terms.path("channelPartnerAccountId").asText()).as("%s", terms).isEqualTo(CPPO_PARTNER);
+                assertThat(terms.path("status").asText()).as("%s", terms).isEqualTo("ACTIVE");
+            });
+            // AND the buyer's page shows the agreement as the partner's
+            buyer.openBuyerPage(account);
+            assertThat(buyer.driver().findElement(org.openqa.selenium.By.cssSelector(
+                    "#sub-" + customer.id() + " .offer-type")).getText())
+                    .isEqualTo("Channel partner " + CPPO_PARTNER + " (CPPO)");
+            buyer.screenshot("buyer-cppo-agreement");
+
+            // WHEN the buyer cancels: access continues until the cancellation completes, then ends
+            assertThat(buyer.press(customer.id(), "cancel")).contains("unsubscribe-pending sent");
+            await().atMost(ASYNC).untilAsserted(() ->
+                    assertAccess(api.access(customer, "seats"), true, "ENTITLED", "UNSUBSCRIBE_PENDING"));
+            completeCancellation(buyer, customer, "DEPROVISIONED", "seats");
+
+            // THEN the seller, the manufacturer, heard the partner's agreement through the Manufacturer events
+            buyer.openSellerPage(customer.productCode(), customer.ledgerId());
+            buyer.screenshot("seller-cppo-agreement");
+            assertThat(buyer.notificationKinds()).containsExactly("License Deprovisioned - Manufacturer",
+                    "Purchase Agreement Ended - Manufacturer", "License Updated - Manufacturer",
+                    "Purchase Agreement Created - Manufacturer");
+            awaitEvents(customer, "customer-registered", "customer-activated", "customer-entitlements-changed",
+                    "customer-unsubscribe-pending", "customer-deactivated");
+        }
+    }
 }

@@ -7,6 +7,7 @@ import static io.mpsaas.entitlement.TestSupport.meteringCommands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.IdentityModel;
@@ -18,7 +19,9 @@ import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
+import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
+import io.mpsaas.sandbox.marketplace.catalog.ValueType;
 import io.mpsaas.sandbox.marketplace.notify.Channel;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
@@ -123,6 +126,52 @@ class EventBridgeLifecycleTest {
         assertThat(sandbox.simulator().notifications(product.code(), sub.subscriptionId(), Channel.EVENTBRIDGE))
                 .extracting(n -> n.kind()).containsExactly("Purchase Agreement Created - Proposer",
                         "Purchase Agreement Ended - Proposer");
+    }
+
+    @Test
+    void channelPartnerOffer_manufacturerEvents_createActivateEndAndDeprovision_withCppoTerms() {
+        // GIVEN a product sold through a channel partner: every agreement is a CPPO whose proposer is the partner
+        Product product = sandbox.simulator().addProduct(Product.builder(TestSupport.uniqueCode("ent-cppo"),
+                PricingModel.CONTRACT).concurrentAgreements().contracted("seats", ValueType.INTEGER)
+                .channelPartner("210987654321").build());
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 4));
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+
+        // THEN the seller got Purchase Agreement Created - Manufacturer, which waits for the license
+        eventually().untilAsserted(() -> assertThat(items("agreement#" + sub.agreementId()))
+                .anySatisfy(i -> assertThat(Attr.string(i, SuiteTables.SK)).startsWith("FACT#")));
+
+        // WHEN AWS activates the license
+        sandbox.simulator().activate(sub.subscriptionId());
+
+        // THEN the buyer is an active customer, and its terms say CPPO and name the partner
+        eventually().untilAsserted(() -> {
+            CustomerRecord c = customer(sandbox, key).orElseThrow();
+            assertThat(c.subscriptionState()).isEqualTo(SubscriptionState.ACTIVE);
+            assertThat(c.agreementTerms()).isNotNull();
+            assertThat(c.agreementTerms().offerType()).isEqualTo(AgreementTerms.CPPO);
+            assertThat(c.agreementTerms().channelPartnerAccountId()).isEqualTo("210987654321");
+        });
+        assertThat(customer(sandbox, key).orElseThrow().customerAwsAccountId()).isEqualTo(sub.customerAWSAccountId());
+
+        // WHEN the agreement is cancelled and the license deprovisioned
+        sandbox.simulator().cancel(sub.subscriptionId());
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.UNSUBSCRIBE_PENDING));
+        sandbox.simulator().completeCancellation(sub.subscriptionId());
+
+        // THEN access ends, and every agreement event was the manufacturer's
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.DEPROVISIONED));
+        assertThat(sandbox.simulator().notifications(product.code(), sub.subscriptionId(), Channel.EVENTBRIDGE))
+                .extracting(n -> n.kind()).containsExactly("Purchase Agreement Created - Manufacturer",
+                        "License Updated - Manufacturer", "Purchase Agreement Ended - Manufacturer",
+                        "License Deprovisioned - Manufacturer");
+        // (the activation brings the contract's entitlements)
+        eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key)).containsExactly(
+                CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
+                CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING, CustomerEvent.CUSTOMER_DEACTIVATED));
     }
 
     private List<Map<String, AttributeValue>> items(String pk) {

@@ -331,6 +331,21 @@ class AgreementApiTest {
     }
 
     @Test
+    void channelPartnerProduct_everyAgreementIsACppo_namingThePartner() {
+        // GIVEN a buyer of the catalog's product sold through a channel partner
+        SubscribeResult sub = simulator.subscribe(SubscribeRequest.of("sbx-cppo-contract")
+                .withQuantity("seats", 2).activated());
+
+        // WHEN
+        Agreement a = agreements.describeAgreement(sub.agreementId());
+
+        // THEN
+        assertThat(a.proposerAccountId()).isEqualTo("444455556666");
+        assertThat(a.acceptorAccountId()).isEqualTo(sub.customerAWSAccountId());
+        assertThat(a.channelPartnerOffer(simulator.sellerAccountId())).isTrue();
+    }
+
+    @Test
     void finalHour_afterLicenseDeprovisioned_acceptsUsageOfEarlierHours_forAnHourOnly() {
         // GIVEN an EventBridge (Concurrent Agreements) customer whose license was just deprovisioned
         Product product = simulator.addProduct(Product.builder(code("agr-final"), PricingModel.SUBSCRIPTION)

@@ -19,6 +19,8 @@ class LocalSuiteTest {
                 .containsEntry("suite.metering.products.\"sbx-legacy-contract\".pricing-model", "CONTRACT")
                 .doesNotContainKey("suite.metering.products.\"sbx-legacy-contract\".dimensions")
                 .containsEntry("suite.metering.products.\"sbx-ca-contract\".pricing-model", "CONTRACT")
+                .containsEntry("suite.metering.products.\"sbx-cppo-contract\".pricing-model", "CONTRACT")
+                .doesNotContainKey("suite.metering.products.\"sbx-cppo-contract\".dimensions")
                 .containsEntry("suite.metering.products.\"sbx-contract-consumption\".pricing-model",
                         "CONTRACT_WITH_CONSUMPTION")
                 .containsEntry("suite.metering.products.\"sbx-contract-consumption\".dimensions", "overage_requests")
@@ -26,7 +28,7 @@ class LocalSuiteTest {
                 .containsEntry("suite.metering.products.\"sbx-legacy-subscription\".dimensions",
                         "requests,active_users")
                 .containsEntry("suite.metering.products.\"sbx-free-trial\".dimensions", "requests")
-                .hasSize(10)
+                .hasSize(11)
                 .allSatisfy((key, value) -> assertThat(key).doesNotContain("entitlement-dimensions"));
     }
 

@@ -24,6 +24,16 @@ public record CustomerEvent(String type, String eventId, Instant occurredAt, Cus
     public static final String CUSTOMER_UNSUBSCRIBE_PENDING = "customer-unsubscribe-pending";
     public static final String CUSTOMER_DEACTIVATED = "customer-deactivated";
     public static final String CUSTOMER_SUBSCRIBE_FAILED = "customer-subscribe-failed";
+    /**
+     * A contract that does not renew ends soon ({@code details.endsAt}, {@code details.agreementId}); once per
+     * agreement, without a {@link #sequence()}: a notice about the agreement, not a change of the subscription.
+     */
+    public static final String CUSTOMER_AGREEMENT_ENDING = "customer-agreement-ending";
+    /**
+     * A free trial ended while the buyer is still subscribed: paid use from {@code details.freeTrialEndedAt}; once
+     * per agreement, without a {@link #sequence()}.
+     */
+    public static final String CUSTOMER_FREE_TRIAL_CONVERTED = "customer-free-trial-converted";
 
     /** SQS message attribute carrying {@link #type()}, so consumers can filter without parsing. */
     public static final String TYPE_ATTRIBUTE = "eventType";

@@ -213,6 +213,22 @@ class OperatorConsoleTest {
     }
 
     @Test
+    void customerPage_showsTheAgreementTerms_ofAChannelPartnerOffer() {
+        // GIVEN an active buyer of the catalog's contract sold through a channel partner (a CPPO)
+        ConsoleClient client = ConsoleClient.signedIn(console, LocalSuite.OPERATOR_KEY);
+        SuiteFixtures.Buyer buyer = fx.activeBuyer("sbx-cppo-contract", Map.of("seats", 6));
+
+        // WHEN entitlement-service has read the agreement's terms
+        String page = await().atMost(Duration.ofSeconds(60)).until(() -> client.get("/console/customer?key="
+                + ConsoleClient.encode(buyer.key())).body(), html -> html.contains("id=\"agreement-terms\""));
+
+        // THEN the customer's page shows who offered it, the partner, the dates and the terms
+        assertThat(page.replace("<wbr>", "")).contains("<h2 id=\"agreement-h\">Agreement</h2>",
+                buyer.sub().agreementId(), "Channel partner&#39;s private offer (CPPO)", "444455556666",
+                "<dd>ACTIVE</dd>", "contract P12M (seats=6)", "auto-renews");
+    }
+
+    @Test
     void customerPage_showsStateIdentityRegistrationEntitlementsHistoryAndUsage() {
         ConsoleClient client = ConsoleClient.signedIn(console, LocalSuite.OPERATOR_KEY);
         SuiteFixtures.Buyer buyer = fx.activeBuyer("sbx-ca-subscription", Map.of());

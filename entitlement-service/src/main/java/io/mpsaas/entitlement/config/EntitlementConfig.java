@@ -264,6 +264,28 @@ public interface EntitlementConfig {
          * offer (CPPO). Unset: every agreement reads as the seller's own offer.
          */
         Optional<String> sellerAccountId();
+
+        /**
+         * How long before a contract without auto-renewal ends its customer gets {@code customer-agreement-ending}
+         * (once per agreement). AWS's own {@code Purchase Agreement Ending} goes to the proposer only, so the
+         * manufacturer of a CPPO never gets it: the suite computes it from the stored terms.
+         */
+        @WithDefault("P30D")
+        Duration endingNotice();
+
+        /**
+         * A free trial that ended longer ago than this is not announced by {@code customer-free-trial-converted}
+         * (keeps a first run, or one after a long outage, from announcing conversions of long ago).
+         */
+        @WithDefault("P7D")
+        Duration trialConversionLookback();
+
+        /**
+         * When the job that finds agreements to announce (ending soon, free trial converted) runs: a Quartz cron
+         * expression, or {@code off}.
+         */
+        @WithDefault("0 41 * * * ?")
+        String noticeCron();
     }
 
     /** EventBridge settings. */

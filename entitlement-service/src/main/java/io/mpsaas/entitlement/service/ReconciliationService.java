@@ -45,6 +45,14 @@ public class ReconciliationService {
         this.clock = clock;
     }
 
+    /**
+     * The products a pass over every customer visits: {@code suite.entitlement.reconciliation.product-codes}, or
+     * (unset) every product of the customers table.
+     */
+    static List<String> products(EntitlementConfig config, SubscriptionStore store) {
+        return config.reconciliation().productCodes().orElseGet(() -> new ArrayList<>(store.productCodes()));
+    }
+
     /** Thrown when a run is asked for while one is going. */
     public static class AlreadyRunningException extends RuntimeException {
         public AlreadyRunningException() {
@@ -69,8 +77,7 @@ public class ReconciliationService {
     private ReconciliationReport doRun(List<String> onlyProducts) {
         Instant started = clock.instant();
         int resent = subscriptions.resendPendingEffects(started.minus(config.inbox().pendingEffectsAfter()));
-        List<String> products = onlyProducts != null ? onlyProducts
-                : config.reconciliation().productCodes().orElseGet(() -> new ArrayList<>(store.productCodes()));
+        List<String> products = onlyProducts != null ? onlyProducts : products(config, store);
         CallPacer pacer = new CallPacer(config.reconciliation().maxCallsPerSecond());
         AtomicInteger checked = new AtomicInteger();
         AtomicInteger repaired = new AtomicInteger();

@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mpsaas.common.customer.IdentityModel;
+import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.messaging.SuiteJson;
 import io.mpsaas.entitlement.TestSupport;
 import io.mpsaas.entitlement.domain.Channel;
 import io.mpsaas.entitlement.domain.Notification;
+import io.mpsaas.entitlement.domain.Snapshot;
+import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
+import io.mpsaas.entitlement.domain.SubscriptionStateMachine;
 import io.mpsaas.sandbox.marketplace.notify.SnsSigning;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,7 +112,11 @@ class NotificationReaderTest {
         "purchase-agreement-ended-manufacturer.json, AgreementEnded",
         "purchase-agreement-ended-terminated-proposer.json, AgreementEnded",
         "license-updated-manufacturer.json, LicenseUpdated",
-        "license-deprovisioned-manufacturer.json, LicenseDeprovisioned"})
+        "license-deprovisioned-manufacturer.json, LicenseDeprovisioned",
+        "purchase-agreement-created-manufacturer-cppo.json, AgreementCreated",
+        "license-updated-manufacturer-cppo.json, LicenseUpdated",
+        "purchase-agreement-ended-manufacturer-cppo.json, AgreementEnded",
+        "license-deprovisioned-manufacturer-cppo.json, LicenseDeprovisioned"})
     void everyEventBridgeDetailType_inBothVariants_reads(String fixture, String kind) throws Exception {
         Notification n = read("eventbridge/" + fixture);
 
@@ -129,6 +138,40 @@ class NotificationReaderTest {
                     LICENSE));
         });
         assertThat(n.meta().occurredAt()).isEqualTo(Instant.parse("2026-11-22T06:35:00Z"));
+    }
+
+    @Test
+    void channelPartnerAgreement_asItsManufacturerGetsIt_readsAndWalksTheLifecycle() throws Exception {
+        // GIVEN the events a seller (the manufacturer) receives for a CPPO: Manufacturer variants, a resale
+        // authorization, the partner as proposer
+        List<Notification> events = List.of(read("eventbridge/purchase-agreement-created-manufacturer-cppo.json"),
+                read("eventbridge/license-updated-manufacturer-cppo.json"),
+                read("eventbridge/purchase-agreement-ended-manufacturer-cppo.json"),
+                read("eventbridge/license-deprovisioned-manufacturer-cppo.json"));
+
+        // THEN each names the agreement and the buyer (not the partner): the customer is the buyer's license
+        assertThat(events).allSatisfy(n -> assertThat(n.namedAgreement().id())
+                .isEqualTo("agmt-3c9pq7w2r8t5y1u6i4o0e2a9b"));
+        assertThat(events.get(1)).isInstanceOfSatisfying(Notification.LicenseUpdated.class, l -> {
+            assertThat(l.agreement().acceptorAccountId()).isEqualTo("444433332222");
+            assertThat(l.subscriber()).isEqualTo(Subscriber.license("fx0cppo0contract0product01", "444433332222",
+                    "arn:aws:license-manager::444433332222:license:l-9a8b7c6d5e4f30211203f4e5d6c7b8a9"));
+        });
+
+        // WHEN they drive the state machine in AWS's order
+        Snapshot state = Snapshot.NONE;
+        List<SubscriptionState> states = new ArrayList<>();
+        for (Notification n : events) {
+            state = SubscriptionStateMachine
+                    .apply(state, Step.of(n)).after();
+            states.add(state.effectiveState());
+        }
+
+        // THEN created (nothing yet) -> license updated (active) -> ended (final hour) -> deprovisioned
+        assertThat(states).containsExactly(SubscriptionState.PENDING,
+                SubscriptionState.ACTIVE,
+                SubscriptionState.UNSUBSCRIBE_PENDING,
+                SubscriptionState.DEPROVISIONED);
     }
 
     @Test

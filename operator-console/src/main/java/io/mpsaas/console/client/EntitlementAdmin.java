@@ -79,7 +79,14 @@ public interface EntitlementAdmin {
             String customerAwsAccountId, String licenseArn, String agreementId, String offerId, String state,
             boolean accessGranted, boolean freeTrial, Instant stateEventAt, Instant stateChangedAt,
             Instant createdAt, boolean registered, Registration registration, Map<String, Entitlement> entitlements,
-            Instant entitlementsRefreshedAt, long version) {
+            Instant entitlementsRefreshedAt, long version, AgreementTerms agreementTerms) {
+    }
+
+    /** The current agreement's terms, as entitlement-service last read them from the Agreement API. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AgreementTerms(String agreementId, String productId, String offerType, String channelPartnerAccountId,
+            String status, Instant startsAt, Instant endsAt, Boolean autoRenew, Instant freeTrialEndsAt,
+            String summary, Instant readAt) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

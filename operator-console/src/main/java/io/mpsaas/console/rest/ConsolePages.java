@@ -1,5 +1,6 @@
 package io.mpsaas.console.rest;
 
+import io.mpsaas.console.client.EntitlementAdmin;
 import io.mpsaas.console.client.EntitlementAdmin.Customer;
 import io.mpsaas.console.client.EntitlementAdmin.CustomerDetail;
 import io.mpsaas.console.client.EntitlementAdmin.CustomerPage;
@@ -153,6 +154,34 @@ public class ConsolePages {
                 new Notice("error", message)), view).render());
     }
 
+    /**
+     * The agreement's terms as fields (empty until entitlement-service has read them): who offered it (the seller, or
+     * a channel partner: a CPPO), its status, dates, auto-renewal, free trial and summary.
+     */
+    static List<Field> agreement(EntitlementAdmin.AgreementTerms t) {
+        if (t == null) {
+            return List.of();
+        }
+        List<Field> fields = new ArrayList<>();
+        fields.add(new Field("Agreement id", text(t.agreementId()), true));
+        fields.add(new Field("Offer type", "CPPO".equals(t.offerType())
+                ? "Channel partner's private offer (CPPO)" : "The seller's own offer", false));
+        if (t.channelPartnerAccountId() != null) {
+            fields.add(new Field("Channel partner account", t.channelPartnerAccountId(), true));
+        }
+        fields.add(new Field("Status", text(t.status()), false));
+        fields.add(new Field("Starts", time(t.startsAt()), false));
+        fields.add(new Field("Ends", t.endsAt() == null ? "No end (pay as you go)" : time(t.endsAt()), false));
+        fields.add(new Field("Auto-renew", t.autoRenew() == null ? "No renewal term" : t.autoRenew() ? "On" : "Off",
+                false));
+        if (t.freeTrialEndsAt() != null) {
+            fields.add(new Field("Free trial ends", time(t.freeTrialEndsAt()), false));
+        }
+        fields.add(new Field("Terms", text(t.summary()), false));
+        fields.add(new Field("Read from AWS", time(t.readAt()), false));
+        return fields;
+    }
+
     public Page customer(String operator, CustomerDetail detail, List<Aggregate> usage) {
         Customer c = detail.customer();
         List<Field> identity = new ArrayList<>();
@@ -183,6 +212,8 @@ public class ConsolePages {
         subscription.add(new Field("Entitlements read", time(c.entitlementsRefreshedAt()), false));
         subscription.add(new Field("Item version", Long.toString(c.version()), false));
 
+        List<Field> agreement = agreement(c.agreementTerms());
+
         ConsoleViews.Registration reg = null;
         Registration registration = c.registration();
         if (registration != null) {
@@ -207,7 +238,7 @@ public class ConsolePages {
         String title = registration != null && registration.company() != null ? registration.company()
                 : c.customerKey();
         ConsoleViews.Customer view = new ConsoleViews.Customer(c.customerKey(), title, badge(c.state(),
-                c.accessGranted()), c.accessGranted(), identity, subscription, reg, entitlements, history,
+                c.accessGranted()), c.accessGranted(), identity, subscription, agreement, reg, entitlements, history,
                 detail.historyLimit(), recent, paths.usage(c.customerKey()), failed == 0 ? null
                         : failed + (failed == 1 ? " hour" : " hours") + " not billed");
         return new Page(200, Templates.customer(shell(title, "customers", operator, null), view).render());

@@ -88,8 +88,8 @@ public final class ConsoleViews {
     /** A customer's page. */
     @TemplateData
     public record Customer(String key, String title, Badge state, boolean accessGranted, List<Field> identity,
-            List<Field> subscription, Registration registration, List<EntitlementRow> entitlements,
-            List<HistoryRow> history, int historyLimit, List<AggregateRow> recentUsage, String usageHref,
+            List<Field> subscription, List<Field> agreement, Registration registration,
+            List<EntitlementRow> entitlements, List<HistoryRow> history, int historyLimit, List<AggregateRow> recentUsage, String usageHref,
             String notBilled) {
     }
 

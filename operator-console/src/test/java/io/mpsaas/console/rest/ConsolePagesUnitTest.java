@@ -3,6 +3,8 @@ package io.mpsaas.console.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class ConsolePagesUnitTest {
@@ -41,5 +43,32 @@ class ConsolePagesUnitTest {
                 "/console//evil.example", "/elsewhere", null}) {
             assertThat(paths.back(evil, ConsolePaths.FAILURES)).as(evil).isEqualTo("/console/failures");
         }
+    }
+
+    @Test
+    void agreementTerms_sayWhoOfferedIt_andNameTheChannelPartnerOfACppo() {
+        Instant start = Instant.parse("2026-11-22T06:30:00Z");
+        var cppo = new io.mpsaas.console.client.EntitlementAdmin.AgreementTerms("agmt-1", "prod-1", "CPPO",
+                "444455556666", "ACTIVE", start, start.plus(Duration.ofDays(365)), false, null,
+                "contract P12M (seats=8); does not auto-renew", start);
+
+        assertThat(ConsolePages.agreement(cppo)).extracting(ConsoleViews.Field::label, ConsoleViews.Field::value)
+                .contains(Tuple.tuple("Offer type", "Channel partner's private offer (CPPO)"),
+                        Tuple.tuple("Channel partner account", "444455556666"),
+                        Tuple.tuple("Status", "ACTIVE"),
+                        Tuple.tuple("Ends", ConsolePages.time(start.plus(Duration.ofDays(365)))),
+                        Tuple.tuple("Auto-renew", "Off"),
+                        Tuple.tuple("Terms", "contract P12M (seats=8); does not auto-renew"));
+
+        var own = new io.mpsaas.console.client.EntitlementAdmin.AgreementTerms("agmt-2", "prod-1", "SELLER", null,
+                "ACTIVE", start, null, null, start.plus(Duration.ofDays(30)), "free trial P30D", start);
+        assertThat(ConsolePages.agreement(own)).extracting(ConsoleViews.Field::label, ConsoleViews.Field::value)
+                .contains(Tuple.tuple("Offer type", "The seller's own offer"),
+                        Tuple.tuple("Ends", "No end (pay as you go)"),
+                        Tuple.tuple("Auto-renew", "No renewal term"),
+                        Tuple.tuple("Free trial ends",
+                                ConsolePages.time(start.plus(Duration.ofDays(30)))))
+                .extracting(t -> t.toArray()[0]).doesNotContain("Channel partner account");
+        assertThat(ConsolePages.agreement(null)).isEmpty();
     }
 }

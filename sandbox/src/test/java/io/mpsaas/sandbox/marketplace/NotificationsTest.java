@@ -294,6 +294,40 @@ class NotificationsTest {
     }
 
     @Test
+    void channelPartnerProduct_sendsTheManufacturerEvents_withTheResaleAuthorization_andThePartnerAsProposer()
+            throws Exception {
+        // GIVEN the catalog's product sold through a channel partner (every subscription a CPPO)
+        startSimulator("1");
+        Product product = sim.product("sbx-cppo-contract").orElseThrow();
+        assertThat(product.channelPartnerAccountId()).isEqualTo("444455556666");
+
+        // WHEN a buyer subscribes, is activated, and cancels
+        SubscribeResult sub = sim.subscribe(SubscribeRequest.of(product.code()).withBuyer("666677778888")
+                .withQuantity("seats", 3));
+        sim.activate(sub.subscriptionId());
+        sim.cancel(sub.subscriptionId());
+        sim.completeCancellation(sub.subscriptionId());
+
+        // THEN the seller (the manufacturer) gets the Manufacturer variants, never the Proposer ones
+        List<JsonNode> events = receive(eventQueue, 4);
+        assertThat(events).extracting(e -> e.get("detail-type").asText()).containsExactlyInAnyOrder(
+                "Purchase Agreement Created - Manufacturer", "License Updated - Manufacturer",
+                "Purchase Agreement Ended - Manufacturer", "License Deprovisioned - Manufacturer");
+        JsonNode created = byKind(events, "detail-type", "Purchase Agreement Created - Manufacturer");
+        assertThat(created.get("account").asText()).isEqualTo(sim.sellerAccountId());
+        assertThat(created.at("/detail/resaleAuthorization/id").asText()).matches("resaleauthz-[a-z0-9]{13}");
+        assertThat(created.at("/detail/proposer/accountId").asText()).isEqualTo("444455556666");
+        assertThat(created.at("/detail/acceptor/accountId").asText()).isEqualTo("666677778888");
+        assertThat(created.at("/detail/agreement/intent").asText()).isEqualTo("NEW");
+        JsonNode ended = byKind(events, "detail-type", "Purchase Agreement Ended - Manufacturer");
+        assertThat(ended.at("/detail/resaleAuthorization/id").asText())
+                .isEqualTo(created.at("/detail/resaleAuthorization/id").asText());
+        assertThat(ended.at("/detail/agreement/status").asText()).isEqualTo("CANCELLED");
+        assertThat(byKind(events, "detail-type", "License Updated - Manufacturer").at("/detail/proposer/accountId")
+                .asText()).isEqualTo("444455556666");
+    }
+
+    @Test
     void undeliverableNotification_isLogged_andTheActionStillSucceeds() {
         String missing = sqs.createQueue(b -> b.queueName(SimulatorFixture.uniqueCode("gone"))).queueUrl();
         sqs.deleteQueue(b -> b.queueUrl(missing));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mpsaas.sandbox.marketplace.buyer.EntitlementValue;
 import io.mpsaas.sandbox.marketplace.buyer.Subscription;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionRegistry;
+import io.mpsaas.sandbox.marketplace.buyer.SubscriptionView;
 import io.mpsaas.sandbox.marketplace.catalog.Dimension;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The Agreement API ({@code AWSMPCommerceService_v20200301.*}, AWS JSON 1.0) over the simulated subscriptions:
@@ -27,14 +29,14 @@ import java.util.regex.Pattern;
  * with the botocore model's member names, constraints ({@code ValidationException} with its {@code reason}) and
  * paging. Statuses, terms and entitlements are derived from the subscription's state (see the sandbox README).
  */
-final class AgreementOperations {
+public final class AgreementOperations {
 
     /** botocore {@code MaxResults}: 1..50. */
     static final int MAX_RESULTS = 50;
 
     /** Simulator prices (the catalog has none): per metered unit, and per contracted unit for the contract term. */
-    static final String USAGE_PRICE = "0.10";
-    static final String CONTRACT_UNIT_PRICE = "100.00";
+    public static final String USAGE_PRICE = "0.10";
+    public static final String CONTRACT_UNIT_PRICE = "100.00";
 
     private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9_/-]{1,64}");
     private static final Set<String> FILTER_NAMES = Set.of("PartyType", "AgreementType", "ResourceIdentifier",
@@ -181,16 +183,9 @@ final class AgreementOperations {
         return a;
     }
 
-    /**
-     * The agreement's status from the subscription's (a simulator mapping): pending and active agreements are
-     * ACTIVE; a failed payment TERMINATED; a cancellation CANCELLED, or REPLACED when a resubscription took over.
-     */
+    /** The agreement's status: {@link Subscription#agreementStatus()}. */
     static String agreementStatus(Subscription s) {
-        return switch (s.state()) {
-            case PENDING, ACTIVE -> "ACTIVE";
-            case FAILED -> "TERMINATED";
-            case CANCEL_PENDING, CANCELLED -> s.superseded() ? "REPLACED" : "CANCELLED";
-        };
+        return s.agreementStatus();
     }
 
     /** Entitlement status and reason code. */
@@ -267,7 +262,33 @@ final class AgreementOperations {
     }
 
     /** Length of a simulated free trial (AWS: 5 to 31 days). */
-    static final int TRIAL_DAYS = 30;
+    public static final int TRIAL_DAYS = 30;
+
+    /**
+     * One line of what {@link #acceptedTerms} says, for the simulator's pages: the contract (duration and units), the
+     * usage prices, the free trial, the renewal.
+     */
+    public static String termsSummary(SubscriptionView s, Product product) {
+        List<String> parts = new ArrayList<>();
+        if (product.pricingModel().hasContract()) {
+            parts.add("contract P" + product.contractMonths() + "M " + s.quantities().entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue().raw())
+                    .collect(Collectors.joining(", ", "(", ")")) + " at " + CONTRACT_UNIT_PRICE
+                    + " USD per unit");
+        }
+        if (product.pricingModel().isMetered()) {
+            parts.add("usage " + product.dimensions().stream().filter(Dimension::metered)
+                    .map(d -> d.name() + " at " + USAGE_PRICE + " USD")
+                    .collect(Collectors.joining(", ")));
+        }
+        if (s.freeTrial()) {
+            parts.add("free trial P" + TRIAL_DAYS + "D");
+        }
+        if (s.autoRenew() != null) {
+            parts.add(s.autoRenew() ? "auto-renews" : "does not auto-renew");
+        }
+        return String.join("; ", parts);
+    }
 
     private ObjectNode term(List<ObjectNode> terms, Subscription s, String member, String type) {
         ObjectNode union = mapper.createObjectNode();

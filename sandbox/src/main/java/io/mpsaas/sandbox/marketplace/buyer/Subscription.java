@@ -56,6 +56,7 @@ public final class Subscription {
                 ? createdAt.atOffset(ZoneOffset.UTC).plusMonths(product.contractMonths()).toInstant()
                 : null;
         this.quantities.putAll(quantities);
+        this.channelPartnerAccountId = product.channelPartnerAccountId();
     }
 
     public String id() {
@@ -137,6 +138,17 @@ public final class Subscription {
 
     public synchronized void channelPartnerAccountId(String accountId) {
         channelPartnerAccountId = accountId;
+    }
+
+    /**
+     * The resale authorization a CPPO was made under ({@code resaleauthz-} and 13 characters, stable per product
+     * and partner, as the manufacturer's agreement events carry it), or null for the seller's own offer.
+     */
+    public synchronized String resaleAuthorizationId() {
+        if (channelPartnerAccountId == null) {
+            return null;
+        }
+        return Product.stableId("resaleauthz-", product.code() + "#" + channelPartnerAccountId);
     }
 
     /** Whether the agreement ended by a resubscription (the newer agreement replaced it). */
@@ -246,7 +258,20 @@ public final class Subscription {
         return new SubscriptionView(id, product.code(), product.identityModel(), product.pricingModel(), state,
                 buyerAccountId, customerIdentifier, licenseArn, agreementId, offerId, freeTrial,
                 new LinkedHashMap<>(quantities), createdAt, activatedAt, cancelRequestedAt, endedAt,
-                entitlementExpiration(), supersededBy, latestToken(), launchUrl);
+                entitlementExpiration(), supersededBy, latestToken(), launchUrl, agreementStatus(),
+                channelPartnerAccountId, contractEnd, product.pricingModel().hasContract() ? autoRenew : null);
+    }
+
+    /**
+     * The agreement's status as the Agreement API answers it (a simulator mapping): pending and active agreements are
+     * ACTIVE; a failed payment TERMINATED; a cancellation CANCELLED, or REPLACED when a resubscription took over.
+     */
+    public synchronized String agreementStatus() {
+        return switch (state) {
+            case PENDING, ACTIVE -> "ACTIVE";
+            case FAILED -> "TERMINATED";
+            case CANCEL_PENDING, CANCELLED -> supersededBy != null ? "REPLACED" : "CANCELLED";
+        };
     }
 
     @Override

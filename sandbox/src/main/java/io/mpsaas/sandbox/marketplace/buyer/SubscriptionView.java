@@ -7,7 +7,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** An immutable snapshot of a subscription, returned by the Java and HTTP control APIs. */
+/**
+ * An immutable snapshot of a subscription, returned by the Java and HTTP control APIs. The agreement's side:
+ * {@code agreementStatus} as the Agreement API answers it, {@code channelPartnerAccountId} the proposer of a CPPO (null
+ * for the seller's own offer), {@code agreementEnd} the contract's end (null for pay-as-you-go), {@code autoRenew} the
+ * renewal term's choice (null without a contract).
+ */
 public record SubscriptionView(
         String subscriptionId,
         String productCode,
@@ -28,7 +33,11 @@ public record SubscriptionView(
         Instant entitlementExpiration,
         String supersededBy,
         String latestRegistrationToken,
-        String launchUrl) {
+        String launchUrl,
+        String agreementStatus,
+        String channelPartnerAccountId,
+        Instant agreementEnd,
+        Boolean autoRenew) {
 
     public SubscriptionView {
         // Keep the catalog's dimension order (Map.copyOf would not).

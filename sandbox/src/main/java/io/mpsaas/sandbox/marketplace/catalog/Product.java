@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * @param productId          the catalog entity id ({@code prod-...}) EventBridge license events carry; null = derived
  *                           from the code
  * @param contractMonths     contract duration for contract models (default 12): the entitlements' ExpirationDate
+ * @param channelPartnerAccountId the channel partner (12 digits) that sells every subscription of this product
+ *                           through its own private offer (CPPO): the partner is the agreements' proposer, the seller
+ *                           their manufacturer; null for the seller's own offers
  */
 public record Product(
         String code,
@@ -33,7 +36,8 @@ public record Product(
         NotificationFormat notificationFormat,
         List<Dimension> dimensions,
         String productId,
-        Integer contractMonths) {
+        Integer contractMonths,
+        String channelPartnerAccountId) {
 
     private static final Pattern CODE = Pattern.compile("[-a-zA-Z0-9/=:_.@]{1,255}");
 
@@ -55,7 +59,16 @@ public record Product(
         if (contractMonths < 1) {
             throw new IllegalArgumentException("contractMonths must be >= 1 for product " + code);
         }
+        if (channelPartnerAccountId != null && !channelPartnerAccountId.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("channelPartnerAccountId of product " + code
+                    + " must be 12 digits, not '" + channelPartnerAccountId + "'");
+        }
         validateDimensions(code, pricingModel, dimensions);
+    }
+
+    /** Whether every subscription of the product is a channel partner's private offer (CPPO). */
+    public boolean soldThroughPartner() {
+        return channelPartnerAccountId != null;
     }
 
     private static void validateDimensions(String code, PricingModel model, List<Dimension> dimensions) {
@@ -95,10 +108,15 @@ public record Product(
 
     /** A stable {@code prod-} id of 13 lowercase characters, so a product keeps its id across simulator runs. */
     static String derivedProductId(String code) {
+        return stableId("prod-", code);
+    }
+
+    /** {@code prefix} and 13 lowercase characters derived from {@code seed}: the same seed, the same id. */
+    public static String stableId(String prefix, String seed) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
             String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-            StringBuilder id = new StringBuilder("prod-");
+            StringBuilder id = new StringBuilder(prefix);
             for (int i = 0; i < 13; i++) {
                 id.append(alphabet.charAt((hash[i] & 0xff) % alphabet.length()));
             }
@@ -124,6 +142,7 @@ public record Product(
         private final java.util.ArrayList<Dimension> dimensions = new java.util.ArrayList<>();
         private String productId;
         private Integer contractMonths;
+        private String channelPartnerAccountId;
 
         private Builder(String code, PricingModel pricingModel) {
             this.code = code;
@@ -181,9 +200,15 @@ public record Product(
             return this;
         }
 
+        /** Every subscription is a CPPO proposed by this partner account. */
+        public Builder channelPartner(String accountId) {
+            this.channelPartnerAccountId = accountId;
+            return this;
+        }
+
         public Product build() {
             return new Product(code, name, pricingModel, freeTrial, identityModel, notificationFormat, dimensions,
-                    productId, contractMonths);
+                    productId, contractMonths, channelPartnerAccountId);
         }
     }
 }

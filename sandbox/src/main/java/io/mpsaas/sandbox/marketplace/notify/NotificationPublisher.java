@@ -179,24 +179,24 @@ public final class NotificationPublisher {
 
     // ---------------------------------------------------------------- EventBridge
 
-    /** {@code Purchase Agreement Created - Proposer} (intent NEW, status ACTIVE). */
+    /** {@code Purchase Agreement Created - Proposer|Manufacturer} (intent NEW, status ACTIVE). */
     public SentNotification agreementCreated(Subscription s) {
         ObjectNode agreement = agreementTimes(s, "NEW", "ACTIVE");
-        return agreementEvent(s, "Purchase Agreement Created - Proposer", agreement);
+        return agreementEvent(s, "Purchase Agreement Created", agreement);
     }
 
-    /** {@code Purchase Agreement Amended - Proposer} (intent AMEND). */
+    /** {@code Purchase Agreement Amended - Proposer|Manufacturer} (intent AMEND). */
     public SentNotification agreementAmended(Subscription s) {
         ObjectNode agreement = agreementTimes(s, "AMEND", "ACTIVE");
-        return agreementEvent(s, "Purchase Agreement Amended - Proposer", agreement);
+        return agreementEvent(s, "Purchase Agreement Amended", agreement);
     }
 
-    /** {@code Purchase Agreement Ended - Proposer} with the given status (CANCELLED, TERMINATED...). */
+    /** {@code Purchase Agreement Ended - Proposer|Manufacturer} with the given status (CANCELLED, TERMINATED...). */
     public SentNotification agreementEnded(Subscription s, String status) {
         ObjectNode agreement = mapper.createObjectNode();
         agreement.put("id", s.agreementId());
         agreement.put("status", status);
-        return agreementEvent(s, "Purchase Agreement Ended - Proposer", agreement);
+        return agreementEvent(s, "Purchase Agreement Ended", agreement);
     }
 
     public SentNotification licenseUpdated(Subscription s) {
@@ -220,15 +220,33 @@ public final class NotificationPublisher {
         return agreement;
     }
 
-    private SentNotification agreementEvent(Subscription s, String detailType, ObjectNode agreement) {
+    /**
+     * An agreement event as the seller's account receives it. The seller's own offer: the seller is proposer and
+     * manufacturer, and AWS sends only the {@code - Proposer} event. A CPPO: the partner is the proposer (its account
+     * gets the {@code - Proposer} event), the seller the manufacturer, which gets {@code - Manufacturer} with the
+     * resale authorization the partner's offer was made under.
+     */
+    private SentNotification agreementEvent(Subscription s, String kind, ObjectNode agreement) {
+        String resaleAuthorization = s.resaleAuthorizationId();
         ObjectNode detail = detailHead();
         detail.set("agreement", agreement);
         // Direct (non-CPPO) offers carry a null resale authorization id.
-        detail.putObject("resaleAuthorization").putNull("id");
+        ObjectNode resale = detail.putObject("resaleAuthorization");
+        if (resaleAuthorization == null) {
+            resale.putNull("id");
+        } else {
+            resale.put("id", resaleAuthorization);
+        }
         detail.putObject("acceptor").put("accountId", s.buyerAccountId());
-        detail.putObject("proposer").put("accountId", sellerAccountId);
+        detail.putObject("proposer").put("accountId", proposer(s));
         detail.putObject("offer").put("id", s.offerId());
-        return publishEvent(s, detailType, detail);
+        return publishEvent(s, kind + (resaleAuthorization == null ? " - Proposer" : " - Manufacturer"), detail);
+    }
+
+    /** The agreement's proposer: the channel partner of a CPPO, else the seller. */
+    private String proposer(Subscription s) {
+        String partner = s.channelPartnerAccountId();
+        return partner != null ? partner : sellerAccountId;
     }
 
     private SentNotification licenseEvent(Subscription s, String detailType) {
@@ -240,7 +258,7 @@ public final class NotificationPublisher {
         // Simulator choice: the full ARN ResolveCustomer returns (AWS's doc example drops the "arn:" prefix).
         detail.putObject("license").put("arn", s.licenseArn());
         detail.putObject("acceptor").put("accountId", s.buyerAccountId());
-        detail.putObject("proposer").put("accountId", sellerAccountId);
+        detail.putObject("proposer").put("accountId", proposer(s));
         detail.putObject("offer").put("id", s.offerId());
         return publishEvent(s, detailType, detail);
     }

@@ -109,6 +109,7 @@ final class BuyerPage {
             }
             html.append("</tbody>\n</table>\n");
         }
+        html.append(Html.agreement(s, product));
         html.append(actions(s));
         if (product != null && s.state() == SubscriptionState.ACTIVE && !product.contractedDimensions().isEmpty()) {
             html.append(upgradeForm(s, product));
@@ -137,6 +138,10 @@ final class BuyerPage {
         }
         if (st == SubscriptionState.CANCEL_PENDING) {
             html.append(button(s, "complete-cancellation", "Complete cancellation", "danger"));
+        }
+        if (Boolean.TRUE.equals(s.autoRenew())
+                && (st == SubscriptionState.PENDING || st == SubscriptionState.ACTIVE)) {
+            html.append(button(s, "auto-renew-off", "Turn auto-renew off", ""));
         }
         return html.append("</div>\n").toString();
     }

@@ -1,6 +1,8 @@
 package io.mpsaas.sandbox.marketplace.ui;
 
+import io.mpsaas.sandbox.marketplace.api.AgreementOperations;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionState;
+import io.mpsaas.sandbox.marketplace.buyer.SubscriptionView;
 import io.mpsaas.sandbox.marketplace.catalog.Dimension;
 import io.mpsaas.sandbox.marketplace.catalog.IdentityModel;
 import io.mpsaas.sandbox.marketplace.catalog.NotificationFormat;
@@ -149,5 +151,37 @@ final class Html {
                     .append("</code>");
         }
         return s.toString();
+    }
+
+    /** Who offered the agreement: the seller itself, or a channel partner (CPPO). */
+    static String offerType(SubscriptionView s) {
+        return s.channelPartnerAccountId() == null ? "Seller's offer"
+                : "Channel partner " + s.channelPartnerAccountId() + " (CPPO)";
+    }
+
+    static String autoRenew(Boolean autoRenew) {
+        return autoRenew == null ? "no renewal term" : autoRenew ? "on" : "off";
+    }
+
+    /**
+     * The agreement behind a subscription as the Agreement API describes it: id, status, who offered it, start, end,
+     * auto-renewal and a summary of its terms ({@code product} null: no summary).
+     */
+    static String agreement(SubscriptionView s, Product product) {
+        StringBuilder html = new StringBuilder("<section class=\"agreement\" data-agreement-id=\"")
+                .append(esc(s.agreementId())).append("\"><h3>Agreement</h3>\n<dl class=\"facts wide\">")
+                .append("<dt>Agreement</dt><dd><code>").append(esc(s.agreementId())).append("</code></dd>")
+                .append("<dt>Status</dt><dd class=\"agreement-status\">").append(esc(s.agreementStatus()))
+                .append("</dd><dt>Offer type</dt><dd class=\"offer-type\">").append(esc(offerType(s)))
+                .append("</dd><dt>Start</dt><dd>").append(esc(time(s.createdAt())))
+                .append("</dd><dt>End</dt><dd class=\"agreement-end\">")
+                .append(esc(s.agreementEnd() == null ? "none (pay as you go)" : time(s.agreementEnd())))
+                .append("</dd><dt>Auto-renew</dt><dd class=\"auto-renew\">").append(esc(autoRenew(s.autoRenew())))
+                .append("</dd>");
+        if (product != null) {
+            html.append("<dt>Terms</dt><dd class=\"terms-summary\">")
+                    .append(esc(AgreementOperations.termsSummary(s, product))).append("</dd>");
+        }
+        return html.append("</dl>\n</section>\n").toString();
     }
 }

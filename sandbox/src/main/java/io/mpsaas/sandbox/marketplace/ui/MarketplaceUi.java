@@ -189,6 +189,11 @@ public final class MarketplaceUi {
                 case "complete-cancellation" -> done(back, sim.completeCancellation(id),
                         "Cancellation completed: unsubscribe-success / License Deprovisioned sent.");
                 case "upgrade" -> done(back, sim.upgrade(id, quantities(s, r)), "Contract amended.");
+                case "auto-renew-off" -> {
+                    sim.autoRenew(id, false);
+                    yield done(back, sim.subscription(id), "Auto-renewal turned off: the contract ends on "
+                            + Html.time(s.agreementEnd()) + ".");
+                }
                 case "usage" -> sendUsage(s, r, back);
                 case "api-purchase" -> {
                     sim.purchaseThroughApi(id);

@@ -5,6 +5,7 @@ import static io.mpsaas.sandbox.marketplace.ui.Html.esc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.sandbox.marketplace.MarketplaceSimulator;
+import io.mpsaas.sandbox.marketplace.api.AgreementOperations;
 import io.mpsaas.sandbox.marketplace.buyer.SubscriptionView;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.fault.FaultSettings;
@@ -51,6 +52,7 @@ final class SellerPage {
                 .append(esc(sim.sellerAccountId())).append("</code>. <a href=\"#controls\">Simulator controls</a>")
                 .append("</p>\n")
                 .append(filter(productCode, customer))
+                .append(agreements(productCode, customer, subscriptions))
                 .append(notifications(productCode, customer, subscriptions))
                 .append(ledger(productCode, customer))
                 .append(attempts(productCode, customer))
@@ -74,6 +76,43 @@ final class SellerPage {
                 .append("<button type=\"submit\">Filter</button> <a href=\"").append(MarketplaceUi.ROOT)
                 .append("/seller\">Clear</a>\n</form>\n")
                 .toString();
+    }
+
+    /** Each subscription's agreement, as the Agreement API describes it, newest first. */
+    private String agreements(String productCode, String customer, Map<String, SubscriptionView> subscriptions) {
+        List<SubscriptionView> shown = new ArrayList<>();
+        for (SubscriptionView s : subscriptions.values()) {
+            if ((productCode == null || productCode.equals(s.productCode()))
+                    && (customer == null || concerns(s, customer))) {
+                shown.add(s);
+            }
+        }
+        Collections.reverse(shown);
+        StringBuilder html = new StringBuilder()
+                .append("<section id=\"agreements\">\n<h2>Agreements <span class=\"count\">")
+                .append(shown.size()).append("</span></h2>\n");
+        if (shown.isEmpty()) {
+            return html.append("<p class=\"empty\">No agreements yet.</p>\n</section>\n").toString();
+        }
+        html.append("<table>\n<thead><tr><th>Customer</th><th>Product</th><th>Agreement</th><th>Status</th>")
+                .append("<th>Offer type</th><th>Start</th><th>End</th><th>Auto-renew</th><th>Terms</th></tr>")
+                .append("</thead>\n<tbody>\n");
+        for (SubscriptionView s : shown) {
+            Product product = sim.product(s.productCode()).orElse(null);
+            html.append("<tr data-agreement-id=\"").append(esc(s.agreementId())).append("\"><td>")
+                    .append(Html.customer(s.customerIdentifier(), s.customerAWSAccountId(), s.licenseArn()))
+                    .append("</td><td><code>").append(esc(s.productCode())).append("</code></td><td><code>")
+                    .append(esc(s.agreementId())).append("</code></td><td class=\"agreement-status\">")
+                    .append(esc(s.agreementStatus())).append("</td><td class=\"offer-type\">")
+                    .append(esc(Html.offerType(s))).append("</td><td class=\"nowrap\">")
+                    .append(esc(Html.time(s.createdAt()))).append("</td><td class=\"nowrap\">")
+                    .append(esc(s.agreementEnd() == null ? "none" : Html.time(s.agreementEnd())))
+                    .append("</td><td class=\"auto-renew\">").append(esc(Html.autoRenew(s.autoRenew())))
+                    .append("</td><td class=\"terms-summary\">")
+                    .append(product == null ? "" : esc(AgreementOperations.termsSummary(s, product)))
+                    .append("</td></tr>\n");
+        }
+        return html.append("</tbody>\n</table>\n</section>\n").toString();
     }
 
     private String notifications(String productCode, String customer, Map<String, SubscriptionView> subscriptions) {

@@ -193,4 +193,48 @@ class WebUiBrowserTest {
 
         assertThat(Files.size(Browser.DEFAULT_SCREENSHOTS.resolve("06-seller.png"))).isPositive();
     }
+
+    @Test
+    void buyerSeesTheChannelPartnersAgreement_turnsAutoRenewOff_andTheSellerSeesIt() {
+        // GIVEN a buyer of the catalog's contract sold through a channel partner
+        String account = uniqueAccount();
+        SubscriptionView subscription = sim.subscription(sim.subscribe(
+                io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest.of("sbx-cppo-contract").withBuyer(account)
+                        .withQuantity("seats", 4).activated()).subscriptionId());
+        WebDriver driver = browser.driver();
+
+        // WHEN the buyer opens "Your Marketplace Software"
+        driver.get(sim.endpoint() + "/marketplace/buyers/" + account);
+        String card = "article[data-subscription-id='" + subscription.subscriptionId() + "']";
+
+        // THEN the card shows the agreement: the partner's offer, active, renewing, with its terms
+        assertThat(driver.findElement(By.cssSelector(card + " .agreement")).getText())
+                .contains(subscription.agreementId());
+        assertThat(driver.findElement(By.cssSelector(card + " .offer-type")).getText())
+                .isEqualTo("Channel partner 444455556666 (CPPO)");
+        assertThat(driver.findElement(By.cssSelector(card + " .agreement-status")).getText()).isEqualTo("ACTIVE");
+        assertThat(driver.findElement(By.cssSelector(card + " .auto-renew")).getText()).isEqualTo("on");
+        assertThat(driver.findElement(By.cssSelector(card + " .terms-summary")).getText())
+                .isEqualTo("contract P12M (seats=4) at 100.00 USD per unit; auto-renews");
+        browser.screenshot("07-buyer-cppo-agreement");
+
+        // WHEN the buyer turns auto-renew off
+        driver.findElement(By.cssSelector(card + " form[action$='/auto-renew-off'] button")).click();
+
+        // THEN the page confirms it, and the agreement no longer renews
+        await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(By.cssSelector(".flash-ok"))
+                .stream().anyMatch(e -> e.getText().contains("Auto-renewal turned off")));
+        assertThat(driver.findElement(By.cssSelector(card + " .auto-renew")).getText()).isEqualTo("off");
+        assertThat(driver.findElements(By.cssSelector(card + " form[action$='/auto-renew-off']"))).isEmpty();
+        assertThat(sim.subscription(subscription.subscriptionId()).autoRenew()).isFalse();
+        browser.screenshot("08-buyer-auto-renew-off");
+
+        // AND the seller's page lists the agreement the same way
+        driver.get(sim.endpoint() + "/marketplace/seller?product=sbx-cppo-contract");
+        String row = "#agreements tr[data-agreement-id='" + subscription.agreementId() + "']";
+        assertThat(driver.findElement(By.cssSelector(row + " .offer-type")).getText())
+                .isEqualTo("Channel partner 444455556666 (CPPO)");
+        assertThat(driver.findElement(By.cssSelector(row + " .auto-renew")).getText()).isEqualTo("off");
+        browser.screenshot("09-seller-agreements");
+    }
 }

@@ -384,6 +384,64 @@ class WebUiTest {
     }
 
     @Test
+    void buyerPage_showsEachAgreement_andTheBuyerTurnsAutoRenewOff() throws Exception {
+        // GIVEN one buyer with a contract bought through a channel partner and a pay-as-you-go subscription
+        String account = uniqueAccount();
+        SubscribeResult cppo = sim.subscribe(SubscribeRequest.of("sbx-cppo-contract").withBuyer(account)
+                .withQuantity("seats", 3).activated());
+        SubscribeResult payg = sim.subscribe(SubscribeRequest.of("sbx-ca-subscription").withBuyer(account)
+                .activated());
+
+        // WHEN
+        String page = ui.page("/marketplace/buyers/" + account);
+
+        // THEN each card shows its agreement: id, status, who offered it, dates, auto-renewal and the terms
+        SubscriptionView contract = sim.subscription(cppo.subscriptionId());
+        String cppoCard = card(page, cppo.subscriptionId());
+        assertThat(cppoCard).contains("<h3>Agreement</h3>", cppo.agreementId(),
+                "<dd class=\"agreement-status\">ACTIVE</dd>",
+                "<dd class=\"offer-type\">Channel partner 444455556666 (CPPO)</dd>",
+                "<dd class=\"agreement-end\">" + Html.time(contract.agreementEnd()) + "</dd>",
+                "<dd class=\"auto-renew\">on</dd>",
+                "<dd class=\"terms-summary\">contract P12M (seats=3) at 100.00 USD per unit; auto-renews</dd>",
+                "/auto-renew-off\"");
+        assertThat(card(page, payg.subscriptionId())).contains(payg.agreementId(),
+                "<dd class=\"offer-type\">Seller&#39;s offer</dd>",
+                "<dd class=\"agreement-end\">none (pay as you go)</dd>",
+                "<dd class=\"auto-renew\">no renewal term</dd>", "usage requests at 0.10 USD, gb_stored at 0.10 USD")
+                .doesNotContain("/auto-renew-off\"");
+
+        // WHEN the buyer turns auto-renew off
+        String after = ui.postAndFollow("/marketplace/subscriptions/" + cppo.subscriptionId() + "/auto-renew-off",
+                Map.of());
+
+        // THEN the agreement no longer renews, the page says so, and the button is gone
+        assertThat(sim.subscription(cppo.subscriptionId()).autoRenew()).isFalse();
+        assertThat(after).contains("Auto-renewal turned off");
+        assertThat(card(after, cppo.subscriptionId())).contains("<dd class=\"auto-renew\">off</dd>",
+                "does not auto-renew").doesNotContain("/auto-renew-off\"");
+    }
+
+    @Test
+    void sellerPage_listsTheAgreements_withTheirOfferTypeAndTerms_filteredByProduct() throws Exception {
+        // GIVEN a CPPO contract and a subscription to another product
+        SubscribeResult cppo = sim.subscribe(SubscribeRequest.of("sbx-cppo-contract").withBuyer(uniqueAccount())
+                .withQuantity("seats", 2));
+        SubscribeResult other = sim.subscribe(SubscribeRequest.of("sbx-ca-subscription").withBuyer(uniqueAccount())
+                .activated());
+
+        // WHEN the seller looks at the CPPO product
+        String page = ui.page("/marketplace/seller?product=sbx-cppo-contract");
+
+        // THEN the agreement is listed with what the Agreement API says of it
+        assertThat(page).contains("<section id=\"agreements\">", "<tr data-agreement-id=\"" + cppo.agreementId(),
+                "<td class=\"offer-type\">Channel partner 444455556666 (CPPO)</td>",
+                "<td class=\"agreement-status\">ACTIVE</td>", "<td class=\"auto-renew\">on</td>",
+                "contract P12M (seats=2) at 100.00 USD per unit; auto-renews")
+                .doesNotContain("data-agreement-id=\"" + other.agreementId());
+    }
+
+    @Test
     void failPayment_endsThePendingAgreement() throws Exception {
         String account = uniqueAccount();
         String id = sim.subscribe(SubscribeRequest.of("sbx-ca-contract").withBuyer(account)).subscriptionId();
