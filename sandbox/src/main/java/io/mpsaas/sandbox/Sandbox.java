@@ -85,6 +85,7 @@ public final class Sandbox implements AutoCloseable {
         config.put("suite.marketplace.metering-endpoint", marketplace);
         config.put("suite.marketplace.entitlement-endpoint", marketplace);
         config.put("suite.marketplace.agreement-endpoint", marketplace);
+        config.put("suite.marketplace.catalog-endpoint", marketplace);
         // the simulator's seller: an agreement another account proposed is a channel partner's offer (CPPO)
         config.put("suite.entitlement.agreements.seller-account-id", simulator.sellerAccountId());
         config.put("suite.marketplace.access-key-id", LocalAws.ACCESS_KEY_ID);

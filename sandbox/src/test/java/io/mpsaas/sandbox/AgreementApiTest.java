@@ -52,7 +52,7 @@ class AgreementApiTest {
     static void start() {
         simulator = MarketplaceSimulator.builder().build().start();
         marketplace = AwsJsonMarketplaceClient.create(new MarketplaceClientSettings("us-east-1",
-                simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), "test", "test", 4,
+                simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), "test", "test", 4,
                 Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(5)),
                 SuiteJson.newMapper());
         marketplace.listener(operation -> {

@@ -50,7 +50,7 @@ class MarketplaceAdapterTest {
     static void start() {
         simulator = MarketplaceSimulator.builder().build().start();
         client = AwsJsonMarketplaceClient.create(new MarketplaceClientSettings("us-east-1", simulator.endpoint(),
-                simulator.endpoint(), simulator.endpoint(), "test", "test", 4, Duration.ofMillis(5),
+                simulator.endpoint(), simulator.endpoint(), simulator.endpoint(), "test", "test", 4, Duration.ofMillis(5),
                 Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(5)), SuiteJson.newMapper());
     }
 

@@ -30,6 +30,12 @@ public interface MarketplaceConfig {
      */
     Optional<URI> agreementEndpoint();
 
+    /**
+     * Endpoint override for the Catalog API (DescribeEntity of an agreement's offer, to tell a public offer from a
+     * private one; the sandbox simulator); unset for AWS (us-east-1 only).
+     */
+    Optional<URI> catalogEndpoint();
+
     /** Static access key id, for the sandbox only; unset in production (default chain: IRSA, env, profile). */
     Optional<String> accessKeyId();
 
@@ -59,7 +65,8 @@ public interface MarketplaceConfig {
     /** The adapter's settings from this configuration. */
     default MarketplaceClientSettings toSettings() {
         return new MarketplaceClientSettings(region(), meteringEndpoint().orElse(null),
-                entitlementEndpoint().orElse(null), agreementEndpoint().orElse(null), accessKeyId().orElse(null), secretAccessKey().orElse(null),
+                entitlementEndpoint().orElse(null), agreementEndpoint().orElse(null),
+                catalogEndpoint().orElse(null), accessKeyId().orElse(null), secretAccessKey().orElse(null),
                 maxAttempts(), retryBaseDelay(), retryMaxBackoff(), connectTimeout(), readTimeout());
     }
 }

@@ -59,6 +59,7 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
     static final String RESOLVE_CUSTOMER = "AWSMPMeteringService.ResolveCustomer";
     static final String BATCH_METER_USAGE = "AWSMPMeteringService.BatchMeterUsage";
     static final String GET_ENTITLEMENTS = "AWSMPEntitlementService.GetEntitlements";
+    private static final String USER_AGENT = "mpsaas-suite/0.1";
 
     private final MarketplaceClientSettings settings;
     private final ObjectMapper mapper;
@@ -208,7 +209,38 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MarketplaceCallListener.Call observed = listener.start(target.substring(target.indexOf('.') + 1));
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(endpoint)
+                .encodedPath(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/"
+                        : endpoint.getRawPath())
+                .putHeader("Content-Type", contentType)
+                .putHeader("X-Amz-Target", target)
+                .putHeader("Content-Length", Integer.toString(payload.length))
+                .putHeader("User-Agent", USER_AGENT)
+                .build();
+        return retried(target.substring(target.indexOf('.') + 1), target, region, request, payload);
+    }
+
+    /**
+     * One signed REST-JSON {@code GET} (the Catalog API's {@code DescribeEntity}) with the same signing, retries and
+     * listener as {@link #call}: the operation's path under the endpoint, its members as query parameters.
+     */
+    JsonNode get(URI endpoint, String region, String operation, Map<String, String> query) {
+        String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
+        SdkHttpRequest.Builder request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.GET)
+                .uri(endpoint)
+                .encodedPath(base + "/" + operation)
+                .putHeader("Accept", "application/json")
+                .putHeader("User-Agent", USER_AGENT);
+        query.forEach(request::putRawQueryParameter);
+        return retried(operation, operation, region, request.build(), null);
+    }
+
+    private JsonNode retried(String operation, String target, String region, SdkHttpRequest request,
+            byte[] payload) {
+        MarketplaceCallListener.Call observed = listener.start(operation);
         AcquireInitialTokenResponse initial = retryStrategy.acquireInitialToken(AcquireInitialTokenRequest.create(target));
         RetryToken token = initial.token();
         try {
@@ -219,7 +251,7 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                JsonNode answer = attempt(endpoint, region, target, contentType, payload);
+                JsonNode answer = attempt(request, region, target, payload);
                 retryStrategy.recordSuccess(RecordSuccessRequest.create(token));
                 observed.succeeded(attempt);
                 return answer;
@@ -247,22 +279,14 @@ public final class AwsJsonMarketplaceClient implements Marketplace, AutoCloseabl
         }
     }
 
-    private JsonNode attempt(URI endpoint, String region, String target, String contentType, byte[] payload) {
-        SdkHttpRequest request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .encodedPath(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/"
-                        : endpoint.getRawPath())
-                .putHeader("Content-Type", contentType)
-                .putHeader("X-Amz-Target", target)
-                .putHeader("Content-Length", Integer.toString(payload.length))
-                .putHeader("User-Agent", "mpsaas-suite/0.1")
-                .build();
+    /** One signed attempt; {@code payload} null for a request without a body (a GET). */
+    private JsonNode attempt(SdkHttpRequest request, String region, String target, byte[] payload) {
+        URI endpoint = request.getUri();
         SignedRequest signed;
         try {
             signed = signer.sign(r -> r.identity(credentials.resolveCredentials())
                     .request(request)
-                    .payload(ContentStreamProvider.fromByteArrayUnsafe(payload))
+                    .payload(payload == null ? null : ContentStreamProvider.fromByteArrayUnsafe(payload))
                     .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME)
                     .putProperty(AwsV4HttpSigner.REGION_NAME, region));
         } catch (RuntimeException e) {

@@ -14,13 +14,15 @@ import java.util.Objects;
  * @param entitlementEndpoint overrides {@code https://entitlement.marketplace.us-east-1.amazonaws.com}; null for AWS
  * @param agreementEndpoint  overrides {@code https://agreement-marketplace.us-east-1.amazonaws.com} (Agreement API);
  *                           null for AWS
+ * @param catalogEndpoint    overrides {@code https://catalog.marketplace.us-east-1.amazonaws.com} (Catalog API:
+ *                           DescribeEntity of an agreement's offer); null for AWS
  * @param accessKeyId        static credentials (with {@code secretAccessKey}); null for the default credentials chain
  * @param maxAttempts        attempts per call, first included, for throttling, 5xx and transport errors
  * @param retryBaseDelay     first backoff delay (exponential with jitter from there)
  * @param retryMaxBackoff    cap of one backoff delay
  */
 public record MarketplaceClientSettings(String region, URI meteringEndpoint, URI entitlementEndpoint,
-        URI agreementEndpoint, String accessKeyId, String secretAccessKey, int maxAttempts, Duration retryBaseDelay,
+        URI agreementEndpoint, URI catalogEndpoint, String accessKeyId, String secretAccessKey, int maxAttempts, Duration retryBaseDelay,
         Duration retryMaxBackoff, Duration connectTimeout, Duration readTimeout) {
 
     /** Region of the only Entitlement Service endpoint. */
@@ -28,6 +30,9 @@ public record MarketplaceClientSettings(String region, URI meteringEndpoint, URI
 
     /** Region of the Agreement API: every AWS Marketplace catalog and agreement operation runs in us-east-1. */
     public static final String AGREEMENT_REGION = "us-east-1";
+
+    /** Region of the Catalog API ({@code catalog.marketplace.us-east-1.amazonaws.com}). */
+    public static final String CATALOG_REGION = "us-east-1";
 
     public MarketplaceClientSettings {
         Objects.requireNonNull(region, "region");
@@ -41,7 +46,7 @@ public record MarketplaceClientSettings(String region, URI meteringEndpoint, URI
 
     /** AWS endpoints, default credentials chain, 4 attempts. */
     public static MarketplaceClientSettings defaults() {
-        return new MarketplaceClientSettings("us-east-1", null, null, null, null, null, 4, Duration.ofMillis(100),
+        return new MarketplaceClientSettings("us-east-1", null, null, null, null, null, null, 4, Duration.ofMillis(100),
                 Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 
@@ -60,11 +65,17 @@ public record MarketplaceClientSettings(String region, URI meteringEndpoint, URI
                 : URI.create("https://agreement-marketplace." + AGREEMENT_REGION + ".amazonaws.com");
     }
 
+    public URI catalogUri() {
+        return catalogEndpoint != null ? catalogEndpoint
+                : URI.create("https://catalog.marketplace." + CATALOG_REGION + ".amazonaws.com");
+    }
+
     @Override
     public String toString() {
         // never print the secret
         return "MarketplaceClientSettings[region=" + region + ", meteringEndpoint=" + meteringUri()
                 + ", entitlementEndpoint=" + entitlementUri() + ", agreementEndpoint=" + agreementUri()
+                + ", catalogEndpoint=" + catalogUri()
                 + ", credentials="
                 + (accessKeyId == null ? "default chain" : "static") + ", maxAttempts=" + maxAttempts + "]";
     }

@@ -18,7 +18,7 @@ public enum MarketplaceError {
     INVALID_ENDPOINT_REGION("InvalidEndpointRegionException", false),
     /** Agreement API: the request broke a constraint (its {@code reason} says which). */
     VALIDATION("ValidationException", false),
-    /** Agreement API: no agreement with that id is visible to this seller. */
+    /** Agreement API: no agreement with that id is visible to this seller; Catalog API: no such entity. */
     RESOURCE_NOT_FOUND("ResourceNotFoundException", false),
     /** Signature, credentials or permissions refused (403 family). */
     ACCESS_DENIED("AccessDeniedException", false),
@@ -66,7 +66,8 @@ public enum MarketplaceError {
                     "IncompleteSignatureException", "ExpiredTokenExceptionSigV4", "InvalidClientTokenId",
                     "SignatureDoesNotMatch" -> ACCESS_DENIED;
             case "ServiceUnavailableException", "InternalFailure", "InternalError",
-                    "InternalServerException" -> INTERNAL_SERVICE_ERROR; // the Agreement API's name for it
+                    "InternalServerException", // the Agreement API's name for it
+                    "InternalServiceException" -> INTERNAL_SERVICE_ERROR; // the Catalog API's
             case "TooManyRequestsException", "Throttling", "RequestLimitExceeded" -> THROTTLING;
             default -> UNKNOWN;
         };

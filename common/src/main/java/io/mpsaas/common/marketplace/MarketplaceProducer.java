@@ -37,6 +37,13 @@ public class MarketplaceProducer {
         return new AwsJsonAgreementClient(marketplace, mapper);
     }
 
+    /** The Catalog API client (DescribeEntity of offers), on the same signing, retries and listeners. */
+    @Produces
+    @Singleton
+    AwsJsonCatalogClient offers(AwsJsonMarketplaceClient marketplace, ObjectMapper mapper) {
+        return new AwsJsonCatalogClient(marketplace, mapper);
+    }
+
     void close(@Disposes AwsJsonMarketplaceClient client) {
         client.close();
     }

@@ -42,7 +42,7 @@ class AwsJsonAgreementClientTest {
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         URI nowhere = URI.create("http://127.0.0.1:1");
         marketplace = AwsJsonMarketplaceClient.create(new MarketplaceClientSettings("eu-west-1", nowhere, nowhere,
-                endpoint, "AKIDTEST", "secret", 2, Duration.ofMillis(1), Duration.ofMillis(5),
+                endpoint, nowhere, "AKIDTEST", "secret", 2, Duration.ofMillis(1), Duration.ofMillis(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(2)), mapper);
         client = new AwsJsonAgreementClient(marketplace, mapper);
     }

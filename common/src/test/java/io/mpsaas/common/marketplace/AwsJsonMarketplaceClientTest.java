@@ -47,7 +47,7 @@ class AwsJsonMarketplaceClientTest {
         server.start();
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         client = AwsJsonMarketplaceClient.create(new MarketplaceClientSettings("us-east-1", endpoint, endpoint,
-                endpoint, "AKIDTEST", "secret", 3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(1),
+                endpoint, endpoint, "AKIDTEST", "secret", 3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(2)), mapper);
     }
 
@@ -281,7 +281,7 @@ class AwsJsonMarketplaceClientTest {
     void unreachableEndpoint_isATransportError_retriedThenReported() {
         URI closed = URI.create("http://127.0.0.1:1");
         try (AwsJsonMarketplaceClient offline = AwsJsonMarketplaceClient.create(new MarketplaceClientSettings(
-                "us-east-1", closed, closed, closed, "a", "b", 2, Duration.ofMillis(1), Duration.ofMillis(2),
+                "us-east-1", closed, closed, closed, closed, "a", "b", 2, Duration.ofMillis(1), Duration.ofMillis(2),
                 Duration.ofMillis(200), Duration.ofMillis(200)), mapper)) {
             assertThatThrownBy(() -> offline.resolveCustomer("t")).isInstanceOfSatisfying(MarketplaceException.class,
                     e -> {

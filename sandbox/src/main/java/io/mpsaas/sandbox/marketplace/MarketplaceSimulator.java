@@ -221,6 +221,14 @@ public final class MarketplaceSimulator implements AutoCloseable {
         registry.require(subscriptionId).channelPartnerAccountId(partnerAccountId);
     }
 
+    /**
+     * Makes the subscription's offer a private offer (targeted at its buyer's account): the Catalog API's
+     * DescribeEntity then answers a {@code TargetingRule} with the buyer's account. A CPPO is always private.
+     */
+    public void privateOffer(String subscriptionId) {
+        registry.require(subscriptionId).privateOffer(true);
+    }
+
     /** The buyer turns auto-renewal of a contract on or off (the renewal term's {@code enableAutoRenew}). */
     public void autoRenew(String subscriptionId, boolean enabled) {
         registry.require(subscriptionId).autoRenew(enabled);

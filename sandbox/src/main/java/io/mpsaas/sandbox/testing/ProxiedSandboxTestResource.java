@@ -65,6 +65,7 @@ public class ProxiedSandboxTestResource implements QuarkusTestResourceLifecycleM
         config.put("suite.marketplace.metering-endpoint", marketplace.toString());
         config.put("suite.marketplace.entitlement-endpoint", marketplace.toString());
         config.put("suite.marketplace.agreement-endpoint", marketplace.toString());
+        config.put("suite.marketplace.catalog-endpoint", marketplace.toString());
         return config;
     }
 

@@ -13,6 +13,7 @@ import io.mpsaas.sandbox.marketplace.fault.QuotaGuard;
 import io.mpsaas.sandbox.marketplace.ledger.Ledger;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -43,6 +44,7 @@ public final class AwsJsonProtocol {
     private final BatchMeterUsageOperation batchMeterUsage;
     private final GetEntitlementsOperation getEntitlements;
     private final AgreementOperations agreements;
+    private final CatalogOperations catalog;
 
     public AwsJsonProtocol(ObjectMapper mapper, Supplier<Instant> clock, Catalog catalog,
             SubscriptionRegistry registry, Ledger ledger, FaultInjector faults, QuotaGuard quotas,
@@ -55,6 +57,60 @@ public final class AwsJsonProtocol {
         this.batchMeterUsage = new BatchMeterUsageOperation(mapper, catalog, registry, ledger, faults);
         this.getEntitlements = new GetEntitlementsOperation(mapper, catalog, registry, faults);
         this.agreements = new AgreementOperations(mapper, registry, sellerAccountId);
+        this.catalog = new CatalogOperations(mapper, registry, sellerAccountId);
+    }
+
+    /**
+     * Answers one Catalog API (REST-JSON) call, {@code GET /DescribeEntity?catalog=...&entityId=...}: the same SigV4
+     * scope check, fault injection and quotas as the JSON protocols; errors as the Catalog API sends them (HTTP status
+     * per error, {@code x-amzn-ErrorType}, a {@code Message} body).
+     */
+    public AwsResponse handleDescribeEntity(String authorization, Map<String, String> query) {
+        RequestContext ctx = new RequestContext(UUID.randomUUID().toString(), clock.get());
+        Operation op = Operation.DESCRIBE_ENTITY;
+        try {
+            checkAuthorization(authorization, op);
+            delay(faults.latencyMs(op));
+            Optional<InjectedError> injected = faults.nextError(op);
+            if (injected.isPresent()) {
+                InjectedError e = injected.get();
+                throw new AwsApiError(e.errorCode(), restStatus(e.errorCode(), e.httpStatus()), e.message());
+            }
+            if (!quotas.tryAcquire(op)) {
+                throw new AwsApiError("ThrottlingException", 429, "Rate exceeded for DescribeEntity.");
+            }
+            ObjectNode answer = catalog.describeEntity(query);
+            return new AwsResponse(200, ctx.requestId(), null, mapper.writeValueAsBytes(answer));
+        } catch (AwsApiError e) {
+            LOG.debugf("DescribeEntity %s -> %s: %s", ctx.requestId(), e.errorType(), e.getMessage());
+            return restError(ctx, e.errorType(), restStatus(e.errorType(), e.httpStatus()), e.getMessage());
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.errorf(e, "DescribeEntity %s failed inside the simulator", ctx.requestId());
+            return restError(ctx, "InternalServiceException", 500,
+                    "An internal error occurred in the marketplace simulator: " + e);
+        }
+    }
+
+    /** The Catalog API's HTTP status of an error (botocore {@code httpStatusCode}); a sign-in failure is a 403. */
+    private static int restStatus(String errorType, int given) {
+        return switch (errorType) {
+            case "ThrottlingException" -> 429;
+            case "ResourceNotFoundException" -> 404;
+            case "ValidationException" -> 422;
+            case "AccessDeniedException", "MissingAuthenticationTokenException", "IncompleteSignatureException",
+                    "InvalidSignatureException", "UnrecognizedClientException" -> 403;
+            case "InternalServiceException", "InternalServiceErrorException", "ServiceUnavailableException" -> 500;
+            default -> given;
+        };
+    }
+
+    private AwsResponse restError(RequestContext ctx, String type, int status, String message) {
+        ObjectNode body = mapper.createObjectNode().put("Message", message);
+        try {
+            return new AwsResponse(status, ctx.requestId(), type, mapper.writeValueAsBytes(body));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /**
@@ -83,6 +139,9 @@ public final class AwsJsonProtocol {
                         + " (the simulator enforces AWS's request quota).");
             }
             request = parse(body);
+            if (op.catalogApi()) {
+                throw AwsApiError.client("UnknownOperationException", "DescribeEntity is GET /DescribeEntity.");
+            }
             ObjectNode answer = switch (op) {
                 case RESOLVE_CUSTOMER -> resolveCustomer.handle(request, ctx);
                 case BATCH_METER_USAGE -> batchMeterUsage.handle(request, ctx);
@@ -91,6 +150,7 @@ public final class AwsJsonProtocol {
                 case GET_AGREEMENT_TERMS -> agreements.terms(request);
                 case SEARCH_AGREEMENTS -> agreements.search(request);
                 case GET_AGREEMENT_ENTITLEMENTS -> agreements.entitlements(request, ctx);
+                case DESCRIBE_ENTITY -> throw new IllegalStateException("unreachable");
             };
             LOG.debugf("%s %s -> 200", op.awsName(), ctx.requestId());
             return new AwsResponse(200, ctx.requestId(), null, mapper.writeValueAsBytes(answer));
@@ -127,7 +187,8 @@ public final class AwsJsonProtocol {
         }
         // The Entitlement Service and the Agreement API only exist in us-east-1; another scope means a misconfigured
         // client.
-        if ((operation == Operation.GET_ENTITLEMENTS || operation != null && operation.agreementApi())
+        if ((operation == Operation.GET_ENTITLEMENTS
+                || operation != null && (operation.agreementApi() || operation.catalogApi()))
                 && !"us-east-1".equals(region)) {
             throw AwsApiError.client("InvalidSignatureException",
                     "Credential should be scoped to a valid region, not '" + region + "'. ");

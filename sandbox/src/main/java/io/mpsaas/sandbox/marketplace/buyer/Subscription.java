@@ -39,6 +39,7 @@ public final class Subscription {
     private boolean autoRenew = true;
     private boolean apiCreated;
     private String channelPartnerAccountId;
+    private boolean privateOffer;
 
     Subscription(String id, Product product, String buyerAccountId, String customerIdentifier, String licenseArn,
             String agreementId, String offerId, boolean freeTrial, Instant createdAt,
@@ -138,6 +139,18 @@ public final class Subscription {
 
     public synchronized void channelPartnerAccountId(String accountId) {
         channelPartnerAccountId = accountId;
+    }
+
+    /**
+     * Whether the offer is private (targeted at the buyer's account): set by the seller, and always so for a channel
+     * partner's offer (a CPPO is a private offer). The Catalog API's DescribeEntity says so; the Agreement API does not.
+     */
+    public synchronized boolean privateOffer() {
+        return privateOffer || channelPartnerAccountId != null;
+    }
+
+    public synchronized void privateOffer(boolean value) {
+        privateOffer = value;
     }
 
     /**
@@ -259,7 +272,8 @@ public final class Subscription {
                 buyerAccountId, customerIdentifier, licenseArn, agreementId, offerId, freeTrial,
                 new LinkedHashMap<>(quantities), createdAt, activatedAt, cancelRequestedAt, endedAt,
                 entitlementExpiration(), supersededBy, latestToken(), launchUrl, agreementStatus(),
-                channelPartnerAccountId, contractEnd, product.pricingModel().hasContract() ? autoRenew : null);
+                channelPartnerAccountId, contractEnd, product.pricingModel().hasContract() ? autoRenew : null,
+                privateOffer());
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.Map;
  * An immutable snapshot of a subscription, returned by the Java and HTTP control APIs. The agreement's side:
  * {@code agreementStatus} as the Agreement API answers it, {@code channelPartnerAccountId} the proposer of a CPPO (null
  * for the seller's own offer), {@code agreementEnd} the contract's end (null for pay-as-you-go), {@code autoRenew} the
- * renewal term's choice (null without a contract).
+ * renewal term's choice (null without a contract), {@code privateOffer} whether the offer targets the buyer's account
+ * (always for a CPPO; the Catalog API's DescribeEntity answers it).
  */
 public record SubscriptionView(
         String subscriptionId,
@@ -37,7 +38,8 @@ public record SubscriptionView(
         String agreementStatus,
         String channelPartnerAccountId,
         Instant agreementEnd,
-        Boolean autoRenew) {
+        Boolean autoRenew,
+        boolean privateOffer) {
 
     public SubscriptionView {
         // Keep the catalog's dimension order (Map.copyOf would not).

@@ -12,10 +12,15 @@ public enum Operation {
     DESCRIBE_AGREEMENT(Operation.AGREEMENT_PREFIX, "DescribeAgreement"),
     GET_AGREEMENT_TERMS(Operation.AGREEMENT_PREFIX, "GetAgreementTerms"),
     SEARCH_AGREEMENTS(Operation.AGREEMENT_PREFIX, "SearchAgreements"),
-    GET_AGREEMENT_ENTITLEMENTS(Operation.AGREEMENT_PREFIX, "GetAgreementEntitlements");
+    GET_AGREEMENT_ENTITLEMENTS(Operation.AGREEMENT_PREFIX, "GetAgreementEntitlements"),
+    /** The Catalog API's REST-JSON {@code GET /DescribeEntity} (no target header: its prefix names the API only). */
+    DESCRIBE_ENTITY(Operation.CATALOG_PREFIX, "DescribeEntity");
 
     /** The Agreement API's target prefix (AWS JSON 1.0). */
     public static final String AGREEMENT_PREFIX = "AWSMPCommerceService_v20200301";
+
+    /** Names the Catalog API (REST-JSON: AWS sends no {@code X-Amz-Target}, the path names the operation). */
+    public static final String CATALOG_PREFIX = "AWSMarketplaceCatalog";
 
     private final String targetPrefix;
     private final String awsName;
@@ -42,8 +47,13 @@ public enum Operation {
         return AGREEMENT_PREFIX.equals(targetPrefix);
     }
 
+    /** Whether this is a Catalog API operation (REST-JSON, reached by its path, not by a target header). */
+    public boolean catalogApi() {
+        return CATALOG_PREFIX.equals(targetPrefix);
+    }
+
     public static Optional<Operation> fromTarget(String target) {
-        return Arrays.stream(values()).filter(o -> o.target().equals(target)).findFirst();
+        return Arrays.stream(values()).filter(o -> !o.catalogApi() && o.target().equals(target)).findFirst();
     }
 
     /** JSON form: the enum name or the AWS operation name; "ALL" (or empty) means every operation (null). */

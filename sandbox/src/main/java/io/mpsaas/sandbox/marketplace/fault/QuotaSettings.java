@@ -34,8 +34,9 @@ public record QuotaSettings(
             case RESOLVE_CUSTOMER -> resolveCustomerPerWindow;
             case BATCH_METER_USAGE -> batchMeterUsagePerWindow;
             case GET_ENTITLEMENTS -> getEntitlementsPerWindow;
-            // AWS publishes no Agreement API quota: unlimited here
-            case DESCRIBE_AGREEMENT, GET_AGREEMENT_TERMS, SEARCH_AGREEMENTS, GET_AGREEMENT_ENTITLEMENTS -> 0;
+            // AWS publishes no Agreement API quota: unlimited here; the Catalog API's are per account, unlimited here
+            case DESCRIBE_AGREEMENT, GET_AGREEMENT_TERMS, SEARCH_AGREEMENTS, GET_AGREEMENT_ENTITLEMENTS,
+                    DESCRIBE_ENTITY -> 0;
         };
     }
 }

@@ -116,6 +116,8 @@ public final class SimulatorHttpServer {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             if ("POST".equals(method) && ("/".equals(path) || target != null)) {
                 handleAws(exchange, target);
+            } else if ("GET".equals(method) && path.equals("/DescribeEntity")) {
+                handleCatalog(exchange);
             } else if (path.equals(WebhookReceiver.PATH) && "POST".equals(method)) {
                 handleWebhook(exchange);
             } else if (path.equals("/sandbox") || path.startsWith("/sandbox/")) {
@@ -131,7 +133,7 @@ public final class SimulatorHttpServer {
             } else {
                 HttpSupport.send(exchange, 404, "application/json",
                         ("{\"error\":\"NOT_FOUND\",\"message\":\"no resource at " + method + " " + path
-                                + "; AWS APIs are POST /, the control API is under /sandbox/, the web UI under "
+                                + "; AWS APIs are POST / and GET /DescribeEntity, the control API is under /sandbox/, the web UI under "
                                 + MarketplaceUi.ROOT + "\"}")
                                 .getBytes(StandardCharsets.UTF_8));
             }
@@ -162,6 +164,22 @@ public final class SimulatorHttpServer {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
         }
         HttpSupport.send(exchange, response.status(), AwsResponse.contentTypeFor(target), response.body());
+    }
+
+    private void handleCatalog(HttpExchange exchange) throws IOException {
+        Map<String, String> query;
+        try {
+            query = HttpSupport.query(exchange);
+        } catch (IllegalArgumentException e) { // malformed percent-encoding
+            query = Map.of();
+        }
+        AwsResponse response = aws.handleDescribeEntity(exchange.getRequestHeaders().getFirst("Authorization"),
+                query);
+        exchange.getResponseHeaders().set("x-amzn-RequestId", response.requestId());
+        if (response.errorType() != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", response.errorType());
+        }
+        HttpSupport.send(exchange, response.status(), "application/json", response.body());
     }
 
     private void handleUi(HttpExchange exchange) throws IOException {

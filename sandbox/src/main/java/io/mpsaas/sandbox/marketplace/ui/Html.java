@@ -153,10 +153,10 @@ final class Html {
         return s.toString();
     }
 
-    /** Who offered the agreement: the seller itself, or a channel partner (CPPO). */
+    /** Who offered the agreement and to whom: the seller's public or private offer, or a channel partner's (CPPO). */
     static String offerType(SubscriptionView s) {
-        return s.channelPartnerAccountId() == null ? "Seller's offer"
-                : "Channel partner " + s.channelPartnerAccountId() + " (CPPO)";
+        return s.channelPartnerAccountId() == null ? (s.privateOffer() ? "Private offer" : "Public offer")
+                : "Channel partner " + s.channelPartnerAccountId() + " (CPPO)"; // a CPPO is always private
     }
 
     static String autoRenew(Boolean autoRenew) {

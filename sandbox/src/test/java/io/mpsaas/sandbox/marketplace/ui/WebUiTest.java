@@ -406,7 +406,7 @@ class WebUiTest {
                 "<dd class=\"terms-summary\">contract P12M (seats=3) at 100.00 USD per unit; auto-renews</dd>",
                 "/auto-renew-off\"");
         assertThat(card(page, payg.subscriptionId())).contains(payg.agreementId(),
-                "<dd class=\"offer-type\">Seller&#39;s offer</dd>",
+                "<dd class=\"offer-type\">Public offer</dd>",
                 "<dd class=\"agreement-end\">none (pay as you go)</dd>",
                 "<dd class=\"auto-renew\">no renewal term</dd>", "usage requests at 0.10 USD, gb_stored at 0.10 USD")
                 .doesNotContain("/auto-renew-off\"");
