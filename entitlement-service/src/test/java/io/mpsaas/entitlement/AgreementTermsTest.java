@@ -16,6 +16,8 @@ import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
 import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.catalog.ValueType;
+import io.mpsaas.sandbox.marketplace.fault.FailNextRule;
+import io.mpsaas.sandbox.marketplace.fault.Operation;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -54,7 +56,8 @@ class AgreementTermsTest {
         AgreementTerms terms = eventually().until(() -> customer(sandbox, key)
                 .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
         assertThat(terms.agreementId()).isEqualTo(sub.agreementId());
-        assertThat(terms.offerType()).isEqualTo(AgreementTerms.SELLER_OFFER);
+        // the Catalog API says the seller's offer is public
+        assertThat(terms.offerType()).isEqualTo(AgreementTerms.PUBLIC_OFFER);
         assertThat(terms.channelPartnerAccountId()).isNull();
         assertThat(terms.status()).isEqualTo("ACTIVE");
         assertThat(terms.autoRenew()).isTrue();
@@ -67,7 +70,7 @@ class AgreementTermsTest {
         given().header("Authorization", "Bearer test-app-key").get("/api/v1/customers/{key}", key)
                 .then().statusCode(200)
                 .body("agreementTerms.agreementId", equalTo(sub.agreementId()))
-                .body("agreementTerms.offerType", equalTo("SELLER"))
+                .body("agreementTerms.offerType", equalTo("PUBLIC"))
                 .body("agreementTerms.autoRenew", equalTo(true));
 
         // WHEN the buyer turns auto-renew off and amends the contract
@@ -103,6 +106,52 @@ class AgreementTermsTest {
             assertThat(terms.channelPartnerAccountId()).isEqualTo("210987654321");
             assertThat(terms.freeTrialEndsAt()).isNull();
         });
+    }
+
+    @Test
+    void privateOffer_isStoredAsPrivate() {
+        // GIVEN the seller's private offer, targeted at the buyer's account
+        Product product = contractWithTrial();
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(TestSupport.account()).withQuantity("seats", 2));
+        sandbox.simulator().privateOffer(sub.subscriptionId());
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+
+        // WHEN AWS activates the license
+        sandbox.simulator().activate(sub.subscriptionId());
+
+        // THEN the terms say so, and the access API shows it
+        eventually().untilAsserted(() -> {
+            AgreementTerms terms = customer(sandbox, key).orElseThrow().agreementTerms();
+            assertThat(terms).isNotNull();
+            assertThat(terms.offerType()).isEqualTo(AgreementTerms.PRIVATE_OFFER);
+            assertThat(terms.channelPartnerAccountId()).isNull();
+        });
+        given().header("Authorization", "Bearer test-app-key").get("/api/v1/customers/{key}", key)
+                .then().statusCode(200).body("agreementTerms.offerType", equalTo("PRIVATE"));
+    }
+
+    @Test
+    void catalogApiRefusing_stillStoresTheTerms_asTheSellersOffer() {
+        // GIVEN a Catalog API that refuses DescribeEntity (no aws-marketplace:DescribeEntity grant)
+        Product product = contractWithTrial();
+        sandbox.simulator().faults().failNext(new FailNextRule(Operation.DESCRIBE_ENTITY, 1000,
+                "AccessDeniedException", "not authorized to perform aws-marketplace:DescribeEntity", 403));
+        try {
+            // WHEN a buyer subscribes
+            SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                    .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+            String key = CustomerKeys.forLicense(sub.licenseArn());
+
+            // THEN the terms are stored all the same, the offer read as the seller's, visibility unknown
+            AgreementTerms terms = eventually().until(() -> customer(sandbox, key)
+                    .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+            assertThat(terms.agreementId()).isEqualTo(sub.agreementId());
+            assertThat(terms.offerType()).isEqualTo(AgreementTerms.SELLER_OFFER);
+            assertThat(terms.summary()).contains("contract P12M (seats=1)");
+        } finally {
+            sandbox.simulator().faults().reset();
+        }
     }
 
     @Test

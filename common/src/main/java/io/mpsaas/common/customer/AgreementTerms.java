@@ -12,9 +12,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *
  * @param agreementId            the agreement
  * @param productId              the product's catalog id ({@code prod-...}) the agreement is for
- * @param offerType              {@link #SELLER_OFFER} or {@link #CPPO}: whether the seller or a channel partner proposed
- *                               the offer (public and private offers of the seller both read as the seller's: the
- *                               Agreement API does not tell them apart)
+ * @param offerType              {@link #PUBLIC_OFFER} or {@link #PRIVATE_OFFER} (the seller's offer, as the Catalog API's
+ *                               DescribeEntity describes it), {@link #CPPO} (a channel partner proposed it), or
+ *                               {@link #SELLER_OFFER} (the seller's offer, public or private not known: terms stored
+ *                               before the suite asked the Catalog API, or when it could not answer)
  * @param channelPartnerAccountId the partner's account for a CPPO, else null
  * @param status                 the agreement status as AWS sent it ({@code ACTIVE}, {@code CANCELLED}, ...)
  * @param startsAt               when the terms start
@@ -28,7 +29,16 @@ public record AgreementTerms(String agreementId, String productId, String offerT
         Instant startsAt, Instant endsAt, Boolean autoRenew, Instant freeTrialEndsAt, String summary,
         Instant readAt) {
 
-    /** Offered by the seller itself (public or private offer). */
+    /** The seller's public offer: any buyer may accept it. */
+    public static final String PUBLIC_OFFER = "PUBLIC";
+
+    /** The seller's private offer: targeted at the buyer's account. */
+    public static final String PRIVATE_OFFER = "PRIVATE";
+
+    /**
+     * Offered by the seller itself, public or private not known: what the suite stored before it asked the Catalog
+     * API, and still stores when the Catalog API cannot answer. Read as such.
+     */
     public static final String SELLER_OFFER = "SELLER";
 
     /** A channel partner's private offer: the partner proposed it, the seller is the manufacturer. */

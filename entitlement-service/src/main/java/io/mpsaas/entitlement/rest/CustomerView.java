@@ -24,7 +24,9 @@ public record CustomerView(@Schema(required = true) String customerKey,
     /**
      * The current agreement's terms, as the Agreement API last described them (absent until read).
      *
-     * @param offerType {@code SELLER} (the seller's public or private offer) or {@code CPPO} (a channel partner's)
+     * @param offerType {@code PUBLIC} or {@code PRIVATE} (the seller's offer, as the Catalog API describes it),
+     *                  {@code CPPO} (a channel partner's private offer), or {@code SELLER} (the seller's offer, public
+     *                  or private not known: stored before the suite asked the Catalog API, or when it could not)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Terms(String agreementId, String productId, String offerType, String channelPartnerAccountId, String status,

@@ -4,6 +4,9 @@ import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.marketplace.Agreement;
 import io.mpsaas.common.marketplace.AgreementTerm;
 import io.mpsaas.common.marketplace.Agreements;
+import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.common.marketplace.OfferVisibility;
+import io.mpsaas.common.marketplace.Offers;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.persistence.SubscriptionStore;
 import io.quarkus.logging.Log;
@@ -18,20 +21,23 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Reads an agreement's terms from the Agreement API (DescribeAgreement, GetAgreementTerms) and stores them on its
- * customer: on a new, amended or renewed agreement, and from the reconciliation run for customers without them.
+ * Reads an agreement's terms from the Agreement API (DescribeAgreement, GetAgreementTerms) and whether its offer is
+ * public or private from the Catalog API (DescribeEntity), and stores them on its customer: on a new, amended or
+ * renewed agreement, and from the reconciliation run for customers without them.
  */
 @ApplicationScoped
 public class AgreementTermsService {
 
     private final Agreements agreements;
+    private final Offers offers;
     private final SubscriptionStore store;
     private final EntitlementConfig config;
     private final Clock clock;
 
-    public AgreementTermsService(Agreements agreements, SubscriptionStore store, EntitlementConfig config,
-            Clock clock) {
+    public AgreementTermsService(Agreements agreements, Offers offers, SubscriptionStore store,
+            EntitlementConfig config, Clock clock) {
         this.agreements = agreements;
+        this.offers = offers;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -51,7 +57,11 @@ public class AgreementTermsService {
         Instant readAt = clock.instant();
         Agreement agreement = agreements.describeAgreement(agreementId);
         List<AgreementTerm> terms = agreements.getAgreementTerms(agreementId);
-        AgreementTerms stored = terms(agreement, terms, config.agreements().sellerAccountId().orElse(null), readAt);
+        String seller = config.agreements().sellerAccountId().orElse(null);
+        // a CPPO is private by definition: no Catalog API call for it
+        OfferVisibility visibility = agreement.channelPartnerOffer(seller) ? OfferVisibility.PRIVATE
+                : visibility(agreement, customerKey);
+        AgreementTerms stored = terms(agreement, terms, seller, visibility, readAt);
         if (!store.storeAgreementTerms(customerKey, stored)) {
             Log.debugf("Terms of agreement %s not stored on customer %s: no such customer, or newer terms stored",
                     agreementId, customerKey);
@@ -60,6 +70,26 @@ public class AgreementTermsService {
         Log.infof("Stored the terms of agreement %s (%s, %s) on customer %s", agreementId, stored.offerType(),
                 stored.status(), customerKey);
         return stored;
+    }
+
+    /**
+     * The offer's visibility from the Catalog API; {@link OfferVisibility#UNKNOWN} (logged) when it cannot answer
+     * after the client's retries, so the terms are still stored (as the seller's offer, visibility unknown).
+     */
+    private OfferVisibility visibility(Agreement agreement, String customerKey) {
+        if (agreement.offerId() == null) {
+            Log.warnf("Agreement %s of customer %s names no offer: its visibility is unknown", agreement.agreementId(),
+                    customerKey);
+            return OfferVisibility.UNKNOWN;
+        }
+        try {
+            return offers.offerVisibility(agreement.offerId());
+        } catch (MarketplaceException | IllegalArgumentException e) {
+            Log.warnf("DescribeEntity of offer %s (agreement %s, customer %s) failed: %s; stored as the seller's "
+                    + "offer, visibility unknown (aws-marketplace:DescribeEntity granted?)", agreement.offerId(),
+                    agreement.agreementId(), customerKey, e.getMessage());
+            return OfferVisibility.UNKNOWN;
+        }
     }
 
     /**
@@ -73,7 +103,7 @@ public class AgreementTermsService {
 
     /** The stored form of an agreement and its terms; a pure function. */
     static AgreementTerms terms(Agreement agreement, List<AgreementTerm> terms, String sellerAccountId,
-            Instant readAt) {
+            OfferVisibility visibility, Instant readAt) {
         boolean cppo = agreement.channelPartnerOffer(sellerAccountId);
         Boolean autoRenew = null;
         Instant trialEnd = null;
@@ -98,9 +128,21 @@ public class AgreementTermsService {
             summary.add(autoRenew ? "auto-renews" : "does not auto-renew");
         }
         return new AgreementTerms(agreement.agreementId(),
-                agreement.productIds().isEmpty() ? null : agreement.productIds().get(0), cppo ? AgreementTerms.CPPO : AgreementTerms.SELLER_OFFER,
+                agreement.productIds().isEmpty() ? null : agreement.productIds().get(0), offerType(cppo, visibility),
                 cppo ? agreement.proposerAccountId() : null, agreement.statusText(), agreement.startTime(),
                 agreement.endTime(), autoRenew, trialEnd, String.join("; ", summary), readAt);
+    }
+
+    /** {@code CPPO}, {@code PUBLIC} or {@code PRIVATE}; {@code SELLER} when the Catalog API could not say. */
+    static String offerType(boolean cppo, OfferVisibility visibility) {
+        if (cppo) {
+            return AgreementTerms.CPPO;
+        }
+        return switch (visibility) {
+            case PUBLIC -> AgreementTerms.PUBLIC_OFFER;
+            case PRIVATE -> AgreementTerms.PRIVATE_OFFER;
+            case UNKNOWN -> AgreementTerms.SELLER_OFFER;
+        };
     }
 
     private static String units(Map<String, Integer> units) {

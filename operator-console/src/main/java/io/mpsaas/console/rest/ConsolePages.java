@@ -158,14 +158,27 @@ public class ConsolePages {
      * The agreement's terms as fields (empty until entitlement-service has read them): who offered it (the seller, or
      * a channel partner: a CPPO), its status, dates, auto-renewal, free trial and summary.
      */
+    /**
+     * The stored {@code offerType} for people: {@code PUBLIC}, {@code PRIVATE}, {@code CPPO}, or {@code SELLER} (terms
+     * stored before the suite asked the Catalog API, or when it could not answer: the seller's offer, visibility
+     * unknown).
+     */
+    static String offerType(String offerType) {
+        return switch (offerType == null ? "" : offerType) {
+            case "PUBLIC" -> "Public offer";
+            case "PRIVATE" -> "Private offer";
+            case "CPPO" -> "Channel partner's private offer (CPPO)";
+            default -> "The seller's own offer (public or private not known)";
+        };
+    }
+
     static List<Field> agreement(EntitlementAdmin.AgreementTerms t) {
         if (t == null) {
             return List.of();
         }
         List<Field> fields = new ArrayList<>();
         fields.add(new Field("Agreement id", text(t.agreementId()), true));
-        fields.add(new Field("Offer type", "CPPO".equals(t.offerType())
-                ? "Channel partner's private offer (CPPO)" : "The seller's own offer", false));
+        fields.add(new Field("Offer type", offerType(t.offerType()), false));
         if (t.channelPartnerAccountId() != null) {
             fields.add(new Field("Channel partner account", t.channelPartnerAccountId(), true));
         }

@@ -63,12 +63,22 @@ class ConsolePagesUnitTest {
         var own = new io.mpsaas.console.client.EntitlementAdmin.AgreementTerms("agmt-2", "prod-1", "SELLER", null,
                 "ACTIVE", start, null, null, start.plus(Duration.ofDays(30)), "free trial P30D", start);
         assertThat(ConsolePages.agreement(own)).extracting(ConsoleViews.Field::label, ConsoleViews.Field::value)
-                .contains(Tuple.tuple("Offer type", "The seller's own offer"),
+                .contains(Tuple.tuple("Offer type", "The seller's own offer (public or private not known)"),
                         Tuple.tuple("Ends", "No end (pay as you go)"),
                         Tuple.tuple("Auto-renew", "No renewal term"),
                         Tuple.tuple("Free trial ends",
                                 ConsolePages.time(start.plus(Duration.ofDays(30)))))
                 .extracting(t -> t.toArray()[0]).doesNotContain("Channel partner account");
         assertThat(ConsolePages.agreement(null)).isEmpty();
+
+        // the Catalog API's answer, as entitlement-service stores it
+        var publicOffer = new io.mpsaas.console.client.EntitlementAdmin.AgreementTerms("agmt-3", "prod-1", "PUBLIC",
+                null, "ACTIVE", start, null, null, null, "usage", start);
+        var privateOffer = new io.mpsaas.console.client.EntitlementAdmin.AgreementTerms("agmt-4", "prod-1",
+                "PRIVATE", null, "ACTIVE", start, null, null, null, "usage", start);
+        assertThat(ConsolePages.agreement(publicOffer)).extracting(ConsoleViews.Field::label, ConsoleViews.Field::value)
+                .contains(Tuple.tuple("Offer type", "Public offer"));
+        assertThat(ConsolePages.agreement(privateOffer)).extracting(ConsoleViews.Field::label, ConsoleViews.Field::value)
+                .contains(Tuple.tuple("Offer type", "Private offer"));
     }
 }
