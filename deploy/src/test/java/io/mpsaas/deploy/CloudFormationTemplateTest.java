@@ -62,6 +62,8 @@ class CloudFormationTemplateTest {
                 // AgreementTermsService and AgreementDiscovery (the Agreement API)
                 grant(anything(), "aws-marketplace:DescribeAgreement", "aws-marketplace:GetAgreementTerms",
                         "aws-marketplace:SearchAgreements", "aws-marketplace:GetAgreementEntitlements"),
+                // AgreementTermsService: the Catalog API's DescribeEntity of the agreement's offer (public or private)
+                grant(anything(), "aws-marketplace:DescribeEntity"),
                 // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
                 // and the admin API's customer list; BatchGetItem for the admin API's lists and searches
                 grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",
