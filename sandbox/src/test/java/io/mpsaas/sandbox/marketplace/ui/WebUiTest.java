@@ -410,6 +410,10 @@ class WebUiTest {
                 "<dd class=\"agreement-end\">none (pay as you go)</dd>",
                 "<dd class=\"auto-renew\">no renewal term</dd>", "usage requests at 0.10 USD, gb_stored at 0.10 USD")
                 .doesNotContain("/auto-renew-off\"");
+        // AND a private offer says so (the Catalog API's DescribeEntity answers the same)
+        sim.privateOffer(payg.subscriptionId());
+        assertThat(card(ui.page("/marketplace/buyers/" + account), payg.subscriptionId()))
+                .contains("<dd class=\"offer-type\">Private offer</dd>");
 
         // WHEN the buyer turns auto-renew off
         String after = ui.postAndFollow("/marketplace/subscriptions/" + cppo.subscriptionId() + "/auto-renew-off",
