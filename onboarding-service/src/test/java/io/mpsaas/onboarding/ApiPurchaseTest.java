@@ -226,6 +226,24 @@ class ApiPurchaseTest {
     }
 
     @Test
+    void throttlingBeyondTheRetries_isUnavailable_withRetryAfter() {
+        // GIVEN AWS throttling GetAgreementEntitlements longer than the client retries
+        ApiPurchase purchase = purchaseThroughApi();
+        sandbox.simulator().faults().failNext(Operation.GET_AGREEMENT_ENTITLEMENTS, 10, "ThrottlingException");
+
+        // WHEN the seller asks for the link
+        Response answer = askForLink(purchase.sub().agreementId());
+
+        // THEN 503 problem+json telling when to ask again, and nothing stored
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.contentType()).startsWith(PROBLEM);
+        assertThat(answer.jsonPath().getString("type")).endsWith("/unavailable");
+        assertThat(answer.header("Retry-After")).isEqualTo("30");
+        assertThat(answer.asString()).doesNotContain(purchase.token());
+        assertThat(buyers.customer(keyOf(purchase.sub()))).isEmpty();
+    }
+
+    @Test
     void agreementsNotBoughtThroughTheApi_unknownOrMalformed_areClearProblems() {
         // an agreement from the browser's subscribe flow: AWS hands out no token for it
         SubscribeResult browser = buyers.subscribe();

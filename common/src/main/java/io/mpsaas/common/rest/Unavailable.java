@@ -17,8 +17,16 @@ public final class Unavailable {
 
     /** The 503, its {@code detail} saying what the client may do (never the error's message). */
     public static Response storage(String detail) {
+        return answer(detail, RETRY_AFTER_SECONDS);
+    }
+
+    /**
+     * The same 503 for a dependency whose outage lasts longer than a storage blip (AWS Marketplace throttling or down
+     * after the client's retries), with its own {@code Retry-After}.
+     */
+    public static Response answer(String detail, int retryAfterSeconds) {
         return Response.status(503).type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(503, "unavailable", "Service unavailable", detail))
-                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+                .header(HttpHeaders.RETRY_AFTER, retryAfterSeconds).build();
     }
 }

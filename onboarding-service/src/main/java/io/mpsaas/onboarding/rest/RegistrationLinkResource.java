@@ -2,6 +2,7 @@ package io.mpsaas.onboarding.rest;
 
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.rest.Problem;
+import io.mpsaas.common.rest.Unavailable;
 import io.mpsaas.common.security.ApiRole;
 import io.mpsaas.common.security.SecuredApi;
 import io.mpsaas.onboarding.config.OnboardingConfig;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -107,12 +107,12 @@ public class RegistrationLinkResource {
         }
         RegistrationLinkResult.Refused refused = (RegistrationLinkResult.Refused) result;
         RegistrationLinkResult.Reason reason = refused.reason();
-        Response.ResponseBuilder answer = Response.status(reason.status()).type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(reason.status(), reason.slug(), reason.title(), refused.detail()));
-        if (reason.status() == 503) {
-            answer.header(HttpHeaders.RETRY_AFTER, 30);
+        if (reason == RegistrationLinkResult.Reason.TEMPORARILY_UNAVAILABLE) {
+            // AWS Marketplace or our storage after the retries: ask again in half a minute
+            return Unavailable.answer(refused.detail(), 30);
         }
-        return answer.build();
+        return Response.status(reason.status()).type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(reason.status(), reason.slug(), reason.title(), refused.detail())).build();
     }
 
     /** The link: {@code suite.onboarding.public-url}, else the scheme and host this call came to, and the path. */
