@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -1014,17 +1015,7 @@ class SuiteBenchmark {
         }
         List<SubscribeResult> customers = activeCustomers("bench-meter-raw-" + run, PricingModel.SUBSCRIPTION,
                 scale.meterCustomers(), dims);
-        seedAggregates(customers, dims, scale.meterHours());
-        List<String> ids = new ArrayList<>();
-        Instant currentHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
-        int perHour = customers.size() * dims.length;
-        for (int i = 0; i < n; i++) {
-            Instant hour = currentHour.minus(Duration.ofHours(i / perHour + 1));
-            int within = i % perHour;
-            SubscribeResult c = customers.get(within % customers.size());
-            ids.add("agg#" + CustomerKeys.forLegacy(c.productCode(), c.customerIdentifier()) + "#"
-                    + dims[within / customers.size()] + "#" + hour);
-        }
+        List<String> ids = seedAggregates(customers, dims, scale.meterHours());
         String load = Bench.loadAverage();
         ExecutorService outcomes = Executors.newFixedThreadPool(4);
         Semaphore inFlight = new Semaphore(4);
@@ -1034,8 +1025,7 @@ class SuiteBenchmark {
             List<String> batch = ids.subList(from, Math.min(n, from + 25));
             List<TransactWriteItem> claims = new ArrayList<>();
             for (int i = from; i < from + batch.size(); i++) {
-                // seedAggregates' quantity of the i-th aggregate
-                claims.add(rawClaim(ids.get(i), 1 + i % 7));
+                claims.add(rawClaim(ids.get(i), seededQuantity(i)));
             }
             transact(claims);
             inFlight.acquire();
@@ -1257,12 +1247,21 @@ class SuiteBenchmark {
      * usage table's documented layout (docs/ARCHITECTURE.md, UsageTable.aggregateUpsert), 25 per BatchWriteItem:
      * seeding 20,000 through the API would take longer than metering them on this machine.
      */
-    private void seedAggregates(List<SubscribeResult> customers, String[] dimensions, int hours) throws Exception {
+    /** The quantity {@link #seedAggregates} gives its {@code i}-th aggregate. */
+    private static long seededQuantity(int i) {
+        return 1 + i % 7;
+    }
+
+    /** Seeds the aggregates and answers their ids, the {@code i}-th with {@link #seededQuantity}{@code (i)}. */
+    private List<String> seedAggregates(List<SubscribeResult> customers, String[] dimensions, int hours)
+            throws Exception {
         int n = customers.size() * dimensions.length * hours;
         int perHour = customers.size() * dimensions.length;
         Instant currentHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
         String now = Instant.now().toString();
         AtomicInteger next = new AtomicInteger();
+        // written by the 4 threads, each at its own indexes
+        List<String> ids = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(n, (String) null)));
         long t0 = System.nanoTime();
         onThreads(4, () -> {
             for (int from; (from = next.getAndAdd(25)) < n; ) {
@@ -1274,6 +1273,7 @@ class SuiteBenchmark {
                     String dimension = dimensions[within / customers.size()];
                     String customerKey = CustomerKeys.forLegacy(c.productCode(), c.customerIdentifier());
                     String id = "agg#" + customerKey + "#" + dimension + "#" + hour;
+                    ids.set(i, id);
                     Map<String, AttributeValue> item = new HashMap<>();
                     item.put(SuiteTables.PK, s(id));
                     item.put(SuiteTables.SK, s("AGGREGATE"));
@@ -1287,7 +1287,7 @@ class SuiteBenchmark {
                     item.put("dimension", s(dimension));
                     item.put("hour", s(hour.toString()));
                     item.put("status", s("OPEN"));
-                    item.put("quantity", n(1 + i % 7));
+                    item.put("quantity", n(seededQuantity(i)));
                     item.put("events", n(1));
                     item.put("tagged", AttributeValue.fromBool(false));
                     item.put(SuiteTables.GSI1_PK, s("pending#" + Math.floorMod(id.hashCode(), 4)));
@@ -1310,6 +1310,7 @@ class SuiteBenchmark {
             return null;
         });
         LOG.infof("seeded %d aggregates in %.1f s", n, (System.nanoTime() - t0) / 1e9);
+        return ids;
     }
 
     // ------------------------------------------------------------------------------------------------- 6. webhooks
