@@ -58,44 +58,6 @@ class MeteringListingTest extends MeteringTestSupport {
                 metrics, MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);
     }
 
-    /** 110 aggregates of one new product (5 customers x 22 dimensions) in the previous hour; the buyers. */
-    private List<MeteringFixtures.Buyer> usageOf110() {
-        String[] dimensions = new String[22];
-        for (int i = 0; i < 22; i++) {
-            dimensions[i] = String.format("p%02d", i);
-        }
-        String product = fx.newProduct(false, dimensions);
-        List<MeteringFixtures.Buyer> buyers = new ArrayList<>();
-        for (int b = 0; b < 5; b++) {
-            MeteringFixtures.Buyer buyer = fx.activeBuyer(product, 2);
-            buyers.add(buyer);
-            for (int i = 0; i < 22; i++) {
-                ingest(buyer, dimensions[i], b * 100 + i + 1, usageHour.plusSeconds(i));
-            }
-        }
-        return buyers;
-    }
-
-    /** Records per BatchMeterUsage call of the buyers, and that every attempt succeeded. */
-    private Map<String, Long> recordsPerCall(List<MeteringFixtures.Buyer> buyers) {
-        Map<String, Long> perCall = new LinkedHashMap<>();
-        for (MeteringFixtures.Buyer buyer : buyers) {
-            assertThat(fx.attempts(buyer)).extracting(MeteringAttempt::outcome).containsOnly(AttemptOutcome.SUCCESS);
-            fx.attempts(buyer).forEach(a -> perCall.merge(a.requestId(), 1L, Long::sum));
-        }
-        return perCall;
-    }
-
-    private void assertBilledOnce(List<MeteringFixtures.Buyer> buyers) {
-        for (int b = 0; b < 5; b++) {
-            for (int i = 0; i < 22; i++) {
-                String dimension = String.format("p%02d", i);
-                assertThat(fx.billed(buyers.get(b), dimension)).isEqualTo(b * 100 + i + 1);
-                assertThat(aggregate(buyers.get(b), dimension, usageHour).status()).isEqualTo(AggregateStatus.SENT);
-            }
-        }
-    }
-
     private static boolean pendingIndexQuery(QueryRequest q) {
         AttributeValue partition = q.expressionAttributeValues().get(":p");
         return SuiteTables.GSI1.equals(q.indexName()) && partition != null && partition.s() != null
@@ -107,7 +69,7 @@ class MeteringListingTest extends MeteringTestSupport {
         // GIVEN 110 aggregates, and a replica whose reading of the pending list is held before its 9th page (by then
         // at least 40 aggregates were handed on) until a claim was sent, at most 30 s: a run that read the whole list
         // before claiming would wait out the 30 s
-        List<MeteringFixtures.Buyer> buyers = usageOf110();
+        List<MeteringFixtures.Buyer> buyers = fiveBuyersOf22Dimensions("p", usageHour);
         CountingDynamo counting = new CountingDynamo(dynamo);
         AtomicInteger pages = new AtomicInteger();
         AtomicBoolean claimBeforeEveryLaterPage = new AtomicBoolean(true);
@@ -134,14 +96,14 @@ class MeteringListingTest extends MeteringTestSupport {
         assertThat(claimBeforeEveryLaterPage).as("a claim before the 9th page of the list").isTrue();
         // AND the product's 110 records were billed once each in ceil(110/25) = 5 calls
         assertThat(recordsPerCall(buyers).values()).containsExactlyInAnyOrder(25L, 25L, 25L, 25L, 10L);
-        assertBilledOnce(buyers);
+        assertEachBilledOnce(buyers, "p", usageHour);
         assertThat(report.count(AggregateStatus.SENT)).isGreaterThanOrEqualTo(110);
     }
 
     @Test
     void threeReplicasReadingTheListPageByPage_stillTakeExactlyCeilNOver25Calls() throws Exception {
         // GIVEN 110 aggregates of one product, and three replicas each reading the pending list 10 items a page
-        List<MeteringFixtures.Buyer> buyers = usageOf110();
+        List<MeteringFixtures.Buyer> buyers = fiveBuyersOf22Dimensions("p", usageHour);
         List<MeteringRunner> replicas = List.of(pagedReplica("paged-1", new CountingDynamo(dynamo)),
                 pagedReplica("paged-2", new CountingDynamo(dynamo)), pagedReplica("paged-3", new CountingDynamo(dynamo)));
 
@@ -150,6 +112,6 @@ class MeteringListingTest extends MeteringTestSupport {
 
         // THEN no replica sent a short batch before the list was read: four full calls and one of 10, each record once
         assertThat(recordsPerCall(buyers).values()).containsExactlyInAnyOrder(25L, 25L, 25L, 25L, 10L);
-        assertBilledOnce(buyers);
+        assertEachBilledOnce(buyers, "p", usageHour);
     }
 }
