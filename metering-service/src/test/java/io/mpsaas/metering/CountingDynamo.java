@@ -9,11 +9,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * The test's own view of a DynamoDB client: the real one (DynamoDB Local) behind it, every call counted by method and
- * every TransactWriteItems' action count kept; a hook can fail a call to play a crash between two writes.
+ * every TransactWriteItems' action count kept; a hook can fail a call to play a crash between two writes, another
+ * hold a Query.
  */
 final class CountingDynamo {
 
@@ -22,6 +24,9 @@ final class CountingDynamo {
     final List<Integer> transactions = new CopyOnWriteArrayList<>();
     /** Called with the number (1, 2, ...) of each TransactWriteItems before it is sent; may throw. */
     volatile Consumer<Integer> beforeTransaction = n -> {
+    };
+    /** Called with each Query request before it is sent; may block or throw. */
+    volatile Consumer<QueryRequest> beforeQuery = q -> {
     };
     final DynamoDbClient client;
 
@@ -37,6 +42,10 @@ final class CountingDynamo {
                         args = new Object[] {request};
                         method = DynamoDbClient.class.getMethod("transactWriteItems",
                                 TransactWriteItemsRequest.class);
+                    }
+                    if (method.getName().equals("query") && args != null && args.length == 1
+                            && args[0] instanceof QueryRequest q) {
+                        beforeQuery.accept(q);
                     }
                     try {
                         return method.invoke(real, args);

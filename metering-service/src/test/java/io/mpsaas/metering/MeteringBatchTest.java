@@ -12,7 +12,6 @@ import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.metering.service.MeteringRunnerProducer;
-import io.mpsaas.sandbox.marketplace.ledger.AttemptOutcome;
 import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,36 +141,13 @@ class MeteringBatchTest extends MeteringTestSupport {
     @Test
     void nAggregatesOfOneProduct_takeExactlyCeilNOver25Calls_withThreeReplicasAtOnce() throws Exception {
         // GIVEN 110 aggregates of one product (5 customers x 22 dimensions)
-        String[] dimensions = new String[22];
-        for (int i = 0; i < 22; i++) {
-            dimensions[i] = String.format("x%02d", i);
-        }
-        String product = fx.newProduct(false, dimensions);
-        List<MeteringFixtures.Buyer> buyers = new ArrayList<>();
-        for (int b = 0; b < 5; b++) {
-            MeteringFixtures.Buyer buyer = fx.activeBuyer(product, 2);
-            buyers.add(buyer);
-            for (int i = 0; i < 22; i++) {
-                ingest(buyer, dimensions[i], b * 100 + i + 1, usageHour.plusSeconds(i));
-            }
-        }
+        List<MeteringFixtures.Buyer> buyers = fiveBuyersOf22Dimensions("x", usageHour);
 
         // WHEN three replicas run the hourly job at the same moment
         meterAtOnce(List.of(replica("r-1"), replica("r-2"), replica("r-3")), Duration.ofMinutes(3));
 
         // THEN the product's 110 records were billed once each in ceil(110/25) = 5 calls: four full, one of 10
-        Map<String, Long> perCall = new LinkedHashMap<>();
-        for (MeteringFixtures.Buyer buyer : buyers) {
-            assertThat(fx.attempts(buyer)).extracting(MeteringAttempt::outcome).containsOnly(AttemptOutcome.SUCCESS);
-            fx.attempts(buyer).forEach(a -> perCall.merge(a.requestId(), 1L, Long::sum));
-        }
-        assertThat(perCall.values()).containsExactlyInAnyOrder(25L, 25L, 25L, 25L, 10L);
-        for (int b = 0; b < 5; b++) {
-            for (int i = 0; i < 22; i++) {
-                assertThat(fx.billed(buyers.get(b), dimensions[i])).isEqualTo(b * 100 + i + 1);
-                assertThat(aggregate(buyers.get(b), dimensions[i], usageHour).status())
-                        .isEqualTo(AggregateStatus.SENT);
-            }
-        }
+        assertThat(recordsPerCall(buyers).values()).containsExactlyInAnyOrder(25L, 25L, 25L, 25L, 10L);
+        assertEachBilledOnce(buyers, "x", usageHour);
     }
 }

@@ -1,5 +1,6 @@
 package io.mpsaas.metering;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mpsaas.common.marketplace.CallPacer;
@@ -7,6 +8,7 @@ import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
+import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.persistence.CustomerDirectory;
 import io.mpsaas.metering.persistence.UsageTable;
@@ -16,12 +18,16 @@ import io.mpsaas.metering.service.MeteringRunnerProducer;
 import io.mpsaas.metering.service.ProductPolicies;
 import io.mpsaas.metering.service.UsageIngestion;
 import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.ledger.AttemptOutcome;
+import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -145,6 +151,48 @@ abstract class MeteringTestSupport {
             return m.isPresent();
         });
         return found[0];
+    }
+
+    /**
+     * Five buyers of one new product, each with usage in 22 dimensions ({@code prefix} 00 to 21) of {@code hour}: 110
+     * aggregates, buyer b's dimension i holding b * 100 + i + 1.
+     */
+    List<MeteringFixtures.Buyer> fiveBuyersOf22Dimensions(String prefix, Instant hour) {
+        String[] dimensions = new String[22];
+        for (int i = 0; i < 22; i++) {
+            dimensions[i] = String.format("%s%02d", prefix, i);
+        }
+        String product = fx.newProduct(false, dimensions);
+        List<MeteringFixtures.Buyer> buyers = new ArrayList<>();
+        for (int b = 0; b < 5; b++) {
+            MeteringFixtures.Buyer buyer = fx.activeBuyer(product, 2);
+            buyers.add(buyer);
+            for (int i = 0; i < 22; i++) {
+                ingest(buyer, dimensions[i], b * 100 + i + 1, hour.plusSeconds(i));
+            }
+        }
+        return buyers;
+    }
+
+    /** Records per BatchMeterUsage call of the buyers, once every attempt is checked a success. */
+    Map<String, Long> recordsPerCall(List<MeteringFixtures.Buyer> buyers) {
+        Map<String, Long> perCall = new LinkedHashMap<>();
+        for (MeteringFixtures.Buyer buyer : buyers) {
+            assertThat(fx.attempts(buyer)).extracting(MeteringAttempt::outcome).containsOnly(AttemptOutcome.SUCCESS);
+            fx.attempts(buyer).forEach(a -> perCall.merge(a.requestId(), 1L, Long::sum));
+        }
+        return perCall;
+    }
+
+    /** Every aggregate of {@link #fiveBuyersOf22Dimensions} billed with its quantity, and SENT. */
+    void assertEachBilledOnce(List<MeteringFixtures.Buyer> buyers, String prefix, Instant hour) {
+        for (int b = 0; b < 5; b++) {
+            for (int i = 0; i < 22; i++) {
+                String dimension = String.format("%s%02d", prefix, i);
+                assertThat(fx.billed(buyers.get(b), dimension)).isEqualTo(b * 100 + i + 1);
+                assertThat(aggregate(buyers.get(b), dimension, hour).status()).isEqualTo(AggregateStatus.SENT);
+            }
+        }
     }
 
     Aggregate aggregate(MeteringFixtures.Buyer buyer, String dimension, Instant hour) {

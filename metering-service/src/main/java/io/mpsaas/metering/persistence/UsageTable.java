@@ -18,16 +18,20 @@ import io.mpsaas.metering.domain.Allocation;
 import io.mpsaas.metering.domain.MeteredCustomer;
 import io.mpsaas.metering.domain.QuotaHeadroom;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,6 +58,7 @@ public class UsageTable {
     private final int shards;
     private final Duration idempotencyTtl;
     private final Duration retention;
+    private final int pendingPage;
 
     /** Transactions cancelled only by conflicts or throttling before a batch write gives up. */
     public static final int TRANSACTION_ATTEMPTS = 8;
@@ -61,7 +66,14 @@ public class UsageTable {
     private static final Backoff TRANSACTION_BACKOFF = Backoff.fullJitter(Duration.ofMillis(40),
             Duration.ofMillis(640));
 
+    @Inject
     public UsageTable(DynamoDbClient dynamo, TablesConfig tables, MeteringConfig config) {
+        this(dynamo, tables, config, PENDING_PAGE);
+    }
+
+    /** With another page size of the pending list (tests: a list of many pages). */
+    public UsageTable(DynamoDbClient dynamo, TablesConfig tables, MeteringConfig config, int pendingPage) {
+        this.pendingPage = pendingPage;
         this.dynamo = dynamo;
         this.table = tables.usage();
         this.shards = Math.max(1, config.indexShards());
@@ -150,15 +162,79 @@ public class UsageTable {
         return found;
     }
 
-    /** Aggregates still to be sent whose hour started before {@code before} (closed hours), oldest first. */
-    public List<Aggregate> pending(Instant before) {
-        List<Aggregate> all = new ArrayList<>();
+    /**
+     * Items of the pending index read per page while listing: a run claims from the first page while the rest is read,
+     * so a small first page starts the claims sooner; 1,000 aggregates is well under DynamoDB's 1 MB a page.
+     */
+    static final int PENDING_PAGE = 1000;
+
+    /** Items of the pending index read per page. */
+    public int pendingPage() {
+        return pendingPage;
+    }
+
+    /**
+     * Aggregates still to be sent whose hour started before {@code before}, oldest hour first, read lazily: the shards'
+     * pending index pages are merged by their sort key (hour, customer, dimension; the shard breaks ties), and a shard's
+     * next page is read only when the merge reaches it. Every replica walks the same order.
+     */
+    public Iterator<Aggregate> pendingInOrder(Instant before) {
+        List<Iterator<Map<String, AttributeValue>>> shardItems = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
-            all.addAll(queryIndex(SuiteTables.GSI1, SuiteTables.GSI1_PK, PENDING_PREFIX + shard,
-                    SuiteTables.GSI1_SK, before.toString(), Integer.MAX_VALUE, true));
+            shardItems.add(Paging.query(dynamo, QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
+                    .keyConditionExpression("#p = :p AND #s < :s")
+                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI1_PK, "#s", SuiteTables.GSI1_SK))
+                    .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_PREFIX + shard), ":s",
+                            Attr.s(before.toString())))
+                    .scanIndexForward(true).limit(pendingPage).build())
+                    .filter(item -> AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK))).iterator());
         }
-        all.sort(Comparator.comparing(Aggregate::hour).thenComparing(Aggregate::id));
-        return all;
+        return new MergedShards(shardItems);
+    }
+
+    /** The k-way merge of the shards' sorted index items, each shard's next item read only when needed. */
+    private static final class MergedShards implements Iterator<Aggregate> {
+
+        private record Head(Map<String, AttributeValue> item, String sortKey, int shard) {
+        }
+
+        private final List<Iterator<Map<String, AttributeValue>>> shards;
+        private final PriorityQueue<Head> heads = new PriorityQueue<>(
+                Comparator.comparing(Head::sortKey).thenComparingInt(Head::shard));
+        private boolean started;
+
+        MergedShards(List<Iterator<Map<String, AttributeValue>>> shards) {
+            this.shards = shards;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (!started) {
+                started = true;
+                for (int shard = 0; shard < shards.size(); shard++) {
+                    advance(shard);
+                }
+            }
+            return !heads.isEmpty();
+        }
+
+        @Override
+        public Aggregate next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Head head = heads.poll();
+            advance(head.shard());
+            return toAggregate(head.item());
+        }
+
+        private void advance(int shard) {
+            Iterator<Map<String, AttributeValue>> items = shards.get(shard);
+            if (items.hasNext()) {
+                Map<String, AttributeValue> item = items.next();
+                heads.add(new Head(item, Attr.string(item, SuiteTables.GSI1_SK), shard));
+            }
+        }
     }
 
     /**

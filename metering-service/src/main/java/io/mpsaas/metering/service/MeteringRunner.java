@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
@@ -131,6 +133,15 @@ public class MeteringRunner {
     /** The sending threads: one per run takes the claimed batches in order, up to SENDS_IN_FLIGHT send them. */
     private static final ExecutorService SENDERS = Executors.newCachedThreadPool(daemon("metering-sender"));
 
+    /** The reading threads: one per hourly or retry run reads the pending list while the first batches are claimed. */
+    private static final ExecutorService LISTERS = Executors.newCachedThreadPool(daemon("metering-lister"));
+
+    /**
+     * Aggregates of the pending list handed from the reading thread to the claims at a time (at most a page of the
+     * list: a chunk waits for no more than one page read).
+     */
+    static final int LIST_CHUNK = 250;
+
     private final UsageTable table;
     private final CustomerDirectory customers;
     private final ProductPolicies products;
@@ -167,43 +178,102 @@ public class MeteringRunner {
      * earlier run already tried.
      */
     public Report meterClosedHours(Instant now, boolean retriesOnly) {
-        Instant currentHour = MeteringWindow.hourOf(now);
-        long readStart = System.nanoTime();
-        List<Aggregate> pending = table.pending(currentHour);
-        Log.infof("Metering run: %d aggregates pending before %s, listed in %d ms", pending.size(), currentHour,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readStart));
         Predicate<Aggregate> dueNow = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
         Predicate<Aggregate> selected = retriesOnly ? dueNow.and(a -> a.status() == AggregateStatus.FROZEN)
                 : dueNow;
-        int atRisk = warnAtRisk(pending, now);
-        metrics.backlog(pending.size(), atRisk);
-        List<Aggregate> due = pending.stream().filter(selected).toList();
-        if (!retriesOnly) {
-            Map<String, Long> perGroup = new HashMap<>();
-            due.forEach(a -> perGroup.merge(sendGroup(a), 1L, Long::sum));
+        Listing listing = new Listing();
+        Future<?> reading = LISTERS.submit(inCallersContext(() -> {
+            list(now, selected, !retriesOnly, listing);
+            return null;
+        }));
+        Report report;
+        try {
+            report = process(listing, now);
+        } finally {
+            // the list is read to its end even when the run failed: its figures are the backlog's
             try {
-                quota.hourlyRun(now, QuotaHeadroom.calls(perGroup), due.size());
-            } catch (RuntimeException e) {
-                // the quota figures are for operators: never a reason not to meter
-                Log.warnf(e, "Could not record the quota need of the hourly run");
+                reading.get();
+            } catch (ExecutionException e) {
+                Log.warnf(e.getCause(), "Reading the pending list failed");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        Report report = process(due, now);
-        return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
+        return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), listing.atRisk);
+    }
+
+    /**
+     * Reads the pending list of the closed hours (the reading thread of a run): hands the selected aggregates to the
+     * claims as they come, a chunk at a time, so the first batch is claimed after the first page, not after the whole
+     * list; then logs and records what the list held (backlog, aggregates at risk, the hourly run's quota need).
+     */
+    private void list(Instant now, Predicate<Aggregate> selected, boolean hourly, Listing listing) {
+        Instant currentHour = MeteringWindow.hourOf(now);
+        long readStart = System.nanoTime();
+        int pending = 0;
+        int atRisk = 0;
+        Map<String, Long> perGroup = new HashMap<>();
+        long due = 0;
+        List<Aggregate> chunk = new ArrayList<>();
+        try {
+            for (Iterator<Aggregate> it = table.pendingInOrder(currentHour); it.hasNext(); ) {
+                Aggregate a = it.next();
+                pending++;
+                if (warnIfAtRisk(a, now)) {
+                    atRisk++;
+                }
+                if (selected.test(a)) {
+                    chunk.add(a);
+                    perGroup.merge(sendGroup(a), 1L, Long::sum);
+                    due++;
+                    if (chunk.size() >= Math.min(LIST_CHUNK, table.pendingPage())) {
+                        listing.chunks.add(chunk);
+                        chunk = new ArrayList<>();
+                    }
+                }
+            }
+            if (!chunk.isEmpty()) {
+                listing.chunks.add(chunk);
+            }
+            Log.infof("Metering run: %d aggregates pending before %s, listed in %d ms", pending, currentHour,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readStart));
+            listing.atRisk = atRisk;
+            metrics.backlog(pending, atRisk);
+            if (hourly) {
+                try {
+                    quota.hourlyRun(now, QuotaHeadroom.calls(perGroup), due);
+                } catch (RuntimeException e) {
+                    // the quota figures are for operators: never a reason not to meter
+                    Log.warnf(e, "Could not record the quota need of the hourly run");
+                }
+            }
+        } catch (RuntimeException e) {
+            listing.failure = e;
+        } finally {
+            listing.chunks.add(END);
+        }
     }
 
     /** Logs every unsent aggregate close to its AWS deadline and counts them. */
     private int warnAtRisk(List<Aggregate> pending, Instant now) {
         int atRisk = 0;
         for (Aggregate a : pending) {
-            Duration left = Duration.between(now, MeteringWindow.deadline(a.hour()));
-            if (left.compareTo(settings.warnBeforeDeadline()) < 0 && !left.isNegative()) {
+            if (warnIfAtRisk(a, now)) {
                 atRisk++;
-                Log.warnf("Usage of %s is not sent yet and AWS stops accepting it in %d min (status %s, attempts %d,"
-                        + " last error %s)", a.ids(), left.toMinutes(), a.status(), a.attempts(), a.resultCode());
             }
         }
         return atRisk;
+    }
+
+    /** Logs an unsent aggregate close to its AWS deadline; whether it is. */
+    private boolean warnIfAtRisk(Aggregate a, Instant now) {
+        Duration left = Duration.between(now, MeteringWindow.deadline(a.hour()));
+        if (left.compareTo(settings.warnBeforeDeadline()) < 0 && !left.isNegative()) {
+            Log.warnf("Usage of %s is not sent yet and AWS stops accepting it in %d min (status %s, attempts %d,"
+                    + " last error %s)", a.ids(), left.toMinutes(), a.status(), a.attempts(), a.resultCode());
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -216,7 +286,7 @@ public class MeteringRunner {
                 .filter(a -> !a.hour().isAfter(MeteringWindow.hourOf(now)))
                 .toList();
         int atRisk = warnAtRisk(pending, now);
-        Report report = process(pending, now);
+        Report report = process(Listing.of(pending), now);
         return new Report(report.finished(), report.retryLater(), report.claimedElsewhere(), atRisk);
     }
 
@@ -246,13 +316,14 @@ public class MeteringRunner {
     }
 
     /**
-     * Meters the candidates as a pipeline: this thread claims and freezes them by BatchMeterUsage batch (one
-     * transaction of up to 25 per call, one product and identity model each, full batches of 25 but a group's last),
+     * Meters the candidates as a pipeline: this thread claims and freezes them by BatchMeterUsage batch as they are
+     * read (one transaction of up to 25 per call, one product and identity model each, full batches of 25 but a group's
+     * last),
      * the batches are sent in claim order under the rate limit (a few calls at once), and each batch's outcomes are
      * written together while the next ones are sent. At most {@code claim-batch} aggregates are claimed ahead of
      * sending.
      */
-    private Report process(List<Aggregate> candidates, Instant now) {
+    private Report process(Listing candidates, Instant now) {
         Run run = new Run(now);
         BlockingQueue<List<Aggregate>> toSend = new ArrayBlockingQueue<>(
                 Math.max(1, settings.claimBatch() / Marketplace.MAX_RECORDS_PER_BATCH));
@@ -350,22 +421,92 @@ public class MeteringRunner {
     private record Candidate(Aggregate aggregate, int reads) {
     }
 
-    private void claimAll(List<Aggregate> candidates, BlockingQueue<List<Aggregate>> toSend, Run run,
-            Future<?> sending) {
-        // one BatchMeterUsage call is for one product and identity model: claims never mix them
-        Map<String, List<Candidate>> groups = new LinkedHashMap<>();
-        for (Aggregate a : candidates) {
-            groups.computeIfAbsent(sendGroup(a), g -> new ArrayList<>()).add(new Candidate(a, 0));
+    /**
+     * The aggregates a run meters, as they are read: chunks of the pending list, then END (compared by identity), and
+     * what made the reading stop early, if anything.
+     */
+    private static final class Listing {
+
+        final BlockingQueue<List<Aggregate>> chunks = new LinkedBlockingQueue<>();
+        volatile RuntimeException failure;
+        volatile int atRisk;
+
+        /** A list read already (the flush's). */
+        static Listing of(List<Aggregate> aggregates) {
+            Listing listing = new Listing();
+            if (!aggregates.isEmpty()) {
+                listing.chunks.add(aggregates);
+            }
+            listing.chunks.add(END);
+            return listing;
         }
-        for (List<Candidate> group : groups.values()) {
-            List<Candidate> queue = new ArrayList<>(group);
-            while (!queue.isEmpty() && run.failure == null) {
-                List<Aggregate> batch = claimNext(queue, run);
-                if (!batch.isEmpty() && !hand(batch, toSend, run, sending)) {
-                    return;
+
+        /**
+         * Adds the chunks read since the last call to their groups, waiting for the next one when {@code wait}; whether
+         * the whole list has been read (or the run stopped: a failure of the reading thread fails the run).
+         */
+        boolean drain(Map<String, List<Candidate>> groups, boolean wait, Run run) {
+            try {
+                List<Aggregate> chunk = wait ? chunks.poll(100, TimeUnit.MILLISECONDS) : chunks.poll();
+                while (wait && chunk == null && run.failure == null) {
+                    chunk = chunks.poll(100, TimeUnit.MILLISECONDS);
                 }
+                for (; chunk != null; chunk = chunks.poll()) {
+                    if (chunk == END) {
+                        if (failure != null) {
+                            run.fail(failure);
+                        }
+                        return true;
+                    }
+                    for (Aggregate a : chunk) {
+                        groups.computeIfAbsent(sendGroup(a), g -> new ArrayList<>()).add(new Candidate(a, 0));
+                    }
+                }
+                return run.failure != null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                run.fail(new IllegalStateException("interrupted while metering", e));
+                return true;
             }
         }
+    }
+
+    /**
+     * Claims batch after batch as the list is read. One BatchMeterUsage call is for one product and identity model, so
+     * claims never mix them. While the list is still being read, only full batches of 25 are claimed (a group with
+     * fewer waits for the next chunk): a batch is short only when the whole list is known and the group holds fewer,
+     * so N aggregates of a group still cost ceil(N/25) calls whatever the number of replicas and the pace of reading.
+     */
+    private void claimAll(Listing listing, BlockingQueue<List<Aggregate>> toSend, Run run, Future<?> sending) {
+        Map<String, List<Candidate>> groups = new LinkedHashMap<>();
+        boolean listed = listing.drain(groups, false, run);
+        while (run.failure == null) {
+            List<Candidate> queue = claimable(groups, listed);
+            if (queue == null) {
+                if (listed) {
+                    return;
+                }
+                listed = listing.drain(groups, true, run);
+                continue;
+            }
+            List<Aggregate> batch = claimNext(queue, run, listed);
+            if (!batch.isEmpty() && !hand(batch, toSend, run, sending)) {
+                return;
+            }
+            if (!listed) {
+                listed = listing.drain(groups, false, run);
+            }
+        }
+    }
+
+    /** The queue of the first group holding a full batch; once the whole list is read, of the first holding any. */
+    private static List<Candidate> claimable(Map<String, List<Candidate>> groups, boolean listed) {
+        for (List<Candidate> queue : groups.values()) {
+            if (queue.size() >= Marketplace.MAX_RECORDS_PER_BATCH || listed && !queue.isEmpty()) {
+                return queue;
+            }
+        }
+        return null;
     }
 
     private static String sendGroup(Aggregate a) {
@@ -379,12 +520,13 @@ public class MeteringRunner {
      * the batch is then filled again from the list, so claims stay full and N aggregates of a group cost ceil(N/25)
      * calls whatever the number of replicas. Answers the frozen batch, or empty when nothing was claimed this time.
      */
-    private List<Aggregate> claimNext(List<Candidate> queue, Run run) {
+    private List<Aggregate> claimNext(List<Candidate> queue, Run run, boolean listed) {
         if (run.scanning) {
             // the last claim found mostly aggregates other replicas took: skip past their part of the list by reading
             // ahead, which is much cheaper than learning it from cancelled claims
             scan(queue, run);
-            if (queue.isEmpty()) {
+            if (queue.isEmpty() || !listed && queue.size() < Marketplace.MAX_RECORDS_PER_BATCH) {
+                // a short batch only once the whole list is known
                 return List.of();
             }
         }
