@@ -52,6 +52,12 @@ class AgreementTermsTest {
                 .contracted("seats", ValueType.INTEGER).metered("api_calls").build());
     }
 
+    /** A buyer of {@code seats} on the product's public offer, its license activated. */
+    private SubscribeResult activeBuyer(Product product, int seats) {
+        return sandbox.simulator().subscribe(SubscribeRequest.of(product.code()).withBuyer(TestSupport.account())
+                .withQuantity("seats", seats).activated());
+    }
+
     @Test
     void newAgreement_storesItsTerms_andAnAmendmentRereadsThem() {
         // GIVEN a buyer on a free trial of a 12-month contract with consumption
@@ -140,16 +146,16 @@ class AgreementTermsTest {
     }
 
     @Test
-    void catalogApiRefusing_stillStoresTheTerms_asTheSellersOffer() {
+    void catalogApiRefusing_stillStoresTheTerms_asTheSellersOffer_andReconciliationRereadsThemOnceItAnswers() {
         // GIVEN a Catalog API that refuses DescribeEntity (no aws-marketplace:DescribeEntity grant)
         Product product = contractWithTrial();
         sandbox.simulator().faults().failNext(new FailNextRule(Operation.DESCRIBE_ENTITY, 1000,
                 "AccessDeniedException", "not authorized to perform aws-marketplace:DescribeEntity", 403));
+        String key;
         try {
             // WHEN a buyer subscribes
-            SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                    .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
-            String key = CustomerKeys.forLicense(sub.licenseArn());
+            SubscribeResult sub = activeBuyer(product, 1);
+            key = CustomerKeys.forLicense(sub.licenseArn());
 
             // THEN the terms are stored all the same, the offer read as the seller's, visibility unknown
             AgreementTerms terms = eventually().until(() -> customer(sandbox, key)
@@ -160,6 +166,14 @@ class AgreementTermsTest {
         } finally {
             sandbox.simulator().faults().reset();
         }
+
+        // WHEN the Catalog API answers again (the grant added) and reconciliation runs over the product
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200).body("failed", equalTo(0));
+
+        // THEN it read the terms that said SELLER again: the offer is known to be public
+        assertThat(customer(sandbox, key).orElseThrow().agreementTerms().offerType())
+                .isEqualTo(AgreementTerms.PUBLIC_OFFER);
     }
 
     @Test
@@ -169,8 +183,7 @@ class AgreementTermsTest {
         sandbox.simulator().faults().set(Operation.DESCRIBE_AGREEMENT, OperationFaults.NONE.withLatencyMs(6_000));
         try {
             // WHEN a buyer subscribes and AWS activates the license
-            SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                    .withBuyer(TestSupport.account()).withQuantity("seats", 2).activated());
+            SubscribeResult sub = activeBuyer(product, 2);
             String key = CustomerKeys.forLicense(sub.licenseArn());
 
             // THEN the notification is applied and its message deleted from the queue...
@@ -193,40 +206,11 @@ class AgreementTermsTest {
     }
 
     @Test
-    void reconciliation_rereadsTermsOfUnknownVisibility_onceTheCatalogApiAnswers() {
-        // GIVEN a customer whose terms were stored while the Catalog API refused DescribeEntity (offer type SELLER)
-        Product product = contractWithTrial();
-        sandbox.simulator().faults().failNext(new FailNextRule(Operation.DESCRIBE_ENTITY, 1000,
-                "InternalServiceException", "injected outage", 500));
-        String key;
-        try {
-            SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                    .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
-            key = CustomerKeys.forLicense(sub.licenseArn());
-            AgreementTerms seller = eventually().until(() -> customer(sandbox, key)
-                    .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
-            assertThat(seller.offerType()).isEqualTo(AgreementTerms.SELLER_OFFER);
-        } finally {
-            sandbox.simulator().faults().reset();
-        }
-
-        // WHEN the Catalog API is back and reconciliation runs over the product
-        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
-                .post("/api/v1/admin/reconciliation").then().statusCode(200).body("failed", equalTo(0));
-
-        // THEN the temporary failure healed: the offer is known to be public
-        assertThat(customer(sandbox, key).orElseThrow().agreementTerms().offerType())
-                .isEqualTo(AgreementTerms.PUBLIC_OFFER);
-    }
-
-    @Test
     void reconciliation_rereadsTermsReadBeforeTheLastEntitlementChange_andLeavesFreshOnesAlone() {
         // GIVEN two customers with their terms stored after their notifications
         Product product = contractWithTrial();
-        SubscribeResult stale = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 3).activated());
-        SubscribeResult fresh = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 4).activated());
+        SubscribeResult stale = activeBuyer(product, 3);
+        SubscribeResult fresh = activeBuyer(product, 4);
         String staleKey = CustomerKeys.forLicense(stale.licenseArn());
         String freshKey = CustomerKeys.forLicense(fresh.licenseArn());
         for (String key : java.util.List.of(staleKey, freshKey)) {
@@ -272,8 +256,7 @@ class AgreementTermsTest {
     void reconciliation_readsTheTermsOfACustomerWithoutThem() {
         // GIVEN a customer whose terms were lost (or never read)
         Product product = contractWithTrial();
-        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 3).activated());
+        SubscribeResult sub = activeBuyer(product, 3);
         String key = CustomerKeys.forLicense(sub.licenseArn());
         eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null), t -> t != null);
         sandbox.aws().dynamo().updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
@@ -295,18 +278,15 @@ class AgreementTermsTest {
     void reconciliation_searchesTheProductsAgreements_adoptsTheUnknown_andEndsTheDrifted() {
         // GIVEN two known customers of a product (their terms teach the suite the product's catalog id)
         Product product = contractWithTrial();
-        SubscribeResult known = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
-        SubscribeResult drifting = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+        SubscribeResult known = activeBuyer(product, 1);
+        SubscribeResult drifting = activeBuyer(product, 1);
         for (SubscribeResult s : java.util.List.of(known, drifting)) {
             eventually().until(() -> customer(sandbox, CustomerKeys.forLicense(s.licenseArn()))
                     .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
         }
         // AND, with every notification of the product lost, a new buyer arrives and one customer's agreement ends
         sandbox.simulator().holdNotifications(product.code());
-        SubscribeResult unknown = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 4).activated());
+        SubscribeResult unknown = activeBuyer(product, 4);
         sandbox.simulator().cancel(drifting.subscriptionId());
         sandbox.simulator().completeCancellation(drifting.subscriptionId());
         String unknownKey = CustomerKeys.forLicense(unknown.licenseArn());

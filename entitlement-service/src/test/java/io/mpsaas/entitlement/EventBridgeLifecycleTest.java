@@ -187,15 +187,9 @@ class EventBridgeLifecycleTest {
     @Test
     void renewal_movesTheCustomerOntoTheNewAgreement_andALateEventOfTheOldOneDoesNotMoveItBack() throws Exception {
         // GIVEN an active Concurrent Agreements customer, its events captured and delivered in order
-        Product product = TestSupport.caContract(sandbox);
-        sandbox.simulator().holdNotifications(product.code());
-        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 5).withQuantity("sso", true));
-        sandbox.simulator().activate(sub.subscriptionId());
-        List<SentNotification> sent = TestSupport.sent(sandbox, product.code(), sub.subscriptionId(),
-                Channel.EVENTBRIDGE);
-        assertThat(sent).extracting(SentNotification::kind).containsExactly("Purchase Agreement Created - Proposer",
-                "License Updated - Manufacturer");
+        TestSupport.HeldActivation held = TestSupport.heldActivation(sandbox, 5);
+        SubscribeResult sub = held.subscription();
+        List<SentNotification> sent = held.events();
         sent.forEach(n -> deliverInOrder(sandbox, n));
         String key = CustomerKeys.forLicense(sub.licenseArn());
         eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
