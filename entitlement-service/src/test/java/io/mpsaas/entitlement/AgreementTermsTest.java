@@ -9,7 +9,11 @@ import static org.hamcrest.Matchers.equalTo;
 import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerAttributes;
 import io.mpsaas.common.customer.CustomerKeys;
+import io.mpsaas.common.customer.CustomerRecord;
+import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
+import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -18,18 +22,22 @@ import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.catalog.ValueType;
 import io.mpsaas.sandbox.marketplace.fault.FailNextRule;
 import io.mpsaas.sandbox.marketplace.fault.Operation;
+import io.mpsaas.sandbox.marketplace.fault.OperationFaults;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Terms on the customer: entitlement-service reads each new and amended agreement from the simulator's Agreement API
  * and stores its terms (offer type, dates, auto-renewal, free trial, summary); the access API shows them; the
- * reconciliation run reads the terms of customers still without them.
+ * reconciliation run reads the terms of customers still without them, with stale ones or of unknown visibility. The
+ * terms are read off the notification path: a notification never waits for the Agreement API.
  */
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
@@ -42,6 +50,12 @@ class AgreementTermsTest {
         return sandbox.simulator().addProduct(Product.builder(TestSupport.uniqueCode("ent-terms"),
                 PricingModel.CONTRACT_WITH_CONSUMPTION).concurrentAgreements().freeTrial(true)
                 .contracted("seats", ValueType.INTEGER).metered("api_calls").build());
+    }
+
+    /** A buyer of {@code seats} on the product's public offer, its license activated. */
+    private SubscribeResult activeBuyer(Product product, int seats) {
+        return sandbox.simulator().subscribe(SubscribeRequest.of(product.code()).withBuyer(TestSupport.account())
+                .withQuantity("seats", seats).activated());
     }
 
     @Test
@@ -132,16 +146,16 @@ class AgreementTermsTest {
     }
 
     @Test
-    void catalogApiRefusing_stillStoresTheTerms_asTheSellersOffer() {
+    void catalogApiRefusing_stillStoresTheTerms_asTheSellersOffer_andReconciliationRereadsThemOnceItAnswers() {
         // GIVEN a Catalog API that refuses DescribeEntity (no aws-marketplace:DescribeEntity grant)
         Product product = contractWithTrial();
         sandbox.simulator().faults().failNext(new FailNextRule(Operation.DESCRIBE_ENTITY, 1000,
                 "AccessDeniedException", "not authorized to perform aws-marketplace:DescribeEntity", 403));
+        String key;
         try {
             // WHEN a buyer subscribes
-            SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                    .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
-            String key = CustomerKeys.forLicense(sub.licenseArn());
+            SubscribeResult sub = activeBuyer(product, 1);
+            key = CustomerKeys.forLicense(sub.licenseArn());
 
             // THEN the terms are stored all the same, the offer read as the seller's, visibility unknown
             AgreementTerms terms = eventually().until(() -> customer(sandbox, key)
@@ -152,14 +166,97 @@ class AgreementTermsTest {
         } finally {
             sandbox.simulator().faults().reset();
         }
+
+        // WHEN the Catalog API answers again (the grant added) and reconciliation runs over the product
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200).body("failed", equalTo(0));
+
+        // THEN it read the terms that said SELLER again: the offer is known to be public
+        assertThat(customer(sandbox, key).orElseThrow().agreementTerms().offerType())
+                .isEqualTo(AgreementTerms.PUBLIC_OFFER);
+    }
+
+    @Test
+    void slowAgreementApi_doesNotHoldTheNotification_andTheTermsFollow() {
+        // GIVEN an Agreement API that takes 6 s to describe an agreement (under the client's 10 s read timeout)
+        Product product = contractWithTrial();
+        sandbox.simulator().faults().set(Operation.DESCRIBE_AGREEMENT, OperationFaults.NONE.withLatencyMs(6_000));
+        try {
+            // WHEN a buyer subscribes and AWS activates the license
+            SubscribeResult sub = activeBuyer(product, 2);
+            String key = CustomerKeys.forLicense(sub.licenseArn());
+
+            // THEN the notification is applied and its message deleted from the queue...
+            eventually().untilAsserted(() -> {
+                assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                        .isEqualTo(SubscriptionState.ACTIVE);
+                assertThat(notificationsInQueue()).isZero();
+            });
+            // ...while the terms read still waits for the Agreement API: the batch did not wait for it
+            assertThat(customer(sandbox, key).orElseThrow().agreementTerms()).isNull();
+
+            // AND the terms are stored once it answers
+            AgreementTerms terms = eventually().until(() -> customer(sandbox, key)
+                    .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+            assertThat(terms.agreementId()).isEqualTo(sub.agreementId());
+            assertThat(terms.summary()).contains("contract P12M (seats=2)");
+        } finally {
+            sandbox.simulator().faults().reset();
+        }
+    }
+
+    @Test
+    void reconciliation_rereadsTermsReadBeforeTheLastEntitlementChange_andLeavesFreshOnesAlone() {
+        // GIVEN two customers with their terms stored after their notifications
+        Product product = contractWithTrial();
+        SubscribeResult stale = activeBuyer(product, 3);
+        SubscribeResult fresh = activeBuyer(product, 4);
+        String staleKey = CustomerKeys.forLicense(stale.licenseArn());
+        String freshKey = CustomerKeys.forLicense(fresh.licenseArn());
+        for (String key : java.util.List.of(staleKey, freshKey)) {
+            eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null),
+                    t -> t != null);
+        }
+        eventually().until(() -> notificationsInQueue() == 0);
+        // AND the first one's read after its last change was lost (failed, dropped from a full queue, or a restart):
+        // what is stored was read before the entitlements it goes with
+        CustomerRecord before = customer(sandbox, staleKey).orElseThrow();
+        Instant earlier = before.entitlementsRefreshedAt().minusSeconds(60);
+        sandbox.aws().dynamo().updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
+                .key(SuiteTables.key(staleKey, CustomerKeys.CUSTOMER_SK))
+                .updateExpression("SET #t.#s = :s, #t.#r = :r, #at = :at")
+                .expressionAttributeNames(Map.of("#t", CustomerAttributes.AGREEMENT_TERMS, "#s", "summary",
+                        "#r", "readAt", "#at", CustomerAttributes.AGREEMENT_TERMS_READ_AT))
+                .expressionAttributeValues(Map.of(":s", Attr.s("contract P12M (seats=1)"),
+                        ":r", Attr.s(earlier.toString()), ":at", Attr.n(earlier.toEpochMilli()))));
+
+        // WHEN reconciliation runs over the product
+        Instant run = Instant.now();
+        given().header("X-Api-Key", "test-admin-key").queryParam("productCode", product.code())
+                .post("/api/v1/admin/reconciliation").then().statusCode(200).body("failed", equalTo(0));
+
+        // THEN the stale terms are read again, the fresh ones are left as they were (read before the run)
+        AgreementTerms reread = customer(sandbox, staleKey).orElseThrow().agreementTerms();
+        assertThat(reread.summary()).contains("contract P12M (seats=3)");
+        assertThat(reread.readAt()).isAfter(before.entitlementsRefreshedAt());
+        assertThat(customer(sandbox, freshKey).orElseThrow().agreementTerms().readAt()).isBefore(run);
+    }
+
+    /** Messages in the notifications queue, visible or in flight (a message is in flight until it is deleted). */
+    private int notificationsInQueue() {
+        Map<QueueAttributeName, String> attributes = sandbox.aws().sqs().getQueueAttributes(r -> r
+                .queueUrl(sandbox.aws().queueUrl(SuiteQueues.NOTIFICATIONS)).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     @Test
     void reconciliation_readsTheTermsOfACustomerWithoutThem() {
         // GIVEN a customer whose terms were lost (or never read)
         Product product = contractWithTrial();
-        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 3).activated());
+        SubscribeResult sub = activeBuyer(product, 3);
         String key = CustomerKeys.forLicense(sub.licenseArn());
         eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null), t -> t != null);
         sandbox.aws().dynamo().updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
@@ -181,18 +278,15 @@ class AgreementTermsTest {
     void reconciliation_searchesTheProductsAgreements_adoptsTheUnknown_andEndsTheDrifted() {
         // GIVEN two known customers of a product (their terms teach the suite the product's catalog id)
         Product product = contractWithTrial();
-        SubscribeResult known = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
-        SubscribeResult drifting = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 1).activated());
+        SubscribeResult known = activeBuyer(product, 1);
+        SubscribeResult drifting = activeBuyer(product, 1);
         for (SubscribeResult s : java.util.List.of(known, drifting)) {
             eventually().until(() -> customer(sandbox, CustomerKeys.forLicense(s.licenseArn()))
                     .map(c -> c.agreementTerms()).orElse(null), t -> t != null);
         }
         // AND, with every notification of the product lost, a new buyer arrives and one customer's agreement ends
         sandbox.simulator().holdNotifications(product.code());
-        SubscribeResult unknown = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 4).activated());
+        SubscribeResult unknown = activeBuyer(product, 4);
         sandbox.simulator().cancel(drifting.subscriptionId());
         sandbox.simulator().completeCancellation(drifting.subscriptionId());
         String unknownKey = CustomerKeys.forLicense(unknown.licenseArn());

@@ -2,11 +2,15 @@ package io.mpsaas.entitlement;
 
 import static io.mpsaas.entitlement.TestSupport.customer;
 import static io.mpsaas.entitlement.TestSupport.customerEvents;
+import static io.mpsaas.entitlement.TestSupport.deliver;
+import static io.mpsaas.entitlement.TestSupport.deliverInOrder;
 import static io.mpsaas.entitlement.TestSupport.eventually;
 import static io.mpsaas.entitlement.TestSupport.meteringCommands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.CustomerRecord;
@@ -23,14 +27,17 @@ import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.catalog.ValueType;
 import io.mpsaas.sandbox.marketplace.notify.Channel;
+import io.mpsaas.sandbox.marketplace.notify.SentNotification;
 import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -41,6 +48,9 @@ class EventBridgeLifecycleTest {
 
     @InjectSandbox
     Sandbox sandbox;
+
+    @Inject
+    ObjectMapper json;
 
     @Test
     void licenseLifecycle_parksTheAgreementUntilTheLicense_thenActivatesFlushesAndDeprovisions() {
@@ -172,6 +182,61 @@ class EventBridgeLifecycleTest {
         eventually().untilAsserted(() -> assertThat(customerEvents(sandbox).typesFor(key)).containsExactly(
                 CustomerEvent.CUSTOMER_ACTIVATED, CustomerEvent.CUSTOMER_ENTITLEMENTS_CHANGED,
                 CustomerEvent.CUSTOMER_UNSUBSCRIBE_PENDING, CustomerEvent.CUSTOMER_DEACTIVATED));
+    }
+
+    @Test
+    void renewal_movesTheCustomerOntoTheNewAgreement_andALateEventOfTheOldOneDoesNotMoveItBack() throws Exception {
+        // GIVEN an active Concurrent Agreements customer, its events captured and delivered in order
+        TestSupport.HeldActivation held = TestSupport.heldActivation(sandbox, 5);
+        SubscribeResult sub = held.subscription();
+        List<SentNotification> sent = held.events();
+        sent.forEach(n -> deliverInOrder(sandbox, n));
+        String key = CustomerKeys.forLicense(sub.licenseArn());
+        eventually().untilAsserted(() -> assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
+                .isEqualTo(SubscriptionState.ACTIVE));
+        assertThat(customer(sandbox, key).orElseThrow().agreementId()).isEqualTo(sub.agreementId());
+        Instant activatedAt = Instant.parse(json.readTree(sent.get(1).body()).path("time").asText());
+
+        // WHEN AWS renews the agreement: a new agreement (intent RENEW) takes the license on, and its License Updated
+        // names it
+        String renewed = "agmt-renewed" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        ObjectNode created = event(sent.get(0), sub.agreementId(), renewed, activatedAt.plusSeconds(60));
+        ((ObjectNode) created.path("detail").path("agreement")).put("intent", "RENEW")
+                .put("previousAgreementId", sub.agreementId());
+        deliverEvent(created);
+        deliverEvent(event(sent.get(1), sub.agreementId(), renewed, activatedAt.plusSeconds(61)));
+
+        // THEN the customer follows the license onto the new agreement, still active, and the new agreement's item
+        // points at it
+        CustomerRecord after = customer(sandbox, key).orElseThrow();
+        assertThat(after.agreementId()).isEqualTo(renewed);
+        assertThat(after.subscriptionState()).isEqualTo(SubscriptionState.ACTIVE);
+        assertThat(after.licenseArn()).isEqualTo(sub.licenseArn());
+        assertThat(items("agreement#" + renewed)).singleElement()
+                .satisfies(i -> assertThat(Attr.string(i, "customerKey")).isEqualTo(key));
+
+        // WHEN a License Updated of the old agreement, dated before the renewal, arrives after it (AWS does not keep
+        // the order)
+        deliverEvent(event(sent.get(1), sub.agreementId(), sub.agreementId(), activatedAt.plusSeconds(30)));
+
+        // THEN the customer stays on the current agreement
+        assertThat(customer(sandbox, key).orElseThrow().agreementId()).isEqualTo(renewed);
+        assertThat(customer(sandbox, key).orElseThrow().subscriptionState()).isEqualTo(SubscriptionState.ACTIVE);
+    }
+
+    /** A copy of a captured event under a new id and time, naming {@code newAgreement} instead of {@code agreement}. */
+    private ObjectNode event(SentNotification captured, String agreement, String newAgreement, Instant at)
+            throws Exception {
+        ObjectNode event = (ObjectNode) json.readTree(captured.body().replace(agreement, newAgreement));
+        event.put("id", UUID.randomUUID().toString());
+        event.put("time", at.toString());
+        return event;
+    }
+
+    /** Delivers an event to the notifications queue and waits until the service has committed it. */
+    private void deliverEvent(ObjectNode event) throws Exception {
+        deliver(sandbox, json.writeValueAsString(event));
+        eventually().until(() -> TestSupport.processed(sandbox, "eventbridge#" + event.path("id").asText()));
     }
 
     private List<Map<String, AttributeValue>> items(String pk) {

@@ -219,15 +219,9 @@ class NotificationBatchTest {
     @Test
     void anAgreementEventAndItsLicenseInOneBatch_endWithTheCustomerActive_andNothingLeftParked() {
         // GIVEN a Concurrent Agreements buyer: Purchase Agreement Created, then License Updated, both held back
-        Product product = TestSupport.caContract(sandbox);
-        sandbox.simulator().holdNotifications(product.code());
-        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
-                .withBuyer(TestSupport.account()).withQuantity("seats", 4).withQuantity("sso", true));
-        sandbox.simulator().activate(sub.subscriptionId());
-        List<SentNotification> sent = TestSupport.sent(sandbox, product.code(), sub.subscriptionId(),
-                Channel.EVENTBRIDGE);
-        assertThat(sent).extracting(SentNotification::kind).containsExactly("Purchase Agreement Created - Proposer",
-                "License Updated - Manufacturer");
+        TestSupport.HeldActivation held = TestSupport.heldActivation(sandbox, 4);
+        SubscribeResult sub = held.subscription();
+        List<SentNotification> sent = held.events();
 
         // WHEN both arrive in one batch (the agreement's pointer does not exist yet: they race for it)
         Map<String, SqsConsumer.Outcome> outcomes = handle(messages(sent));

@@ -11,6 +11,8 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteJson;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.sandbox.Sandbox;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
+import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
 import io.mpsaas.sandbox.marketplace.catalog.PricingModel;
 import io.mpsaas.sandbox.marketplace.catalog.Product;
 import io.mpsaas.sandbox.marketplace.catalog.ValueType;
@@ -84,6 +86,26 @@ public final class TestSupport {
         return sandbox.simulator().addProduct(Product.builder(uniqueCode("ent-ca-contract"), PricingModel.CONTRACT)
                 .concurrentAgreements().contracted("seats", ValueType.INTEGER).contracted("sso", ValueType.BOOLEAN)
                 .build());
+    }
+
+    /** A buyer of a {@link #caContract} activated while the product's notifications are held, and its two events. */
+    public record HeldActivation(SubscribeResult subscription, List<SentNotification> events) {
+    }
+
+    /**
+     * A Concurrent Agreements buyer ({@code seats}, {@code sso}) subscribed and activated with the product's
+     * notifications held: its Purchase Agreement Created and License Updated captured, not delivered.
+     */
+    public static HeldActivation heldActivation(Sandbox sandbox, int seats) {
+        Product product = caContract(sandbox);
+        sandbox.simulator().holdNotifications(product.code());
+        SubscribeResult sub = sandbox.simulator().subscribe(SubscribeRequest.of(product.code())
+                .withBuyer(account()).withQuantity("seats", seats).withQuantity("sso", true));
+        sandbox.simulator().activate(sub.subscriptionId());
+        List<SentNotification> sent = sent(sandbox, product.code(), sub.subscriptionId(), Channel.EVENTBRIDGE);
+        assertThat(sent).extracting(SentNotification::kind).containsExactly("Purchase Agreement Created - Proposer",
+                "License Updated - Manufacturer");
+        return new HeldActivation(sub, sent);
     }
 
     public static Optional<CustomerRecord> customer(Sandbox sandbox, String key) {

@@ -260,6 +260,14 @@ public interface EntitlementConfig {
         boolean enabled();
 
         /**
+         * Agreements whose terms wait to be read, at most. The notification path only queues them (one worker reads
+         * them after the batch's messages are handled, one agreement at a time); past this many an agreement is
+         * dropped with a warning and its terms are read by the next reconciliation run.
+         */
+        @WithDefault("10000")
+        int refreshQueueSize();
+
+        /**
          * The seller's own AWS account id. An agreement proposed by another account is a channel partner's private
          * offer (CPPO). Unset: every agreement reads as the seller's own offer.
          */

@@ -11,7 +11,7 @@ import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Notification;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.mpsaas.entitlement.service.EntitlementMetrics;
-import io.mpsaas.entitlement.service.AgreementTermsService;
+import io.mpsaas.entitlement.service.AgreementTermsQueue;
 import io.mpsaas.entitlement.service.SubscriptionService;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -53,13 +53,13 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
     private final SubscriptionService subscriptions;
     private final EntitlementConfig config;
     private final EntitlementMetrics metrics;
-    private final AgreementTermsService terms;
+    private final AgreementTermsQueue terms;
     private final Map<String, AtomicLong> parkedByReason = new ConcurrentHashMap<>();
     /** Runs a batch's customer groups side by side (at most one per message in hand). */
     private final ExecutorService groups;
 
     public NotificationHandler(NotificationReader reader, SubscriptionService subscriptions,
-            EntitlementConfig config, EntitlementMetrics metrics, AgreementTermsService terms) {
+            EntitlementConfig config, EntitlementMetrics metrics, AgreementTermsQueue terms) {
         this.terms = terms;
         this.reader = reader;
         this.subscriptions = subscriptions;
@@ -153,14 +153,12 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
     }
 
     /**
-     * After a new, amended or renewed agreement (or its license) was applied: its terms, read from the Agreement API
-     * and stored on the customer. Best effort: a failure is logged and the reconciliation run reads the terms of
-     * every customer still without them, so the notification is never held back by the Agreement API.
+     * After a new, amended or renewed agreement (or its license) was applied: its terms are to be read from the
+     * Agreement API and stored on the customer. Only queued here ({@link AgreementTermsQueue}): the batch's outcomes
+     * (and so its deletes and the next receive) never wait for the Agreement and Catalog APIs; a read that fails or is
+     * dropped is done by the reconciliation run.
      */
     private void refreshTerms(List<SubscriptionService.Result> results) {
-        if (!terms.enabled()) {
-            return;
-        }
         Set<String> agreements = new LinkedHashSet<>();
         for (SubscriptionService.Result result : results) {
             Notification n = result.notification();
@@ -168,14 +166,7 @@ public class NotificationHandler implements SqsConsumer.BatchHandler {
                 agreements.add(n.namedAgreement().id());
             }
         }
-        for (String agreementId : agreements) {
-            try {
-                terms.refreshAgreement(agreementId);
-            } catch (RuntimeException e) {
-                Log.warnf("Could not read the terms of agreement %s (the reconciliation run tries again): %s",
-                        agreementId, e.toString());
-            }
-        }
+        terms.offer(agreements);
     }
 
     /** Reads one message: a notification to apply, or (with its outcome recorded) nothing more to do. */

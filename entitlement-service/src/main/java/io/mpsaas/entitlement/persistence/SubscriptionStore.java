@@ -86,6 +86,12 @@ public class SubscriptionStore {
     static final String OCCURRED_AT = "occurredAt";
     static final String DETAIL_TYPE = "detailType";
     static final String AGREEMENT_STATUS = "agreementStatus";
+    /**
+     * On the customer item (entitlement-service's own attribute): AWS's time of the newest license event that named
+     * the customer's {@code agreementId}, so that a renewal's agreement replaces it and a late event of an older
+     * agreement does not bring that back.
+     */
+    static final String AGREEMENT_NAMED_AT = "agreementNamedAt";
 
     /** Most keys one {@code BatchGetItem} may ask for. */
     static final int MAX_BATCH_GET = 100;
@@ -145,14 +151,23 @@ public class SubscriptionStore {
     /**
      * What {@link #read} found: inbox entries by dedupe key (absent: not processed yet), and every customer and
      * agreement pointer asked for (empty when the item does not exist).
+     *
+     * @param agreementsNamedAt by customer key, when a license event last named the customer's agreement (absent:
+     *                          not recorded, on items written before it was)
      */
     public record Reads(Map<String, InboxEntry> inbox, Map<String, Optional<CustomerRecord>> customers,
-            Map<String, Optional<AgreementPointer>> pointers) {
+            Map<String, Optional<AgreementPointer>> pointers, Map<String, Instant> agreementsNamedAt) {
 
         public Reads {
             inbox = Map.copyOf(inbox);
             customers = Map.copyOf(customers);
             pointers = Map.copyOf(pointers);
+            agreementsNamedAt = Map.copyOf(agreementsNamedAt);
+        }
+
+        /** When a license event last named the customer's agreement; empty when not recorded. */
+        public Optional<Instant> agreementNamedAt(String customerKey) {
+            return Optional.ofNullable(agreementsNamedAt.get(customerKey));
         }
 
         public Optional<InboxEntry> inboxEntry(String dedupeKey) {
@@ -209,6 +224,7 @@ public class SubscriptionStore {
         customerKeys.forEach(k -> customerItems.put(k, Optional.empty()));
         Map<String, Optional<AgreementPointer>> pointers = new HashMap<>();
         agreementIds.forEach(a -> pointers.put(a, Optional.empty()));
+        Map<String, Instant> agreementsNamedAt = new HashMap<>();
         for (Map<String, AttributeValue> item : items) {
             String pk = Attr.string(item, SuiteTables.PK);
             String sk = Attr.string(item, SuiteTables.SK);
@@ -217,12 +233,16 @@ public class SubscriptionStore {
                 entries.put(entry.dedupeKey(), entry);
             } else if (CustomerKeys.CUSTOMER_SK.equals(sk)) {
                 customerItems.put(pk, Optional.of(CustomerRecord.fromItem(item)));
+                Instant namedAt = Attr.instant(item, AGREEMENT_NAMED_AT);
+                if (namedAt != null) {
+                    agreementsNamedAt.put(pk, namedAt);
+                }
             } else if (CustomerKeys.AGREEMENT_SK.equals(sk) && pk.startsWith(CustomerKeys.AGREEMENT_PREFIX)) {
                 String agreementId = pk.substring(CustomerKeys.AGREEMENT_PREFIX.length());
                 pointers.put(agreementId, Optional.of(pointer(agreementId, item)));
             }
         }
-        return new Reads(entries, customerItems, pointers);
+        return new Reads(entries, customerItems, pointers, agreementsNamedAt);
     }
 
     /** Adds {@code keys[from, to)} (clamped to the list) of one table to a BatchGetItem request. */
@@ -400,9 +420,17 @@ public class SubscriptionStore {
                         .setIfAbsent(SuiteTables.GSI1_SK, Attr.s(change.key()));
             }
         }
-        u.setIfAbsent(AGREEMENT_ID, string(change.agreementId()))
-                .setIfAbsent(OFFER_ID, string(change.offerId()))
-                .setIfAbsent(CREATED_AT, Attr.instant(change.now()));
+        if (change.agreementNamedAt() != null) {
+            // the newest license event's agreement (a renewal's, a replacement's) replaces the one stored; the
+            // version condition below makes it the newest against what was read (SubscriptionService.agreementMove)
+            u.set(AGREEMENT_ID, Attr.s(change.agreementId()))
+                    .set(OFFER_ID, string(change.offerId()))
+                    .set(AGREEMENT_NAMED_AT, Attr.instant(change.agreementNamedAt()));
+        } else {
+            u.setIfAbsent(AGREEMENT_ID, string(change.agreementId()))
+                    .setIfAbsent(OFFER_ID, string(change.offerId()));
+        }
+        u.setIfAbsent(CREATED_AT, Attr.instant(change.now()));
         if (change.state() != null && change.state().state() != null) {
             u.set(SUBSCRIPTION_STATE, Attr.s(change.state().state().name()))
                     .set(STATE_EVENT_AT, Attr.instant(change.state().stateEventAt()))

@@ -22,8 +22,10 @@ import java.util.stream.Collectors;
 
 /**
  * Reads an agreement's terms from the Agreement API (DescribeAgreement, GetAgreementTerms) and whether its offer is
- * public or private from the Catalog API (DescribeEntity), and stores them on its customer: on a new, amended or
- * renewed agreement, and from the reconciliation run for customers without them.
+ * public or private from the Catalog API (DescribeEntity), and stores them on its customer: after a new, amended or
+ * renewed agreement's notification ({@link AgreementTermsQueue}, off the notification path), and from the
+ * reconciliation run for customers whose terms are missing, stale or of unknown visibility
+ * ({@link ReconciliationService#termsToRead}).
  */
 @ApplicationScoped
 public class AgreementTermsService {
@@ -74,7 +76,8 @@ public class AgreementTermsService {
 
     /**
      * The offer's visibility from the Catalog API; {@link OfferVisibility#UNKNOWN} (logged) when it cannot answer
-     * after the client's retries, so the terms are still stored (as the seller's offer, visibility unknown).
+     * after the client's retries, so the terms are still stored (as the seller's offer, visibility unknown) and the
+     * next reconciliation run reads them again.
      */
     private OfferVisibility visibility(Agreement agreement, String customerKey) {
         if (agreement.offerId() == null) {

@@ -106,8 +106,9 @@ public class ReconciliationService {
                     if (subscriptions.reconcile(customer)) {
                         repaired.incrementAndGet();
                     }
-                    if (missingTerms(customer)) {
-                        // the notification path could not read them (or ran before this feature): read them now
+                    if (termsToRead(customer)) {
+                        // the notification path could not read them (failed, dropped, or before this feature), or
+                        // the Catalog API could not tell the offer's visibility: read them now, in the run's pace
                         pacer.acquire();
                         terms.refresh(customer.key(), customer.agreementId());
                     }
@@ -141,11 +142,25 @@ public class ReconciliationService {
                 .filter(t -> t != null && t.productId() != null).map(AgreementTerms::productId).findFirst();
     }
 
-    /** A customer whose agreement is known but whose terms were never stored (or belong to an older agreement). */
-    boolean missingTerms(CustomerRecord customer) {
-        return terms.enabled() && customer.agreementId() != null && !customer.state().ended()
-                && (customer.agreementTerms() == null
-                        || !customer.agreementId().equals(customer.agreementTerms().agreementId()));
+    /**
+     * A live customer whose agreement is known and whose stored terms are not known good: never stored, of another
+     * (older) agreement, read before the customer's last entitlement change (the read after a new, amended or renewed
+     * agreement's notification failed, was dropped from a full queue or lost in a restart), or with the offer's
+     * visibility unknown ({@code SELLER}: the Catalog API failed when they were read).
+     */
+    boolean termsToRead(CustomerRecord customer) {
+        if (!terms.enabled() || customer.agreementId() == null || customer.state().ended()) {
+            return false;
+        }
+        AgreementTerms stored = customer.agreementTerms();
+        return stored == null || !customer.agreementId().equals(stored.agreementId())
+                || readBefore(stored, customer.entitlementsRefreshedAt())
+                || AgreementTerms.SELLER_OFFER.equals(stored.offerType());
+    }
+
+    private static boolean readBefore(AgreementTerms stored, Instant entitlementsRefreshedAt) {
+        return entitlementsRefreshedAt != null && (stored.readAt() == null
+                || stored.readAt().isBefore(entitlementsRefreshedAt));
     }
 
     /** Ended subscriptions with nothing stored are settled: skip them and spare the quota. */

@@ -447,6 +447,8 @@ public class SubscriptionService {
         String offerId = null;
         boolean refresh = false;
         Map<String, Target> licenses = new LinkedHashMap<>();
+        Target newestLicense = null;
+        Instant newestLicenseAt = null;
         List<String> kinds = new ArrayList<>();
         for (Notification n : ordered) {
             Target target = target(n, reads::pointer);
@@ -458,6 +460,8 @@ public class SubscriptionService {
             kinds.add(target.kind());
             if (target.licenseEvent()) {
                 licenses.putIfAbsent(target.agreement().id(), target);
+                newestLicense = target; // in AWS's order: the last one is the newest
+                newestLicenseAt = n.meta().occurredAt();
             }
         }
         Map<String, List<ParkedFact>> facts = new LinkedHashMap<>();
@@ -488,7 +492,12 @@ public class SubscriptionService {
         boolean entitlementsChanged = entitlements != null && Entitlements.differ(before, entitlements);
         boolean entitlementsTold = entitlementsChanged && Entitlements.told(before, entitlements);
 
-        CustomerIds ids = ids(key, current, identity, agreementId);
+        String storedAgreement = current == null ? null : current.agreementId();
+        Instant agreementNamedAt = newestLicense == null ? null : agreementMove(storedAgreement,
+                reads.agreementNamedAt(key).orElse(null), newestLicenseAt);
+        String agreementNow = agreementNamedAt != null ? newestLicense.agreement().id()
+                : first(storedAgreement, agreementId);
+        CustomerIds ids = ids(key, current, identity, agreementNow);
         Effects effects = effects(machine.changes(), entitlementsTold ? entitlements : null, before, ids,
                 lead.meta().dedupeKey(), lead.meta().occurredAt(), machine.after(), now,
                 current == null ? 1 : current.version() + 1);
@@ -497,11 +506,15 @@ public class SubscriptionService {
         if (ordered.size() > 1) {
             result += " (" + ordered.size() + " notifications of the customer applied together)";
         }
+        if (storedAgreement != null && !storedAgreement.equals(agreementNow)) {
+            result += "; agreement " + agreementNow + " replaces " + storedAgreement;
+        }
 
         SubscriptionStore.Commit commit = store.newCommit();
         store.customer(commit, new CustomerChange(key, current == null ? null : current.version(), identity,
-                agreementId, offerId, machine.writeState() ? machine.after() : null, entitlements, fetch.readAt,
-                now));
+                agreementNamedAt != null ? agreementNow : agreementId,
+                agreementNamedAt != null ? newestLicense.offerId() : offerId, agreementNamedAt,
+                machine.writeState() ? machine.after() : null, entitlements, fetch.readAt, now));
         for (Target license : licenses.values()) {
             String id = license.agreement().id();
             AgreementPointer pointer = reads.pointer(id).orElse(null);
@@ -599,8 +612,8 @@ public class SubscriptionService {
                     current.entitlements(), ids, dedupe, now,
                     snapshot(current), now, current.version() + 1);
             SubscriptionStore.Commit commit = store.newCommit();
-            store.customer(commit, new CustomerChange(current.key(), current.version(), null, null, null, null, fresh,
-                    readAt, now));
+            store.customer(commit, new CustomerChange(current.key(), current.version(), null, null, null, null, null,
+                    fresh, readAt, now));
             store.inboxEntry(commit, new InboxEntry(dedupe, InboxEntry.Status.APPLIED, "reconciliation",
                     current.key(), "entitlements repaired", sender.toJson(effects), now),
                     now.plus(config.inbox().retention()));
@@ -753,7 +766,25 @@ public class SubscriptionService {
                 first(current == null ? null : current.customerAwsAccountId(),
                         identity == null ? null : identity.customerAwsAccountId()),
                 first(current == null ? null : current.licenseArn(), identity == null ? null : identity.licenseArn()),
-                first(current == null ? null : current.agreementId(), agreementId));
+                agreementId);
+    }
+
+    /**
+     * Whether the newest license event of a commit names the customer's agreement from now on. A renewal (or a
+     * replacement) hands the license on to a new agreement, whose License Updated names it: the customer then follows
+     * it, so that terms reads, notices and the console use the current agreement. Newest event wins, as in the state
+     * machine: a late event of an older agreement (AWS delivers out of order) does not bring it back. The commit's
+     * version condition makes "newest" hold against what was stored when it was read.
+     *
+     * @param storedAgreement the customer's agreement; null when none yet
+     * @param storedAt        when a license event last named it; null when not recorded (items written before it was:
+     *                        the first agreement ever seen, so a license event of another one is a later agreement's)
+     * @param eventAt         AWS's time of the commit's newest license event
+     * @return the time to record with the event's agreement (which then replaces the stored one); null to leave the
+     *         stored agreement
+     */
+    static Instant agreementMove(String storedAgreement, Instant storedAt, Instant eventAt) {
+        return storedAgreement == null || storedAt == null || eventAt.isAfter(storedAt) ? eventAt : null;
     }
 
     private static <T> T first(T a, T b) {
