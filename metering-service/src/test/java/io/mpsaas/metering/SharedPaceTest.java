@@ -197,15 +197,17 @@ class SharedPaceTest extends MeteringTestSupport {
 
     @Test
     void withoutDynamoDb_aReplicaPacesItselfAtItsFallbackShare_thenTakesSharedSlotsAgainAfterTheHold() {
-        // GIVEN a replica (fallback share: 3 replicas) whose DynamoDB calls fail
+        // GIVEN a replica (fallback share: 3 replicas) that took a shared slot, after which its DynamoDB calls fail
         Map<String, AttributeValue> key = freshKey();
-        AtomicBoolean down = new AtomicBoolean(true);
+        AtomicBoolean down = new AtomicBoolean(false);
         AtomicInteger updates = new AtomicInteger();
         AtomicLong epoch = new AtomicLong(T);
         AtomicLong nanos = new AtomicLong(0);
         SharedCallPacer replica = new SharedCallPacer(failingWhile(down, updates), tables.usage(), key, PACE, 3,
                 fakeClocks(epoch, nanos));
         long localInterval = (long) (1_000_000_000L / (PACE / 3));
+        assertThat(replica.reserve()).isZero();
+        down.set(true);
 
         // WHEN it reserves 20 slots, AWS throttling an attempt after the tenth
         List<Long> local = new ArrayList<>();
@@ -216,15 +218,18 @@ class SharedPaceTest extends MeteringTestSupport {
             local.add(replica.reserve());
         }
 
-        // THEN the slots come from its own share of the pace (9.8 / 3 a second), the throttle left one free, no call
-        // is refused or held up, and DynamoDB was tried once: the next tries wait for the hold
+        // THEN the slots come from its own share of the pace (9.8 / 3 a second), from one shared interval after its
+        // shared slot on; the throttle left one free; no call is refused or held up; and DynamoDB was tried once: the
+        // next tries wait for the hold
+        long firstLocal = INTERVAL_MICROS * 1_000L;
         for (int i = 0; i < 20; i++) {
-            assertThat(local.get(i)).as("local slot %d", i).isEqualTo((i < 10 ? i : i + 1) * localInterval);
+            assertThat(local.get(i)).as("local slot %d", i)
+                    .isEqualTo(firstLocal + (i < 10 ? i : i + 1) * localInterval);
         }
-        assertThat(updates).hasValue(1);
-        assertThat(storedNext(key)).isNull();
+        assertThat(updates).hasValue(2);
+        assertThat(storedNext(key)).isEqualTo(T + INTERVAL_MICROS);
 
-        // WHEN DynamoDB answers again and the hold has passed (the local slots reach beyond it, to 6.1 s)
+        // WHEN DynamoDB answers again and the hold has passed (the local slots reach beyond it, to 6.2 s)
         down.set(false);
         nanos.addAndGet(SharedCallPacer.FALLBACK_HOLD.toNanos());
         epoch.addAndGet(SharedCallPacer.FALLBACK_HOLD.toNanos() / 1_000L);
@@ -233,7 +238,7 @@ class SharedPaceTest extends MeteringTestSupport {
         // THEN the slot is a shared one again, written to the item, an interval after the last local slot (whose call
         // is still to come), not at once
         long last = local.get(19);
-        assertThat(updates).hasValue(2);
+        assertThat(updates).hasValue(3);
         assertThat(shared - last).isBetween(INTERVAL_MICROS * 1_000L, INTERVAL_MICROS * 1_000L + 999);
         assertThat(storedNext(key)).isEqualTo(T + shared / 1_000L + INTERVAL_MICROS);
     }

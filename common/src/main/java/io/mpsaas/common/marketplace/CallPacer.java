@@ -35,8 +35,13 @@ public final class CallPacer implements Pacer {
 
     /** The slot is taken under the lock and waited for outside it, so callers queue fairly. */
     @Override
-    public synchronized long reserve() {
-        long slot = Math.max(nanoTime.getAsLong(), nextFree);
+    public long reserve() {
+        return reserveFrom(Long.MIN_VALUE);
+    }
+
+    /** {@link #reserve}, no earlier than {@code earliest} on this pacer's clock (another pace's slots taken before). */
+    synchronized long reserveFrom(long earliest) {
+        long slot = Math.max(Math.max(nanoTime.getAsLong(), nextFree), earliest);
         nextFree = slot + intervalNanos;
         return slot;
     }

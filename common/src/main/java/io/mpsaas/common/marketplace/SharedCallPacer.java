@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <p>When DynamoDB cannot be reached (an error after the SDK's own retries), no call is held up or lost: slots come
  * from a {@link CallPacer} of this process at {@code perSecond / fallbackReplicas} (its share if that many replicas
- * ran), for {@link #FALLBACK_HOLD} before the item is tried again. The first shared slot
- * after it is at least an interval after the last local one.
+ * ran), for {@link #FALLBACK_HOLD} before the item is tried again. Local slots come after the shared ones this
+ * replica took or saw taken, and the first shared slot after them at least an interval after the last local one.
  */
 public final class SharedCallPacer implements Pacer {
 
@@ -98,15 +98,17 @@ public final class SharedCallPacer implements Pacer {
     @Override
     public long reserve() {
         OptionalLong slot = shared();
-        if (slot.isEmpty()) {
-            long localSlot = local.reserve();
-            // the first shared slot after the fallback comes at least an interval after this one (rounded up)
-            long asEpochMicros = clocks.epochMicros().getAsLong()
-                    - Math.floorDiv(clocks.nanoTime().getAsLong() - localSlot, 1_000L);
-            knownNext.accumulateAndGet(asEpochMicros + intervalMicros, Math::max);
-            return localSlot;
+        if (slot.isPresent()) {
+            return toNanoTime(slot.getAsLong());
         }
-        return clocks.nanoTime().getAsLong() + (slot.getAsLong() - clocks.epochMicros().getAsLong()) * 1_000L;
+        // a local slot comes after the shared slots this replica took or saw taken (the fallback's first one too) ...
+        long next = knownNext.get();
+        long localSlot = next == Long.MIN_VALUE ? local.reserve() : local.reserveFrom(toNanoTime(next));
+        // ... and the first shared slot after the fallback at least an interval after the last local one (rounded up)
+        long asEpochMicros = clocks.epochMicros().getAsLong()
+                - Math.floorDiv(clocks.nanoTime().getAsLong() - localSlot, 1_000L);
+        knownNext.accumulateAndGet(asEpochMicros + intervalMicros, Math::max);
+        return localSlot;
     }
 
     @Override
@@ -171,6 +173,11 @@ public final class SharedCallPacer implements Pacer {
             }
             return OptionalLong.empty();
         }
+    }
+
+    /** A time of the wall clock (epoch microseconds) on {@link Clocks#nanoTime}. */
+    private long toNanoTime(long epochMicros) {
+        return clocks.nanoTime().getAsLong() + (epochMicros - clocks.epochMicros().getAsLong()) * 1_000L;
     }
 
     private static long epochMicrosNow() {
