@@ -1092,10 +1092,28 @@ class SuiteBenchmark {
     }
 
     /**
-     * The replicas' BatchMeterUsage calls per second all together, as README "Several replicas" tells a seller to set
-     * them (metering-service's default): a little under AWS's quota of 10.
+     * The replicas' BatchMeterUsage calls per second all together (metering-service's default {@code rate-limit}): a
+     * little under AWS's quota of 10.
      */
     private static final double PACE = 9.8;
+
+    /**
+     * How the replicas of a variant are paced: this checkout's share one pace of {@link #PACE} through the usage table
+     * ({@code suite.metering.job.shared-pace}, the default); a baseline's each pace {@code PACE / replicas} alone, as
+     * README "Several replicas" told a seller before the shared pace.
+     */
+    private Map<String, String> meteringPace(Variant v, int replicas) {
+        return v.appRoot().equals(root)
+                ? Map.of("suite.metering.job.rate-limit", Double.toString(PACE),
+                        "suite.metering.job.shared-pace", "true")
+                : Map.of("suite.metering.job.rate-limit", Double.toString(PACE / replicas));
+    }
+
+    /** The pacing of {@link #meteringPace} in a figure's name. */
+    private String meteringPaceName(Variant v, int replicas) {
+        return v.appRoot().equals(root) ? "sharing one pace of " + f(PACE, 1) + " calls/s"
+                : "at " + f(PACE / replicas, 2) + " calls/s each";
+    }
 
     private void meteringRun(Variant v, int replicas) throws Exception {
         int n = scale.meterAggregates();
@@ -1112,9 +1130,10 @@ class SuiteBenchmark {
         try {
             for (int r = 0; r < replicas; r++) {
                 String name = "metering-replica-" + v.tag() + "-" + replicas + "-" + r;
+                Map<String, String> settings = new HashMap<>(meteringPace(v, replicas));
+                settings.put("suite.metering.consumers.enabled", "false");
                 group.add(ServiceProcess.start(suite, root, v.appRoot(), Service.METERING, name, Bench.freePort(),
-                        Map.of("suite.metering.job.rate-limit", Double.toString(PACE / replicas),
-                                "suite.metering.consumers.enabled", "false"), List.of(), logDir));
+                        settings, List.of(), logDir));
             }
             for (ServiceProcess p : group) {
                 p.awaitReady(Duration.ofSeconds(120));
@@ -1181,8 +1200,8 @@ class SuiteBenchmark {
                     + " attempts (%.0f throttled), %.0f DynamoDB requests, %d claims lost to another replica"
                     + " (load %s at the start)", v.name(), replicas, billed, n, wall, calls, attempts, throttled,
                     requests, elsewhere, load);
-            report.add("3 metering", String.format(Locale.ROOT, "%d aggregates, %d replica(s) at %s calls/s each,"
-                    + " %s: wall time (billed)", n, replicas, f(PACE / replicas, 2), v.name()), f(wall, 1) + " s ("
+            report.add("3 metering", String.format(Locale.ROOT, "%d aggregates, %d replica(s) %s, %s: wall time"
+                    + " (billed)", n, replicas, meteringPaceName(v, replicas), v.name()), f(wall, 1) + " s ("
                     + billed + " billed)", "quota bound " + f(boundSeconds, 0) + " s (+5% = "
                     + f(boundSeconds * 1.05, 0) + " s)", billed == n && wall <= boundSeconds * 1.05,
                     requests > 0 ? "BatchMeterUsage 10/s quota; per batch of 25 a claim-and-freeze transaction and an"
@@ -1197,7 +1216,8 @@ class SuiteBenchmark {
                 report.add("3 metering", replicas + " replica(s), " + v.name() + ": DynamoDB requests per"
                         + " BatchMeterUsage call", f(requests / calls, 1), "a handful", null,
                         "pending list pages, a claim transaction per batch (plus one per lost race), an outcome"
-                                + " transaction per batch");
+                                + " transaction per batch" + (v.appRoot().equals(root) ? ", a conditional write of"
+                                + " the shared pace per call (plus one per race lost to another replica)" : ""));
             }
         } finally {
             for (ServiceProcess p : group) {

@@ -3,8 +3,6 @@ package io.mpsaas.metering;
 import static io.mpsaas.metering.MeteringFixtures.hoursAgo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mpsaas.common.config.TablesConfig;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
@@ -16,7 +14,6 @@ import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -37,14 +34,10 @@ class MeteringBatchTest extends MeteringTestSupport {
     /** The closed hour the test's usage is in, taken once: a test that runs across an hour's end keeps its hour. */
     private final Instant usageHour = hoursAgo(1);
 
-
-    @Inject
-    TablesConfig tables;
-
     /** A replica whose DynamoDB calls are counted. */
     private MeteringRunner countedReplica(String owner, CountingDynamo counting) {
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, new CallPacer(job.rateLimit()),
+        MeteringSender sender = new MeteringSender(marketplace, MeteringRunnerProducer.pacer(job, dynamo, tables),
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(new UsageTable(counting.client, tables, config), customers, products, sender,
                 metrics, MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);

@@ -3,7 +3,7 @@ package io.mpsaas.metering;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mpsaas.common.marketplace.CallPacer;
+import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.messaging.SuiteQueues;
 import io.mpsaas.metering.config.MeteringConfig;
@@ -54,6 +54,9 @@ abstract class MeteringTestSupport {
     UsageTable table;
 
     @Inject
+    TablesConfig tables;
+
+    @Inject
     CustomerDirectory customers;
 
     @Inject
@@ -87,13 +90,16 @@ abstract class MeteringTestSupport {
         sandbox.simulator().faults().reset();
     }
 
-    /** Another replica: its own lease owner id and rate pacer, the same tables and simulator. */
+    /**
+     * Another replica: its own lease owner id and pacer (taking its slots from the shared pace item, as configured),
+     * the same tables and simulator.
+     */
     MeteringRunner replica(String owner, boolean dryRun, Set<String> testAccounts, MeteringRunner.Failpoint failpoint) {
         MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
         MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, dryRun, testAccounts, base.lease(),
                 base.claimBatch(), base.retryLater(), base.warnBeforeDeadline());
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, new CallPacer(job.rateLimit()),
+        MeteringSender sender = new MeteringSender(marketplace, MeteringRunnerProducer.pacer(job, dynamo, tables),
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
         return new MeteringRunner(table, customers, products, sender, metrics, settings, failpoint);
     }

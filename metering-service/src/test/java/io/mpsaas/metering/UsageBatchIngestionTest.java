@@ -4,7 +4,6 @@ import static io.mpsaas.metering.MeteringFixtures.hoursAgo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.metering.domain.Aggregate;
@@ -40,9 +39,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class UsageBatchIngestionTest extends MeteringTestSupport {
-
-    @Inject
-    TablesConfig tables;
 
     @Inject
     Clock clock;

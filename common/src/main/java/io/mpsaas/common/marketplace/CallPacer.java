@@ -4,13 +4,14 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * Paces calls to an AWS Marketplace API: spaces them evenly, at most {@code perSecond} a second and no burst (idle time
- * is not saved up), across every thread that shares the pacer. AWS's quotas (GetEntitlements 20/s, BatchMeterUsage
- * 10/s) are per account and region, so replicas share them: each one paces a slice (entitlement's
- * {@code suite.entitlement.get-entitlements-rate-limit} and {@code suite.entitlement.reconciliation.max-calls-per-second},
- * metering's {@code suite.metering.job.rate-limit}).
+ * Paces calls to an AWS Marketplace API within this process: spaces them evenly, at most {@code perSecond} a second and
+ * no burst (idle time is not saved up), across every thread that shares the pacer. AWS's quotas (GetEntitlements 20/s,
+ * BatchMeterUsage 10/s) are per account and region, so replicas share them: with this pacer each one paces a slice
+ * (entitlement's {@code suite.entitlement.get-entitlements-rate-limit} and
+ * {@code suite.entitlement.reconciliation.max-calls-per-second}); {@link SharedCallPacer} paces all replicas together
+ * (metering's {@code suite.metering.job.rate-limit}) and falls back to this one.
  */
-public final class CallPacer {
+public final class CallPacer implements Pacer {
 
     private final long intervalNanos;
     private final LongSupplier nanoTime;
@@ -32,30 +33,25 @@ public final class CallPacer {
         this.nextFree = nanoTime.getAsLong();
     }
 
-    /** Blocks until this caller's slot (taken under the lock, waited for outside it, so callers queue fairly). */
-    public void acquire() {
-        await(reserve());
+    /** The slot is taken under the lock and waited for outside it, so callers queue fairly. */
+    @Override
+    public long reserve() {
+        return reserveFrom(Long.MIN_VALUE);
     }
 
-    /**
-     * Takes the next slot without waiting for it: the clock's time at which the caller may call. Slots go in the order
-     * they are reserved, so calls reserved in order start in order.
-     */
-    public synchronized long reserve() {
-        long slot = Math.max(nanoTime.getAsLong(), nextFree);
+    /** {@link #reserve}, no earlier than {@code earliest} on this pacer's clock (another pace's slots taken before). */
+    synchronized long reserveFrom(long earliest) {
+        long slot = Math.max(Math.max(nanoTime.getAsLong(), nextFree), earliest);
         nextFree = slot + intervalNanos;
         return slot;
     }
 
-    /**
-     * AWS throttled a call anyway (another replica's calls, the network's jitter): its retry will come on top of the
-     * calls this pacer spaces, so the next slot is left free for it rather than let the two collide again.
-     */
+    @Override
     public synchronized void throttled() {
         nextFree = Math.max(nextFree, nanoTime.getAsLong()) + intervalNanos;
     }
 
-    /** Blocks until a reserved slot. */
+    @Override
     public void await(long slot) {
         long wait = slot - nanoTime.getAsLong();
         if (wait > 0) {
@@ -63,7 +59,7 @@ public final class CallPacer {
         }
     }
 
-    private static void sleepNanos(long nanos) {
+    static void sleepNanos(long nanos) {
         try {
             Thread.sleep(nanos / 1_000_000L, (int) (nanos % 1_000_000L));
         } catch (InterruptedException e) {

@@ -82,4 +82,16 @@ class CallPacerTest {
 
         assertThat(pacer.reserve() - first).isEqualTo(200_000_000L);
     }
+
+    @Test
+    void aSlotReservedFromALaterTime_startsThere_andTheNextOnesFollowIt() {
+        AtomicLong now = new AtomicLong(0);
+        CallPacer pacer = new CallPacer(10, now::get, now::addAndGet);
+
+        long late = pacer.reserveFrom(1_000_000_000L);
+        long next = pacer.reserve();
+        long past = pacer.reserveFrom(0);
+
+        assertThat(List.of(late, next, past)).containsExactly(1_000_000_000L, 1_100_000_000L, 1_200_000_000L);
+    }
 }

@@ -152,14 +152,33 @@ public interface MeteringConfig {
         int claimBatch();
 
         /**
-         * BatchMeterUsage calls per second of this replica. AWS allows 10 per second per account and region, shared
-         * by all replicas: set it to 9.8 divided by the number of replicas (throttling is still retried). A little
-         * under the quota, as GetEntitlements' 19 of 20: calls spaced exactly at the quota arrive with the network's
-         * jitter, and every tenth or so then lands as the eleventh of a second (BENCHMARKS.md: 83 of 883 attempts
-         * throttled at 10/s, 2 of 802 at 9.8/s).
+         * BatchMeterUsage calls per second of all replicas together (with {@link #sharedPace()}, the default), or of
+         * this replica alone (without it). AWS allows 10 per second per account and region, shared by all replicas
+         * (throttling is still retried). A little under the quota, as GetEntitlements' 19 of 20: calls spaced exactly
+         * at the quota arrive with the network's jitter, and every tenth or so then lands as the eleventh of a second
+         * (BENCHMARKS.md: 83 of 883 attempts throttled at 10/s, 2 of 802 at 9.8/s).
          */
         @WithDefault("9.8")
         double rateLimit();
+
+        /**
+         * Whether the replicas share one pace: every BatchMeterUsage slot is taken from one item of the usage table
+         * (common's {@code SharedCallPacer}, a conditional write per call), so all replicas together call at most
+         * {@link #rateLimit()} times a second, evenly spaced, however many run. {@code false}: each replica paces
+         * itself at {@code rate-limit} without coordination; set it then to 9.8 divided by the most replicas that
+         * may run (uncoordinated replicas' calls still bunch up in AWS's sliding second: BENCHMARKS.md).
+         */
+        @WithDefault("true")
+        boolean sharedPace();
+
+        /**
+         * With {@link #sharedPace()}: while DynamoDB cannot be reached (an error after the SDK's retries), a replica
+         * paces itself at {@code rate-limit} divided by this many replicas, for 5 s at a time before it tries the
+         * shared item again, so no claimed batch waits for DynamoDB. Set it to the most replicas that may run (the
+         * chart's {@code autoscaling.maxReplicas}, 6 by default).
+         */
+        @WithDefault("6")
+        int sharedPaceFallbackReplicas();
 
         /** Sending rounds within one run for throttled, failed or unprocessed records before leaving them for later. */
         @WithDefault("3")

@@ -2,10 +2,10 @@ package io.mpsaas.metering.marketplace;
 
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.common.marketplace.Pacer;
 import io.mpsaas.common.marketplace.UsageRecord;
 import io.mpsaas.common.marketplace.UsageRecordResult;
 import io.mpsaas.common.retry.Backoff;
@@ -21,10 +21,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Sends usage records of one product with BatchMeterUsage: calls of at most 25 records under the replica's rate
- * limit; per-record results; rounds of retries with exponential backoff and full jitter for throttling, AWS outages
- * and unprocessed records (after the adapter's own retries); and a failing batch split in halves until the record AWS
- * refuses is alone, so one bad record never blocks 24 good ones.
+ * Sends usage records of one product with BatchMeterUsage: calls of at most 25 records under the pace (of all
+ * replicas together, or of this one); per-record results; rounds of retries with exponential backoff and full jitter
+ * for throttling, AWS outages and unprocessed records (after the adapter's own retries); and a failing batch split in
+ * halves until the record AWS refuses is alone, so one bad record never blocks 24 good ones.
  */
 public final class MeteringSender {
 
@@ -41,10 +41,10 @@ public final class MeteringSender {
     }
 
     private final Marketplace marketplace;
-    private final CallPacer pacer;
+    private final Pacer pacer;
     private final Retries retries;
 
-    public MeteringSender(Marketplace marketplace, CallPacer pacer, Retries retries) {
+    public MeteringSender(Marketplace marketplace, Pacer pacer, Retries retries) {
         this.marketplace = marketplace;
         this.pacer = pacer;
         this.retries = retries;
@@ -58,7 +58,7 @@ public final class MeteringSender {
         return send(productCode, items, OptionalLong.empty());
     }
 
-    /** The next call's slot under this sender's rate limit, taken now; calls reserved in order start in order. */
+    /** The next call's slot under this sender's pace, taken now; calls reserved in order start in order. */
     public long reserve() {
         return pacer.reserve();
     }

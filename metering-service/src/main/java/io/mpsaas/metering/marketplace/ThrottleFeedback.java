@@ -1,22 +1,22 @@
 package io.mpsaas.metering.marketplace;
 
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.MarketplaceCallListener;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.common.marketplace.Pacer;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Tells this replica's {@link CallPacer} of every BatchMeterUsage attempt AWS throttled. The Marketplace client
- * retries a throttled call by itself, outside the pacer; at the quota's own rate that retry would meet a full second
- * again, so the pacer leaves a slot free for it.
+ * Tells this replica's {@link Pacer} of every BatchMeterUsage attempt AWS throttled. The Marketplace client retries a
+ * throttled call by itself, outside the pacer; at the quota's own rate that retry would meet a full second again, so
+ * the pacer leaves a slot free for it (the shared pace: a slot of all replicas).
  */
 @ApplicationScoped
 public class ThrottleFeedback implements MarketplaceCallListener {
 
-    private final CallPacer pacer;
+    private final Pacer pacer;
 
-    public ThrottleFeedback(CallPacer pacer) {
+    public ThrottleFeedback(Pacer pacer) {
         this.pacer = pacer;
     }
 

@@ -1,8 +1,9 @@
 package io.mpsaas.metering.persistence;
 
 /**
- * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Four item types:
- * idempotency keys, hourly aggregates, their allocation buckets, and the quota needs of hourly runs.
+ * Item layout of the usage table ({@code suite.tables.usage}), documented in docs/ARCHITECTURE.md. Five item types:
+ * idempotency keys, hourly aggregates, their allocation buckets, the quota needs of hourly runs, and the replicas'
+ * shared pace of BatchMeterUsage calls.
  */
 final class UsageItems {
 
@@ -20,6 +21,12 @@ final class UsageItems {
     static final String CUSTOMER_PREFIX = "customer#";
     /** The partition of the hourly runs' quota needs (one item per run hour, sorted by hour). */
     static final String QUOTA_RUNS_PK = "quota#runs";
+    /**
+     * The partition of a shared pace ({@code pace#<operation>}, sort key {@link #PACE_SK}): one item holding the next
+     * free slot (common's {@code SharedCallPacer}); no index attributes, so no index ever lists it.
+     */
+    static final String PACE_PREFIX = "pace#";
+    static final String PACE_SK = "PACE";
 
     // shared
     static final String CUSTOMER_KEY = "customerKey";

@@ -1,7 +1,10 @@
 package io.mpsaas.metering.service;
 
+import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
+import io.mpsaas.common.marketplace.Pacer;
+import io.mpsaas.common.marketplace.SharedCallPacer;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.persistence.CustomerDirectory;
@@ -14,16 +17,20 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** This replica's {@link MeteringRunner}: its lease owner id, call pacer and settings from the configuration. */
+/** This replica's {@link MeteringRunner}: its lease owner id, call pace and settings from the configuration. */
 @ApplicationScoped
 public class MeteringRunnerProducer {
+
+    /** The AWS operation the pace is of (the shared pace item's key names it). */
+    static final String BATCH_METER_USAGE = "BatchMeterUsage";
 
     @Produces
     @Singleton
     MeteringRunner runner(UsageTable table, CustomerDirectory customers, ProductPolicies products,
             Marketplace marketplace, MeteringMetrics metrics, MeteringConfig config, QuotaTracker quota,
-            CallPacer pacer) {
+            Pacer pacer) {
         MeteringConfig.Job job = config.job();
         MeteringSender sender = new MeteringSender(marketplace, pacer,
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
@@ -32,13 +39,24 @@ public class MeteringRunnerProducer {
     }
 
     /**
-     * This replica's pace of BatchMeterUsage calls ({@code suite.metering.job.rate-limit}), told of throttled attempts
-     * by {@link io.mpsaas.metering.marketplace.ThrottleFeedback}.
+     * The pace of this replica's BatchMeterUsage calls, told of throttled attempts by
+     * {@link io.mpsaas.metering.marketplace.ThrottleFeedback}.
      */
     @Produces
     @Singleton
-    CallPacer pacer(MeteringConfig config) {
-        return new CallPacer(config.job().rateLimit());
+    Pacer pacer(MeteringConfig config, DynamoDbClient dynamo, TablesConfig tables) {
+        return pacer(config.job(), dynamo, tables);
+    }
+
+    /**
+     * With {@code suite.metering.job.shared-pace}: {@code rate-limit} for all replicas together, each slot taken from
+     * one item of the usage table; without it, {@code rate-limit} for this replica alone.
+     */
+    public static Pacer pacer(MeteringConfig.Job job, DynamoDbClient dynamo, TablesConfig tables) {
+        return job.sharedPace()
+                ? new SharedCallPacer(dynamo, tables.usage(), UsageTable.paceKey(BATCH_METER_USAGE), job.rateLimit(),
+                        job.sharedPaceFallbackReplicas())
+                : new CallPacer(job.rateLimit());
     }
 
     /** The runner settings of the configuration, under the given lease owner id. */
