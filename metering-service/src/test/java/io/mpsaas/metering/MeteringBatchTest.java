@@ -3,13 +3,10 @@ package io.mpsaas.metering;
 import static io.mpsaas.metering.MeteringFixtures.hoursAgo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.Aggregate;
 import io.mpsaas.metering.domain.AggregateStatus;
-import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringRunner;
-import io.mpsaas.metering.service.MeteringRunnerProducer;
 import io.mpsaas.sandbox.marketplace.ledger.MeteringAttempt;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -33,15 +30,6 @@ class MeteringBatchTest extends MeteringTestSupport {
 
     /** The closed hour the test's usage is in, taken once: a test that runs across an hour's end keeps its hour. */
     private final Instant usageHour = hoursAgo(1);
-
-    /** A replica whose DynamoDB calls are counted. */
-    private MeteringRunner countedReplica(String owner, CountingDynamo counting) {
-        MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, MeteringRunnerProducer.pacer(job, dynamo, tables),
-                new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
-        return new MeteringRunner(new UsageTable(counting.client, tables, config), customers, products, sender,
-                metrics, MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);
-    }
 
     /** One buyer with usage in {@code n} dimensions of the previous hour. */
     private MeteringFixtures.Buyer buyerWithUsage(int n) {

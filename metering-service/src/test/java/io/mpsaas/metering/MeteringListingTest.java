@@ -3,21 +3,15 @@ package io.mpsaas.metering;
 import static io.mpsaas.metering.MeteringFixtures.hoursAgo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.dynamo.SuiteTables;
-import io.mpsaas.common.marketplace.CallPacer;
-import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.domain.AggregateStatus;
-import io.mpsaas.metering.marketplace.MeteringSender;
-import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringRunner;
-import io.mpsaas.metering.service.MeteringRunnerProducer;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,18 +34,6 @@ class MeteringListingTest extends MeteringTestSupport {
     private static final int PAGE = 10;
 
     private final Instant usageHour = hoursAgo(1);
-
-    @Inject
-    TablesConfig tables;
-
-    /** A replica reading the pending list {@link #PAGE} items a page through the given client. */
-    private MeteringRunner pagedReplica(String owner, CountingDynamo counting) {
-        MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, new CallPacer(job.rateLimit()),
-                new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
-        return new MeteringRunner(new UsageTable(counting.client, tables, config, PAGE), customers, products, sender,
-                metrics, MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);
-    }
 
     private static boolean pendingIndexQuery(QueryRequest q) {
         AttributeValue partition = q.expressionAttributeValues().get(":p");
@@ -84,7 +66,8 @@ class MeteringListingTest extends MeteringTestSupport {
         };
 
         // WHEN it runs the hourly job
-        MeteringRunner.Report report = pagedReplica("lister-1", counting).meterClosedHours(Instant.now(), false);
+        MeteringRunner lister = pagedReplica("lister-1", counting, PAGE);
+        MeteringRunner.Report report = lister.meterClosedHours(Instant.now(), false);
 
         // THEN the list took more than 8 pages, and a claim was sent before any page after the 8th was read
         assertThat(pages.get()).isGreaterThan(8);
@@ -99,8 +82,10 @@ class MeteringListingTest extends MeteringTestSupport {
     void threeReplicasReadingTheListPageByPage_stillTakeExactlyCeilNOver25Calls() throws Exception {
         // GIVEN 110 aggregates of one product, and three replicas each reading the pending list 10 items a page
         List<MeteringFixtures.Buyer> buyers = fiveBuyersOf22Dimensions("p", usageHour);
-        List<MeteringRunner> replicas = List.of(pagedReplica("paged-1", new CountingDynamo(dynamo)),
-                pagedReplica("paged-2", new CountingDynamo(dynamo)), pagedReplica("paged-3", new CountingDynamo(dynamo)));
+        List<MeteringRunner> replicas = new ArrayList<>();
+        for (int r = 1; r <= 3; r++) {
+            replicas.add(pagedReplica("paged-" + r, new CountingDynamo(dynamo), PAGE));
+        }
 
         // WHEN they run the hourly job at the same moment
         meterAtOnce(replicas, Duration.ofMinutes(3));

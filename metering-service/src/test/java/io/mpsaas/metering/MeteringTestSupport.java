@@ -98,10 +98,29 @@ abstract class MeteringTestSupport {
         MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
         MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, dryRun, testAccounts, base.lease(),
                 base.claimBatch(), base.retryLater(), base.warnBeforeDeadline());
+        return new MeteringRunner(table, customers, products, sender(), metrics, settings, failpoint);
+    }
+
+    /** A replica whose usage table's DynamoDB calls go through {@code counting}. */
+    MeteringRunner countedReplica(String owner, CountingDynamo counting) {
+        return replica(owner, new UsageTable(counting.client, tables, config));
+    }
+
+    /** A replica whose usage table's calls go through {@code counting}, reading the pending list {@code page} a page. */
+    MeteringRunner pagedReplica(String owner, CountingDynamo counting, int page) {
+        return replica(owner, new UsageTable(counting.client, tables, config, page));
+    }
+
+    private MeteringRunner replica(String owner, UsageTable usage) {
+        return new MeteringRunner(usage, customers, products, sender(), metrics,
+                MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);
+    }
+
+    /** A sender of its own, pacing its calls as the service does (the shared pace item, as configured). */
+    private MeteringSender sender() {
         MeteringConfig.Job job = config.job();
-        MeteringSender sender = new MeteringSender(marketplace, MeteringRunnerProducer.pacer(job, dynamo, tables),
+        return new MeteringSender(marketplace, MeteringRunnerProducer.pacer(job, dynamo, tables),
                 new MeteringSender.Retries(job.attemptsPerRun(), job.retryBaseDelay(), job.retryMaxDelay()));
-        return new MeteringRunner(table, customers, products, sender, metrics, settings, failpoint);
     }
 
     MeteringRunner replica(String owner) {
