@@ -3,6 +3,7 @@ package io.mpsaas.entitlement;
 import static io.mpsaas.entitlement.TestSupport.customer;
 import static io.mpsaas.entitlement.TestSupport.customerEvents;
 import static io.mpsaas.entitlement.TestSupport.eventually;
+import static io.mpsaas.entitlement.TestSupport.termsSettled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.entitlement.service.AgreementNoticeService;
+import io.mpsaas.entitlement.service.AgreementTermsQueue;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -42,6 +44,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class AgreementNoticeTest {
 
+    @Inject
+    AgreementTermsQueue termsQueue;
+
     @InjectSandbox
     Sandbox sandbox;
 
@@ -64,6 +69,7 @@ class AgreementNoticeTest {
         String key = CustomerKeys.forLicense(sub.licenseArn());
         eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null),
                 t -> t != null && t.autoRenew() == autoRenew);
+        termsSettled(sandbox, termsQueue);
         return key;
     }
 

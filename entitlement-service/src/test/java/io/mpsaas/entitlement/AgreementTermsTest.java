@@ -2,6 +2,8 @@ package io.mpsaas.entitlement;
 
 import static io.mpsaas.entitlement.TestSupport.customer;
 import static io.mpsaas.entitlement.TestSupport.eventually;
+import static io.mpsaas.entitlement.TestSupport.notificationsInQueue;
+import static io.mpsaas.entitlement.TestSupport.termsSettled;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,7 +15,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
-import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.entitlement.service.AgreementTermsQueue;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -27,11 +29,11 @@ import io.mpsaas.sandbox.testing.InjectSandbox;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Terms on the customer: entitlement-service reads each new and amended agreement from the simulator's Agreement API
@@ -42,6 +44,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @QuarkusTest
 @QuarkusTestResource(value = SandboxTestResource.class, restrictToAnnotatedClass = false)
 class AgreementTermsTest {
+
+    @Inject
+    AgreementTermsQueue termsQueue;
 
     @InjectSandbox
     Sandbox sandbox;
@@ -190,7 +195,7 @@ class AgreementTermsTest {
             eventually().untilAsserted(() -> {
                 assertThat(customer(sandbox, key).orElseThrow().subscriptionState())
                         .isEqualTo(SubscriptionState.ACTIVE);
-                assertThat(notificationsInQueue()).isZero();
+                assertThat(notificationsInQueue(sandbox)).isZero();
             });
             // ...while the terms read still waits for the Agreement API: the batch did not wait for it
             assertThat(customer(sandbox, key).orElseThrow().agreementTerms()).isNull();
@@ -217,7 +222,7 @@ class AgreementTermsTest {
             eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null),
                     t -> t != null);
         }
-        eventually().until(() -> notificationsInQueue() == 0);
+        termsSettled(sandbox, termsQueue);
         // AND the first one's read after its last change was lost (failed, dropped from a full queue, or a restart):
         // what is stored was read before the entitlements it goes with
         CustomerRecord before = customer(sandbox, staleKey).orElseThrow();
@@ -242,16 +247,6 @@ class AgreementTermsTest {
         assertThat(customer(sandbox, freshKey).orElseThrow().agreementTerms().readAt()).isBefore(run);
     }
 
-    /** Messages in the notifications queue, visible or in flight (a message is in flight until it is deleted). */
-    private int notificationsInQueue() {
-        Map<QueueAttributeName, String> attributes = sandbox.aws().sqs().getQueueAttributes(r -> r
-                .queueUrl(sandbox.aws().queueUrl(SuiteQueues.NOTIFICATIONS)).attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
-
     @Test
     void reconciliation_readsTheTermsOfACustomerWithoutThem() {
         // GIVEN a customer whose terms were lost (or never read)
@@ -259,6 +254,7 @@ class AgreementTermsTest {
         SubscribeResult sub = activeBuyer(product, 3);
         String key = CustomerKeys.forLicense(sub.licenseArn());
         eventually().until(() -> customer(sandbox, key).map(c -> c.agreementTerms()).orElse(null), t -> t != null);
+        termsSettled(sandbox, termsQueue);
         sandbox.aws().dynamo().updateItem(r -> r.tableName(SuiteTables.CUSTOMERS)
                 .key(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK))
                 .updateExpression("REMOVE " + CustomerAttributes.AGREEMENT_TERMS + ", "

@@ -10,6 +10,7 @@ import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.messaging.SuiteJson;
 import io.mpsaas.common.messaging.SuiteQueues;
+import io.mpsaas.entitlement.service.AgreementTermsQueue;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -34,6 +35,7 @@ import org.awaitility.core.ConditionFactory;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Shared plumbing of the integration tests: unique products, customer reads, outbound queue recorders. */
 public final class TestSupport {
@@ -48,6 +50,24 @@ public final class TestSupport {
     public static ConditionFactory eventually() {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .ignoreExceptionsInstanceOf(java.util.NoSuchElementException.class);
+    }
+
+    /** Messages in the notifications queue, visible or in flight (a message is in flight until it is deleted). */
+    public static int notificationsInQueue(Sandbox sandbox) {
+        Map<QueueAttributeName, String> attributes = sandbox.aws().sqs().getQueueAttributes(r -> r
+                .queueUrl(sandbox.aws().queueUrl(SuiteQueues.NOTIFICATIONS)).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    /**
+     * Waits until every notification was handled and every terms read they queued is done: the stored terms then stay
+     * as they are until the test changes something (a read still queued would overwrite what a test sets up).
+     */
+    public static void termsSettled(Sandbox sandbox, AgreementTermsQueue terms) {
+        eventually().until(() -> notificationsInQueue(sandbox) == 0 && terms.idle());
     }
 
     /** A product code no other test uses. */

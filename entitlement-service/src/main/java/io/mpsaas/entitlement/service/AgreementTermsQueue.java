@@ -58,6 +58,11 @@ public class AgreementTermsQueue {
         }
     }
 
+    /** Whether no read is queued or under way (the terms stored now stay as they are until a notification comes). */
+    public boolean idle() {
+        return waiting.isEmpty() && worker.getQueue().isEmpty() && worker.getActiveCount() == 0;
+    }
+
     @PreDestroy
     void stop() {
         // the consumers stopped first (ShutdownEvent): nothing more is offered; a read in flight is interrupted
