@@ -239,7 +239,8 @@ class WebhookDeliveryTest {
         // GIVEN a replica whose DynamoDB calls are counted and whose dispatcher never polls
         Counted dynamo = new Counted(this.dynamo);
         WebhookDeliveries counted = new WebhookDeliveries(dynamo.client, tables, config, mapper);
-        WebhookDispatcher replica = new WebhookDispatcher(counted, config, Clock.systemUTC(), new SimpleMeterRegistry());
+        WebhookDispatcher replica = new WebhookDispatcher(counted, config, Clock.systemUTC(),
+                new SimpleMeterRegistry());
         String key = "customer#ent-webhook-handoff#" + UUID.randomUUID();
         CustomerEvent event = event(key, "no-such-product", Instant.now());
 
@@ -309,8 +310,8 @@ class WebhookDeliveryTest {
     @Test
     void aReplicaThatDiesAfterThePut_hasItsDeliverySentByAnotherDispatcher_afterTheLease() {
         // GIVEN a replica with a 2-second lease that writes a delivery claimed, and dies before handing it over
-        WebhookDeliveries replica = new WebhookDeliveries(dynamo, tables, config(Map.of("lease", Duration.ofSeconds(2))),
-                mapper);
+        WebhooksConfig shortLease = config(Map.of("lease", Duration.ofSeconds(2)));
+        WebhookDeliveries replica = new WebhookDeliveries(dynamo, tables, shortLease, mapper);
         String key = "customer#ent-webhook-crash#" + UUID.randomUUID();
         Instant now = Instant.now();
         WebhookDelivery d = replica.recordClaimed(List.of(event(key, TestSupport.uniqueCode("ent-webhook-crash"),

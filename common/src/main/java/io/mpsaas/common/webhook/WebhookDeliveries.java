@@ -36,9 +36,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
  * ({@link #due}) finds it and {@link #claim}s it first: three writes.
  *
  * <p>Items: {@code pk = webhook#<endpoint>#<eventId>}, {@code sk = DELIVERY}; while pending, {@code gsi1pk =
- * webhook#due}, {@code gsi1sk = <epoch ms when due, 13 digits>#<endpoint>#<eventId>} (a claim moves it to the lease's
- * end, so a crashed sender's delivery is due again when its lease runs out); parked, {@code gsi1pk = webhook#parked},
- * {@code gsi1sk = <parkedAt ms>#...}; delivered, off the index, deleted by TTL after {@code suite.webhooks.retention}.
+ * webhook#due}, {@code gsi1sk = <epoch ms when due, 13 digits>#<endpoint>#<eventId>} (a claim, or a put already
+ * claimed, sets it at the lease's end, so a crashed sender's delivery is due again when its lease runs out); parked,
+ * {@code gsi1pk = webhook#parked}, {@code gsi1sk = <parkedAt ms>#...}; delivered, off the index, deleted by TTL after
+ * {@code suite.webhooks.retention}.
  */
 @ApplicationScoped
 public class WebhookDeliveries {
@@ -78,7 +79,8 @@ public class WebhookDeliveries {
      * As {@link #record}, but each delivery is written already claimed, as {@link #claim} would (a fresh claim id, due
      * again at the lease's end), for the writing replica's own dispatcher ({@link WebhookDispatcher#sendNow}): no
      * claim write, no wait for a poll. Should this replica die before recording an outcome, the delivery is due again
-     * when its lease runs out and any replica's poll sends it. Answers the deliveries written, with their claim.
+     * when its lease runs out and any replica's poll sends it; so is a delivery written before a later put of the same
+     * call failed (this throws, and the caller hands nothing over). Answers the deliveries written, with their claim.
      */
     public List<WebhookDelivery> recordClaimed(List<CustomerEvent> events, Instant now) {
         return record(events, now, true);
