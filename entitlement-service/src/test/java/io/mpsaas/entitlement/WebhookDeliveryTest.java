@@ -13,9 +13,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.messaging.CustomerEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.webhook.WebhookDeliveries;
 import io.mpsaas.common.webhook.WebhookDelivery;
+import io.mpsaas.common.webhook.WebhookDispatcher;
 import io.mpsaas.common.webhook.WebhookSignature;
+import io.mpsaas.common.webhook.WebhooksConfig;
 import io.mpsaas.entitlement.WebhookReceiverResource.Received;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
@@ -26,11 +30,22 @@ import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Webhooks end to end inside entitlement-service: real notifications from the simulator, DynamoDB Local, the
@@ -52,6 +67,15 @@ class WebhookDeliveryTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    DynamoDbClient dynamo;
+
+    @Inject
+    TablesConfig tables;
+
+    @Inject
+    WebhooksConfig config;
 
     @Test
     void everyEvent_isPostedSigned_withTheQueuesEventId_toTheEndpointsOfItsProduct() throws Exception {
@@ -94,10 +118,12 @@ class WebhookDeliveryTest {
         CustomerEvent sent = mapper.convertValue(event, CustomerEvent.class);
 
         // WHEN the same event is sent again (an outbox re-send after a crash: same eventId)
-        int written = deliveries.record(List.of(sent), Instant.now());
+        List<WebhookDelivery> written = deliveries.record(List.of(sent), Instant.now());
+        List<WebhookDelivery> writtenClaimed = deliveries.recordClaimed(List.of(sent), Instant.now());
 
-        // THEN no delivery is written, and the receiver gets nothing more
-        assertThat(written).isZero();
+        // THEN no delivery is written (leased or not), and the receiver gets nothing more
+        assertThat(written).isEmpty();
+        assertThat(writtenClaimed).isEmpty();
         assertThat(deliveries.find("test", sent.eventId()).orElseThrow().status())
                 .isEqualTo(WebhookDelivery.Status.DELIVERED);
         assertThat(receivedFor(key, "/hooks")).hasSameSizeAs(got);
@@ -189,7 +215,7 @@ class WebhookDeliveryTest {
                         io.mpsaas.common.customer.IdentityModel.LEGACY, "no-such-product", "c1", null, null, null),
                 SubscriptionState.ACTIVE, java.util.Map.of());
         // (one delivery to "other", one to "test", which takes every product)
-        assertThat(deliveries.record(List.of(event), due)).isEqualTo(2);
+        assertThat(deliveries.record(List.of(event), due)).hasSize(2);
 
         // WHEN sender A claims it, and is killed before recording an outcome
         WebhookDelivery a = mine(claimDue(due), eventId);
@@ -206,6 +232,149 @@ class WebhookDeliveryTest {
         assertThat(deliveries.find("other", eventId).orElseThrow().status())
                 .isEqualTo(WebhookDelivery.Status.DELIVERED);
         assertThat(deliveries.find("test", eventId)).as("endpoint test takes every product").isPresent();
+    }
+
+    @Test
+    void aDeliveryWrittenClaimed_isPostedByItsWritersDispatcher_withoutAPoll_inTwoWrites() {
+        // GIVEN a replica whose DynamoDB calls are counted and whose dispatcher never polls
+        Counted dynamo = new Counted(this.dynamo);
+        WebhookDeliveries counted = new WebhookDeliveries(dynamo.client, tables, config, mapper);
+        WebhookDispatcher replica = new WebhookDispatcher(counted, config, Clock.systemUTC(),
+                new SimpleMeterRegistry());
+        String key = "customer#ent-webhook-handoff#" + UUID.randomUUID();
+        CustomerEvent event = event(key, "no-such-product", Instant.now());
+
+        // WHEN it writes the event's deliveries (to "other" and to "test") and hands them to its dispatcher
+        List<WebhookDelivery> written = counted.recordClaimed(List.of(event), Instant.now());
+        replica.sendNow(written);
+
+        // THEN both were written leased to it, and each is POSTed once and delivered
+        assertThat(written).hasSize(2).allSatisfy(d -> assertThat(d.claim()).isNotNull());
+        eventually().untilAsserted(() -> {
+            assertThat(deliveries.find("other", event.eventId()).orElseThrow().status())
+                    .isEqualTo(WebhookDelivery.Status.DELIVERED);
+            assertThat(deliveries.find("test", event.eventId()).orElseThrow().status())
+                    .isEqualTo(WebhookDelivery.Status.DELIVERED);
+        });
+        assertThat(receivedFor(key, "/other")).hasSize(1);
+        assertThat(receivedFor(key, "/hooks")).hasSize(1);
+        // AND each took two writes, the put and the outcome: no claim, no poll's query
+        assertThat(dynamo.calls("putItem")).isEqualTo(2);
+        assertThat(dynamo.calls("updateItem")).isEqualTo(2);
+        assertThat(dynamo.calls("query")).isZero();
+    }
+
+    @Test
+    void aHandOffToAFullQueue_releasesTheDelivery_andAPollDeliversItOnce() throws Exception {
+        // GIVEN a replica with one sender and room for one waiting delivery, its sender held while it records the
+        // outcome of the first delivery it sends
+        Counted dynamo = new Counted(this.dynamo);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        dynamo.before = method -> {
+            if (method.equals("updateItem") && Thread.currentThread().getName().equals("webhook-sender")) {
+                held.countDown();
+                await(gate);
+            }
+        };
+        WebhooksConfig small = config(Map.of("senders", 1, "queue", 1));
+        WebhookDeliveries counted = new WebhookDeliveries(dynamo.client, tables, small, mapper);
+        WebhookDispatcher replica = new WebhookDispatcher(counted, small, Clock.systemUTC(), new SimpleMeterRegistry());
+        String key = "customer#ent-webhook-full#" + UUID.randomUUID();
+        String product = TestSupport.uniqueCode("ent-webhook-full");
+        List<WebhookDelivery> written = counted.recordClaimed(List.of(event(key, product, Instant.now()),
+                event(key, product, Instant.now()), event(key, product, Instant.now())), Instant.now());
+        assertThat(written).hasSize(3).extracting(WebhookDelivery::endpoint).containsOnly("test");
+        replica.sendNow(written.subList(0, 1));
+        assertThat(held.await(60, TimeUnit.SECONDS)).as("the sender holds the first delivery").isTrue();
+
+        // WHEN the second and the third are handed over: the second waits, the queue is full for the third
+        replica.sendNow(written.subList(1, 3));
+
+        // THEN the third is no longer leased to the replica (released: due now)
+        WebhookDelivery third = written.get(2);
+        assertThat(deliveries.find("test", third.eventId()).orElseThrow().claim()).isNotEqualTo(third.claim());
+        // AND a poll (the service's own dispatcher: the replica's only sender is held) delivers it, once
+        eventually().untilAsserted(() -> assertThat(deliveries.find("test", third.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED));
+        // AND once the sender is free, the replica delivers the first two: each of the three POSTed once
+        gate.countDown();
+        eventually().untilAsserted(() -> assertThat(written).allSatisfy(d -> assertThat(
+                deliveries.find("test", d.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED)));
+        assertThat(receivedFor(key, "/hooks")).extracting(r -> r.header(WebhookSignature.ID))
+                .containsExactlyInAnyOrderElementsOf(written.stream().map(WebhookDelivery::eventId).toList());
+        assertThat(deliveries.find("test", third.eventId()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplicaThatDiesAfterThePut_hasItsDeliverySentByAnotherDispatcher_afterTheLease() {
+        // GIVEN a replica with a 2-second lease that writes a delivery claimed, and dies before handing it over
+        WebhooksConfig shortLease = config(Map.of("lease", Duration.ofSeconds(2)));
+        WebhookDeliveries replica = new WebhookDeliveries(dynamo, tables, shortLease, mapper);
+        String key = "customer#ent-webhook-crash#" + UUID.randomUUID();
+        Instant now = Instant.now();
+        WebhookDelivery d = replica.recordClaimed(List.of(event(key, TestSupport.uniqueCode("ent-webhook-crash"),
+                now)), now).get(0);
+
+        // THEN it was written leased, due again at the lease's end, so no poll finds it before then
+        assertThat(d.claim()).isNotNull();
+        assertThat(d.status()).isEqualTo(WebhookDelivery.Status.PENDING);
+        assertThat(deliveries.due(500, now.plusSeconds(1))).extracting(WebhookDelivery::eventId)
+                .doesNotContain(d.eventId());
+        // AND once the lease has run out, the service's own dispatcher (another one) finds it and delivers it, once
+        eventually().untilAsserted(() -> assertThat(deliveries.find("test", d.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED));
+        assertThat(receivedFor(key, "/hooks")).hasSize(1);
+        assertThat(deliveries.find("test", d.eventId()).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    private static CustomerEvent event(String customerKey, String productCode, Instant at) {
+        return new CustomerEvent(CustomerEvent.CUSTOMER_ACTIVATED, UUID.randomUUID().toString(), at,
+                new io.mpsaas.common.messaging.CustomerIds(customerKey,
+                        io.mpsaas.common.customer.IdentityModel.LEGACY, productCode, "c1", null, null, null),
+                SubscriptionState.ACTIVE, Map.of());
+    }
+
+    /** The service's webhooks configuration, with some values of the test's own. */
+    private WebhooksConfig config(Map<String, Object> own) {
+        return (WebhooksConfig) Proxy.newProxyInstance(WebhooksConfig.class.getClassLoader(),
+                new Class<?>[] {WebhooksConfig.class}, (proxy, method, args) -> own.containsKey(method.getName())
+                        ? own.get(method.getName()) : method.invoke(config, args));
+    }
+
+    private static void await(CountDownLatch gate) {
+        try {
+            gate.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The test's view of DynamoDB Local: every call counted by method, after a hook that may hold it. */
+    private static final class Counted {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        volatile Consumer<String> before = method -> {
+        };
+        final DynamoDbClient client;
+
+        Counted(DynamoDbClient real) {
+            this.client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                    new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                        calls.computeIfAbsent(method.getName(), m -> new AtomicInteger()).incrementAndGet();
+                        before.accept(method.getName());
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        int calls(String method) {
+            AtomicInteger n = calls.get(method);
+            return n == null ? 0 : n.get();
+        }
     }
 
     /** What one sender claims at {@code now}: the due deliveries it reads, each claimed as the dispatcher does. */

@@ -26,14 +26,20 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The webhook outbox: one item per event and matching endpoint in the customers table, written by the service that
- * sends the event in the same step as its SQS message (before its own outbox marker is cleared), claimed under a lease
- * by the dispatcher, and finished as delivered or parked. Every write is conditional: a re-sent event never creates a
- * second delivery, two replicas never hold one delivery at once, an outcome is recorded only by the lease's holder.
+ * sends the event in the same step as its SQS message (before its own outbox marker is cleared), held under a lease by
+ * one sender, and finished as delivered or parked. Every write is conditional: a re-sent event never creates a second
+ * delivery, two replicas never hold one delivery at once, an outcome is recorded only by the lease's holder.
+ *
+ * <p>Where a dispatcher runs (entitlement-service), {@link #recordClaimed} writes each delivery already leased to the
+ * writing replica, which hands it to its dispatcher at once ({@link WebhookDispatcher#sendNow}): put, POST, outcome,
+ * two writes. Elsewhere (onboarding-service) {@link #record} writes it unleased and due now; a dispatcher's poll
+ * ({@link #due}) finds it and {@link #claim}s it first: three writes.
  *
  * <p>Items: {@code pk = webhook#<endpoint>#<eventId>}, {@code sk = DELIVERY}; while pending, {@code gsi1pk =
- * webhook#due}, {@code gsi1sk = <epoch ms when due, 13 digits>#<endpoint>#<eventId>} (a claim moves it to the lease's
- * end, so a crashed sender's delivery is due again when its lease runs out); parked, {@code gsi1pk = webhook#parked},
- * {@code gsi1sk = <parkedAt ms>#...}; delivered, off the index, deleted by TTL after {@code suite.webhooks.retention}.
+ * webhook#due}, {@code gsi1sk = <epoch ms when due, 13 digits>#<endpoint>#<eventId>} (a claim, or a put already
+ * claimed, sets it at the lease's end, so a crashed sender's delivery is due again when its lease runs out); parked,
+ * {@code gsi1pk = webhook#parked}, {@code gsi1sk = <parkedAt ms>#...}; delivered, off the index, deleted by TTL after
+ * {@code suite.webhooks.retention}.
  */
 @ApplicationScoped
 public class WebhookDeliveries {
@@ -61,15 +67,31 @@ public class WebhookDeliveries {
 
     /**
      * Writes a delivery of each event to each endpoint its product matches, unless it exists (a re-send of the event:
-     * same eventId, nothing new). Throws when DynamoDB refused a write: the caller keeps its own outbox marker, so the
-     * event (and this) is done again.
+     * same eventId, nothing new), unleased and due now: for a service that runs no dispatcher, whose deliveries a
+     * dispatcher's poll claims. Answers the deliveries written. Throws when DynamoDB refused a write: the caller keeps
+     * its own outbox marker, so the event (and this) is done again.
      */
-    public int record(List<CustomerEvent> events, Instant now) {
-        int written = 0;
+    public List<WebhookDelivery> record(List<CustomerEvent> events, Instant now) {
+        return record(events, now, false);
+    }
+
+    /**
+     * As {@link #record}, but each delivery is written already claimed, as {@link #claim} would (a fresh claim id, due
+     * again at the lease's end), for the writing replica's own dispatcher ({@link WebhookDispatcher#sendNow}): no
+     * claim write, no wait for a poll. Should this replica die before recording an outcome, the delivery is due again
+     * when its lease runs out and any replica's poll sends it; so is a delivery written before a later put of the same
+     * call failed (this throws, and the caller hands nothing over). Answers the deliveries written, with their claim.
+     */
+    public List<WebhookDelivery> recordClaimed(List<CustomerEvent> events, Instant now) {
+        return record(events, now, true);
+    }
+
+    private List<WebhookDelivery> record(List<CustomerEvent> events, Instant now, boolean leased) {
+        List<WebhookDelivery> written = new ArrayList<>();
         for (CustomerEvent event : events) {
             for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.active().entrySet()) {
-                if (matches(endpoint.getValue(), event.customer().productCode()) && put(endpoint.getKey(), event, now)) {
-                    written++;
+                if (matches(endpoint.getValue(), event.customer().productCode())) {
+                    put(endpoint.getKey(), event, now, leased).ifPresent(written::add);
                 }
             }
         }
@@ -80,7 +102,7 @@ public class WebhookDeliveries {
         return endpoint.products().contains("*") || (productCode != null && endpoint.products().contains(productCode));
     }
 
-    private boolean put(String endpoint, CustomerEvent event, Instant now) {
+    private Optional<WebhookDelivery> put(String endpoint, CustomerEvent event, Instant now, boolean leased) {
         Map<String, AttributeValue> item = new LinkedHashMap<>(SuiteTables.key(pk(endpoint, event.eventId()), SK));
         item.put("endpoint", Attr.s(endpoint));
         item.put("eventId", Attr.s(event.eventId()));
@@ -96,13 +118,29 @@ public class WebhookDeliveries {
         item.put("retryFrom", Attr.n(now.toEpochMilli()));
         item.put("nextAttemptAt", Attr.n(now.toEpochMilli()));
         item.put(SuiteTables.GSI1_PK, Attr.s(DUE));
-        item.put(SuiteTables.GSI1_SK, Attr.s(indexKey(now, endpoint, event.eventId())));
+        if (leased) {
+            Lease lease = lease(now, endpoint, event.eventId());
+            item.put("leaseOwner", Attr.s(lease.claim()));
+            item.put("leaseUntil", Attr.n(lease.until().toEpochMilli()));
+            item.put(SuiteTables.GSI1_SK, Attr.s(lease.indexKey()));
+        } else {
+            item.put(SuiteTables.GSI1_SK, Attr.s(indexKey(now, endpoint, event.eventId())));
+        }
         try {
             dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-            return true;
+            return Optional.of(read(item));
         } catch (ConditionalCheckFailedException duplicate) {
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /** A claim of one delivery: its id, its end, and the index key that makes the delivery due again then. */
+    private record Lease(String claim, Instant until, String indexKey) {
+    }
+
+    private Lease lease(Instant now, String endpoint, String eventId) {
+        Instant until = now.plus(config.lease());
+        return new Lease(UUID.randomUUID().toString(), until, indexKey(until, endpoint, eventId));
     }
 
     /** The JSON POSTed: {@code id} (the eventId), {@code type}, {@code occurredAt}, {@code data} (the event). */
@@ -135,20 +173,36 @@ public class WebhookDeliveries {
      * sender claimed it first.
      */
     public Optional<WebhookDelivery> claim(WebhookDelivery seen, Instant now) {
-        String claim = UUID.randomUUID().toString();
-        Instant until = now.plus(config.lease());
-        String leased = indexKey(until, seen.endpoint(), seen.eventId());
-        Update u = new Update().set("leaseOwner", Attr.s(claim)).set("leaseUntil", Attr.n(until.toEpochMilli()))
-                .set(SuiteTables.GSI1_SK, Attr.s(leased));
+        Lease lease = lease(now, seen.endpoint(), seen.eventId());
+        Update u = new Update().set("leaseOwner", Attr.s(lease.claim()))
+                .set("leaseUntil", Attr.n(lease.until().toEpochMilli()))
+                .set(SuiteTables.GSI1_SK, Attr.s(lease.indexKey()));
         u.condition(u.name(SuiteTables.GSI1_SK) + " = " + u.value(Attr.s(seen.indexKey())) + " AND "
                 + u.name("status") + " = " + u.value(Attr.s(Status.PENDING.name())));
         try {
             dynamo.updateItem(u.request(table, key(seen)).build());
-            return Optional.of(withClaim(seen, leased, claim));
+            return Optional.of(withClaim(seen, lease.indexKey(), lease.claim()));
         } catch (ConditionalCheckFailedException takenElsewhere) {
             Log.debugf("Webhook delivery %s of event %s was claimed by another sender", seen.endpoint(),
                     seen.eventId());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Gives up a claim without an attempt: the delivery is due now, unleased, for any replica's poll (a dispatcher that
+     * cannot take a handed-off delivery: its queue full, or stopping). Conditional on the claim being still ours; false
+     * when it was not (the lease ran out and another sender holds it).
+     */
+    public boolean release(WebhookDelivery d, Instant now) {
+        Update u = new Update().set(SuiteTables.GSI1_SK, Attr.s(indexKey(now, d.endpoint(), d.eventId())))
+                .remove("leaseOwner", "leaseUntil");
+        u.condition(u.name("leaseOwner") + " = " + u.value(Attr.s(d.claim())));
+        try {
+            dynamo.updateItem(u.request(table, key(d)).build());
+            return true;
+        } catch (ConditionalCheckFailedException leaseLost) {
+            return false;
         }
     }
 

@@ -19,13 +19,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends due webhook deliveries: claims them ({@link WebhookDeliveries#claim}, under a lease), POSTs each with its
+ * Sends webhook deliveries: those this replica just wrote, already leased to it ({@link #sendNow}), and those due in
+ * the table ({@link #dispatchDue}: claimed under a lease by {@link WebhookDeliveries#claim}). POSTs each with its
  * signature headers, and records the outcome: a 2xx is delivered; any other answer, a redirect (never followed), a
  * timeout or a refused address is a failed attempt, due again after a jittered exponential backoff
  * ({@link Backoff}, {@code suite.webhooks.first-delay} doubling up to {@code max-delay}), parked once the retry
@@ -49,7 +52,8 @@ public class WebhookDispatcher {
     private final MeterRegistry registry;
     private final Backoff backoff;
     private final HttpClient http;
-    private final ExecutorService senders;
+    private final ThreadPoolExecutor senders;
+    private volatile boolean stopping;
 
     public WebhookDispatcher(WebhookDeliveries deliveries, WebhooksConfig config, Clock clock,
             MeterRegistry registry) {
@@ -58,11 +62,14 @@ public class WebhookDispatcher {
         this.clock = clock;
         this.registry = registry;
         this.backoff = Backoff.fullJitter(config.firstDelay(), config.maxDelay());
-        this.senders = Executors.newFixedThreadPool(Math.max(1, config.senders()), r -> {
-            Thread t = new Thread(r, "webhook-sender");
-            t.setDaemon(true);
-            return t;
-        });
+        // bounded: under overload a handed-off delivery goes back to the table (released), not into an endless queue
+        int threads = Math.max(1, config.senders());
+        this.senders = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, config.queue())), r -> {
+                    Thread t = new Thread(r, "webhook-sender");
+                    t.setDaemon(true);
+                    return t;
+                });
         // redirects never followed: a 3xx is a failed attempt, so an endpoint cannot bounce us to an internal address
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.connectTimeout()).build();
@@ -75,9 +82,64 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * Stops sending. Handed-off deliveries still waiting for a sender are released (due now, for another replica's
+     * poll); those being sent, or whose release fails, are due again at their lease's end.
+     */
     @PreDestroy
     void stop() {
-        senders.shutdownNow();
+        stopping = true;
+        for (Runnable waiting : senders.shutdownNow()) {
+            if (waiting instanceof HandOff handOff) {
+                release(handOff.delivery, "the dispatcher is stopping");
+            }
+        }
+    }
+
+    /**
+     * Sends deliveries this replica has just written already claimed ({@link WebhookDeliveries#recordClaimed}) on its
+     * sender pool, without a poll. A delivery the pool cannot take (its queue full, or the dispatcher stopping) has its
+     * lease released, so the next poll of any replica sends it; should even that write fail, the delivery is due again
+     * at its lease's end. Once handed over, a delivery whose sender dies before recording an outcome (a crash) is also
+     * due again at its lease's end. Never throws: the deliveries are written, whatever happens to them here.
+     */
+    public void sendNow(List<WebhookDelivery> claimed) {
+        for (WebhookDelivery d : claimed) {
+            if (stopping) {
+                release(d, "the dispatcher is stopping");
+                continue;
+            }
+            try {
+                senders.execute(new HandOff(d));
+            } catch (RejectedExecutionException full) {
+                release(d, stopping ? "the dispatcher is stopping" : "the webhook sender queue is full");
+            }
+        }
+    }
+
+    /** A delivery handed over by {@link #sendNow}, known as such if it is still waiting when the pool stops. */
+    private final class HandOff implements Runnable {
+        private final WebhookDelivery delivery;
+
+        HandOff(WebhookDelivery delivery) {
+            this.delivery = delivery;
+        }
+
+        @Override
+        public void run() {
+            send(delivery);
+        }
+    }
+
+    private void release(WebhookDelivery d, String why) {
+        try {
+            deliveries.release(d, clock.instant());
+            Log.debugf("Webhook delivery %s of event %s released (%s): the next poll sends it", d.endpoint(),
+                    d.eventId(), why);
+        } catch (RuntimeException e) {
+            Log.warnf("Webhook delivery %s of event %s could not be released (%s, %s); it is sent after its lease",
+                    d.endpoint(), d.eventId(), why, e.toString());
+        }
     }
 
     /** Claims and sends one batch of due deliveries; answers how many were claimed. */
@@ -90,11 +152,16 @@ public class WebhookDispatcher {
         List<WebhookDelivery> due = deliveries.due(config.batchSize(), clock.instant());
         List<Future<Boolean>> sent = new ArrayList<>();
         for (WebhookDelivery seen : due) {
-            sent.add(senders.submit(() -> {
-                Optional<WebhookDelivery> claimed = deliveries.claim(seen, clock.instant());
-                claimed.ifPresent(this::send);
-                return claimed.isPresent();
-            }));
+            try {
+                sent.add(senders.submit(() -> {
+                    Optional<WebhookDelivery> claimed = deliveries.claim(seen, clock.instant());
+                    claimed.ifPresent(this::send);
+                    return claimed.isPresent();
+                }));
+            } catch (RejectedExecutionException full) {
+                // the senders' queue is full (or stopping): the rest is not claimed, still due for the next poll
+                break;
+            }
         }
         int claimed = 0;
         for (Future<Boolean> f : sent) {

@@ -88,6 +88,14 @@ public interface WebhooksConfig {
     @WithDefault("8")
     int senders();
 
+    /**
+     * Deliveries waiting for a sender, at most: those a replica wrote and handed to its own dispatcher, and those a
+     * poll claims. A delivery handed over when it is full has its lease released (one write) and goes to the next
+     * poll; a poll stops claiming when it is full.
+     */
+    @WithDefault("500")
+    int queue();
+
     /** How long a delivered delivery's item is kept (DynamoDB TTL). */
     @WithDefault("P7D")
     Duration retention();

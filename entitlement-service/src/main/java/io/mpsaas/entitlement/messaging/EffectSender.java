@@ -8,6 +8,7 @@ import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
 import io.mpsaas.common.webhook.WebhookDeliveries;
+import io.mpsaas.common.webhook.WebhookDispatcher;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -40,17 +41,19 @@ public class EffectSender {
     private final QueuesConfig queues;
     private final ObjectMapper mapper;
     private final WebhookDeliveries webhooks;
+    private final WebhookDispatcher dispatcher;
     private final Clock clock;
     private final TraceContextSqsInterceptor traces = new TraceContextSqsInterceptor();
     private volatile String eventsUrl;
     private volatile String commandsUrl;
 
     public EffectSender(SqsClient sqs, QueuesConfig queues, ObjectMapper mapper, WebhookDeliveries webhooks,
-            Clock clock) {
+            WebhookDispatcher dispatcher, Clock clock) {
         this.sqs = sqs;
         this.queues = queues;
         this.mapper = mapper;
         this.webhooks = webhooks;
+        this.dispatcher = dispatcher;
         this.clock = clock;
     }
 
@@ -161,7 +164,9 @@ public class EffectSender {
     /**
      * The webhook deliveries of the events (common's {@link WebhookDeliveries}), in the same outbox step as their
      * SQS messages: a commit whose deliveries could not be written is unfinished, so its effects are sent again (same
-     * eventIds, no second delivery).
+     * eventIds, no second delivery). This service runs the dispatcher ({@code WebhookDispatchJob}), so each delivery
+     * is written already leased to this replica and handed to its dispatcher at once: two writes (put, outcome), no
+     * claim, no wait for a poll; the lease covers a crash before the outcome.
      */
     private void recordWebhooks(List<Outgoing> outgoing, Set<Integer> failed) {
         if (!webhooks.enabled()) {
@@ -172,7 +177,7 @@ public class EffectSender {
                 continue;
             }
             try {
-                webhooks.record(outgoing.get(i).effects.events(), clock.instant());
+                dispatcher.sendNow(webhooks.recordClaimed(outgoing.get(i).effects.events(), clock.instant()));
             } catch (RuntimeException e) {
                 failed.add(i);
                 Log.warnf("Writing the webhook deliveries of %d events failed (%s); their commit's effects will be"
