@@ -178,7 +178,8 @@ public final class LocalAws implements AutoCloseable {
         dynamoClient.close();
         try {
             elasticMq.stopAndWait();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // also the TimeoutException Scala's Await throws unchecked when the server takes over a minute
             LOG.debugf("ElasticMQ stop: %s", e);
         }
         try {

@@ -61,7 +61,13 @@ class SqsConsumerTest {
     @AfterAll
     static void stopElasticMq() {
         sqs.close();
-        elasticMq.stopAndWait();
+        try {
+            elasticMq.stopAndWait();
+        } catch (Exception e) {
+            // Pekko's HTTP server can take longer than ElasticMQ's one-minute wait to close a long poll's connection
+            // (seen once in CI): the tests are over by then, and the server is a daemon of this JVM
+            System.err.println("ElasticMQ did not stop in time: " + e);
+        }
     }
 
     @BeforeEach
