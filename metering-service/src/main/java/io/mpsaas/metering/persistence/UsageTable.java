@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -174,20 +175,15 @@ public class UsageTable {
     }
 
     /**
-     * Aggregates still to be sent whose hour started before {@code before}, oldest hour first, read lazily: the shards'
-     * pending index pages are merged by their sort key (hour, customer, dimension; the shard breaks ties), and a shard's
-     * next page is read only when the merge reaches it. Every replica walks the same order.
+     * Aggregates still to be sent whose hour started before {@code before}, oldest hour first, read lazily: the
+     * shards' pending index pages are merged by their sort key (hour, customer, dimension; the shard breaks ties), and
+     * a shard's next page is read only when the merge reaches it. Every replica walks the same order.
      */
     public Iterator<Aggregate> pendingInOrder(Instant before) {
         List<Iterator<Map<String, AttributeValue>>> shardItems = new ArrayList<>(shards);
         for (int shard = 0; shard < shards; shard++) {
-            shardItems.add(Paging.query(dynamo, QueryRequest.builder().tableName(table).indexName(SuiteTables.GSI1)
-                    .keyConditionExpression("#p = :p AND #s < :s")
-                    .expressionAttributeNames(Map.of("#p", SuiteTables.GSI1_PK, "#s", SuiteTables.GSI1_SK))
-                    .expressionAttributeValues(Map.of(":p", Attr.s(PENDING_PREFIX + shard), ":s",
-                            Attr.s(before.toString())))
-                    .scanIndexForward(true).limit(pendingPage).build())
-                    .filter(item -> AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK))).iterator());
+            shardItems.add(indexItems(SuiteTables.GSI1, SuiteTables.GSI1_PK, PENDING_PREFIX + shard,
+                    SuiteTables.GSI1_SK, before.toString(), pendingPage, true).iterator());
         }
         return new MergedShards(shardItems);
     }
@@ -260,16 +256,14 @@ public class UsageTable {
 
     /** A customer's aggregates, newest hour first, at most {@code limit}. */
     public List<Aggregate> ofCustomer(String customerKey, int limit) {
-        return queryIndex(SuiteTables.GSI2, SuiteTables.GSI2_PK, CUSTOMER_PREFIX + customerKey, null, null, limit,
-                false);
+        return queryIndex(SuiteTables.GSI2, SuiteTables.GSI2_PK, CUSTOMER_PREFIX + customerKey, limit, false);
     }
 
     /** Aggregates that ended without billing (the failures index), newest hour first. */
     public List<Aggregate> failures(int limit) {
         List<Aggregate> all = new ArrayList<>();
         for (int shard = 0; shard < shards; shard++) {
-            all.addAll(queryIndex(SuiteTables.GSI1, SuiteTables.GSI1_PK, FAILED_PREFIX + shard, null, null, limit,
-                    false));
+            all.addAll(queryIndex(SuiteTables.GSI1, SuiteTables.GSI1_PK, FAILED_PREFIX + shard, limit, false));
         }
         all.sort(Comparator.comparing(Aggregate::hour).reversed().thenComparing(Aggregate::id));
         return all.size() > limit ? all.subList(0, limit) : all;
@@ -293,8 +287,19 @@ public class UsageTable {
         return allocations;
     }
 
-    private List<Aggregate> queryIndex(String index, String pkName, String pkValue, String skName, String skBelow,
-            int limit, boolean forward) {
+    private List<Aggregate> queryIndex(String index, String pkName, String pkValue, int limit, boolean forward) {
+        return indexItems(index, pkName, pkValue, null, null, null, forward)
+                .limit(limit)
+                .map(UsageTable::toAggregate)
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * The aggregate items under one index key, in sort key order ({@code forward}) and below {@code skBelow} when
+     * {@code skName} is given, read lazily page by page ({@code pageSize} items a page when given).
+     */
+    private Stream<Map<String, AttributeValue>> indexItems(String index, String pkName, String pkValue,
+            String skName, String skBelow, Integer pageSize, boolean forward) {
         Map<String, String> names = new HashMap<>(Map.of("#p", pkName));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":p", Attr.s(pkValue)));
         String condition = "#p = :p";
@@ -303,13 +308,14 @@ public class UsageTable {
             values.put(":s", Attr.s(skBelow));
             condition += " AND #s < :s";
         }
-        return Paging.query(dynamo, QueryRequest.builder().tableName(table).indexName(index)
-                        .keyConditionExpression(condition).expressionAttributeNames(names)
-                        .expressionAttributeValues(values).scanIndexForward(forward).build())
-                .filter(item -> AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK)))
-                .limit(limit)
-                .map(UsageTable::toAggregate)
-                .collect(Collectors.toList());
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(index)
+                .keyConditionExpression(condition).expressionAttributeNames(names)
+                .expressionAttributeValues(values).scanIndexForward(forward);
+        if (pageSize != null) {
+            query.limit(pageSize);
+        }
+        return Paging.query(dynamo, query.build())
+                .filter(item -> AGGREGATE_SK.equals(Attr.string(item, SuiteTables.SK)));
     }
 
     // ---- the job: claim and freeze, outcomes; by batch
