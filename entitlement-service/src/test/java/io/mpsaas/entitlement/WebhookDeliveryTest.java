@@ -21,6 +21,9 @@ import io.mpsaas.common.webhook.WebhookDispatcher;
 import io.mpsaas.common.webhook.WebhookSignature;
 import io.mpsaas.common.webhook.WebhooksConfig;
 import io.mpsaas.entitlement.WebhookReceiverResource.Received;
+import io.mpsaas.entitlement.persistence.CommitOutcome;
+import io.mpsaas.entitlement.persistence.InboxEntry;
+import io.mpsaas.entitlement.persistence.SubscriptionStore;
 import io.mpsaas.sandbox.Sandbox;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeRequest;
 import io.mpsaas.sandbox.marketplace.buyer.SubscribeResult;
@@ -35,6 +38,7 @@ import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +80,12 @@ class WebhookDeliveryTest {
 
     @Inject
     WebhooksConfig config;
+
+    @Inject
+    SubscriptionStore store;
+
+    @Inject
+    WebhookDispatcher dispatcher;
 
     @Test
     void everyEvent_isPostedSigned_withTheQueuesEventId_toTheEndpointsOfItsProduct() throws Exception {
@@ -265,6 +275,61 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void theCommitOfTheEvents_writesTheirDeliveriesLeased_andACancelledCommitWritesNone() {
+        // GIVEN a message's commit carrying the webhook deliveries of the event it decided (the transactional outbox)
+        String key = "customer#ent-webhook-outbox#" + UUID.randomUUID();
+        String dedupe = "test#outbox#" + UUID.randomUUID();
+        Instant now = Instant.now();
+        CustomerEvent first = event(key, "no-such-product", now);
+        List<WebhookDeliveries.Leased> leased = deliveries.leased(List.of(first), now);
+        assertThat(leased).hasSize(2);
+        assertThat(deliveries.find("test", first.eventId())).as("nothing is written before the commit").isEmpty();
+
+        // WHEN the commit is written
+        assertThat(store.commit(commitOf(dedupe, now, leased))).isEqualTo(CommitOutcome.COMMITTED);
+
+        // THEN its deliveries exist, leased to this replica until the lease's end (no poll takes them meanwhile)
+        for (WebhookDeliveries.Leased d : leased) {
+            WebhookDelivery stored = deliveries.find(d.delivery().endpoint(), first.eventId()).orElseThrow();
+            assertThat(stored.status()).isEqualTo(WebhookDelivery.Status.PENDING);
+            assertThat(stored.claim()).isEqualTo(d.delivery().claim()).isNotNull();
+            assertThat(stored.attempts()).isZero();
+        }
+        assertThat(mine(claimDue(now.plusSeconds(1)), first.eventId())).isNull();
+
+        // AND a second commit of the same message (a redelivery racing the first) is cancelled with its deliveries
+        CustomerEvent second = event(key, "no-such-product", now);
+        assertThat(store.commit(commitOf(dedupe, now, deliveries.leased(List.of(second), now))))
+                .isEqualTo(CommitOutcome.DUPLICATE);
+        assertThat(deliveries.find("test", second.eventId())).isEmpty();
+        assertThat(deliveries.find("other", second.eventId())).isEmpty();
+
+        // AND the committed ones, handed to the dispatcher, are POSTed once each and delivered
+        dispatcher.sendNow(leased.stream().map(WebhookDeliveries.Leased::delivery).toList());
+        eventually().untilAsserted(() -> assertThat(List.of("test", "other")).allSatisfy(endpoint -> assertThat(
+                deliveries.find(endpoint, first.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED)));
+        assertThat(receivedFor(key, "/hooks")).hasSize(1);
+        assertThat(receivedFor(key, "/other")).hasSize(1);
+    }
+
+    @Test
+    void aNotificationsCommit_writesItsEventsDeliveries_asItsInboxEntryIsWritten() {
+        // GIVEN a customer activated by a real notification
+        String key = activatedCustomer();
+
+        // THEN its activation's delivery was written by the commit that decided the event: created at the very
+        // instant of the message's inbox entry (a put after the commit would be later)
+        String eventId = eventually().until(() -> customerEvents(sandbox).forCustomer(key).stream()
+                .filter(e -> e.path("type").asText().equals(CustomerEvent.CUSTOMER_ACTIVATED))
+                .map(e -> e.path("eventId").asText()).findFirst(), Optional::isPresent).orElseThrow();
+        WebhookDelivery delivery = eventually().until(() -> deliveries.find("test", eventId), Optional::isPresent)
+                .orElseThrow();
+        assertThat(store.history(key, 50).stream().map(e -> e.receivedAt().truncatedTo(ChronoUnit.MILLIS)))
+                .contains(delivery.createdAt());
+    }
+
+    @Test
     void aHandOffToAFullQueue_releasesTheDelivery_andAPollDeliversItOnce() throws Exception {
         // GIVEN a replica with one sender and room for one waiting delivery, its sender held while it records the
         // outcome of the first delivery it sends
@@ -375,6 +440,15 @@ class WebhookDeliveryTest {
             AtomicInteger n = calls.get(method);
             return n == null ? 0 : n.get();
         }
+    }
+
+    /** A commit of one message's inbox entry (pending effects) and the given deliveries. */
+    private SubscriptionStore.Commit commitOf(String dedupe, Instant now, List<WebhookDeliveries.Leased> leased) {
+        SubscriptionStore.Commit commit = store.newCommit();
+        store.inboxEntry(commit, new InboxEntry(dedupe, InboxEntry.Status.APPLIED, "test", null, "test", "{}", now),
+                now.plusSeconds(3600));
+        leased.forEach(d -> store.webhookDelivery(commit, d));
+        return commit;
     }
 
     /** What one sender claims at {@code now}: the due deliveries it reads, each claimed as the dispatcher does. */

@@ -26,13 +26,14 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The webhook outbox: one item per event and matching endpoint in the customers table, written by the service that
- * sends the event in the same step as its SQS message (before its own outbox marker is cleared), held under a lease by
- * one sender, and finished as delivered or parked. Every write is conditional: a re-sent event never creates a second
- * delivery, two replicas never hold one delivery at once, an outcome is recorded only by the lease's holder.
+ * sends the event in the same step as its SQS message (before its own outbox marker is cleared) or in the very
+ * transaction that decides the event ({@link #leased}), held under a lease by one sender, and finished as delivered or
+ * parked. A re-sent event never creates a second delivery, two replicas never hold one delivery at once, an outcome is
+ * recorded only by the lease's holder.
  *
- * <p>Where a dispatcher runs (entitlement-service), {@link #recordClaimed} writes each delivery already leased to the
- * writing replica, which hands it to its dispatcher at once ({@link WebhookDispatcher#sendNow}): put, POST, outcome,
- * two writes. Elsewhere (onboarding-service) {@link #record} writes it unleased and due now; a dispatcher's poll
+ * <p>Where a dispatcher runs (entitlement-service), each delivery is written already leased to the writing replica,
+ * which hands it to its dispatcher at once ({@link WebhookDispatcher#sendNow}): put (in the commit of the events,
+ * {@link #leased}; by {@link #recordClaimed} when their effects are sent again), POST, outcome, two writes. Elsewhere (onboarding-service) {@link #record} writes it unleased and due now; a dispatcher's poll
  * ({@link #due}) finds it and {@link #claim}s it first: three writes.
  *
  * <p>Items: {@code pk = webhook#<endpoint>#<eventId>}, {@code sk = DELIVERY}; while pending, {@code gsi1pk =
@@ -88,21 +89,49 @@ public class WebhookDeliveries {
 
     private List<WebhookDelivery> record(List<CustomerEvent> events, Instant now, boolean leased) {
         List<WebhookDelivery> written = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items(events, now, leased)) {
+            put(item).ifPresent(written::add);
+        }
+        return written;
+    }
+
+    /**
+     * A delivery for the caller to write in its own transaction ({@link #leased}): the item for a {@code Put} into
+     * {@code table}, and the delivery it stores.
+     */
+    public record Leased(String table, Map<String, AttributeValue> item, WebhookDelivery delivery) {
+    }
+
+    /**
+     * The deliveries of the events, each already leased as {@link #recordClaimed} writes them, for the caller to put
+     * in the transaction that decides the events (entitlement-service's commit): written if and only if the events
+     * are, with no request of their own. The put needs no condition there: the transaction's own conditions (the inbox
+     * entry of the message that caused the events, whose ids derive from it) already let it happen once. Once that
+     * transaction is written, hand the deliveries to {@link WebhookDispatcher#sendNow}; if this replica dies first, they
+     * are due again at their lease's end.
+     */
+    public List<Leased> leased(List<CustomerEvent> events, Instant now) {
+        return items(events, now, true).stream().map(item -> new Leased(table, item, read(item))).toList();
+    }
+
+    /** The delivery items of each event to each endpoint its product matches. */
+    private List<Map<String, AttributeValue>> items(List<CustomerEvent> events, Instant now, boolean leased) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (CustomerEvent event : events) {
             for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.active().entrySet()) {
                 if (matches(endpoint.getValue(), event.customer().productCode())) {
-                    put(endpoint.getKey(), event, now, leased).ifPresent(written::add);
+                    items.add(item(endpoint.getKey(), event, now, leased));
                 }
             }
         }
-        return written;
+        return items;
     }
 
     static boolean matches(WebhooksConfig.Endpoint endpoint, String productCode) {
         return endpoint.products().contains("*") || (productCode != null && endpoint.products().contains(productCode));
     }
 
-    private Optional<WebhookDelivery> put(String endpoint, CustomerEvent event, Instant now, boolean leased) {
+    private Map<String, AttributeValue> item(String endpoint, CustomerEvent event, Instant now, boolean leased) {
         Map<String, AttributeValue> item = new LinkedHashMap<>(SuiteTables.key(pk(endpoint, event.eventId()), SK));
         item.put("endpoint", Attr.s(endpoint));
         item.put("eventId", Attr.s(event.eventId()));
@@ -126,6 +155,11 @@ public class WebhookDeliveries {
         } else {
             item.put(SuiteTables.GSI1_SK, Attr.s(indexKey(now, endpoint, event.eventId())));
         }
+        return item;
+    }
+
+    /** Puts a delivery unless it exists (a re-sent event): the delivery written, or empty. */
+    private Optional<WebhookDelivery> put(Map<String, AttributeValue> item) {
         try {
             dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
             return Optional.of(read(item));

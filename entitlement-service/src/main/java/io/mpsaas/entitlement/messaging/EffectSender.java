@@ -8,10 +8,12 @@ import io.mpsaas.common.messaging.MeteringCommand;
 import io.mpsaas.common.messaging.QueueUrls;
 import io.mpsaas.common.messaging.TraceContextSqsInterceptor;
 import io.mpsaas.common.webhook.WebhookDeliveries;
+import io.mpsaas.common.webhook.WebhookDelivery;
 import io.mpsaas.common.webhook.WebhookDispatcher;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,8 @@ public class EffectSender {
         private final List<Map<String, MessageAttributeValue>> commandStamps = new ArrayList<>();
         private final List<String> eventBodies = new ArrayList<>();
         private final List<Map<String, MessageAttributeValue>> eventStamps = new ArrayList<>();
+        /** The events' webhook deliveries, when the commit of the events writes them ({@link #leaseWebhooks}). */
+        private List<WebhookDelivery> committedWebhooks;
 
         private Outgoing(Effects effects) {
             this.effects = effects;
@@ -86,6 +90,26 @@ public class EffectSender {
             out.eventStamps.add(traces.stamp(Map.of(CustomerEvent.TYPE_ATTRIBUTE, attribute(event.type()))));
         }
         return out;
+    }
+
+    /**
+     * The webhook deliveries of {@code out}'s events ({@link WebhookDeliveries#leased}: leased to this replica), for
+     * the commit that decides the events to write with them, so that a delivery exists if and only if its event was
+     * committed, with no request of its own. Once that commit is written, {@link #sendAll} hands them to the
+     * dispatcher instead of writing them. None when no endpoint matches, or when more than {@code room} (what is left
+     * of the commit's 100 actions): those are written by {@link #sendAll}, one conditional put each, as for effects
+     * sent again.
+     */
+    public List<WebhookDeliveries.Leased> leaseWebhooks(Outgoing out, Instant now, int room) {
+        if (!webhooks.enabled() || out.effects.events().isEmpty()) {
+            return List.of();
+        }
+        List<WebhookDeliveries.Leased> leased = webhooks.leased(out.effects.events(), now);
+        if (leased.isEmpty() || leased.size() > room) {
+            return List.of();
+        }
+        out.committedWebhooks = leased.stream().map(WebhookDeliveries.Leased::delivery).toList();
+        return leased;
     }
 
     /**
@@ -162,17 +186,23 @@ public class EffectSender {
     }
 
     /**
-     * The webhook deliveries of the events (common's {@link WebhookDeliveries}), in the same outbox step as their
-     * SQS messages: a commit whose deliveries could not be written is unfinished, so its effects are sent again (same
-     * eventIds, no second delivery). This service runs the dispatcher ({@code WebhookDispatchJob}), so each delivery
-     * is written already leased to this replica and handed to its dispatcher at once: two writes (put, outcome), no
-     * claim, no wait for a poll; the lease covers a crash before the outcome.
+     * The webhook deliveries of the events (common's {@link WebhookDeliveries}). This service runs the dispatcher
+     * ({@code WebhookDispatchJob}), so each delivery is written already leased to this replica and handed to its
+     * dispatcher at once: two writes (put, outcome), no claim, no wait for a poll; the lease covers a crash before the
+     * outcome. Deliveries the events' commit wrote ({@link #leaseWebhooks}) are only handed over, whatever became of
+     * the SQS messages. The others (effects sent again, or too many for the commit) are written here, in the same
+     * outbox step as their SQS messages: a commit whose deliveries could not be written is unfinished, so its effects
+     * are sent again (same eventIds, no second delivery).
      */
     private void recordWebhooks(List<Outgoing> outgoing, Set<Integer> failed) {
         if (!webhooks.enabled()) {
             return;
         }
         for (int i = 0; i < outgoing.size(); i++) {
+            if (outgoing.get(i).committedWebhooks != null) {
+                dispatcher.sendNow(outgoing.get(i).committedWebhooks);
+                continue;
+            }
             if (failed.contains(i) || outgoing.get(i).effects.events().isEmpty()) {
                 continue;
             }

@@ -16,6 +16,7 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.common.retry.Backoff;
+import io.mpsaas.common.webhook.WebhookDeliveries;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
@@ -394,11 +395,25 @@ public class SubscriptionStore {
 
     /** What an action of a commit writes: a cancellation is read by it. */
     private enum Action {
-        CUSTOMER, POINTER, PARK_FACT, REMOVE_FACT, INBOX_ENTRY
+        CUSTOMER, POINTER, PARK_FACT, REMOVE_FACT, INBOX_ENTRY, WEBHOOK_DELIVERY
     }
 
     public Commit newCommit() {
         return new Commit();
+    }
+
+    /** The actions a commit holds so far (DynamoDB takes {@link TaggedTransaction#MAX_ACTIONS}). */
+    public int actions(Commit commit) {
+        return commit.tx.size();
+    }
+
+    /**
+     * Adds a webhook delivery of the commit's events (the transactional outbox: {@code WebhookDeliveries.leased}).
+     * Without a condition of its own: the commit's inbox entries make it happen once.
+     */
+    public void webhookDelivery(Commit commit, WebhookDeliveries.Leased delivery) {
+        commit.tx.add(Action.WEBHOOK_DELIVERY, TransactWriteItem.builder().put(Put.builder()
+                .tableName(delivery.table()).item(delivery.item()).build()).build());
     }
 
     /** Adds the customer write. */

@@ -5,6 +5,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.marketplace.MarketplaceException;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.mpsaas.common.messaging.CustomerIds;
@@ -538,6 +539,14 @@ public class SubscriptionService {
             }
             described.put(n.meta().dedupeKey(), result);
         }
+        // the effects' messages, built here, inside the trace of the notifications that caused them (sent with the
+        // batch's others); their webhook deliveries written by this very commit (a transactional outbox)
+        EffectSender.Outgoing outgoing = null;
+        if (carrier != null) {
+            outgoing = sender.prepare(effects);
+            sender.leaseWebhooks(outgoing, now, TaggedTransaction.MAX_ACTIONS - store.actions(commit))
+                    .forEach(d -> store.webhookDelivery(commit, d));
+        }
         CommitOutcome outcome = store.commit(commit);
         if (outcome != CommitOutcome.COMMITTED) {
             Log.debugf("Write for customer %s (messages %s) lost a race (%s); recomputing", key, messageIds(ordered),
@@ -547,8 +556,7 @@ public class SubscriptionService {
         metrics.notificationCommit();
         Log.infof("%s at %s for customer %s (product %s, message %s): %s", String.join(" + ", kinds),
                 lead.meta().occurredAt(), key, ids.productCode(), messageIds(ordered), result);
-        // built here, inside the trace of the notifications that caused them; sent with the batch's others
-        return new Committed(described, carrier == null ? null : new Pending(sender.prepare(effects), carrier));
+        return new Committed(described, carrier == null ? null : new Pending(outgoing, carrier));
     }
 
     /**
