@@ -20,11 +20,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -55,7 +59,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * with that reason instead. The redrive policy stays as the last backstop.
  *
  * <p>A message is kept invisible while it is in work: every third of the visibility timeout (the queue's own, read at
- * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again (ChangeMessageVisibility), so a
+ * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again (ChangeMessageVisibilityBatch, ten
+ * at a time; a message received less than a sixth of the timeout before is left to the next round), so a
  * handler slower than the timeout (AWS Marketplace's retries: one GetEntitlements call can take 4 attempts x 12 s of
  * timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
  * {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
@@ -230,18 +235,26 @@ public final class SqsConsumer implements AutoCloseable {
         final String receiptHandle;
         final String messageId;
         final Instant receivedAt;
+        /** Held while its visibility is being extended and while its outcome is being acknowledged. */
+        final ReentrantLock lock = new ReentrantLock();
+        /** When its visibility timeout last started: on receipt, then at each extension. */
+        Instant hiddenSince;
         boolean done;
 
         InWork(String receiptHandle, String messageId, Instant receivedAt) {
             this.receiptHandle = receiptHandle;
             this.messageId = messageId;
             this.receivedAt = receivedAt;
+            this.hiddenSince = receivedAt;
         }
 
         /** Its outcome is being acknowledged: no extension from now on. */
         void finish() {
-            synchronized (this) {
+            lock.lock();
+            try {
                 done = true;
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -338,27 +351,64 @@ public final class SqsConsumer implements AutoCloseable {
     }
 
     /**
-     * Extends the visibility of every message in work for another {@link #visibilityTimeout}; a message handled for
-     * longer than {@link #MAX_IN_WORK} is left to come back. A failed extension is logged: the message may then be
-     * delivered again while in work (every handler is idempotent).
+     * Extends the visibility of the messages in work for another {@link #visibilityTimeout}, ten to a
+     * {@code ChangeMessageVisibilityBatch}: those whose timeout started at least half a heartbeat ago (one received
+     * since is extended by the next heartbeat, with two thirds of its timeout still ahead of it, at least); a message
+     * handled for longer than {@link #MAX_IN_WORK} is left to come back. A message being extended cannot be
+     * acknowledged meanwhile (its lock), so an extension never undoes a retry's delay. A failed extension is logged:
+     * the message may then be delivered again while in work (every handler is idempotent).
      */
     private void extendInWork() {
         Instant now = Instant.now();
         int seconds = (int) Math.max(1, visibilityTimeout.toSeconds());
+        Duration settled = visibilityTimeout.dividedBy(6);
+        List<InWork> due = new ArrayList<>();
         for (InWork message : inWork.values()) {
-            synchronized (message) {
-                if (message.done || Duration.between(message.receivedAt, now).compareTo(MAX_IN_WORK) > 0) {
-                    continue;
-                }
-                try {
-                    sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle)
-                            .visibilityTimeout(seconds));
-                    extended.incrementAndGet();
-                } catch (RuntimeException e) {
-                    LOG.warnf("Could not keep message %s on %s invisible while in work (%s); SQS may deliver it"
-                            + " again meanwhile", message.messageId, name, e.getMessage());
+            if (Duration.between(message.receivedAt, now).compareTo(MAX_IN_WORK) <= 0
+                    && Duration.between(message.hiddenSince, now).compareTo(settled) >= 0) {
+                due.add(message);
+            }
+        }
+        for (int from = 0; from < due.size(); from += MAX_BATCH) {
+            extend(due.subList(from, Math.min(due.size(), from + MAX_BATCH)), seconds);
+        }
+    }
+
+    private void extend(List<InWork> chunk, int seconds) {
+        List<InWork> locked = new ArrayList<>(chunk.size());
+        try {
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (InWork message : chunk) {
+                message.lock.lock();
+                locked.add(message);
+                if (!message.done) {
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                            .id(Integer.toString(locked.size() - 1)).receiptHandle(message.receiptHandle)
+                            .visibilityTimeout(seconds).build());
                 }
             }
+            if (entries.isEmpty()) {
+                return;
+            }
+            Instant at = Instant.now();
+            try {
+                ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(r -> r
+                        .queueUrl(queueUrl).entries(entries));
+                for (BatchResultErrorEntry error : response.failed()) {
+                    LOG.warnf("Could not keep message %s on %s invisible while in work (%s: %s); SQS may deliver it"
+                            + " again meanwhile", locked.get(Integer.parseInt(error.id())).messageId, name,
+                            error.code(), error.message());
+                }
+                for (ChangeMessageVisibilityBatchResultEntry ok : response.successful()) {
+                    locked.get(Integer.parseInt(ok.id())).hiddenSince = at;
+                    extended.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not keep %d messages on %s invisible while in work (%s); SQS may deliver them again"
+                        + " meanwhile", entries.size(), name, e.getMessage());
+            }
+        } finally {
+            locked.forEach(m -> m.lock.unlock());
         }
     }
 

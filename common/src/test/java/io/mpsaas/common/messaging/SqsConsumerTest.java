@@ -473,6 +473,49 @@ class SqsConsumerTest {
     }
 
     @Test
+    void messagesInWork_areKeptInvisibleTenToARequest() throws Exception {
+        // GIVEN a queue whose messages come back after 3 s, twelve messages in the hands of batch handlers that hold
+        // them until told, and an SQS client that counts its calls
+        sqs.setQueueAttributes(r -> r.queueUrl(queueUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3")));
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        SqsClient counted = (SqsClient) java.lang.reflect.Proxy.newProxyInstance(SqsClient.class.getClassLoader(),
+                new Class<?>[] {SqsClient.class}, (proxy, method, args) -> {
+                    calls.computeIfAbsent(method.getName(), m -> new AtomicInteger()).incrementAndGet();
+                    try {
+                        return method.invoke(sqs, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        sendBatch(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"));
+        AtomicInteger inHand = new AtomicInteger();
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        consumer = SqsConsumer.builder().sqs(counted).queueUrl(queueUrl).batchHandler(batch -> {
+            inHand.addAndGet(batch.messages().size());
+            finish.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            Map<String, SqsConsumer.Outcome> outcomes = new HashMap<>();
+            batch.messages().forEach(m -> outcomes.put(m.messageId(), SqsConsumer.Outcome.DONE));
+            return outcomes;
+        }).concurrency(20).waitTimeSeconds(1).build().start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> inHand.get() == 12);
+
+            // WHEN their work outlasts the visibility timeout, so that every one of them is extended
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer.extended() >= 24);
+
+            // THEN the extensions went ten to a ChangeMessageVisibilityBatch, never one message per request
+            assertThat(calls.getOrDefault("changeMessageVisibility", new AtomicInteger()).get()).isZero();
+            int batches = calls.get("changeMessageVisibilityBatch").get();
+            assertThat(batches * 10L).isGreaterThanOrEqualTo(consumer.extended());
+            assertThat((long) batches).isLessThan(consumer.extended());
+        } finally {
+            finish.countDown();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(consumer.done()).isEqualTo(12));
+        assertThat(inHand.get()).as("none delivered a second time").isEqualTo(12);
+    }
+
+    @Test
     void aBatchHandledLongerThanItsVisibilityTimeout_isKeptInvisible_andHandledOnce() throws Exception {
         // GIVEN a queue whose messages come back after 3 s, three messages, and a batch handler that needs three times
         // as long (a batch waiting for paced GetEntitlements calls); a second consumer watches for a redelivery
