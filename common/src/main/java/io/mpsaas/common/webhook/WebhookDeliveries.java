@@ -327,7 +327,9 @@ public class WebhookDeliveries {
     }
 
     static String indexKey(Instant at, String endpoint, String eventId) {
-        return String.format("%013d", at.toEpochMilli()) + "#" + endpoint + "#" + eventId;
+        // zero-padded by hand: String.format showed in the notification path's profile (one key per delivery)
+        String ms = Long.toString(at.toEpochMilli());
+        return "0".repeat(Math.max(0, 13 - ms.length())) + ms + "#" + endpoint + "#" + eventId;
     }
 
     private static WebhookDelivery withClaim(WebhookDelivery d, String indexKey, String claim) {
