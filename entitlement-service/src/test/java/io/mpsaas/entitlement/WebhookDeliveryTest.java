@@ -49,10 +49,12 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * Webhooks end to end inside entitlement-service: real notifications from the simulator, DynamoDB Local, the
@@ -370,6 +372,33 @@ class WebhookDeliveryTest {
                 .contains(failing.eventId());
         // AND only the second is counted delivered
         assertThat(replica.delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void aRoleWithoutBatchWriteItem_hasItsOutcomesWrittenOneConditionalUpdateItemEach() {
+        // GIVEN a replica whose role may not BatchWriteItem (a stack older than this version)
+        Counted dynamo = new Counted(this.dynamo);
+        dynamo.answer = (method, args) -> {
+            if (method.equals("batchWriteItem")) {
+                throw DynamoDbException.builder().message("not authorized").statusCode(400).awsErrorDetails(
+                        AwsErrorDetails.builder().errorCode("AccessDeniedException").build()).build();
+            }
+            return null;
+        };
+        Replica replica = replica(dynamo, Map.of("senders", 1));
+        String key = "customer#ent-webhook-denied#" + UUID.randomUUID();
+        List<WebhookDelivery> written = replica.writtenClaimed(key, 2);
+
+        // WHEN both are handed over
+        replica.dispatcher().sendNow(written);
+
+        // THEN both are delivered and counted, by one UpdateItem each after the one refused BatchWriteItem
+        eventually().untilAsserted(() -> assertThat(replica.delivered()).isEqualTo(2));
+        assertThat(written).allSatisfy(d -> assertThat(deliveries.find("test", d.eventId()).orElseThrow())
+                .extracting(WebhookDelivery::status, WebhookDelivery::attempts, WebhookDelivery::claim)
+                .containsExactly(WebhookDelivery.Status.DELIVERED, 1, null));
+        assertThat(dynamo.calls("batchWriteItem")).isEqualTo(1);
+        assertThat(dynamo.calls("updateItem")).isEqualTo(2);
     }
 
     @Test
