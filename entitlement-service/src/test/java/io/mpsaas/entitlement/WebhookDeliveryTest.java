@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.SubscriptionState;
+import io.mpsaas.common.dynamo.BatchWrites;
 import io.mpsaas.common.messaging.CustomerEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mpsaas.common.config.TablesConfig;
@@ -46,10 +47,18 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * Webhooks end to end inside entitlement-service: real notifications from the simulator, DynamoDB Local, the
@@ -216,7 +225,7 @@ class WebhookDeliveryTest {
     }
 
     @Test
-    void aClaimIsLeased_aCrashedSendersDeliveryIsTakenOverAfterItsLease_andItsLateOutcomeIsRefused() {
+    void aClaimIsLeased_aCrashedSendersDeliveryIsTakenOverAfterItsLease_andItsLate2xxStillWins() {
         // GIVEN a delivery due a day from now (the running dispatcher leaves it alone), to endpoint "other"
         Instant due = Instant.now().plus(Duration.ofDays(1));
         String eventId = java.util.UUID.randomUUID().toString();
@@ -236,11 +245,16 @@ class WebhookDeliveryTest {
         // AND once it has run out, sender C takes it over
         WebhookDelivery c = mine(claimDue(due.plus(Duration.ofMinutes(1)).plusSeconds(1)), eventId);
         assertThat(c).isNotNull();
-        // AND A's late outcome is refused, C's is recorded
-        assertThat(deliveries.delivered(a, 200, due.plusSeconds(70))).isFalse();
-        assertThat(deliveries.delivered(c, 200, due.plusSeconds(71))).isTrue();
-        assertThat(deliveries.find("other", eventId).orElseThrow().status())
-                .isEqualTo(WebhookDelivery.Status.DELIVERED);
+        // AND A's late 2xx is recorded all the same (final and true, whoever holds the lease): delivered, C's lease gone
+        assertThat(deliveries.delivered(a, 200, due.plusSeconds(70))).isTrue();
+        WebhookDelivery delivered = deliveries.find("other", eventId).orElseThrow();
+        assertThat(delivered.status()).isEqualTo(WebhookDelivery.Status.DELIVERED);
+        assertThat(delivered.attempts()).isEqualTo(1);
+        assertThat(delivered.claim()).isNull();
+        assertThat(delivered.indexKey()).isNull();
+        // AND C's own outcome, a failed attempt (conditional on its lease), is refused as lease lost: still delivered
+        assertThat(deliveries.failed(c, 503, "HTTP 503", Duration.ofSeconds(10), due.plusSeconds(71))).isEmpty();
+        assertThat(deliveries.find("other", eventId).orElseThrow()).isEqualTo(delivered);
         assertThat(deliveries.find("test", eventId)).as("endpoint test takes every product").isPresent();
     }
 
@@ -268,9 +282,11 @@ class WebhookDeliveryTest {
         });
         assertThat(receivedFor(key, "/other")).hasSize(1);
         assertThat(receivedFor(key, "/hooks")).hasSize(1);
-        // AND each took two writes, the put and the outcome: no claim, no poll's query
+        // AND each took two writes, the put and the outcome (the two outcomes in one or two BatchWriteItems): no
+        // claim, no poll's query
         assertThat(dynamo.calls("putItem")).isEqualTo(2);
-        assertThat(dynamo.calls("updateItem")).isEqualTo(2);
+        assertThat(dynamo.calls("batchWriteItem")).isBetween(1, 2);
+        assertThat(dynamo.calls("updateItem")).isZero();
         assertThat(dynamo.calls("query")).isZero();
     }
 
@@ -330,6 +346,127 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void the2xxOutcomesOfDeliveriesSentTogether_areWrittenInFewerBatchWritesThanDeliveries() {
+        // GIVEN a replica with 20 senders whose DynamoDB calls are counted, its first outcome write held until the
+        // receiver has got all 20 POSTs (so that other 2xx outcomes wait meanwhile)
+        Counted dynamo = new Counted(this.dynamo);
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        dynamo.before = method -> {
+            if (method.equals("batchWriteItem") && first.getAndSet(false)) {
+                await(gate);
+            }
+        };
+        Replica replica = replica(dynamo, Map.of("senders", 20));
+        String key = "customer#ent-webhook-together#" + UUID.randomUUID();
+        List<WebhookDelivery> written = replica.writtenClaimed(key, 20);
+        assertThat(written).hasSize(20).extracting(WebhookDelivery::endpoint).containsOnly("test");
+
+        // WHEN they are handed over together
+        replica.dispatcher().sendNow(written);
+        eventually().until(() -> receivedFor(key, "/hooks"), l -> l.size() == 20);
+        gate.countDown();
+
+        // THEN each is delivered, its whole item put: the attempt counted, kept for the retention, off the index
+        eventually().untilAsserted(() -> assertThat(written).allSatisfy(d -> assertThat(
+                deliveries.find("test", d.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED)));
+        for (WebhookDelivery d : written) {
+            Map<String, AttributeValue> item = this.dynamo.getItem(r -> r.tableName(tables.customers())
+                    .key(Map.of("pk", AttributeValue.fromS("webhook#test#" + d.eventId()),
+                            "sk", AttributeValue.fromS("DELIVERY"))).consistentRead(true)).item();
+            WebhookDelivery stored = deliveries.find("test", d.eventId()).orElseThrow();
+            assertThat(stored.attempts()).isEqualTo(1);
+            assertThat(stored.lastStatus()).isEqualTo(200);
+            assertThat(stored).extracting(WebhookDelivery::type, WebhookDelivery::customerKey,
+                    WebhookDelivery::productCode, WebhookDelivery::body, WebhookDelivery::createdAt,
+                    WebhookDelivery::retryFrom).containsExactly(d.type(), d.customerKey(), d.productCode(), d.body(),
+                            d.createdAt(), d.retryFrom());
+            assertThat(Long.parseLong(item.get("expiresAt").n()))
+                    .isEqualTo(stored.deliveredAt().plus(config.retention()).getEpochSecond());
+            assertThat(item).doesNotContainKeys("gsi1pk", "gsi1sk", "leaseOwner", "leaseUntil", "nextAttemptAt",
+                    "lastError");
+        }
+        // AND their outcomes took fewer BatchWriteItems than deliveries, no UpdateItem; each counted once
+        assertThat(dynamo.calls("batchWriteItem")).isLessThan(20);
+        assertThat(dynamo.calls("updateItem")).isZero();
+        assertThat(receivedFor(key, "/hooks")).hasSize(20);
+        assertThat(replica.delivered()).isEqualTo(20);
+    }
+
+    @Test
+    void anOutcomeWhoseWriteFails_leavesTheDeliveryClaimed_dueAgainAtItsLeasesEnd() {
+        // GIVEN a replica with one sender, whose outcome writes of its first delivery DynamoDB leaves unprocessed
+        // every time (throttled)
+        Counted dynamo = new Counted(this.dynamo);
+        Replica replica = replica(dynamo, Map.of("senders", 1));
+        String key = "customer#ent-webhook-unwritten#" + UUID.randomUUID();
+        List<WebhookDelivery> written = replica.writtenClaimed(key, 2);
+        WebhookDelivery failing = written.get(0);
+        WebhookDelivery next = written.get(1);
+        AtomicInteger refused = new AtomicInteger();
+        dynamo.answer = (method, args) -> {
+            if (method.equals("batchWriteItem") && args[0] instanceof BatchWriteItemRequest r
+                    && r.requestItems().get(tables.customers()).stream().anyMatch(w -> w.putRequest().item()
+                            .get("pk").s().equals("webhook#test#" + failing.eventId()))) {
+                refused.incrementAndGet();
+                return BatchWriteItemResponse.builder().unprocessedItems(r.requestItems()).build();
+            }
+            return null;
+        };
+
+        // WHEN both are handed over: the one sender POSTs the first, fails to record it, then POSTs the second
+        replica.dispatcher().sendNow(written);
+        eventually().untilAsserted(() -> assertThat(deliveries.find("test", next.eventId()).orElseThrow().status())
+                .isEqualTo(WebhookDelivery.Status.DELIVERED));
+
+        // THEN the first was POSTed once and its write tried again (with backoff) until given up
+        assertThat(receivedFor(key, "/hooks")).extracting(r -> r.header(WebhookSignature.ID))
+                .containsExactlyInAnyOrder(failing.eventId(), next.eventId());
+        assertThat(refused.get()).isEqualTo(BatchWrites.ROUNDS);
+        // AND it is still claimed by the replica, unrecorded, due again at its lease's end (not before)
+        WebhookDelivery stored = deliveries.find("test", failing.eventId()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(WebhookDelivery.Status.PENDING);
+        assertThat(stored.claim()).isEqualTo(failing.claim());
+        assertThat(stored.indexKey()).isEqualTo(failing.indexKey());
+        assertThat(stored.attempts()).isZero();
+        Instant leaseEnd = Instant.ofEpochMilli(Long.parseLong(failing.indexKey().substring(0, 13)));
+        assertThat(deliveries.due(500, leaseEnd.minusSeconds(1))).extracting(WebhookDelivery::eventId)
+                .doesNotContain(failing.eventId());
+        assertThat(deliveries.due(500, leaseEnd)).extracting(WebhookDelivery::eventId)
+                .contains(failing.eventId());
+        // AND only the second is counted delivered
+        assertThat(replica.delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void aRoleWithoutBatchWriteItem_hasItsOutcomesWrittenOneConditionalUpdateItemEach() {
+        // GIVEN a replica whose role may not BatchWriteItem (a stack older than this version)
+        Counted dynamo = new Counted(this.dynamo);
+        dynamo.answer = (method, args) -> {
+            if (method.equals("batchWriteItem")) {
+                throw DynamoDbException.builder().message("not authorized").statusCode(400).awsErrorDetails(
+                        AwsErrorDetails.builder().errorCode("AccessDeniedException").build()).build();
+            }
+            return null;
+        };
+        Replica replica = replica(dynamo, Map.of("senders", 1));
+        String key = "customer#ent-webhook-denied#" + UUID.randomUUID();
+        List<WebhookDelivery> written = replica.writtenClaimed(key, 2);
+
+        // WHEN both are handed over
+        replica.dispatcher().sendNow(written);
+
+        // THEN both are delivered and counted, by one UpdateItem each after the one refused BatchWriteItem
+        eventually().untilAsserted(() -> assertThat(replica.delivered()).isEqualTo(2));
+        assertThat(written).allSatisfy(d -> assertThat(deliveries.find("test", d.eventId()).orElseThrow())
+                .extracting(WebhookDelivery::status, WebhookDelivery::attempts, WebhookDelivery::claim)
+                .containsExactly(WebhookDelivery.Status.DELIVERED, 1, null));
+        assertThat(dynamo.calls("batchWriteItem")).isEqualTo(1);
+        assertThat(dynamo.calls("updateItem")).isEqualTo(2);
+    }
+
+    @Test
     void aHandOffToAFullQueue_releasesTheDelivery_andAPollDeliversItOnce() throws Exception {
         // GIVEN a replica with one sender and room for one waiting delivery, its sender held while it records the
         // outcome of the first delivery it sends
@@ -337,7 +474,7 @@ class WebhookDeliveryTest {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch held = new CountDownLatch(1);
         dynamo.before = method -> {
-            if (method.equals("updateItem") && Thread.currentThread().getName().equals("webhook-sender")) {
+            if (method.equals("batchWriteItem") && Thread.currentThread().getName().equals("webhook-sender")) {
                 held.countDown();
                 await(gate);
             }
@@ -401,6 +538,28 @@ class WebhookDeliveryTest {
                 SubscriptionState.ACTIVE, Map.of());
     }
 
+    /** A replica writing and sending through the test's view of DynamoDB, with some settings of its own. */
+    private Replica replica(Counted dynamo, Map<String, Object> own) {
+        WebhooksConfig its = config(own);
+        WebhookDeliveries written = new WebhookDeliveries(dynamo.client, tables, its, mapper);
+        MeterRegistry metrics = new SimpleMeterRegistry();
+        return new Replica(written, new WebhookDispatcher(written, its, Clock.systemUTC(), metrics), metrics);
+    }
+
+    private record Replica(WebhookDeliveries deliveries, WebhookDispatcher dispatcher, MeterRegistry metrics) {
+
+        /** Deliveries to endpoint "test" (a product of the test's own) of {@code n} events of one customer. */
+        List<WebhookDelivery> writtenClaimed(String customerKey, int n) {
+            String product = TestSupport.uniqueCode("ent-webhook-replica");
+            return deliveries.recordClaimed(IntStream.range(0, n)
+                    .mapToObj(i -> event(customerKey, product, Instant.now())).toList(), Instant.now());
+        }
+
+        double delivered() {
+            return metrics.find("mpsaas.webhooks.delivered").tag("endpoint", "test").counter().count();
+        }
+    }
+
     /** The service's webhooks configuration, with some values of the test's own. */
     private WebhooksConfig config(Map<String, Object> own) {
         return (WebhooksConfig) Proxy.newProxyInstance(WebhooksConfig.class.getClassLoader(),
@@ -416,11 +575,15 @@ class WebhookDeliveryTest {
         }
     }
 
-    /** The test's view of DynamoDB Local: every call counted by method, after a hook that may hold it. */
+    /**
+     * The test's view of DynamoDB Local: every call counted by method, after a hook that may hold it, and answered by
+     * DynamoDB Local unless {@code answer} answers it instead (non-null).
+     */
     private static final class Counted {
         final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         volatile Consumer<String> before = method -> {
         };
+        volatile BiFunction<String, Object[], Object> answer = (method, args) -> null;
         final DynamoDbClient client;
 
         Counted(DynamoDbClient real) {
@@ -428,6 +591,10 @@ class WebhookDeliveryTest {
                     new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
                         calls.computeIfAbsent(method.getName(), m -> new AtomicInteger()).incrementAndGet();
                         before.accept(method.getName());
+                        Object instead = answer.apply(method.getName(), args);
+                        if (instead != null) {
+                            return instead;
+                        }
                         try {
                             return method.invoke(real, args);
                         } catch (InvocationTargetException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchWrites;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.Update;
@@ -18,22 +19,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The webhook outbox: one item per event and matching endpoint in the customers table, written by the service that
  * sends the event in the same step as its SQS message (before its own outbox marker is cleared) or in the very
  * transaction that decides the event ({@link #leased}), held under a lease by one sender, and finished as delivered or
- * parked. A re-sent event never creates a second delivery, two replicas never hold one delivery at once, an outcome is
- * recorded only by the lease's holder.
+ * parked. Every write but a 2xx's is conditional (or, in the transaction, guarded by its own conditions): a re-sent
+ * event never creates a second delivery, two replicas never hold one delivery at once, a failed attempt is recorded
+ * only by the lease's holder. A 2xx is final and true whoever holds the lease: it is put unconditionally, many at once
+ * ({@link #delivered(List)}).
  *
  * <p>Where a dispatcher runs (entitlement-service), each delivery is written already leased to the writing replica,
  * which hands it to its dispatcher at once ({@link WebhookDispatcher#sendNow}): put (in the commit of the events,
- * {@link #leased}; by {@link #recordClaimed} when their effects are sent again), POST, outcome, two writes. Elsewhere (onboarding-service) {@link #record} writes it unleased and due now; a dispatcher's poll
+ * {@link #leased}; by {@link #recordClaimed} when their effects are sent again), POST, outcome, two writes.
+ * Elsewhere (onboarding-service) {@link #record} writes it unleased and due now; a dispatcher's poll
  * ({@link #due}) finds it and {@link #claim}s it first: three writes.
  *
  * <p>Items: {@code pk = webhook#<endpoint>#<eventId>}, {@code sk = DELIVERY}; while pending, {@code gsi1pk =
@@ -53,6 +61,8 @@ public class WebhookDeliveries {
     private final String table;
     private final WebhooksConfig config;
     private final ObjectMapper mapper;
+    /** False once the role turned out not to allow {@code BatchWriteItem} (the delivered outcomes). */
+    private volatile boolean batchWrites = true;
 
     public WebhookDeliveries(DynamoDbClient dynamo, TablesConfig tables, WebhooksConfig config, ObjectMapper mapper) {
         this.dynamo = dynamo;
@@ -120,7 +130,7 @@ public class WebhookDeliveries {
         for (CustomerEvent event : events) {
             for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.active().entrySet()) {
                 if (matches(endpoint.getValue(), event.customer().productCode())) {
-                    items.add(item(endpoint.getKey(), event, now, leased));
+                    items.add(pendingItem(endpoint.getKey(), event, now, leased));
                 }
             }
         }
@@ -131,20 +141,11 @@ public class WebhookDeliveries {
         return endpoint.products().contains("*") || (productCode != null && endpoint.products().contains(productCode));
     }
 
-    private Map<String, AttributeValue> item(String endpoint, CustomerEvent event, Instant now, boolean leased) {
-        Map<String, AttributeValue> item = new LinkedHashMap<>(SuiteTables.key(pk(endpoint, event.eventId()), SK));
-        item.put("endpoint", Attr.s(endpoint));
-        item.put("eventId", Attr.s(event.eventId()));
-        item.put("eventType", Attr.s(event.type()));
-        item.put("customerKey", Attr.s(event.customer().customerKey()));
-        if (event.customer().productCode() != null) {
-            item.put("productCode", Attr.s(event.customer().productCode()));
-        }
-        item.put("body", Attr.s(body(event)));
-        item.put("status", Attr.s(Status.PENDING.name()));
-        item.put("attempts", Attr.n(0));
-        item.put("createdAt", Attr.n(now.toEpochMilli()));
-        item.put("retryFrom", Attr.n(now.toEpochMilli()));
+    private Map<String, AttributeValue> pendingItem(String endpoint, CustomerEvent event, Instant now,
+            boolean leased) {
+        Map<String, AttributeValue> item = item(endpoint, event.eventId(), event.type(),
+                event.customer().customerKey(), event.customer().productCode(), body(event), Status.PENDING, 0, now,
+                now);
         item.put("nextAttemptAt", Attr.n(now.toEpochMilli()));
         item.put(SuiteTables.GSI1_PK, Attr.s(DUE));
         if (leased) {
@@ -166,6 +167,25 @@ public class WebhookDeliveries {
         } catch (ConditionalCheckFailedException duplicate) {
             return Optional.empty();
         }
+    }
+
+    /** The attributes every stored delivery has, whatever its status. */
+    private static Map<String, AttributeValue> item(String endpoint, String eventId, String type, String customerKey,
+            String productCode, String body, Status status, int attempts, Instant createdAt, Instant retryFrom) {
+        Map<String, AttributeValue> item = new LinkedHashMap<>(SuiteTables.key(pk(endpoint, eventId), SK));
+        item.put("endpoint", Attr.s(endpoint));
+        item.put("eventId", Attr.s(eventId));
+        item.put("eventType", Attr.s(type));
+        item.put("customerKey", Attr.s(customerKey));
+        if (productCode != null) {
+            item.put("productCode", Attr.s(productCode));
+        }
+        item.put("body", Attr.s(body));
+        item.put("status", Attr.s(status.name()));
+        item.put("attempts", Attr.n(attempts));
+        item.put("createdAt", Attr.n(createdAt.toEpochMilli()));
+        item.put("retryFrom", Attr.n(retryFrom.toEpochMilli()));
+        return item;
     }
 
     /** A claim of one delivery: its id, its end, and the index key that makes the delivery due again then. */
@@ -240,14 +260,77 @@ public class WebhookDeliveries {
         }
     }
 
-    /** Records a 2xx; false when the lease was lost meanwhile (another sender holds it: it sends it again). */
+    /** A 2xx to record: the delivery as its sender holds it, the receiver's status, and when it answered. */
+    public record Delivered(WebhookDelivery delivery, int httpStatus, Instant at) {
+    }
+
+    /** Records one 2xx ({@link #delivered(List)} of one); false when it could not be written. */
     public boolean delivered(WebhookDelivery d, int httpStatus, Instant now) {
-        Update u = new Update().set("status", Attr.s(Status.DELIVERED.name())).set("deliveredAt",
-                Attr.n(now.toEpochMilli())).set("lastStatus", Attr.n(httpStatus))
-                .set(SuiteTables.TTL, Attr.n(now.plus(config.retention()).getEpochSecond()))
+        return delivered(List.of(new Delivered(d, httpStatus, now))).isEmpty();
+    }
+
+    /**
+     * Records 2xx answers, {@value BatchWrites#MAX_ITEMS} to a {@code BatchWriteItem} ({@link BatchWrites}: what
+     * DynamoDB leaves unprocessed is written again with backoff): each delivery's whole final item put, delivered, off
+     * the index, without lease, kept for {@code suite.webhooks.retention}. No condition on the lease, unlike every
+     * other outcome: a 2xx is final and true whoever holds the lease, so a sender whose lease ran out still records it
+     * (a put costs what the UpdateItem did; a transaction, which could carry a condition, twice that). Should another
+     * sender have claimed the delivery meanwhile, its own outcome (a failure, conditional on its lease) is then refused
+     * as "lease lost"; its 2xx would write the same put again. Answers the outcomes still unwritten (none, normally):
+     * their deliveries stay claimed and are due again at their lease's end. Throws when DynamoDB refuses the call.
+     *
+     * <p>A role without {@code BatchWriteItem} on the customers table (a stack older than this version) gets the
+     * former conditional UpdateItem per delivery instead, with a warning once: an outcome refused for a lost lease is
+     * then answered as unwritten.
+     */
+    public List<Delivered> delivered(List<Delivered> outcomes) {
+        if (batchWrites) {
+            try {
+                return deliveredTogether(outcomes);
+            } catch (DynamoDbException e) {
+                if (!BatchWrites.accessDenied(e)) {
+                    throw e;
+                }
+                batchWrites = false;
+                Log.warnf("The service's role may not BatchWriteItem on %s (%s); webhook outcomes are written one by"
+                        + " one from now on: grant dynamodb:BatchWriteItem on the customers table", table,
+                        e.getMessage());
+            }
+        }
+        return outcomes.stream().filter(o -> !finish(o.delivery(), deliveredUpdate(o))).toList();
+    }
+
+    private List<Delivered> deliveredTogether(List<Delivered> outcomes) {
+        // one put per delivery: a batch may not name an item twice (two senders' 2xx of one delivery write the same)
+        Map<String, WriteRequest> puts = new LinkedHashMap<>();
+        for (Delivered o : outcomes) {
+            puts.put(pk(o.delivery().endpoint(), o.delivery().eventId()),
+                    WriteRequest.builder().putRequest(p -> p.item(deliveredItem(o))).build());
+        }
+        Set<String> unwritten = BatchWrites.write(dynamo, table, new ArrayList<>(puts.values())).stream()
+                .map(w -> Attr.string(w.putRequest().item(), SuiteTables.PK)).collect(Collectors.toSet());
+        return outcomes.stream().filter(o -> unwritten.contains(pk(o.delivery().endpoint(), o.delivery().eventId())))
+                .toList();
+    }
+
+    /** A delivered delivery as stored: every attribute {@link #read} knows but the index keys, lease and retry's. */
+    private Map<String, AttributeValue> deliveredItem(Delivered o) {
+        WebhookDelivery d = o.delivery();
+        Map<String, AttributeValue> item = item(d.endpoint(), d.eventId(), d.type(), d.customerKey(), d.productCode(),
+                d.body(), Status.DELIVERED, d.attempts() + 1, d.createdAt(), d.retryFrom());
+        item.put("deliveredAt", Attr.n(o.at().toEpochMilli()));
+        item.put("lastStatus", Attr.n(o.httpStatus()));
+        item.put(SuiteTables.TTL, Attr.n(o.at().plus(config.retention()).getEpochSecond()));
+        return item;
+    }
+
+    /** The same outcome as an update of the stored item, conditional on the lease ({@link #finish}). */
+    private Update deliveredUpdate(Delivered o) {
+        return new Update().set("status", Attr.s(Status.DELIVERED.name()))
+                .set("deliveredAt", Attr.n(o.at().toEpochMilli())).set("lastStatus", Attr.n(o.httpStatus()))
+                .set(SuiteTables.TTL, Attr.n(o.at().plus(config.retention()).getEpochSecond()))
                 .add("attempts", Attr.n(1)).remove(SuiteTables.GSI1_PK, SuiteTables.GSI1_SK, "leaseOwner",
                         "leaseUntil", "nextAttemptAt", "lastError");
-        return finish(d, u);
     }
 
     /**
@@ -280,7 +363,7 @@ public class WebhookDeliveries {
             return true;
         } catch (ConditionalCheckFailedException leaseLost) {
             Log.warnf("Webhook delivery %s of event %s: lease lost before its outcome was recorded (another sender"
-                    + " sends it again)", d.endpoint(), d.eventId());
+                    + " holds it and sends it again, or has recorded it delivered)", d.endpoint(), d.eventId());
             return false;
         }
     }

@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * signature headers, and records the outcome: a 2xx is delivered; any other answer, a redirect (never followed), a
  * timeout or a refused address is a failed attempt, due again after a jittered exponential backoff
  * ({@link Backoff}, {@code suite.webhooks.first-delay} doubling up to {@code max-delay}), parked once the retry
- * budget is spent. Run by entitlement-service's {@code WebhookDispatchJob}; safe with several replicas.
+ * budget is spent. The 2xx outcomes of deliveries sent at about the same time are written together, up to 25 to a
+ * {@code BatchWriteItem} ({@link DeliveredOutcomes}); a failed attempt is one conditional UpdateItem. Run by
+ * entitlement-service's {@code WebhookDispatchJob}; safe with several replicas.
  *
  * <p>Metrics (tag {@code endpoint}): {@code mpsaas_webhooks_delivered_total}, {@code
  * mpsaas_webhooks_failed_attempts_total}, {@code mpsaas_webhooks_parked_total}, {@code
@@ -53,6 +55,7 @@ public class WebhookDispatcher {
     private final Backoff backoff;
     private final HttpClient http;
     private final ThreadPoolExecutor senders;
+    private final DeliveredOutcomes outcomes;
     private volatile boolean stopping;
 
     public WebhookDispatcher(WebhookDeliveries deliveries, WebhooksConfig config, Clock clock,
@@ -62,6 +65,7 @@ public class WebhookDispatcher {
         this.clock = clock;
         this.registry = registry;
         this.backoff = Backoff.fullJitter(config.firstDelay(), config.maxDelay());
+        this.outcomes = new DeliveredOutcomes(deliveries);
         // bounded: under overload a handed-off delivery goes back to the table (released), not into an endless queue
         int threads = Math.max(1, config.senders());
         this.senders = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
@@ -84,7 +88,8 @@ public class WebhookDispatcher {
 
     /**
      * Stops sending. Handed-off deliveries still waiting for a sender are released (due now, for another replica's
-     * poll); those being sent, or whose release fails, are due again at their lease's end.
+     * poll); those being sent, or whose release fails, are due again at their lease's end. 2xx outcomes still waiting
+     * to be written are written (or, should that fail, due again at their lease's end too).
      */
     @PreDestroy
     void stop() {
@@ -94,6 +99,7 @@ public class WebhookDispatcher {
                 release(handOff.delivery, "the dispatcher is stopping");
             }
         }
+        outcomes.flush();
     }
 
     /**
@@ -218,7 +224,8 @@ public class WebhookDispatcher {
         }
         if (status >= 200 && status < 300) {
             Instant at = clock.instant();
-            if (deliveries.delivered(d, status, at)) {
+            // written with the 2xx outcomes of the other senders (one BatchWriteItem); logged there when it fails
+            if (outcomes.record(d, status, at)) {
                 counter(DELIVERED, d.endpoint()).increment();
                 latency(d.endpoint()).record(Duration.between(d.createdAt(), at));
                 Log.infof("Delivered webhook %s %s to endpoint %s (HTTP %d, attempt %d) for customer %s (product %s)",

@@ -11,6 +11,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchWrites;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
@@ -40,7 +41,6 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -96,9 +96,9 @@ public class SubscriptionStore {
 
     /** Most keys one {@code BatchGetItem} may ask for. */
     static final int MAX_BATCH_GET = 100;
-    /** Rounds of unprocessed keys or items (DynamoDB throttling part of a batch) tried again before giving up. */
+    /** Rounds of unprocessed keys (DynamoDB throttling part of a batch) tried again before giving up. */
     static final int BATCH_GET_ROUNDS = 8;
-    /** The pause before a batch's unprocessed keys or items are tried again: 50 ms, doubling, at most a second. */
+    /** The pause before a batch's unprocessed keys are tried again: 50 ms, doubling, at most a second. */
     private static final Backoff BATCH_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final DynamoDbClient dynamo;
@@ -614,8 +614,8 @@ public class SubscriptionStore {
      * Marks entries done whose effects were sent, a batch's worth at once: each written again whole, as {@code DONE}
      * and out of the pending-effects index, 25 to a {@code BatchWriteItem} (a put costs what an UpdateItem of the item
      * would; nothing writes an entry after its commit but this). Items DynamoDB leaves unprocessed are written again
-     * with backoff; if some stay unwritten this throws, and their effects are sent again, with the same ids, by the
-     * redelivery or by reconciliation.
+     * with backoff ({@link BatchWrites}); if some stay unwritten this throws, and their effects are sent again, with
+     * the same ids, by the redelivery or by reconciliation.
      */
     public void markDone(List<EffectsSent> sent, Instant at) {
         if (!batchWrites) {
@@ -625,8 +625,7 @@ public class SubscriptionStore {
         try {
             markDoneTogether(sent, at);
         } catch (DynamoDbException e) {
-            if (!"AccessDeniedException".equals(e.awsErrorDetails() == null ? null
-                    : e.awsErrorDetails().errorCode())) {
+            if (!BatchWrites.accessDenied(e)) {
                 throw e;
             }
             // a role from before this version: one UpdateItem per entry works, and keeps working
@@ -643,22 +642,10 @@ public class SubscriptionStore {
             puts.put(s.entry().dedupeKey(), WriteRequest.builder().putRequest(p -> p.item(inboxItem(s.entry(),
                     s.expiresAt(), at))).build());
         }
-        List<WriteRequest> all = new ArrayList<>(puts.values());
-        for (int from = 0; from < all.size(); from += 25) {
-            List<WriteRequest> pending = all.subList(from, Math.min(all.size(), from + 25));
-            for (int round = 0; !pending.isEmpty(); round++) {
-                if (round == BATCH_GET_ROUNDS) {
-                    throw new IllegalStateException("DynamoDB left " + pending.size() + " inbox entries unwritten "
-                            + BATCH_GET_ROUNDS + " times in a row (throttled)");
-                }
-                if (round > 0) {
-                    BATCH_BACKOFF.pause(round);
-                }
-                List<WriteRequest> ask = pending;
-                BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(Map.of(inbox, ask)));
-                pending = response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(inbox, List.of())
-                        : List.of();
-            }
+        List<WriteRequest> unwritten = BatchWrites.write(dynamo, inbox, new ArrayList<>(puts.values()));
+        if (!unwritten.isEmpty()) {
+            throw new IllegalStateException("DynamoDB left " + unwritten.size() + " inbox entries unwritten "
+                    + BatchWrites.ROUNDS + " times in a row (throttled)");
         }
     }
 
