@@ -64,11 +64,13 @@ class CloudFormationTemplateTest {
                         "aws-marketplace:SearchAgreements", "aws-marketplace:GetAgreementEntitlements"),
                 // AgreementTermsService: the Catalog API's DescribeEntity of the agreement's offer (public or private)
                 grant(anything(), "aws-marketplace:DescribeEntity"),
-                // TransactWriteItems of a Put (inbox), Updates and ConditionChecks; Scan for reconciliation's products
-                // and the admin API's customer list; BatchGetItem for the admin API's lists and searches
+                // TransactWriteItems of Puts (inbox, webhook deliveries), Updates, ConditionChecks and Deletes (parked
+                // agreement events applied); Scan for reconciliation's products and the admin API's customer list;
+                // BatchGetItem for a batch's reads and the admin API's lists and searches; BatchWriteItem for a batch's
+                // inbox entries marked done and the webhook 2xx outcomes
                 grant(tables("CustomersTable", "InboxTable"), "dynamodb:GetItem", "dynamodb:PutItem",
-                        "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:Scan",
-                        "dynamodb:BatchGetItem"),
+                        "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem",
+                        "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"),
                 // SendMessage: a replay moves a parked notification back; SqsConsumer requeues one that keeps failing
                 grant(queue("NotificationsQueue"), "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:ReceiveMessage",
                         "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"),
