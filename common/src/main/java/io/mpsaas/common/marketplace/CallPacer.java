@@ -7,9 +7,10 @@ import java.util.function.LongSupplier;
  * Paces calls to an AWS Marketplace API within this process: spaces them evenly, at most {@code perSecond} a second and
  * no burst (idle time is not saved up), across every thread that shares the pacer. AWS's quotas (GetEntitlements 20/s,
  * BatchMeterUsage 10/s) are per account and region, so replicas share them: with this pacer each one paces a slice
- * (entitlement's {@code suite.entitlement.get-entitlements-rate-limit} and
- * {@code suite.entitlement.reconciliation.max-calls-per-second}); {@link SharedCallPacer} paces all replicas together
- * (metering's {@code suite.metering.job.rate-limit}) and falls back to this one.
+ * (entitlement's {@code suite.entitlement.reconciliation.max-calls-per-second}, and either service's rate with its
+ * {@code shared-pace} off); {@link SharedCallPacer} paces all replicas together (entitlement's
+ * {@code suite.entitlement.get-entitlements-rate-limit}, metering's {@code suite.metering.job.rate-limit}) and falls
+ * back to this one.
  */
 public final class CallPacer implements Pacer {
 

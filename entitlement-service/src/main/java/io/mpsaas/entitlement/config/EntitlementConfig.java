@@ -68,15 +68,35 @@ public interface EntitlementConfig {
     int conflictRetries();
 
     /**
-     * GetEntitlements calls per second this replica makes at most (each page is a call), notifications and
-     * reconciliation together. AWS allows 20 per second per account, shared by every caller of the seller account: with
-     * several replicas, give each its share (19 / replicas). The default stays a little under AWS's 20 so that timing
-     * jitter between here and AWS does not get paced calls throttled: a throttled call is retried outside the pace
-     * (the adapter's backoff), which draws more throttling and makes a burst of notifications end later than the quota
-     * allows.
+     * GetEntitlements calls per second of all replicas together (with {@link #sharedPace()}, the default), or of this
+     * replica alone (without it); each page is a call, notifications and reconciliation together. AWS allows 20 per
+     * second per account, shared by every caller of the seller account. The default stays a little under AWS's 20 so
+     * that timing jitter between here and AWS does not get paced calls throttled: a throttled call is retried outside
+     * the pace (the adapter's backoff), which draws more throttling and makes a burst of notifications end later than
+     * the quota allows.
      */
     @WithDefault("19")
     double getEntitlementsRateLimit();
+
+    /**
+     * Whether the replicas share one GetEntitlements pace: every slot is taken from one item of the customers table
+     * ({@code pace#GetEntitlements}, common's {@code SharedCallPacer}, a conditional write per call), so all replicas
+     * together call at most {@link #getEntitlementsRateLimit()} times a second, evenly spaced, however many run (the
+     * chart's autoscaling changes their number). {@code false}: each replica paces itself at
+     * {@code get-entitlements-rate-limit} without coordination; set it then to 19 divided by the most replicas that may
+     * run.
+     */
+    @WithDefault("true")
+    boolean sharedPace();
+
+    /**
+     * With {@link #sharedPace()}: while DynamoDB cannot be reached (an error after the SDK's retries), a replica paces
+     * itself at {@code get-entitlements-rate-limit} divided by this many replicas, for 5 s at a time before it tries the
+     * shared item again, so no notification waits for DynamoDB's pace item. Set it to the most replicas that may run
+     * (the chart's {@code autoscaling.maxReplicas}, 6 by default).
+     */
+    @WithDefault("6")
+    int sharedPaceFallbackReplicas();
 
     /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
     interface Consumer {

@@ -1,6 +1,9 @@
 package io.mpsaas.entitlement.marketplace;
 
+import io.mpsaas.common.config.TablesConfig;
+import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.IdentityModel;
+import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
 import io.mpsaas.common.marketplace.CallPacer;
@@ -9,11 +12,14 @@ import io.mpsaas.common.marketplace.EntitlementFilter;
 import io.mpsaas.common.marketplace.EntitlementsPage;
 import io.mpsaas.common.marketplace.GetEntitlementsRequest;
 import io.mpsaas.common.marketplace.Marketplace;
+import io.mpsaas.common.marketplace.Pacer;
 import io.mpsaas.common.marketplace.ResolvedCustomer;
+import io.mpsaas.common.marketplace.SharedCallPacer;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.mpsaas.entitlement.service.EntitlementMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -22,6 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads one customer's entitlements with GetEntitlements, every page, filtered the way the identity model requires:
@@ -29,10 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * known) for Concurrent Agreements. Throttling and AWS errors are retried by the {@link Marketplace} adapter; what it
  * gives up on reaches the caller as a {@code MarketplaceException}.
  *
- * <p>Every page is one call under the replica's GetEntitlements pace
- * ({@code suite.entitlement.get-entitlements-rate-limit}, shared by the notification consumers and reconciliation):
- * AWS allows 20 calls per second per account, and a burst of notifications that called faster would be throttled, back
- * off and come back later instead of finishing in the time the quota allows. Calls are counted by purpose
+ * <p>Every page is one call under the GetEntitlements pace ({@code suite.entitlement.get-entitlements-rate-limit},
+ * shared by the notification consumers and reconciliation): AWS allows 20 calls per second per account, and a burst of
+ * notifications that called faster would be throttled, back off and come back later instead of finishing in the time
+ * the quota allows. The pace is of all replicas together ({@link #pacer}: one item of the customers table), as the
+ * quota is, so the autoscaler may run any number of them. Calls are counted by purpose
  * ({@code mpsaas_entitlement_get_entitlements_total}).
  *
  * <p>Notifications share reads ({@link #readSince}): a read that goes out after a notification reached the service
@@ -51,6 +60,8 @@ public class EntitlementReader {
     static final long SHARED_FOR_NANOS = 60_000_000_000L;
     /** Reads kept before the finished ones older than {@link #SHARED_FOR_NANOS} are dropped. */
     static final int SHARED_MAX = 10_000;
+    /** The AWS operation the pace is of (the shared pace item's key names it). */
+    static final String GET_ENTITLEMENTS = "GetEntitlements";
 
     /** The entitlements as AWS answered, and when the call went out. */
     public record Read(List<Entitlement> entitlements, Instant startedAt) {
@@ -71,17 +82,47 @@ public class EntitlementReader {
     }
 
     private final Marketplace marketplace;
-    private final CallPacer pace;
+    private final Pacer pace;
     private final EntitlementMetrics metrics;
     private final Clock clock;
     private final Map<String, Shared> shared = new ConcurrentHashMap<>();
 
-    public EntitlementReader(Marketplace marketplace, EntitlementConfig config, EntitlementMetrics metrics,
-            Clock clock) {
+    @Inject
+    public EntitlementReader(Marketplace marketplace, EntitlementConfig config, DynamoDbClient dynamo,
+            TablesConfig tables, EntitlementMetrics metrics, Clock clock) {
+        this(marketplace, pacer(config, dynamo, tables), metrics, clock);
+    }
+
+    /** A reader under the given pace (tests: several replicas' readers on one pace item). */
+    EntitlementReader(Marketplace marketplace, Pacer pace, EntitlementMetrics metrics, Clock clock) {
         this.marketplace = marketplace;
-        this.pace = new CallPacer(config.getEntitlementsRateLimit());
+        this.pace = pace;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * The GetEntitlements pace: with {@code suite.entitlement.shared-pace}, {@code get-entitlements-rate-limit} for all
+     * replicas together, each slot taken from the item {@code pace#GetEntitlements} of the customers table; without
+     * it, {@code get-entitlements-rate-limit} for this replica alone.
+     */
+    static Pacer pacer(EntitlementConfig config, DynamoDbClient dynamo, TablesConfig tables) {
+        return config.sharedPace()
+                ? sharedPacer(config, dynamo, tables.customers(), paceKey(GET_ENTITLEMENTS),
+                        SharedCallPacer.Clocks.SYSTEM)
+                : new CallPacer(config.getEntitlementsRateLimit());
+    }
+
+    /** The shared pace on the item {@code key} of {@code table}, on the given clocks (tests: their own item). */
+    static SharedCallPacer sharedPacer(EntitlementConfig config, DynamoDbClient dynamo, String table,
+            Map<String, AttributeValue> key, SharedCallPacer.Clocks clocks) {
+        return new SharedCallPacer(dynamo, table, key, config.getEntitlementsRateLimit(),
+                config.sharedPaceFallbackReplicas(), clocks);
+    }
+
+    /** The key of the customers table's item all replicas take their slots of an AWS operation from. */
+    static Map<String, AttributeValue> paceKey(String operation) {
+        return SuiteTables.key(CustomerKeys.forPace(operation), CustomerKeys.PACE_SK);
     }
 
     /** A read of its own, now (reconciliation). */

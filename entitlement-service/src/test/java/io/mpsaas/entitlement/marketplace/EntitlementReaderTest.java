@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
+import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Entitlement;
 import io.mpsaas.common.marketplace.EntitlementValue;
 import io.mpsaas.common.marketplace.EntitlementsPage;
@@ -14,6 +15,7 @@ import io.mpsaas.common.marketplace.GetEntitlementsRequest;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.MarketplaceError;
 import io.mpsaas.common.marketplace.MarketplaceException;
+import io.mpsaas.common.marketplace.Pacer;
 import io.mpsaas.common.marketplace.ResolvedCustomer;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Subscriber;
@@ -72,17 +74,28 @@ class EntitlementReaderTest {
 
     private final HeldMarketplace marketplace = new HeldMarketplace();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final EntitlementReader reader = new EntitlementReader(marketplace, config(1000),
+    /** This replica's own pace (no DynamoDB here: {@code shared-pace=false}), fast enough never to hold a call. */
+    private final EntitlementReader reader = new EntitlementReader(marketplace, config(1000, false), null, null,
             new EntitlementMetrics(registry), Clock.systemUTC());
 
-    private static EntitlementConfig config(double rateLimit) {
+    private static EntitlementConfig config(double rateLimit, boolean sharedPace) {
         return (EntitlementConfig) Proxy.newProxyInstance(EntitlementReaderTest.class.getClassLoader(),
-                new Class<?>[] {EntitlementConfig.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getEntitlementsRateLimit")) {
-                        return rateLimit;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
+                new Class<?>[] {EntitlementConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getEntitlementsRateLimit" -> rateLimit;
+                    case "sharedPace" -> sharedPace;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    @Test
+    void withoutTheSharedPace_theReaderPacesThisReplicaAlone_withoutDynamoDb() {
+        // GIVEN suite.entitlement.shared-pace=false WHEN the reader's pace is built (no DynamoDB client, no tables)
+        Pacer pace = EntitlementReader.pacer(config(19, false), null, null);
+
+        // THEN it is this process's CallPacer at the configured rate: two slots taken at once are 1/19 s apart
+        assertThat(pace).isInstanceOf(CallPacer.class);
+        long first = pace.reserve();
+        assertThat(pace.reserve() - first).isEqualTo(1_000_000_000L / 19);
     }
 
     @Test
