@@ -1472,10 +1472,13 @@ class SuiteBenchmark {
         suite.stop(Service.ENTITLEMENT, Duration.ofSeconds(15));
         rss.resetPeak(Service.ENTITLEMENT.module());
         for (int concurrency : NOTIFY_CONCURRENCY) {
-            // the quota lifted on both sides: the simulator's and the service's own pace of GetEntitlements calls
+            // the quota lifted on both sides: the simulator's and the service's own pace of GetEntitlements calls; the
+            // pace of this replica alone (shared-pace off), as a shared one would add a DynamoDB write to every call of
+            // a run meant to measure without any quota
             try (ServiceProcess p = startEntitlement("entitlement-service-c" + concurrency,
                     Map.of("suite.entitlement.consumer.concurrency", Integer.toString(concurrency),
-                            "suite.entitlement.get-entitlements-rate-limit", "100000"))) {
+                            "suite.entitlement.get-entitlements-rate-limit", "100000",
+                            "suite.entitlement.shared-pace", "false"))) {
                 notifyRun(p, concurrency, false, scale.notifyCustomers() / 5, false);
                 notifyRun(p, concurrency, false, scale.notifyCustomers(), true);
             }
