@@ -7,7 +7,6 @@ import io.mpsaas.common.dynamo.Attr;
 import io.mpsaas.common.marketplace.Pacer;
 import io.mpsaas.common.marketplace.SharedCallPacer;
 import io.mpsaas.metering.domain.AggregateStatus;
-import io.mpsaas.metering.persistence.UsageTable;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -54,7 +53,7 @@ class SharedPaceTest extends MeteringTestSupport {
 
     /** A fresh pace item for one test: each test owns its key. */
     private static Map<String, AttributeValue> freshKey() {
-        return UsageTable.paceKey("test-" + UUID.randomUUID());
+        return SharedCallPacer.key("test-" + UUID.randomUUID());
     }
 
     /** Clocks that move only when the pacer sleeps: the wall clock at {@code epoch}, nanoTime at {@code nanos}. */
@@ -247,7 +246,7 @@ class SharedPaceTest extends MeteringTestSupport {
     void theServicesPacer_isTheSharedOne_andAMeteringRunTakesItsSlotsFromTheItem() {
         // GIVEN the service's pacer (suite.metering.job.shared-pace defaults to true) and usage of a closed hour
         assertThat(pacer).isInstanceOf(SharedCallPacer.class);
-        Map<String, AttributeValue> key = UsageTable.paceKey("BatchMeterUsage");
+        Map<String, AttributeValue> key = SharedCallPacer.key("BatchMeterUsage");
         Long before = storedNext(key);
         MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(false, "requests"), 2);
         ingest(buyer, "requests", 7, hoursAgo(1));

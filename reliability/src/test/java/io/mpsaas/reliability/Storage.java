@@ -1,7 +1,7 @@
 package io.mpsaas.reliability;
 
-import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.dynamo.Paging;
+import io.mpsaas.common.marketplace.SharedCallPacer;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -39,7 +39,7 @@ final class Storage {
         Set<String> added = new LinkedHashSet<>(keys(suite, table));
         added.removeAll(before);
         added.removeIf(k -> allowed.stream().anyMatch(k::contains));
-        added.removeIf(k -> k.startsWith(CustomerKeys.PACE_PREFIX) && k.endsWith("|" + CustomerKeys.PACE_SK));
+        added.removeIf(k -> k.startsWith(SharedCallPacer.PREFIX) && k.endsWith("|" + SharedCallPacer.SK));
         return added;
     }
 }

@@ -14,12 +14,6 @@ public final class CustomerKeys {
     public static final String AGREEMENT_PREFIX = "agreement#";
     public static final String ACCOUNT_PREFIX = "account#";
     public static final String PRODUCT_PREFIX = "product#";
-    /**
-     * Partition of a shared pace item ({@code pace#<operation>}, sort key {@link #PACE_SK}): the next free slot of an
-     * AWS operation's calls for every replica (common's {@code SharedCallPacer}). No index attributes, so no index
-     * lists it, and its sort key is no customer's, so the Scans of customer items ({@code sk = CUSTOMER}) skip it.
-     */
-    public static final String PACE_PREFIX = "pace#";
 
     /** Sort key of the customer item itself. */
     public static final String CUSTOMER_SK = "CUSTOMER";
@@ -27,8 +21,6 @@ public final class CustomerKeys {
     public static final String REGISTRATION_SK = "REGISTRATION";
     /** Sort key of an agreement-to-customer pointer item. */
     public static final String AGREEMENT_SK = "AGREEMENT";
-    /** Sort key of a shared pace item. */
-    public static final String PACE_SK = "PACE";
 
     private CustomerKeys() {
     }
@@ -48,11 +40,6 @@ public final class CustomerKeys {
     /** Key of the pointer item from an agreement id to its customer. */
     public static String forAgreement(String agreementId) {
         return AGREEMENT_PREFIX + Objects.requireNonNull(agreementId, "agreementId");
-    }
-
-    /** Key of the shared pace item of an AWS operation's calls: {@code pace#<operation>}. */
-    public static String forPace(String operation) {
-        return PACE_PREFIX + Objects.requireNonNull(operation, "operation");
     }
 
     /**

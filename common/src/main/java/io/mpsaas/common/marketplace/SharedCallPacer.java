@@ -39,6 +39,14 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class SharedCallPacer implements Pacer {
 
+    /**
+     * Partition of a pace item ({@code pace#<operation>}, sort key {@link #SK}), in whichever table holds it (the
+     * usage table's BatchMeterUsage pace, the customers table's GetEntitlements pace): no index attributes, so no index
+     * lists it, and its sort key is no other item's.
+     */
+    public static final String PREFIX = "pace#";
+    /** Sort key of a pace item. */
+    public static final String SK = "PACE";
     /** The pace item's attribute: the epoch microsecond of the next free slot. */
     public static final String NEXT_SLOT = "nextSlotMicros";
     /** How long slots are taken locally after DynamoDB failed, before the shared item is tried again. */
@@ -68,6 +76,11 @@ public final class SharedCallPacer implements Pacer {
     /** While {@link Clocks#nanoTime} is before this, slots are taken locally. */
     private volatile long sharedAgainAt;
     private volatile boolean fallingBack;
+
+    /** The key of the item all replicas take their slots of an AWS operation from: {@code pace#<operation>}. */
+    public static Map<String, AttributeValue> key(String operation) {
+        return SuiteTables.key(PREFIX + java.util.Objects.requireNonNull(operation, "operation"), SK);
+    }
 
     /**
      * A pacer of {@code perSecond} calls for all replicas together on the item {@code key} of {@code table}, falling

@@ -43,10 +43,6 @@ class SharedItemShapesTest {
         // customer#<key> is also the conventional partition of a customer's items in other tables (inbox history,
         // usage by customer): those spell their own prefix; the customers table's legacy keys use CustomerKeys
         layout.remove(CustomerKeys.LEGACY_PREFIX);
-        // pace#<operation> / PACE is a shared pace's item in whichever table holds it (SharedCallPacer): the usage
-        // table's BatchMeterUsage pace spells its own; the customers table's GetEntitlements pace uses CustomerKeys
-        layout.remove(CustomerKeys.PACE_PREFIX);
-        layout.remove(CustomerKeys.PACE_SK);
         assertThat(layout).contains(CustomerKeys.LICENSE_PREFIX, CustomerKeys.CUSTOMER_SK, CompanyIndex.PARTITION);
         assertThat(literalsOutside("common", layout)).as("copies of the customers table's layout").isEmpty();
     }

@@ -1,9 +1,7 @@
 package io.mpsaas.entitlement.marketplace;
 
 import io.mpsaas.common.config.TablesConfig;
-import io.mpsaas.common.customer.CustomerKeys;
 import io.mpsaas.common.customer.IdentityModel;
-import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
 import io.mpsaas.common.marketplace.CallPacer;
@@ -108,7 +106,7 @@ public class EntitlementReader {
      */
     static Pacer pacer(EntitlementConfig config, DynamoDbClient dynamo, TablesConfig tables) {
         return config.sharedPace()
-                ? sharedPacer(config, dynamo, tables.customers(), paceKey(GET_ENTITLEMENTS),
+                ? sharedPacer(config, dynamo, tables.customers(), SharedCallPacer.key(GET_ENTITLEMENTS),
                         SharedCallPacer.Clocks.SYSTEM)
                 : new CallPacer(config.getEntitlementsRateLimit());
     }
@@ -118,11 +116,6 @@ public class EntitlementReader {
             Map<String, AttributeValue> key, SharedCallPacer.Clocks clocks) {
         return new SharedCallPacer(dynamo, table, key, config.getEntitlementsRateLimit(),
                 config.sharedPaceFallbackReplicas(), clocks);
-    }
-
-    /** The key of the customers table's item all replicas take their slots of an AWS operation from. */
-    static Map<String, AttributeValue> paceKey(String operation) {
-        return SuiteTables.key(CustomerKeys.forPace(operation), CustomerKeys.PACE_SK);
     }
 
     /** A read of its own, now (reconciliation). */

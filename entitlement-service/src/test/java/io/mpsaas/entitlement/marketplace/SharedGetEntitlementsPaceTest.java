@@ -87,7 +87,7 @@ class SharedGetEntitlementsPaceTest {
 
     /** A fresh pace item for one test: each test owns its key. */
     private static Map<String, AttributeValue> freshKey() {
-        return EntitlementReader.paceKey("test-" + UUID.randomUUID());
+        return SharedCallPacer.key("test-" + UUID.randomUUID());
     }
 
     /** A replica's reader on the pace item {@code key}, built as the service builds its pace, on the given clocks. */
@@ -195,7 +195,7 @@ class SharedGetEntitlementsPaceTest {
     void theServicesReader_takesItsSlotsFromTheCustomersTablesPaceItem() {
         // GIVEN the service's reader (suite.entitlement.shared-pace defaults to true) and a product of the simulator
         assertThat(config.sharedPace()).isTrue();
-        Map<String, AttributeValue> key = EntitlementReader.paceKey(EntitlementReader.GET_ENTITLEMENTS);
+        Map<String, AttributeValue> key = SharedCallPacer.key(EntitlementReader.GET_ENTITLEMENTS);
         Long before = storedNext(key);
         Product product = TestSupport.legacySubscription(sandbox);
 

@@ -21,12 +21,6 @@ final class UsageItems {
     static final String CUSTOMER_PREFIX = "customer#";
     /** The partition of the hourly runs' quota needs (one item per run hour, sorted by hour). */
     static final String QUOTA_RUNS_PK = "quota#runs";
-    /**
-     * The partition of a shared pace ({@code pace#<operation>}, sort key {@link #PACE_SK}): one item holding the next
-     * free slot (common's {@code SharedCallPacer}); no index attributes, so no index ever lists it.
-     */
-    static final String PACE_PREFIX = "pace#";
-    static final String PACE_SK = "PACE";
 
     // shared
     static final String CUSTOMER_KEY = "customerKey";

@@ -580,10 +580,6 @@ public class UsageTable {
         return AGGREGATE_PREFIX + customerKey + "#";
     }
 
-    /** The key of the item all replicas take their slots of an AWS operation from (the shared pace). */
-    public static Map<String, AttributeValue> paceKey(String operation) {
-        return key(PACE_PREFIX + operation, PACE_SK);
-    }
 
     static String idempotencyId(String customerKey, String idempotencyKey) {
         return IDEMPOTENCY_PREFIX + customerKey + "#" + idempotencyKey;

@@ -54,7 +54,7 @@ public class MeteringRunnerProducer {
      */
     public static Pacer pacer(MeteringConfig.Job job, DynamoDbClient dynamo, TablesConfig tables) {
         return job.sharedPace()
-                ? new SharedCallPacer(dynamo, tables.usage(), UsageTable.paceKey(BATCH_METER_USAGE), job.rateLimit(),
+                ? new SharedCallPacer(dynamo, tables.usage(), SharedCallPacer.key(BATCH_METER_USAGE), job.rateLimit(),
                         job.sharedPaceFallbackReplicas())
                 : new CallPacer(job.rateLimit());
     }
