@@ -7,6 +7,7 @@ import io.quarkus.logging.Log;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,7 +80,7 @@ public final class SharedCallPacer implements Pacer {
 
     /** The key of the item all replicas take their slots of an AWS operation from: {@code pace#<operation>}. */
     public static Map<String, AttributeValue> key(String operation) {
-        return SuiteTables.key(PREFIX + java.util.Objects.requireNonNull(operation, "operation"), SK);
+        return SuiteTables.key(PREFIX + Objects.requireNonNull(operation, "operation"), SK);
     }
 
     /**

@@ -59,10 +59,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * with that reason instead. The redrive policy stays as the last backstop.
  *
  * <p>A message is kept invisible while it is in work: every third of the visibility timeout (the queue's own, read at
- * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again (ChangeMessageVisibilityBatch, ten
- * at a time; a message received less than a sixth of the timeout before is left to the next round), so a
- * handler slower than the timeout (AWS Marketplace's retries: one GetEntitlements call can take 4 attempts x 12 s of
- * timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
+ * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again
+ * (ChangeMessageVisibilityBatch, ten at a time; a message received less than a sixth of the timeout before is left to
+ * the next round), so a handler slower than the timeout (AWS Marketplace's retries: one GetEntitlements call can take
+ * 4 attempts x 12 s of timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
  * {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
  *
  * <p>What a handler throws is classified once, by {@link Failures}: a failure that can never succeed (an unreadable

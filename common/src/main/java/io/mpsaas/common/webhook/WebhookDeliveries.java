@@ -117,8 +117,8 @@ public class WebhookDeliveries {
      * in the transaction that decides the events (entitlement-service's commit): written if and only if the events
      * are, with no request of their own. The put needs no condition there: the transaction's own conditions (the inbox
      * entry of the message that caused the events, whose ids derive from it) already let it happen once. Once that
-     * transaction is written, hand the deliveries to {@link WebhookDispatcher#sendNow}; if this replica dies first, they
-     * are due again at their lease's end.
+     * transaction is written, hand the deliveries to {@link WebhookDispatcher#sendNow}; if this replica dies first,
+     * they are due again at their lease's end.
      */
     public List<Leased> leased(List<CustomerEvent> events, Instant now) {
         return items(events, now, true).stream().map(item -> new Leased(table, item, read(item))).toList();
@@ -128,9 +128,12 @@ public class WebhookDeliveries {
     private List<Map<String, AttributeValue>> items(List<CustomerEvent> events, Instant now, boolean leased) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (CustomerEvent event : events) {
+            String body = null;
             for (Map.Entry<String, WebhooksConfig.Endpoint> endpoint : config.active().entrySet()) {
                 if (matches(endpoint.getValue(), event.customer().productCode())) {
-                    items.add(pendingItem(endpoint.getKey(), event, now, leased));
+                    // the same body to every endpoint: written once per event
+                    body = body == null ? body(event) : body;
+                    items.add(pendingItem(endpoint.getKey(), event, body, now, leased));
                 }
             }
         }
@@ -141,11 +144,10 @@ public class WebhookDeliveries {
         return endpoint.products().contains("*") || (productCode != null && endpoint.products().contains(productCode));
     }
 
-    private Map<String, AttributeValue> pendingItem(String endpoint, CustomerEvent event, Instant now,
+    private Map<String, AttributeValue> pendingItem(String endpoint, CustomerEvent event, String body, Instant now,
             boolean leased) {
         Map<String, AttributeValue> item = item(endpoint, event.eventId(), event.type(),
-                event.customer().customerKey(), event.customer().productCode(), body(event), Status.PENDING, 0, now,
-                now);
+                event.customer().customerKey(), event.customer().productCode(), body, Status.PENDING, 0, now, now);
         item.put("nextAttemptAt", Attr.n(now.toEpochMilli()));
         item.put(SuiteTables.GSI1_PK, Attr.s(DUE));
         if (leased) {
@@ -262,11 +264,6 @@ public class WebhookDeliveries {
 
     /** A 2xx to record: the delivery as its sender holds it, the receiver's status, and when it answered. */
     public record Delivered(WebhookDelivery delivery, int httpStatus, Instant at) {
-    }
-
-    /** Records one 2xx ({@link #delivered(List)} of one); false when it could not be written. */
-    public boolean delivered(WebhookDelivery d, int httpStatus, Instant now) {
-        return delivered(List.of(new Delivered(d, httpStatus, now))).isEmpty();
     }
 
     /**
