@@ -1154,6 +1154,9 @@ class SuiteBenchmark {
                         "operation=\"BatchMeterUsage\"", "error=\"THROTTLING\"");
             }
             String load = Bench.loadAverage();
+            double serviceCpuBefore = group.stream().mapToDouble(p -> Proc.cpuSeconds(p.pid())).sum();
+            double harnessCpuBefore = Proc.cpuSeconds(ProcessHandle.current().pid());
+            double machineBefore = Proc.machineBusySeconds();
             ExecutorService runs = Executors.newFixedThreadPool(replicas);
             long t0 = System.nanoTime();
             List<Future<String>> answers = new ArrayList<>();
@@ -1175,6 +1178,9 @@ class SuiteBenchmark {
             }
             billed = sim.ledger().records(product, null).size();
             double wall = (System.nanoTime() - t0) / 1e9;
+            double serviceCpu = group.stream().mapToDouble(p -> Proc.cpuSeconds(p.pid())).sum() - serviceCpuBefore;
+            double harnessCpu = Proc.cpuSeconds(ProcessHandle.current().pid()) - harnessCpuBefore;
+            double machineBusy = Proc.machineBusySeconds() - machineBefore;
             long elsewhere = 0;
             for (Future<String> answer : answers) {
                 String body = answer.get(30, TimeUnit.MINUTES);
@@ -1212,6 +1218,13 @@ class SuiteBenchmark {
                     + " (throttled attempts)", calls + " (" + f(throttled, 0) + ")", "ceil(N/25) = " + bound,
                     calls == bound, "claims of whole batches of 25 (" + elsewhere + " aggregates lost to another"
                             + " replica's claim and left to it)");
+            report.add("3 metering", replicas + " replica(s), " + v.name() + ": CPU seconds during the run,"
+                    + " metering-service replicas / sandbox + harness JVM / whole machine", f(serviceCpu, 1) + " / "
+                    + f(harnessCpu, 1) + " / " + f(machineBusy, 1) + " of " + f(wall * Runtime.getRuntime()
+                            .availableProcessors(), 1) + " available", "(where the cores went)", null,
+                    "the sandbox JVM runs DynamoDB Local and the simulator; a busy machine delays calls past their"
+                            + " slots, and a call 20 ms later than the one ten slots after it (10 x 102 ms - 1 s at"
+                            + " 9.8/s) shares AWS's sliding second with it: the eleventh, throttled, one slot lost");
             if (requests > 0) {
                 report.add("3 metering", replicas + " replica(s), " + v.name() + ": DynamoDB requests per"
                         + " BatchMeterUsage call", f(requests / calls, 1), "a handful", null,
@@ -1465,6 +1478,10 @@ class SuiteBenchmark {
     private static final int[] NOTIFY_CONCURRENCY = Arrays.stream(System.getProperty("bench.notify.concurrency",
             "16,100").split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     private static final int NOTIFY_DEFAULT = Integer.getInteger("bench.notify.default", 100);
+
+    /** How long the idle CPU of entitlement-service is sampled before a measured notification run. */
+    private static final Duration IDLE_SAMPLE = Duration.ofSeconds(5);
+
     /** AWS's GetEntitlements quota per account (the simulator enforces it unless lifted). */
     private static final int GET_ENTITLEMENTS_QUOTA = 20;
 
@@ -1528,6 +1545,16 @@ class SuiteBenchmark {
         // AWS's GetEntitlements quota (20/s per account) caps a burst at 20 customers/s: lifted to measure the
         // service, in force (and its bound stated) to measure how close the service comes to it
         sim.quotas(quota ? QuotaSettings.AWS_DEFAULTS : new QuotaSettings(true, 0, 10, 1_000_000, 1000));
+        // the CPU the service spends with nothing to do (polls, timers, the harness's metric reads): its fixed part,
+        // measured here so the cost per notification can be told apart from it
+        double idleCpuRate = 0;
+        if (measured) {
+            double idleStart = Proc.cpuSeconds(service.pid());
+            long idleT0 = System.nanoTime();
+            Bench.pause(IDLE_SAMPLE);
+            idleCpuRate = Math.max(0, Proc.cpuSeconds(service.pid()) - idleStart) / ((System.nanoTime() - idleT0)
+                    / 1e9);
+        }
         Counters before = counters(entitlement, service.pid());
         try {
             Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
@@ -1623,6 +1650,14 @@ class SuiteBenchmark {
                     null, "a projection from the CPU the service used here (the webhook deliveries of the events"
                             + " included), the tables' latency aside: what the instance could do where DynamoDB is"
                             + " not on its cores");
+            double netCpuMs = Math.max(0, after.serviceCpu - before.serviceCpu - idleCpuRate * seconds) * 1000
+                    / notifications;
+            report.add("4 notifications", "entitlement-service CPU per notification net of its idle CPU (" + setting
+                    + ", quota " + (quota ? "on" : "lifted") + "; idle " + f(idleCpuRate, 3) + " cores, measured over "
+                    + IDLE_SAMPLE.toSeconds() + " s before the run), and the rate it allows on 2 cores of its own",
+                    f(netCpuMs, 2) + " ms -> " + f((2 - idleCpuRate) * 1000 / Math.max(0.001, netCpuMs), 0)
+                            + " notifications/s", "(reported; the idle part does not grow with the load)", null,
+                    "(2 cores - idle) / net CPU per notification: the idle part is paid once, whatever the rate");
         } finally {
             sim.quotas(quotas);
         }
