@@ -98,6 +98,23 @@ public interface EntitlementConfig {
     @WithDefault("6")
     int sharedPaceFallbackReplicas();
 
+    /**
+     * Whether the commits of several customers ready at about the same time (the customers of a batch, other batches,
+     * parked agreement events, reconciliation) are written in one {@code TransactWriteItems}, each with the outcome it
+     * would have had alone: about half of a commit's cost is per request (HTTP, signing, parsing), not per item. Write
+     * units do not change. {@code false}: one request per commit.
+     */
+    @WithDefault("true")
+    boolean combineCommits();
+
+    /**
+     * With {@link #combineCommits()}: combined writes in flight at once, at least 1. An idle service's commit goes at
+     * once, alone; while this many writes are in flight, the commits ready meanwhile wait and go together in the next
+     * write, so one slow write does not stall every consumer.
+     */
+    @WithDefault("2")
+    int commitLanes();
+
     /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
     interface Consumer {
 

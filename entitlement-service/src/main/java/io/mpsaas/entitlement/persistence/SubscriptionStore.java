@@ -18,6 +18,7 @@ import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.dynamo.Update;
 import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.common.webhook.WebhookDeliveries;
+import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
@@ -50,7 +51,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -102,13 +102,15 @@ public class SubscriptionStore {
     private static final Backoff BATCH_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final DynamoDbClient dynamo;
+    private final CommitCombiner combiner;
     private final String customers;
     private final String inbox;
     /** False once the role turned out not to allow {@code BatchWriteItem}. */
     private volatile boolean batchWrites = true;
 
-    public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables) {
+    public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables, EntitlementConfig config) {
         this.dynamo = dynamo;
+        this.combiner = new CommitCombiner(dynamo, config.combineCommits(), config.commitLanes());
         this.customers = tables.customers();
         this.inbox = tables.inbox();
     }
@@ -390,11 +392,11 @@ public class SubscriptionStore {
 
     /** Everything one message (or one customer's messages of a batch) writes, all or nothing. */
     public static final class Commit {
-        private final TaggedTransaction<Action> tx = new TaggedTransaction<>();
+        final TaggedTransaction<Action> tx = new TaggedTransaction<>();
     }
 
     /** What an action of a commit writes: a cancellation is read by it. */
-    private enum Action {
+    enum Action {
         CUSTOMER, POINTER, PARK_FACT, REMOVE_FACT, INBOX_ENTRY, WEBHOOK_DELIVERY
     }
 
@@ -573,29 +575,12 @@ public class SubscriptionStore {
         return item;
     }
 
-    /** Writes the commit; a failed condition is reported, never thrown. */
+    /**
+     * Writes the commit, in one {@code TransactWriteItems} with other customers' commits ready at the same time
+     * ({@link CommitCombiner}); a failed condition is reported, never thrown.
+     */
     public CommitOutcome commit(Commit commit) {
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(commit.tx.items()));
-            return CommitOutcome.COMMITTED;
-        } catch (TransactionCanceledException e) {
-            List<TaggedTransaction.Refusal<Action>> refusals;
-            try {
-                refusals = commit.tx.refusals(e);
-            } catch (TransactionCanceledException unattributable) {
-                // no reason per action: nothing says which write failed; read again and retry, as for a lost race
-                return CommitOutcome.CONFLICT;
-            }
-            // an inbox entry's failed condition is a message someone else has processed meanwhile
-            if (refusals.stream().anyMatch(r -> r.tag() == Action.INBOX_ENTRY && r.conditionFailed())) {
-                return CommitOutcome.DUPLICATE;
-            }
-            if (refusals.stream().anyMatch(r -> !r.conditionFailed()
-                    && !TaggedTransaction.CONFLICT.equals(r.code()))) {
-                throw e;
-            }
-            return CommitOutcome.CONFLICT;
-        }
+        return combiner.commit(commit.tx);
     }
 
     /** The effects of an entry were sent: drop them from the pending index. */
