@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * shared by the notification consumers and reconciliation): AWS allows 20 calls per second per account, and a burst of
  * notifications that called faster would be throttled, back off and come back later instead of finishing in the time
  * the quota allows. The pace is of all replicas together ({@link #pacer}: one item of the customers table), as the
- * quota is, so the autoscaler may run any number of them. Calls are counted by purpose
+ * quota is, so the autoscaler may run any number of them; a GetEntitlements attempt AWS throttled anyway leaves the
+ * next slot free for the client's retry ({@link GetEntitlementsPace}). Calls are counted by purpose
  * ({@code mpsaas_entitlement_get_entitlements_total}).
  *
  * <p>Notifications share reads ({@link #readSince}): a read that goes out after a notification reached the service
@@ -85,14 +86,12 @@ public class EntitlementReader {
     private final Clock clock;
     private final Map<String, Shared> shared = new ConcurrentHashMap<>();
 
+    /**
+     * A reader under the given pace: the service's ({@link GetEntitlementsPace}, the one the Marketplace client tells
+     * of throttled GetEntitlements attempts), or in tests several replicas' readers on one pace item.
+     */
     @Inject
-    public EntitlementReader(Marketplace marketplace, EntitlementConfig config, DynamoDbClient dynamo,
-            TablesConfig tables, EntitlementMetrics metrics, Clock clock) {
-        this(marketplace, pacer(config, dynamo, tables), metrics, clock);
-    }
-
-    /** A reader under the given pace (tests: several replicas' readers on one pace item). */
-    EntitlementReader(Marketplace marketplace, Pacer pace, EntitlementMetrics metrics, Clock clock) {
+    public EntitlementReader(Marketplace marketplace, Pacer pace, EntitlementMetrics metrics, Clock clock) {
         this.marketplace = marketplace;
         this.pace = pace;
         this.metrics = metrics;

@@ -75,8 +75,9 @@ class EntitlementReaderTest {
     private final HeldMarketplace marketplace = new HeldMarketplace();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     /** This replica's own pace (no DynamoDB here: {@code shared-pace=false}), fast enough never to hold a call. */
-    private final EntitlementReader reader = new EntitlementReader(marketplace, config(1000, false), null, null,
-            new EntitlementMetrics(registry), Clock.systemUTC());
+    private final EntitlementReader reader = new EntitlementReader(marketplace,
+            EntitlementReader.pacer(config(1000, false), null, null), new EntitlementMetrics(registry),
+            Clock.systemUTC());
 
     private static EntitlementConfig config(double rateLimit, boolean sharedPace) {
         return (EntitlementConfig) Proxy.newProxyInstance(EntitlementReaderTest.class.getClassLoader(),

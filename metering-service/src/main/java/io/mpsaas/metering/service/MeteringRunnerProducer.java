@@ -5,6 +5,7 @@ import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.Pacer;
 import io.mpsaas.common.marketplace.SharedCallPacer;
+import io.mpsaas.common.marketplace.ThrottleFeedback;
 import io.mpsaas.metering.config.MeteringConfig;
 import io.mpsaas.metering.marketplace.MeteringSender;
 import io.mpsaas.metering.persistence.CustomerDirectory;
@@ -38,14 +39,21 @@ public class MeteringRunnerProducer {
                 MeteringRunner.Failpoint.NONE, quota);
     }
 
-    /**
-     * The pace of this replica's BatchMeterUsage calls, told of throttled attempts by
-     * {@link io.mpsaas.metering.marketplace.ThrottleFeedback}.
-     */
+    /** The pace of this replica's BatchMeterUsage calls, told of throttled attempts by {@link #throttleFeedback}. */
     @Produces
     @Singleton
     Pacer pacer(MeteringConfig config, DynamoDbClient dynamo, TablesConfig tables) {
         return pacer(config.job(), dynamo, tables);
+    }
+
+    /**
+     * Tells the pace of every BatchMeterUsage attempt AWS throttled, so it leaves a slot free for the client's retry
+     * (a listener bean: common's Marketplace client observes its calls with it).
+     */
+    @Produces
+    @Singleton
+    ThrottleFeedback throttleFeedback(Pacer pacer) {
+        return new ThrottleFeedback(BATCH_METER_USAGE, pacer);
     }
 
     /**
