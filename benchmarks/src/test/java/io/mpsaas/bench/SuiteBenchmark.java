@@ -1505,7 +1505,8 @@ class SuiteBenchmark {
             notifyRun(p, NOTIFY_DEFAULT, false, scale.notifyCustomers() / 5, false);
             notifyRun(p, NOTIFY_DEFAULT, true, scale.notifyCustomers(), true);
         }
-        rawNotificationWrites(scale.notifyCustomers());
+        rawNotificationWrites(scale.notifyCustomers(), false);
+        rawNotificationWrites(scale.notifyCustomers(), true);
     }
 
     private ServiceProcess startEntitlement(String name, Map<String, String> overrides) {
@@ -1601,6 +1602,8 @@ class SuiteBenchmark {
             double calls = after.getEntitlements - before.getEntitlements;
             double throttled = after.throttled - before.throttled;
             double commits = after.commits - before.commits;
+            // 0 for a build without the counter (before commits shared requests): one request per commit there
+            double commitRequests = after.commitRequests - before.commitRequests;
             double retried = after.retried - before.retried;
             String setting = "consumer concurrency " + concurrency
                     + (concurrency == NOTIFY_DEFAULT ? " (default)" : "");
@@ -1634,7 +1637,8 @@ class SuiteBenchmark {
             report.add("4 notifications", "GetEntitlements calls per notification (" + setting + ", quota "
                     + (quota ? "on" : "lifted") + "): calls (throttled) / notifications", f(calls / notifications, 2)
                     + " (" + f(calls, 0) + " calls, " + f(throttled, 0) + " throttled; " + f(commits, 0)
-                    + " commits)", "(reported; 0.50 = one per customer)", null, "one call per customer whose"
+                    + " commits in " + (commitRequests > 0 ? f(commitRequests, 0) : f(commits, 0))
+                    + " TransactWriteItems requests)", "(reported; 0.50 = one per customer)", null, "one call per customer whose"
                             + " notifications share a batch; a customer's two notifications in two batches cost two");
             report.add("4 notifications", "CPU seconds during the run (" + setting + ", quota "
                     + (quota ? "on" : "lifted") + "): entitlement-service / sandbox + harness JVM / whole machine",
@@ -1671,8 +1675,8 @@ class SuiteBenchmark {
     }
 
     /** The counters a notification run is judged by, read before and after it. */
-    private record Counters(double getEntitlements, double throttled, double commits, double retried,
-            double serviceCpu, double harnessCpu, double machineBusy) {
+    private record Counters(double getEntitlements, double throttled, double commits, double commitRequests,
+            double retried, double serviceCpu, double harnessCpu, double machineBusy) {
     }
 
     private Counters counters(URI entitlement, long pid) {
@@ -1682,6 +1686,7 @@ class SuiteBenchmark {
                 Bench.metric(entitlement, "mpsaas_marketplace_attempts_total", "operation=\"GetEntitlements\"",
                         "error=\"THROTTLING\""),
                 Bench.metric(entitlement, "mpsaas_entitlement_notification_commits_total"),
+                Bench.metric(entitlement, "mpsaas_entitlement_commit_requests_total"),
                 Bench.metric(entitlement, "mpsaas_sqs_messages_total", "queue=\"" + SuiteQueues.NOTIFICATIONS
                         + "\"", "outcome=\"retried\""),
                 Proc.cpuSeconds(pid), Proc.cpuSeconds(ProcessHandle.current().pid()), Proc.machineBusySeconds());
@@ -1689,12 +1694,13 @@ class SuiteBenchmark {
 
     /**
      * The raw DynamoDB Local rate of the writes the notifications above cost, issued from here with the service's
-     * shapes and parallelism (4 batches in hand, a batch's 5 customers side by side): per 10 messages one consistent
-     * BatchGetItem of their inbox entries and customers, per customer one TransactWriteItems (the customer update and
-     * its two inbox entries), per batch one BatchWriteItem (the effects marked sent).
+     * shapes and parallelism (4 batches in hand): per 10 messages one consistent BatchGetItem of their inbox entries
+     * and customers, the 5 customers' commits (each the customer update and its two inbox entries) in one
+     * TransactWriteItems when {@code together} (the service's commits ready together share a request) or one each, side
+     * by side, and one BatchWriteItem (the effects marked sent).
      */
-    private void rawNotificationWrites(int customers) throws Exception {
-        String prefix = "bench#raw-notify#" + run + "#";
+    private void rawNotificationWrites(int customers, boolean together) throws Exception {
+        String prefix = "bench#raw-notify#" + run + (together ? "#together#" : "#");
         String effects = "{\"events\":[" + "{\"type\":\"customer-activated\",\"payload\":\"" + "x".repeat(300)
                 + "\"},".repeat(2) + "{}],\"commands\":[]}";
         ExecutorService writers = Executors.newFixedThreadPool(20);
@@ -1719,12 +1725,21 @@ class SuiteBenchmark {
                                     .builder().consistentRead(true).keys(inboxKeys).build(),
                             SuiteTables.CUSTOMERS, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes
                                     .builder().consistentRead(true).keys(customerKeys).build())));
-                    List<Future<?>> writes = new ArrayList<>();
-                    for (int i : batch) {
-                        writes.add(writers.submit(() -> rawCustomerCommit(prefix + i, effects)));
-                    }
-                    for (Future<?> w : writes) {
-                        w.get();
+                    if (together) {
+                        List<TransactWriteItem> commits = new ArrayList<>();
+                        for (int i : batch) {
+                            commits.addAll(rawCustomerCommit(prefix + i, effects));
+                        }
+                        dynamo.transactWriteItems(r -> r.transactItems(commits));
+                    } else {
+                        List<Future<?>> writes = new ArrayList<>();
+                        for (int i : batch) {
+                            writes.add(writers.submit(() -> dynamo.transactWriteItems(r -> r.transactItems(
+                                    rawCustomerCommit(prefix + i, effects)))));
+                        }
+                        for (Future<?> w : writes) {
+                            w.get();
+                        }
                     }
                     rawMarkDone(prefix, batch, effects);
                 }
@@ -1735,15 +1750,19 @@ class SuiteBenchmark {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double rate = 2.0 * customers / seconds;
-        LOG.infof("raw notification writes: %d customers in %.1f s (%.0f notifications/s)", customers, seconds, rate);
+        LOG.infof("raw notification writes (%s): %d customers in %.1f s (%.0f notifications/s)",
+                together ? "commits together" : "a commit each", customers, seconds, rate);
         report.add("4 notifications", "raw DynamoDB Local rate of the same writes, issued directly (" + customers
-                + " customers: per 10 messages a BatchGetItem and a BatchWriteItem, per customer a"
-                + " TransactWriteItems of the customer and 2 inbox entries; 4 batches x 5 customers at once)",
+                + " customers: per 10 messages a BatchGetItem, " + (together ? "one TransactWriteItems of their 5"
+                        + " customers' commits (as the service's commits ready together)" : "a TransactWriteItems per"
+                        + " customer, 5 side by side") + ", each commit the customer and 2 inbox entries, and a"
+                + " BatchWriteItem; 4 batches at once)",
                 f(rate, 0) + " notifications/s (" + f(customers / seconds, 0) + " customers/s)", "(reference)", null,
                 "DynamoDB Local: SQLite behind one lock per table; " + CORES);
     }
 
-    private void rawCustomerCommit(String key, String effects) {
+    /** One customer's commit: its update and its two inbox entries. */
+    private List<TransactWriteItem> rawCustomerCommit(String key, String effects) {
         String now = Instant.now().toString();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":st", s("ACTIVE"));
@@ -1776,7 +1795,7 @@ class SuiteBenchmark {
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(SuiteTables.INBOX).item(item)
                     .conditionExpression("attribute_not_exists(pk)").build()).build());
         }
-        dynamo.transactWriteItems(r -> r.transactItems(items));
+        return items;
     }
 
     /** The effects of a batch's customers marked sent: their entries written again as done, one BatchWriteItem. */

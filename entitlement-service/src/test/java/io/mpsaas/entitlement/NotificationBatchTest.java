@@ -82,6 +82,7 @@ class NotificationBatchTest {
                 "entitlement-updated");
         double calls = getEntitlementsCalls();
         double commits = commits();
+        double requests = commitRequests();
 
         // WHEN both arrive in one batch
         List<Message> batch = messages(sent);
@@ -91,6 +92,7 @@ class NotificationBatchTest {
         assertThat(outcomes).hasSize(2).allSatisfy((id, o) -> assertThat(o).isEqualTo(SqsConsumer.Outcome.DONE));
         assertThat(getEntitlementsCalls() - calls).isEqualTo(1);
         assertThat(commits() - commits).isEqualTo(1);
+        assertThat(commitRequests() - requests).as("TransactWriteItems requests").isEqualTo(1);
         // AND the customer is active with its entitlements, both messages are in the inbox, effects sent
         String key = CustomerKeys.forLegacy(product.code(), sub.customerIdentifier());
         CustomerRecord customer = customer(sandbox, key).orElseThrow();
@@ -270,5 +272,9 @@ class NotificationBatchTest {
 
     private double commits() {
         return registry.get("mpsaas.entitlement.notification.commits").counter().count();
+    }
+
+    private double commitRequests() {
+        return registry.get("mpsaas.entitlement.commit.requests").functionCounter().count();
     }
 }

@@ -583,6 +583,11 @@ public class SubscriptionStore {
         return combiner.commit(commit.tx);
     }
 
+    /** The {@code TransactWriteItems} requests that wrote commits so far (commits ready together share one). */
+    public long commitRequests() {
+        return combiner.requests();
+    }
+
     /** The effects of an entry were sent: drop them from the pending index. */
     public void markDone(String dedupeKey, Instant at) {
         Update u = new Update().set(STATUS, Attr.s(InboxEntry.Status.DONE.name())).set(DONE_AT, Attr.instant(at))

@@ -1,13 +1,16 @@
 package io.mpsaas.entitlement.service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.entitlement.domain.Notification;
 import io.mpsaas.entitlement.marketplace.EntitlementReader;
+import io.mpsaas.entitlement.persistence.SubscriptionStore;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * one);</li>
  * <li>{@code mpsaas_entitlement_notification_commits_total}: transactions that wrote notifications (one per customer
  * of a batch, one per agreement event parked): the notifications processed divided by it, how many a commit carried
- * on average.</li>
+ * on average;</li>
+ * <li>{@code mpsaas_entitlement_commit_requests_total}: the {@code TransactWriteItems} requests that wrote commits
+ * (notifications, parked agreement events, reconciliation): commits ready together share one, so the commits divided
+ * by it is how many a request carried.</li>
  * </ul>
  */
 @Startup
@@ -76,6 +82,7 @@ public class EntitlementMetrics {
     private final Map<EntitlementReader.Purpose, Counter> getEntitlements = new EnumMap<>(
             EntitlementReader.Purpose.class);
     private final Counter commits;
+    private SubscriptionStore store;
 
     public EntitlementMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -106,6 +113,15 @@ public class EntitlementMetrics {
                     .description("Customers by subscription state, as of the last count")
                     .tag("state", state.name()).register(registry);
         }
+    }
+
+    /** Counts the requests that wrote the store's commits (a CDI initializer: unit tests build the metrics alone). */
+    @Inject
+    void commitRequests(SubscriptionStore store) {
+        this.store = store; // a function counter holds its object weakly
+        FunctionCounter.builder("mpsaas.entitlement.commit.requests", store, SubscriptionStore::commitRequests)
+                .description("TransactWriteItems requests that wrote commits (commits ready together share one)")
+                .register(registry);
     }
 
     /** The tag of a notification's kind: {@code SubscribeSuccess} is {@code subscribe-success}. */
