@@ -91,9 +91,12 @@ public interface WebhooksConfig {
     /**
      * Deliveries waiting for a sender, at most: those a replica wrote and handed to its own dispatcher, and those a
      * poll claims. A delivery handed over when it is full has its lease released (one write) and goes to the next
-     * poll; a poll stops claiming when it is full.
+     * poll (a query and a claim): three requests more than sending it from here, so the queue holds a burst's
+     * deliveries (BENCHMARKS.md, "Notifications: commits together"). A poll stops claiming when it is full. Each waits
+     * for a sender while its lease runs: keep it well under {@link #lease()} times the deliveries a second the senders
+     * manage (2,000 at 8 senders of 50 ms each wait at most 12.5 s).
      */
-    @WithDefault("500")
+    @WithDefault("2000")
     int queue();
 
     /** How long a delivered delivery's item is kept (DynamoDB TTL). */
