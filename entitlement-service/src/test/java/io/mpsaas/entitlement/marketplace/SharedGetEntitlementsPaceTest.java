@@ -198,15 +198,22 @@ class SharedGetEntitlementsPaceTest {
         Map<String, AttributeValue> key = SharedCallPacer.key(EntitlementReader.GET_ENTITLEMENTS);
         Long before = storedNext(key);
         Product product = TestSupport.legacySubscription(sandbox);
+        long startedAt = SharedCallPacer.Clocks.SYSTEM.epochMicros().getAsLong();
 
         // WHEN it reads a customer's entitlements from the simulator
         serviceReader.read(Subscriber.legacy(product.code(), "nobody-" + UUID.randomUUID()),
                 EntitlementReader.Purpose.RECONCILIATION);
+        long endedAt = SharedCallPacer.Clocks.SYSTEM.epochMicros().getAsLong();
 
-        // THEN the call's slot was taken from the shared item: its next free slot moved on
-        assertThat(storedNext(key)).isNotNull();
+        // THEN the call's slot was taken from the shared item during the read: its next free slot is one interval
+        // after a slot no earlier than the read's start, and no later than the read's end or the slot the item held
+        // (a slot taken now is max(now, the next free one)); it moved on from what the item held
+        Long after = storedNext(key);
+        assertThat(after).isNotNull();
+        assertThat(after).isBetween(startedAt + intervalMicros(),
+                Math.max(endedAt, before == null ? Long.MIN_VALUE : before) + intervalMicros());
         if (before != null) {
-            assertThat(storedNext(key)).isGreaterThanOrEqualTo(before + intervalMicros());
+            assertThat(after).isGreaterThan(before);
         }
     }
 }
