@@ -65,6 +65,33 @@ public final class Proc {
     }
 
     /**
+     * CPU seconds used so far by the services measured, by this JVM (the sandbox: DynamoDB Local, ElasticMQ, the
+     * simulator, and the load generator) and by the whole machine; two of them apart are where the cores went.
+     */
+    public record CpuTimes(double services, double harness, double machine) {
+
+        /** Now, the services being the processes {@code servicePids}. */
+        public static CpuTimes now(long... servicePids) {
+            double services = 0;
+            for (long pid : servicePids) {
+                services += cpuSeconds(pid);
+            }
+            return new CpuTimes(services, cpuSeconds(ProcessHandle.current().pid()), machineBusySeconds());
+        }
+
+        /** What was used between {@code before} and this. */
+        public CpuTimes since(CpuTimes before) {
+            return new CpuTimes(services - before.services, harness - before.harness, machine - before.machine);
+        }
+
+        /** "services / harness / machine of the seconds' worth the cores had" (this being a difference). */
+        public String of(double seconds) {
+            return String.format(java.util.Locale.ROOT, "%.1f / %.1f / %.1f of %.1f available", services, harness,
+                    machine, seconds * Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /**
      * TCP connections this machine has opened so far ({@code ActiveOpens} of {@code /proc/net/snmp}): a rise per
      * request means clients open a connection per call instead of reusing one. Every process counts, so only a quiet
      * machine gives the service's own.

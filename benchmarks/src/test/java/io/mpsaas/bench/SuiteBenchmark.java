@@ -1154,9 +1154,8 @@ class SuiteBenchmark {
                         "operation=\"BatchMeterUsage\"", "error=\"THROTTLING\"");
             }
             String load = Bench.loadAverage();
-            double serviceCpuBefore = group.stream().mapToDouble(p -> Proc.cpuSeconds(p.pid())).sum();
-            double harnessCpuBefore = Proc.cpuSeconds(ProcessHandle.current().pid());
-            double machineBefore = Proc.machineBusySeconds();
+            long[] pids = group.stream().mapToLong(ServiceProcess::pid).toArray();
+            Proc.CpuTimes cpuBefore = Proc.CpuTimes.now(pids);
             ExecutorService runs = Executors.newFixedThreadPool(replicas);
             long t0 = System.nanoTime();
             List<Future<String>> answers = new ArrayList<>();
@@ -1178,9 +1177,7 @@ class SuiteBenchmark {
             }
             billed = sim.ledger().records(product, null).size();
             double wall = (System.nanoTime() - t0) / 1e9;
-            double serviceCpu = group.stream().mapToDouble(p -> Proc.cpuSeconds(p.pid())).sum() - serviceCpuBefore;
-            double harnessCpu = Proc.cpuSeconds(ProcessHandle.current().pid()) - harnessCpuBefore;
-            double machineBusy = Proc.machineBusySeconds() - machineBefore;
+            Proc.CpuTimes cpu = Proc.CpuTimes.now(pids).since(cpuBefore);
             long elsewhere = 0;
             for (Future<String> answer : answers) {
                 String body = answer.get(30, TimeUnit.MINUTES);
@@ -1219,9 +1216,8 @@ class SuiteBenchmark {
                     calls == bound, "claims of whole batches of 25 (" + elsewhere + " aggregates lost to another"
                             + " replica's claim and left to it)");
             report.add("3 metering", replicas + " replica(s), " + v.name() + ": CPU seconds during the run,"
-                    + " metering-service replicas / sandbox + harness JVM / whole machine", f(serviceCpu, 1) + " / "
-                    + f(harnessCpu, 1) + " / " + f(machineBusy, 1) + " of " + f(wall * Runtime.getRuntime()
-                            .availableProcessors(), 1) + " available", "(where the cores went)", null,
+                    + " metering-service replicas / sandbox + harness JVM / whole machine", cpu.of(wall),
+                    "(where the cores went)", null,
                     "the sandbox JVM runs DynamoDB Local and the simulator; a busy machine delays calls past their"
                             + " slots, and a call 20 ms later than the one ten slots after it (10 x 102 ms - 1 s at"
                             + " 9.8/s) shares AWS's sliding second with it: the eleventh, throttled, one slot lost");
@@ -1602,8 +1598,9 @@ class SuiteBenchmark {
             double calls = after.getEntitlements - before.getEntitlements;
             double throttled = after.throttled - before.throttled;
             double commits = after.commits - before.commits;
-            // 0 for a build without the counter (before commits shared requests): one request per commit there
+            // 0 for a build without the counter (before commits shared requests), which does not count them
             double commitRequests = after.commitRequests - before.commitRequests;
+            Proc.CpuTimes cpu = after.cpu.since(before.cpu);
             double retried = after.retried - before.retried;
             String setting = "consumer concurrency " + concurrency
                     + (concurrency == NOTIFY_DEFAULT ? " (default)" : "");
@@ -1613,8 +1610,8 @@ class SuiteBenchmark {
                     + " active; GetEntitlements %.0f calls (%.0f throttled), %.0f commits, %.0f retried; CPU s:"
                     + " service %.1f, sandbox+harness JVM %.1f, machine %.1f of %.1f", setting, quota ? "on" : "lifted",
                     notifications, enqueueSeconds, seconds, parked, changed.size(), customers, calls, throttled,
-                    commits, retried, after.serviceCpu - before.serviceCpu, after.harnessCpu - before.harnessCpu,
-                    after.machineBusy - before.machineBusy, seconds * Runtime.getRuntime().availableProcessors());
+                    commits, retried, cpu.services(), cpu.harness(), cpu.machine(),
+                    seconds * Runtime.getRuntime().availableProcessors());
             String outcome = " (" + changed.size() + "/" + customers + " customers ACTIVE, " + parked + " parked, "
                     + f(retried, 0) + " retried)";
             if (quota) {
@@ -1637,24 +1634,22 @@ class SuiteBenchmark {
             report.add("4 notifications", "GetEntitlements calls per notification (" + setting + ", quota "
                     + (quota ? "on" : "lifted") + "): calls (throttled) / notifications", f(calls / notifications, 2)
                     + " (" + f(calls, 0) + " calls, " + f(throttled, 0) + " throttled; " + f(commits, 0)
-                    + " commits in " + (commitRequests > 0 ? f(commitRequests, 0) : f(commits, 0))
-                    + " TransactWriteItems requests)", "(reported; 0.50 = one per customer)", null, "one call per customer whose"
+                    + " commits" + (commitRequests > 0 ? " in " + f(commitRequests, 0) + " TransactWriteItems requests)"
+                            : "; TransactWriteItems requests not counted by this build)"),
+                    "(reported; 0.50 = one per customer)", null, "one call per customer whose"
                             + " notifications share a batch; a customer's two notifications in two batches cost two");
             report.add("4 notifications", "CPU seconds during the run (" + setting + ", quota "
                     + (quota ? "on" : "lifted") + "): entitlement-service / sandbox + harness JVM / whole machine",
-                    f(after.serviceCpu - before.serviceCpu, 1) + " / " + f(after.harnessCpu - before.harnessCpu, 1)
-                            + " / " + f(after.machineBusy - before.machineBusy, 1) + " of " + f(seconds
-                                    * Runtime.getRuntime().availableProcessors(), 1) + " available", "(where the"
-                                    + " cores went)", null, "the sandbox JVM runs DynamoDB Local, ElasticMQ, the"
-                                    + " simulator and the load generator");
-            double cpuMs = (after.serviceCpu - before.serviceCpu) * 1000 / notifications;
+                    cpu.of(seconds), "(where the cores went)", null, "the sandbox JVM runs DynamoDB Local,"
+                            + " ElasticMQ, the simulator and the load generator");
+            double cpuMs = cpu.services() * 1000 / notifications;
             report.add("4 notifications", "entitlement-service CPU per notification (" + setting + ", quota "
                     + (quota ? "on" : "lifted") + "), and the rate it allows on 2 cores of its own", f(cpuMs, 2)
                     + " ms -> " + f(2000 / cpuMs, 0) + " notifications/s", "(reported; >= 500/s needs <= 4 ms)",
                     null, "a projection from the CPU the service used here (the webhook deliveries of the events"
                             + " included), the tables' latency aside: what the instance could do where DynamoDB is"
                             + " not on its cores");
-            double netCpuMs = Math.max(0, after.serviceCpu - before.serviceCpu - idleCpuRate * seconds) * 1000
+            double netCpuMs = Math.max(0, cpu.services() - idleCpuRate * seconds) * 1000
                     / notifications;
             report.add("4 notifications", "entitlement-service CPU per notification net of its idle CPU (" + setting
                     + ", quota " + (quota ? "on" : "lifted") + "; idle " + f(idleCpuRate, 3) + " cores, measured over "
@@ -1676,7 +1671,7 @@ class SuiteBenchmark {
 
     /** The counters a notification run is judged by, read before and after it. */
     private record Counters(double getEntitlements, double throttled, double commits, double commitRequests,
-            double retried, double serviceCpu, double harnessCpu, double machineBusy) {
+            double retried, Proc.CpuTimes cpu) {
     }
 
     private Counters counters(URI entitlement, long pid) {
@@ -1689,7 +1684,7 @@ class SuiteBenchmark {
                 Bench.metric(entitlement, "mpsaas_entitlement_commit_requests_total"),
                 Bench.metric(entitlement, "mpsaas_sqs_messages_total", "queue=\"" + SuiteQueues.NOTIFICATIONS
                         + "\"", "outcome=\"retried\""),
-                Proc.cpuSeconds(pid), Proc.cpuSeconds(ProcessHandle.current().pid()), Proc.machineBusySeconds());
+                Proc.CpuTimes.now(pid));
     }
 
     /**

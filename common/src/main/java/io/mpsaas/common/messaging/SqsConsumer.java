@@ -62,8 +62,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * start, or {@link Builder#visibilityTimeout}), each message still being handled gets it again
  * (ChangeMessageVisibilityBatch, ten at a time; a message received less than a sixth of the timeout before is left to
  * the next round), so a handler slower than the timeout (AWS Marketplace's retries: one GetEntitlements call can take
- * 4 attempts x 12 s of timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker meanwhile. After
- * {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
+ * 4 attempts x 12 s of timeouts + 3.5 s of backoff, and it pages) never sees its message delivered to a second worker
+ * meanwhile. After {@link #MAX_IN_WORK} the extension stops (SQS allows 12 hours in all) and the message comes back.
  *
  * <p>What a handler throws is classified once, by {@link Failures}: a failure that can never succeed (an unreadable
  * body, data DynamoDB refuses as invalid) parks the message at once with its reason; any other is retried as above.
