@@ -9,6 +9,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchReads;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.entitlement.config.EntitlementConfig;
@@ -34,7 +35,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -53,7 +53,6 @@ public class CustomerDirectory {
     /** What a CustomerIdentifier or product code can look like; other text is looked up as a company only. */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     private static final int READ_BATCH = 200;
-    private static final int BATCH_GET = 100;
     private static final Duration PRODUCT_CODES_TTL = Duration.ofMinutes(1);
 
     private final DynamoDbClient dynamo;
@@ -319,25 +318,17 @@ public class CustomerDirectory {
         return companies;
     }
 
+    /**
+     * The items of these keys (eventually consistent, the admin's view), with {@code projection} when given. Keys
+     * DynamoDB still leaves unprocessed after common's rounds are left out: the page shows what was read.
+     */
     private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, String projection) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i += BATCH_GET) {
-            KeysAndAttributes.Builder request = KeysAndAttributes.builder()
-                    .keys(keys.subList(i, Math.min(i + BATCH_GET, keys.size())));
-            if (projection != null) {
-                request.projectionExpression(projection).expressionAttributeNames(Map.of("#pk", SuiteTables.PK,
-                        "#company", RegistrationRecord.COMPANY));
-            }
-            Map<String, KeysAndAttributes> pending = Map.of(table, request.build());
-            // unprocessed keys (throttling) are asked for again a few times; the SDK backs off on its own
-            for (int round = 0; round < 5 && !pending.isEmpty(); round++) {
-                Map<String, KeysAndAttributes> ask = pending;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
-                items.addAll(response.responses().getOrDefault(table, List.of()));
-                pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-            }
+        KeysAndAttributes.Builder how = KeysAndAttributes.builder();
+        if (projection != null) {
+            how.projectionExpression(projection).expressionAttributeNames(Map.of("#pk", SuiteTables.PK,
+                    "#company", RegistrationRecord.COMPANY));
         }
-        return items;
+        return BatchReads.read(dynamo, table, keys, how.build(), BatchReads.ROUNDS).items();
     }
 
     private static void add(Map<String, Row> found, List<CustomerRecord> customers, String matchedBy) {

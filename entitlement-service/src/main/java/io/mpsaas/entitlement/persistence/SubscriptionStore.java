@@ -11,6 +11,7 @@ import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.RegistrationRecord;
 import io.mpsaas.common.customer.SubscriptionState;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchReads;
 import io.mpsaas.common.dynamo.BatchWrites;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
@@ -41,7 +42,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -260,22 +260,13 @@ public class SubscriptionStore {
     }
 
     private List<Map<String, AttributeValue>> batchGet(Map<String, KeysAndAttributes> request) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        Map<String, KeysAndAttributes> pending = request;
-        for (int round = 0; !pending.isEmpty(); round++) {
-            if (round == BATCH_GET_ROUNDS) {
-                throw new IllegalStateException("DynamoDB left keys unprocessed " + BATCH_GET_ROUNDS
-                        + " times in a row (throttled)");
-            }
-            if (round > 0) {
-                BATCH_BACKOFF.pause(round);
-            }
-            Map<String, KeysAndAttributes> ask = pending;
-            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
-            response.responses().values().forEach(items::addAll);
-            pending = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        BatchReads.Read read = BatchReads.read(dynamo, request);
+        if (!read.unread().isEmpty()) {
+            // writes are about to be based on these reads: a key left unread is no absent item
+            throw new IllegalStateException("DynamoDB left keys unprocessed " + BatchReads.ROUNDS
+                    + " times in a row (throttled)");
         }
-        return items;
+        return read.items();
     }
 
     /** Agreement events waiting for the agreement's license. */

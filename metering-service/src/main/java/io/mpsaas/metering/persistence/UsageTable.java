@@ -6,6 +6,7 @@ import static io.mpsaas.metering.persistence.UsageItems.*;
 import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchReads;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
@@ -37,7 +38,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -139,26 +139,16 @@ public class UsageTable {
      */
     public Map<String, Optional<Aggregate>> aggregates(List<String> ids) {
         Map<String, Optional<Aggregate>> found = new HashMap<>();
-        for (int from = 0; from < ids.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (String id : ids.subList(from, Math.min(ids.size(), from + 100))) {
-                keys.add(key(id, AGGREGATE_SK));
-                found.put(id, Optional.empty());
-            }
-            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys)
-                    .consistentRead(true).build());
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> ask = pending;
-                BatchGetItemResponse answer = dynamo.batchGetItem(r -> r.requestItems(ask));
-                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
-                    Aggregate a = toAggregate(item);
-                    found.put(a.id(), Optional.of(a));
-                }
-                pending = answer.hasUnprocessedKeys() ? answer.unprocessedKeys() : Map.of();
-                if (!pending.isEmpty()) {
-                    pause(attempt);
-                }
-            }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String id : ids) {
+            keys.add(key(id, AGGREGATE_SK));
+            found.put(id, Optional.empty());
+        }
+        // until every key is read: one left unread would pass for an aggregate gone (taken by another replica)
+        for (Map<String, AttributeValue> item : BatchReads.read(dynamo, table, keys,
+                KeysAndAttributes.builder().consistentRead(true).build(), BatchReads.UNTIL_READ).items()) {
+            Aggregate a = toAggregate(item);
+            found.put(a.id(), Optional.of(a));
         }
         return found;
     }
