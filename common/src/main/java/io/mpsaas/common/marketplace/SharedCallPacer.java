@@ -84,6 +84,18 @@ public final class SharedCallPacer implements Pacer {
     }
 
     /**
+     * A service's pace of an AWS operation, as its {@code shared-pace} setting chooses: {@code shared}, this pacer of
+     * {@code perSecond} for all replicas together on the item {@link #key key(operation)} of {@code table}, falling
+     * back to {@code perSecond / fallbackReplicas}; not shared, a {@link CallPacer} of {@code perSecond} for this
+     * replica alone ({@code dynamo}, {@code table} and {@code fallbackReplicas} then unused).
+     */
+    public static Pacer of(boolean shared, DynamoDbClient dynamo, String table, String operation, double perSecond,
+            int fallbackReplicas) {
+        return shared ? new SharedCallPacer(dynamo, table, key(operation), perSecond, fallbackReplicas)
+                : new CallPacer(perSecond);
+    }
+
+    /**
      * A pacer of {@code perSecond} calls for all replicas together on the item {@code key} of {@code table}, falling
      * back to {@code perSecond / fallbackReplicas} of this process.
      */

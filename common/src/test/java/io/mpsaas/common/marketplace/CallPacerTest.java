@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /** The pacer of AWS Marketplace calls spaces them evenly, on a fake clock. */
 class CallPacerTest {
@@ -93,5 +96,55 @@ class CallPacerTest {
         long past = pacer.reserveFrom(0);
 
         assertThat(List.of(late, next, past)).containsExactly(1_000_000_000L, 1_100_000_000L, 1_200_000_000L);
+    }
+
+    @Test
+    void withoutTheSharedPace_aServicesPaceIsThisProcesssCallPacer_andNeedsNoDynamoDb() {
+        // GIVEN shared-pace off, no DynamoDB client and no table WHEN the service's pace of an operation is chosen
+        Pacer pace = SharedCallPacer.of(false, null, null, "SomeOperation", 4, 1);
+
+        // THEN it is a CallPacer of the rate: two slots taken at once are a quarter of a second apart
+        assertThat(pace).isInstanceOf(CallPacer.class);
+        long first = pace.reserve();
+        assertThat(pace.reserve() - first).isEqualTo(250_000_000L);
+    }
+
+    @Test
+    void withTheSharedPace_aServicesPaceTakesItsSlotsFromTheOperationsItem_anIntervalOfTheRateApart() {
+        // GIVEN a table that records the pace updates asked of it
+        List<UpdateItemRequest> updates = new ArrayList<>();
+        DynamoDbClient dynamo = new DynamoDbClient() {
+            @Override
+            public UpdateItemResponse updateItem(UpdateItemRequest request) {
+                updates.add(request);
+                return UpdateItemResponse.builder().build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "dynamodb";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        // WHEN the service's pace of an operation, shared, takes a slot
+        Pacer pace = SharedCallPacer.of(true, dynamo, "the-table", "SomeOperation", 4, 2);
+        pace.reserve();
+
+        // THEN it is the shared pacer, and the slot was taken from pace#SomeOperation of the table, the next free slot
+        // set a quarter of a second on
+        assertThat(pace).isInstanceOf(SharedCallPacer.class);
+        assertThat(updates).singleElement().satisfies(u -> {
+            assertThat(u.tableName()).isEqualTo("the-table");
+            assertThat(u.key()).isEqualTo(SharedCallPacer.key("SomeOperation"));
+            // the condition's slot and the next free one set, in epoch microseconds
+            List<Long> micros = u.expressionAttributeValues().values().stream().map(v -> Long.parseLong(v.n()))
+                    .sorted().toList();
+            assertThat(micros).hasSize(2);
+            assertThat(micros.get(1) - micros.get(0)).isEqualTo(250_000L);
+        });
     }
 }

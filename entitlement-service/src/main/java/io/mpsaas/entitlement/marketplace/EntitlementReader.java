@@ -1,10 +1,8 @@
 package io.mpsaas.entitlement.marketplace;
 
-import io.mpsaas.common.config.TablesConfig;
 import io.mpsaas.common.customer.IdentityModel;
 import io.mpsaas.common.marketplace.BatchMeterUsageRequest;
 import io.mpsaas.common.marketplace.BatchMeterUsageResult;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Entitlement;
 import io.mpsaas.common.marketplace.EntitlementFilter;
 import io.mpsaas.common.marketplace.EntitlementsPage;
@@ -100,14 +98,12 @@ public class EntitlementReader {
 
     /**
      * The GetEntitlements pace: with {@code suite.entitlement.shared-pace}, {@code get-entitlements-rate-limit} for all
-     * replicas together, each slot taken from the item {@code pace#GetEntitlements} of the customers table; without
-     * it, {@code get-entitlements-rate-limit} for this replica alone.
+     * replicas together, each slot taken from the item {@code pace#GetEntitlements} of {@code table} (the customers
+     * table); without it, {@code get-entitlements-rate-limit} for this replica alone.
      */
-    static Pacer pacer(EntitlementConfig config, DynamoDbClient dynamo, TablesConfig tables) {
-        return config.sharedPace()
-                ? sharedPacer(config, dynamo, tables.customers(), SharedCallPacer.key(GET_ENTITLEMENTS),
-                        SharedCallPacer.Clocks.SYSTEM)
-                : new CallPacer(config.getEntitlementsRateLimit());
+    static Pacer pacer(EntitlementConfig config, DynamoDbClient dynamo, String table) {
+        return SharedCallPacer.of(config.sharedPace(), dynamo, table, GET_ENTITLEMENTS,
+                config.getEntitlementsRateLimit(), config.sharedPaceFallbackReplicas());
     }
 
     /** The shared pace on the item {@code key} of {@code table}, on the given clocks (tests: their own item). */

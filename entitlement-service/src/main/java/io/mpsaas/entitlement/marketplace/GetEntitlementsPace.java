@@ -26,7 +26,7 @@ public class GetEntitlementsPace {
     @Produces
     @ApplicationScoped
     Pacer pacer(EntitlementConfig config, DynamoDbClient dynamo, TablesConfig tables) {
-        return EntitlementReader.pacer(config, dynamo, tables);
+        return EntitlementReader.pacer(config, dynamo, tables.customers());
     }
 
     /** A listener bean: common's Marketplace client observes its calls with it, as with its metrics and traces. */

@@ -84,6 +84,7 @@ class EntitlementReaderTest {
                 new Class<?>[] {EntitlementConfig.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getEntitlementsRateLimit" -> rateLimit;
                     case "sharedPace" -> sharedPace;
+                    case "sharedPaceFallbackReplicas" -> 1;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

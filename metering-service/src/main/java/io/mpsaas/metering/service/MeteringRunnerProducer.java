@@ -1,7 +1,6 @@
 package io.mpsaas.metering.service;
 
 import io.mpsaas.common.config.TablesConfig;
-import io.mpsaas.common.marketplace.CallPacer;
 import io.mpsaas.common.marketplace.Marketplace;
 import io.mpsaas.common.marketplace.Pacer;
 import io.mpsaas.common.marketplace.SharedCallPacer;
@@ -61,10 +60,8 @@ public class MeteringRunnerProducer {
      * one item of the usage table; without it, {@code rate-limit} for this replica alone.
      */
     public static Pacer pacer(MeteringConfig.Job job, DynamoDbClient dynamo, TablesConfig tables) {
-        return job.sharedPace()
-                ? new SharedCallPacer(dynamo, tables.usage(), SharedCallPacer.key(BATCH_METER_USAGE), job.rateLimit(),
-                        job.sharedPaceFallbackReplicas())
-                : new CallPacer(job.rateLimit());
+        return SharedCallPacer.of(job.sharedPace(), dynamo, tables.usage(), BATCH_METER_USAGE, job.rateLimit(),
+                job.sharedPaceFallbackReplicas());
     }
 
     /** The runner settings of the configuration, under the given lease owner id. */
