@@ -234,16 +234,15 @@ final class CommitCombiner {
                 }
             }
             return innocent;
-        } catch (DynamoDbException e) {
-            if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+        } catch (RuntimeException e) {
+            if (e instanceof DynamoDbException d && d.awsErrorDetails() != null
+                    && "ValidationException".equals(d.awsErrorDetails().errorCode())) {
                 // the request as a whole refused as invalid (over DynamoDB's size of a request): each on its own
                 Log.debugf("%d commits refused together (%s); written one by one", batch.size(), e.getMessage());
                 each(batch);
                 return List.of();
             }
-            batch.forEach(w -> w.failure = e);
-            return List.of();
-        } catch (RuntimeException e) {
+            // any other failure (throttling, network, access) is every commit's, as it would have been alone
             batch.forEach(w -> w.failure = e);
             return List.of();
         }
