@@ -6,6 +6,7 @@ import io.mpsaas.common.customer.AgreementTerms;
 import io.mpsaas.common.customer.CustomerRecord;
 import io.mpsaas.common.customer.StoredEntitlement;
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchReads;
 import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.metering.domain.MeteredCustomer;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
@@ -37,9 +37,6 @@ public class CustomerDirectory {
         this.table = tables.customers();
     }
 
-    /** Keys of one BatchGetItem (DynamoDB's limit). */
-    static final int BATCH_KEYS = 100;
-
     /**
      * The customers with these keys as they are now (strongly consistent reads, nothing cached: a customer who stops
      * accepting usage is refused from the next call on), entitlements as of {@code entitledAt} (expired ones left
@@ -54,28 +51,16 @@ public class CustomerDirectory {
     /** The customer items with these keys (strongly consistent); a key without an item maps to empty. */
     public Map<String, Optional<CustomerRecord>> records(Collection<String> customerKeys) {
         Map<String, Optional<CustomerRecord>> found = new HashMap<>();
-        List<String> keys = new ArrayList<>(new LinkedHashSet<>(customerKeys));
-        for (int from = 0; from < keys.size(); from += BATCH_KEYS) {
-            List<Map<String, AttributeValue>> request = new ArrayList<>();
-            for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_KEYS))) {
-                request.add(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK));
-                found.put(key, Optional.empty());
-            }
-            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(request)
-                    .consistentRead(true).build());
-            for (int attempt = 1; !pending.isEmpty(); attempt++) {
-                Map<String, KeysAndAttributes> ask = pending;
-                BatchGetItemResponse answer = dynamo.batchGetItem(r -> r.requestItems(ask));
-                for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
-                    CustomerRecord record = CustomerRecord.fromItem(item);
-                    found.put(record.key(), Optional.of(record));
-                }
-                pending = answer.hasUnprocessedKeys() ? answer.unprocessedKeys() : Map.of();
-                if (!pending.isEmpty()) {
-                    // throttled keys come back unprocessed: again after a pause, as DynamoDB advises
-                    UsageTable.pause(attempt);
-                }
-            }
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (String key : new LinkedHashSet<>(customerKeys)) {
+            keys.add(SuiteTables.key(key, CustomerKeys.CUSTOMER_SK));
+            found.put(key, Optional.empty());
+        }
+        // until every key is read: a key left unread would pass for a customer who is gone
+        for (Map<String, AttributeValue> item : BatchReads.read(dynamo, table, keys,
+                KeysAndAttributes.builder().consistentRead(true).build(), BatchReads.UNTIL_READ).items()) {
+            CustomerRecord record = CustomerRecord.fromItem(item);
+            found.put(record.key(), Optional.of(record));
         }
         return found;
     }
