@@ -57,7 +57,6 @@ final class ReadCombiner {
     private final boolean combine;
     private final Lanes<Waiting, List<Map<String, AttributeValue>>> lanes;
     private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong reads = new AtomicLong();
 
     /**
      * @param batchGet the store's {@code BatchGetItem} of a request, unprocessed keys asked again, every item found
@@ -99,11 +98,6 @@ final class ReadCombiner {
         return requests.get();
     }
 
-    /** Reads the requests carried so far; with {@link #requests()}, the reads per request. */
-    long reads() {
-        return reads.get();
-    }
-
     /** Reads waiting for a request. */
     int waiting() {
         return lanes.waiting();
@@ -132,7 +126,6 @@ final class ReadCombiner {
         Set<ItemKey> keys = new LinkedHashSet<>();
         batch.forEach(w -> keys.addAll(w.keys));
         Log.debugf("%d reads (%d keys) in one BatchGetItem", batch.size(), keys.size());
-        reads.addAndGet(batch.size());
         List<Map<String, AttributeValue>> items;
         try {
             items = get(keys);
@@ -156,7 +149,6 @@ final class ReadCombiner {
 
     /** A read on its own: one request per {@link SubscriptionStore#MAX_BATCH_GET} keys. */
     private List<Map<String, AttributeValue>> alone(Set<ItemKey> keys) {
-        reads.incrementAndGet();
         List<ItemKey> all = new ArrayList<>(keys);
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < all.size(); from += SubscriptionStore.MAX_BATCH_GET) {
