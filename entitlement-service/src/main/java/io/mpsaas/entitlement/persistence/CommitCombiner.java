@@ -4,9 +4,7 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.entitlement.persistence.SubscriptionStore.Action;
 import io.quarkus.logging.Log;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -14,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -28,11 +23,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * about half of a commit's cost is per request (HTTP, SigV4 signing, parsing the answer), not per item, and each
  * commit's outcome is still exactly what it would have been alone.
  *
- * <p>Lock and drain, as common's {@code DeliveredOutcomes}: a committer adds its commit to the waiting ones; while
- * fewer than {@code lanes} writes are in flight, it takes the oldest waiting commits that fit together and writes them,
- * until its own is answered; if its own is in another committer's write, it waits for that answer. So there is no
- * thread and no timer filling a request: an idle service's commit goes at once, alone, and under load the commits that
- * arrived during one write are the next write's. Commits fit together while they hold at most
+ * <p>Lock and drain ({@link Lanes}): a committer adds its commit to the waiting ones; while fewer than {@code lanes}
+ * writes are in flight, it takes the oldest waiting commits that fit together and writes them, until its own is
+ * answered; if its own is in another committer's write, it waits for that answer. So there is no thread and no timer
+ * filling a request: an idle service's commit goes at once, alone, and under load the commits that arrived during one
+ * write are the next write's. Commits fit together while they hold at most
  * {@link TaggedTransaction#MAX_ACTIONS} actions in all and no two actions on the same item (DynamoDB refuses such a
  * request whole as invalid): one that does not fit waits for the next write.
  *
@@ -46,13 +41,7 @@ final class CommitCombiner {
 
     private final DynamoDbClient dynamo;
     private final boolean combine;
-    private final int lanes;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition answered = lock.newCondition();
-    /** Commits not taken by a write yet, oldest first (under the lock). */
-    private final Deque<Waiting> waiting = new ArrayDeque<>();
-    /** Writes in flight (under the lock). */
-    private int busy;
+    private final Lanes<Waiting, CommitOutcome> lanes;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
 
@@ -62,21 +51,14 @@ final class CommitCombiner {
      * @param lanes   combined writes in flight at once ({@code suite.entitlement.commit-lanes}), at least 1
      */
     CommitCombiner(DynamoDbClient dynamo, boolean combine, int lanes) {
-        if (lanes < 1) {
-            throw new IllegalArgumentException("suite.entitlement.commit-lanes must be at least 1, not " + lanes);
-        }
         this.dynamo = dynamo;
         this.combine = combine;
-        this.lanes = lanes;
+        this.lanes = new Lanes<>("suite.entitlement.commit-lanes", lanes, CommitCombiner::take, this::write);
     }
 
-    /** A commit and, once its write is over, its outcome or failure (set before {@code done}, under the lock). */
-    private static final class Waiting {
+    /** A commit and, once its write is over, its outcome or failure. */
+    private static final class Waiting extends Lanes.Entry<CommitOutcome> {
         final TaggedTransaction<Action> tx;
-        CommitOutcome outcome;
-        RuntimeException failure;
-        boolean taken;
-        boolean done;
 
         Waiting(TaggedTransaction<Action> tx) {
             this.tx = tx;
@@ -96,38 +78,7 @@ final class CommitCombiner {
         if (!combine) {
             return alone(tx);
         }
-        Waiting mine = new Waiting(tx);
-        lock.lock();
-        try {
-            waiting.add(mine);
-            while (!mine.done) {
-                if (busy < lanes && !mine.taken) {
-                    List<Waiting> batch = take();
-                    busy++;
-                    lock.unlock();
-                    try {
-                        write(batch);
-                    } finally {
-                        lock.lock();
-                        busy--;
-                        batch.forEach(w -> w.done = true);
-                        answered.signalAll();
-                    }
-                } else {
-                    // ours is in another committer's write, or every lane is busy: wait for an answer or a lane
-                    answered.awaitUninterruptibly();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (mine.failure != null) {
-            throw mine.failure;
-        }
-        if (mine.outcome == null) {
-            throw new IllegalStateException("the write of a commit ended without an outcome");
-        }
-        return mine.outcome;
+        return lanes.submit(new Waiting(tx));
     }
 
     /** TransactWriteItems requests made so far. */
@@ -145,16 +96,11 @@ final class CommitCombiner {
 
     /** Commits waiting for a write. */
     int waiting() {
-        lock.lock();
-        try {
-            return waiting.size();
-        } finally {
-            lock.unlock();
-        }
+        return lanes.waiting();
     }
 
-    /** Takes the oldest waiting commits that fit in one request (the oldest always does). Called under the lock. */
-    private List<Waiting> take() {
+    /** The oldest waiting commits that fit in one request (the oldest always does). Called under the lock. */
+    private static List<Waiting> take(List<Waiting> waiting) {
         List<Waiting> batch = new ArrayList<>();
         Set<ItemKey> items = new HashSet<>();
         int actions = 0;
@@ -165,8 +111,6 @@ final class CommitCombiner {
                     || keys.stream().anyMatch(items::contains))) {
                 continue;
             }
-            i.remove();
-            w.taken = true;
             batch.add(w);
             items.addAll(keys);
             actions += w.tx.size();
@@ -180,7 +124,7 @@ final class CommitCombiner {
         while (!pending.isEmpty()) {
             if (pending.size() == 1) {
                 Waiting last = pending.get(0);
-                answer(last, () -> alone(last.tx));
+                last.answer(() -> alone(last.tx));
                 return;
             }
             pending = together(pending);
@@ -205,7 +149,7 @@ final class CommitCombiner {
         commits.addAndGet(batch.size());
         try {
             dynamo.transactWriteItems(r -> r.transactItems(tx.items()));
-            batch.forEach(w -> w.outcome = CommitOutcome.COMMITTED);
+            batch.forEach(w -> w.answer = CommitOutcome.COMMITTED);
             return List.of();
         } catch (TransactionCanceledException e) {
             List<TaggedTransaction.Refusal<Tag>> refusals;
@@ -230,7 +174,7 @@ final class CommitCombiner {
                 if (own == null) {
                     innocent.add(w);
                 } else {
-                    answer(w, () -> outcome(own, e));
+                    w.answer(() -> outcome(own, e));
                 }
             }
             return innocent;
@@ -251,16 +195,7 @@ final class CommitCombiner {
     /** Writes each commit of the batch in its own request. */
     private void each(List<Waiting> batch) {
         for (Waiting w : batch) {
-            answer(w, () -> alone(w.tx));
-        }
-    }
-
-    /** Sets the commit's outcome, or what computing it threw. */
-    private static void answer(Waiting w, Supplier<CommitOutcome> outcome) {
-        try {
-            w.outcome = outcome.get();
-        } catch (RuntimeException e) {
-            w.failure = e;
+            w.answer(() -> alone(w.tx));
         }
     }
 

@@ -24,6 +24,7 @@ import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -103,14 +104,23 @@ public class SubscriptionStore {
 
     private final DynamoDbClient dynamo;
     private final CommitCombiner combiner;
+    private final ReadCombiner readCombiner;
     private final String customers;
     private final String inbox;
     /** False once the role turned out not to allow {@code BatchWriteItem}. */
     private volatile boolean batchWrites = true;
 
+    @Inject
     public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables, EntitlementConfig config) {
+        this(dynamo, tables, config.combineCommits(), config.commitLanes(), config.combineReads(), config.readLanes());
+    }
+
+    /** A store with its own settings of combining (tests: a client that holds requests, one lane). */
+    SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables, boolean combineCommits, int commitLanes,
+            boolean combineReads, int readLanes) {
         this.dynamo = dynamo;
-        this.combiner = new CommitCombiner(dynamo, config.combineCommits(), config.commitLanes());
+        this.combiner = new CommitCombiner(dynamo, combineCommits, commitLanes);
+        this.readCombiner = new ReadCombiner(this::batchGet, combineReads, readLanes);
         this.customers = tables.customers();
         this.inbox = tables.inbox();
     }
@@ -202,26 +212,19 @@ public class SubscriptionStore {
     /**
      * The inbox entries of {@code dedupeKeys}, the customer items of {@code customerKeys} and the agreement pointers of
      * {@code agreementIds}, read consistently (writes are about to be based on them) in one {@code BatchGetItem} over
-     * both tables: a batch of notifications checks its inbox and reads its customers in one round trip. Keys DynamoDB
-     * leaves unprocessed are read again with backoff.
+     * both tables: a batch of notifications checks its inbox and reads its customers in one round trip, and the reads
+     * of batches asked at about the same time share it ({@link ReadCombiner}), each answered with its own items. Keys
+     * DynamoDB leaves unprocessed are read again with backoff; over {@link #MAX_BATCH_GET} keys, a read goes alone in
+     * requests of that many.
      */
     public Reads read(Collection<String> dedupeKeys, Collection<String> customerKeys,
             Collection<String> agreementIds) {
-        List<Map<String, AttributeValue>> inboxKeys = new ArrayList<>();
-        new LinkedHashSet<>(dedupeKeys).forEach(d -> inboxKeys.add(key(MESSAGE_PREFIX + d, MESSAGE_SK)));
-        List<Map<String, AttributeValue>> customerTableKeys = new ArrayList<>();
-        new LinkedHashSet<>(customerKeys).forEach(k -> customerTableKeys.add(key(k, CustomerKeys.CUSTOMER_SK)));
-        new LinkedHashSet<>(agreementIds).forEach(a -> customerTableKeys.add(key(CustomerKeys.forAgreement(a),
+        List<ReadCombiner.ItemKey> keys = new ArrayList<>();
+        dedupeKeys.forEach(d -> keys.add(new ReadCombiner.ItemKey(inbox, MESSAGE_PREFIX + d, MESSAGE_SK)));
+        customerKeys.forEach(k -> keys.add(new ReadCombiner.ItemKey(customers, k, CustomerKeys.CUSTOMER_SK)));
+        agreementIds.forEach(a -> keys.add(new ReadCombiner.ItemKey(customers, CustomerKeys.forAgreement(a),
                 CustomerKeys.AGREEMENT_SK)));
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        int total = inboxKeys.size() + customerTableKeys.size();
-        for (int from = 0; from < total; from += MAX_BATCH_GET) {
-            Map<String, KeysAndAttributes> request = new HashMap<>();
-            addKeys(request, inbox, inboxKeys, from, Math.min(total, from + MAX_BATCH_GET));
-            addKeys(request, customers, customerTableKeys, from - inboxKeys.size(),
-                    Math.min(total, from + MAX_BATCH_GET) - inboxKeys.size());
-            items.addAll(batchGet(request));
-        }
+        List<Map<String, AttributeValue>> items = readCombiner.read(keys);
         Map<String, InboxEntry> entries = new HashMap<>();
         Map<String, Optional<CustomerRecord>> customerItems = new HashMap<>();
         customerKeys.forEach(k -> customerItems.put(k, Optional.empty()));
@@ -246,17 +249,6 @@ public class SubscriptionStore {
             }
         }
         return new Reads(entries, customerItems, pointers, agreementsNamedAt);
-    }
-
-    /** Adds {@code keys[from, to)} (clamped to the list) of one table to a BatchGetItem request. */
-    private static void addKeys(Map<String, KeysAndAttributes> request, String table,
-            List<Map<String, AttributeValue>> keys, int from, int to) {
-        int start = Math.max(0, from);
-        int end = Math.min(keys.size(), to);
-        if (start < end) {
-            request.put(table, KeysAndAttributes.builder().consistentRead(true).keys(keys.subList(start, end))
-                    .build());
-        }
     }
 
     private List<Map<String, AttributeValue>> batchGet(Map<String, KeysAndAttributes> request) {
@@ -577,6 +569,16 @@ public class SubscriptionStore {
     /** The {@code TransactWriteItems} requests that wrote commits so far (commits ready together share one). */
     public long commitRequests() {
         return combiner.requests();
+    }
+
+    /** The {@code BatchGetItem} requests of {@link #read} so far (reads asked together share one). */
+    public long readRequests() {
+        return readCombiner.requests();
+    }
+
+    /** Reads waiting for a request (tests: which reads share one). */
+    int readsWaiting() {
+        return readCombiner.waiting();
     }
 
     /** The effects of an entry were sent: drop them from the pending index. */

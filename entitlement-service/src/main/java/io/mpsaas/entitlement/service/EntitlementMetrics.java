@@ -115,12 +115,18 @@ public class EntitlementMetrics {
         }
     }
 
-    /** Counts the requests that wrote the store's commits (a CDI initializer: unit tests build the metrics alone). */
+    /**
+     * Counts the requests that wrote the store's commits and read for notifications (a CDI initializer: unit tests
+     * build the metrics alone).
+     */
     @Inject
-    void commitRequests(SubscriptionStore store) {
+    void storeRequests(SubscriptionStore store) {
         this.store = store; // a function counter holds its object weakly
         FunctionCounter.builder("mpsaas.entitlement.commit.requests", store, SubscriptionStore::commitRequests)
                 .description("TransactWriteItems requests that wrote commits (commits ready together share one)")
+                .register(registry);
+        FunctionCounter.builder("mpsaas.entitlement.read.requests", store, SubscriptionStore::readRequests)
+                .description("BatchGetItem requests that read for notifications (reads asked together share one)")
                 .register(registry);
     }
 
