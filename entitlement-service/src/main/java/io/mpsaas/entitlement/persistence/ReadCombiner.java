@@ -1,6 +1,7 @@
 package io.mpsaas.entitlement.persistence;
 
 import io.mpsaas.common.dynamo.Attr;
+import io.mpsaas.common.dynamo.BatchReads;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.quarkus.logging.Log;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
  * <p>Lock and drain ({@link Lanes}, as {@link CommitCombiner}): an idle service's read goes at once, alone; while
  * {@code lanes} requests are in flight, the reads asked meanwhile wait and go together in the next. Reads fit together
  * while their keys, each asked once (DynamoDB refuses a request naming a key twice as invalid), are at most
- * {@link SubscriptionStore#MAX_BATCH_GET}: one that does not fit waits for the next request. A read of more keys than
+ * {@link BatchReads#MAX_KEYS}: one that does not fit waits for the next request. A read of more keys than
  * that goes alone, in requests of that many, as it always did.
  *
  * <p>Every key is read consistently (the reads are about to be written on). Keys DynamoDB leaves unprocessed are asked
@@ -87,7 +88,7 @@ final class ReadCombiner {
     List<Map<String, AttributeValue>> read(Iterable<ItemKey> keys) {
         Set<ItemKey> distinct = new LinkedHashSet<>();
         keys.forEach(distinct::add);
-        if (!combine || distinct.size() > SubscriptionStore.MAX_BATCH_GET) {
+        if (!combine || distinct.size() > BatchReads.MAX_KEYS) {
             return alone(distinct);
         }
         return lanes.submit(new Waiting(distinct));
@@ -108,11 +109,11 @@ final class ReadCombiner {
         List<Waiting> batch = new ArrayList<>();
         Set<ItemKey> keys = new HashSet<>();
         for (Waiting w : waiting) {
-            if (keys.size() == SubscriptionStore.MAX_BATCH_GET) {
+            if (keys.size() == BatchReads.MAX_KEYS) {
                 break;
             }
             long added = w.keys.stream().filter(k -> !keys.contains(k)).count();
-            if (!batch.isEmpty() && keys.size() + added > SubscriptionStore.MAX_BATCH_GET) {
+            if (!batch.isEmpty() && keys.size() + added > BatchReads.MAX_KEYS) {
                 continue;
             }
             batch.add(w);
@@ -147,12 +148,12 @@ final class ReadCombiner {
         }
     }
 
-    /** A read on its own: one request per {@link SubscriptionStore#MAX_BATCH_GET} keys. */
+    /** A read on its own: one request per {@link BatchReads#MAX_KEYS} keys. */
     private List<Map<String, AttributeValue>> alone(Set<ItemKey> keys) {
         List<ItemKey> all = new ArrayList<>(keys);
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += SubscriptionStore.MAX_BATCH_GET) {
-            items.addAll(get(all.subList(from, Math.min(all.size(), from + SubscriptionStore.MAX_BATCH_GET))));
+        for (int from = 0; from < all.size(); from += BatchReads.MAX_KEYS) {
+            items.addAll(get(all.subList(from, Math.min(all.size(), from + BatchReads.MAX_KEYS))));
         }
         return items;
     }

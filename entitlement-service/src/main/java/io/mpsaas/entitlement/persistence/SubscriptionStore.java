@@ -17,7 +17,6 @@ import io.mpsaas.common.dynamo.Paging;
 import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.common.dynamo.Update;
-import io.mpsaas.common.retry.Backoff;
 import io.mpsaas.common.webhook.WebhookDeliveries;
 import io.mpsaas.entitlement.config.EntitlementConfig;
 import io.mpsaas.entitlement.domain.Step;
@@ -25,7 +24,6 @@ import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -95,12 +93,6 @@ public class SubscriptionStore {
      */
     static final String AGREEMENT_NAMED_AT = "agreementNamedAt";
 
-    /** Most keys one {@code BatchGetItem} may ask for. */
-    static final int MAX_BATCH_GET = 100;
-    /** Rounds of unprocessed keys (DynamoDB throttling part of a batch) tried again before giving up. */
-    static final int BATCH_GET_ROUNDS = 8;
-    /** The pause before a batch's unprocessed keys are tried again: 50 ms, doubling, at most a second. */
-    private static final Backoff BATCH_BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final DynamoDbClient dynamo;
     private final CommitCombiner combiner;
@@ -214,7 +206,7 @@ public class SubscriptionStore {
      * {@code agreementIds}, read consistently (writes are about to be based on them) in one {@code BatchGetItem} over
      * both tables: a batch of notifications checks its inbox and reads its customers in one round trip, and the reads
      * of batches asked at about the same time share it ({@link ReadCombiner}), each answered with its own items. Keys
-     * DynamoDB leaves unprocessed are read again with backoff; over {@link #MAX_BATCH_GET} keys, a read goes alone in
+     * DynamoDB leaves unprocessed are read again with backoff; over {@link BatchReads#MAX_KEYS} keys, a read goes alone in
      * requests of that many.
      */
     public Reads read(Collection<String> dedupeKeys, Collection<String> customerKeys,
