@@ -1600,8 +1600,6 @@ class SuiteBenchmark {
             double commits = after.commits - before.commits;
             // 0 for a build without the counter (before commits shared requests), which does not count them
             double commitRequests = after.commitRequests - before.commitRequests;
-            // 0 for a build without the counter (before reads shared requests)
-            double readRequests = after.readRequests - before.readRequests;
             Proc.CpuTimes cpu = after.cpu.since(before.cpu);
             double retried = after.retried - before.retried;
             String setting = "consumer concurrency " + concurrency
@@ -1637,9 +1635,7 @@ class SuiteBenchmark {
                     + (quota ? "on" : "lifted") + "): calls (throttled) / notifications", f(calls / notifications, 2)
                     + " (" + f(calls, 0) + " calls, " + f(throttled, 0) + " throttled; " + f(commits, 0)
                     + " commits" + (commitRequests > 0 ? " in " + f(commitRequests, 0) + " TransactWriteItems requests)"
-                            : "; TransactWriteItems requests not counted by this build)")
-                    + (readRequests > 0 ? "; reads in " + f(readRequests, 0) + " BatchGetItem requests"
-                            : "; BatchGetItem requests of the reads not counted by this build"),
+                            : "; TransactWriteItems requests not counted by this build)"),
                     "(reported; 0.50 = one per customer)", null, "one call per customer whose"
                             + " notifications share a batch; a customer's two notifications in two batches cost two");
             report.add("4 notifications", "CPU seconds during the run (" + setting + ", quota "
@@ -1675,7 +1671,7 @@ class SuiteBenchmark {
 
     /** The counters a notification run is judged by, read before and after it. */
     private record Counters(double getEntitlements, double throttled, double commits, double commitRequests,
-            double readRequests, double retried, Proc.CpuTimes cpu) {
+            double retried, Proc.CpuTimes cpu) {
     }
 
     private Counters counters(URI entitlement, long pid) {
@@ -1686,7 +1682,6 @@ class SuiteBenchmark {
                         "error=\"THROTTLING\""),
                 Bench.metric(entitlement, "mpsaas_entitlement_notification_commits_total"),
                 Bench.metric(entitlement, "mpsaas_entitlement_commit_requests_total"),
-                Bench.metric(entitlement, "mpsaas_entitlement_read_requests_total"),
                 Bench.metric(entitlement, "mpsaas_sqs_messages_total", "queue=\"" + SuiteQueues.NOTIFICATIONS
                         + "\"", "outcome=\"retried\""),
                 Proc.CpuTimes.now(pid));

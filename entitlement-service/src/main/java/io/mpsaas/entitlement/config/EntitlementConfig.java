@@ -115,22 +115,6 @@ public interface EntitlementConfig {
     @WithDefault("2")
     int commitLanes();
 
-    /**
-     * Whether the reads of several batches asked at about the same time (each batch's inbox entries, customers and
-     * agreement pointers) go to DynamoDB in one consistent {@code BatchGetItem} of at most 100 keys, each key asked
-     * once and each batch answered with its own items: most of a request's cost is per request (HTTP, signing,
-     * parsing), not per key. Read units do not change. {@code false}: one request per read.
-     */
-    @WithDefault("true")
-    boolean combineReads();
-
-    /**
-     * With {@link #combineReads()}: combined reads in flight at once, at least 1. An idle service's read goes at once,
-     * alone; while this many are in flight, the reads asked meanwhile wait and go together in the next request.
-     */
-    @WithDefault("2")
-    int readLanes();
-
     /** Consumer settings, the same for every queue of {@code suite.queues.notifications}. */
     interface Consumer {
 

@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Lock and drain over a few lanes, as common's {@code DeliveredOutcomes}: the one mechanism by which
- * {@link CommitCombiner} and {@link ReadCombiner} put the requests of several callers in one.
+ * Lock and drain over a few lanes, as common's {@code DeliveredOutcomes}: how {@link CommitCombiner} puts the
+ * requests of several callers in one. (The reads of notification batches were combined the same way for a while and
+ * measured: half the BatchGetItem requests, no less CPU per notification; BENCHMARKS.md, "reads together".)
  *
  * <p>A caller adds its entry to the waiting ones; while fewer than {@code lanes} requests are in flight, it takes the
  * oldest waiting entries that fit together and makes their request, until its own is answered; if its own is in

@@ -23,7 +23,6 @@ import io.mpsaas.entitlement.domain.Step;
 import io.mpsaas.entitlement.domain.Subscriber;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -96,23 +95,14 @@ public class SubscriptionStore {
 
     private final DynamoDbClient dynamo;
     private final CommitCombiner combiner;
-    private final ReadCombiner readCombiner;
     private final String customers;
     private final String inbox;
     /** False once the role turned out not to allow {@code BatchWriteItem}. */
     private volatile boolean batchWrites = true;
 
-    @Inject
     public SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables, EntitlementConfig config) {
-        this(dynamo, tables, config.combineCommits(), config.commitLanes(), config.combineReads(), config.readLanes());
-    }
-
-    /** A store with its own settings of combining (tests: a client that holds requests, one lane). */
-    SubscriptionStore(DynamoDbClient dynamo, TablesConfig tables, boolean combineCommits, int commitLanes,
-            boolean combineReads, int readLanes) {
         this.dynamo = dynamo;
-        this.combiner = new CommitCombiner(dynamo, combineCommits, commitLanes);
-        this.readCombiner = new ReadCombiner(this::batchGet, combineReads, readLanes);
+        this.combiner = new CommitCombiner(dynamo, config.combineCommits(), config.commitLanes());
         this.customers = tables.customers();
         this.inbox = tables.inbox();
     }
@@ -204,19 +194,26 @@ public class SubscriptionStore {
     /**
      * The inbox entries of {@code dedupeKeys}, the customer items of {@code customerKeys} and the agreement pointers of
      * {@code agreementIds}, read consistently (writes are about to be based on them) in one {@code BatchGetItem} over
-     * both tables: a batch of notifications checks its inbox and reads its customers in one round trip, and the reads
-     * of batches asked at about the same time share it ({@link ReadCombiner}), each answered with its own items. Keys
-     * DynamoDB leaves unprocessed are read again with backoff; over {@link BatchReads#MAX_KEYS} keys, a read goes alone in
-     * requests of that many.
+     * both tables: a batch of notifications checks its inbox and reads its customers in one round trip. Keys DynamoDB
+     * leaves unprocessed are read again with backoff.
      */
     public Reads read(Collection<String> dedupeKeys, Collection<String> customerKeys,
             Collection<String> agreementIds) {
-        List<ReadCombiner.ItemKey> keys = new ArrayList<>();
-        dedupeKeys.forEach(d -> keys.add(new ReadCombiner.ItemKey(inbox, MESSAGE_PREFIX + d, MESSAGE_SK)));
-        customerKeys.forEach(k -> keys.add(new ReadCombiner.ItemKey(customers, k, CustomerKeys.CUSTOMER_SK)));
-        agreementIds.forEach(a -> keys.add(new ReadCombiner.ItemKey(customers, CustomerKeys.forAgreement(a),
+        List<Map<String, AttributeValue>> inboxKeys = new ArrayList<>();
+        new LinkedHashSet<>(dedupeKeys).forEach(d -> inboxKeys.add(key(MESSAGE_PREFIX + d, MESSAGE_SK)));
+        List<Map<String, AttributeValue>> customerTableKeys = new ArrayList<>();
+        new LinkedHashSet<>(customerKeys).forEach(k -> customerTableKeys.add(key(k, CustomerKeys.CUSTOMER_SK)));
+        new LinkedHashSet<>(agreementIds).forEach(a -> customerTableKeys.add(key(CustomerKeys.forAgreement(a),
                 CustomerKeys.AGREEMENT_SK)));
-        List<Map<String, AttributeValue>> items = readCombiner.read(keys);
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int total = inboxKeys.size() + customerTableKeys.size();
+        for (int from = 0; from < total; from += BatchReads.MAX_KEYS) {
+            Map<String, KeysAndAttributes> request = new HashMap<>();
+            addKeys(request, inbox, inboxKeys, from, Math.min(total, from + BatchReads.MAX_KEYS));
+            addKeys(request, customers, customerTableKeys, from - inboxKeys.size(),
+                    Math.min(total, from + BatchReads.MAX_KEYS) - inboxKeys.size());
+            items.addAll(batchGet(request));
+        }
         Map<String, InboxEntry> entries = new HashMap<>();
         Map<String, Optional<CustomerRecord>> customerItems = new HashMap<>();
         customerKeys.forEach(k -> customerItems.put(k, Optional.empty()));
@@ -241,6 +238,17 @@ public class SubscriptionStore {
             }
         }
         return new Reads(entries, customerItems, pointers, agreementsNamedAt);
+    }
+
+    /** Adds {@code keys[from, to)} (clamped to the list) of one table to a BatchGetItem request. */
+    private static void addKeys(Map<String, KeysAndAttributes> request, String table,
+            List<Map<String, AttributeValue>> keys, int from, int to) {
+        int start = Math.max(0, from);
+        int end = Math.min(keys.size(), to);
+        if (start < end) {
+            request.put(table, KeysAndAttributes.builder().consistentRead(true).keys(keys.subList(start, end))
+                    .build());
+        }
     }
 
     private List<Map<String, AttributeValue>> batchGet(Map<String, KeysAndAttributes> request) {
@@ -561,16 +569,6 @@ public class SubscriptionStore {
     /** The {@code TransactWriteItems} requests that wrote commits so far (commits ready together share one). */
     public long commitRequests() {
         return combiner.requests();
-    }
-
-    /** The {@code BatchGetItem} requests of {@link #read} so far (reads asked together share one). */
-    public long readRequests() {
-        return readCombiner.requests();
-    }
-
-    /** Reads waiting for a request (tests: which reads share one). */
-    int readsWaiting() {
-        return readCombiner.waiting();
     }
 
     /** The effects of an entry were sent: drop them from the pending index. */

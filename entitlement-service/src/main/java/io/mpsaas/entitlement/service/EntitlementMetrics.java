@@ -115,18 +115,12 @@ public class EntitlementMetrics {
         }
     }
 
-    /**
-     * Counts the requests that wrote the store's commits and read for notifications (a CDI initializer: unit tests
-     * build the metrics alone).
-     */
+    /** Counts the requests that wrote the store's commits (a CDI initializer: unit tests build the metrics alone). */
     @Inject
-    void storeRequests(SubscriptionStore store) {
+    void commitRequests(SubscriptionStore store) {
         this.store = store; // a function counter holds its object weakly
         FunctionCounter.builder("mpsaas.entitlement.commit.requests", store, SubscriptionStore::commitRequests)
                 .description("TransactWriteItems requests that wrote commits (commits ready together share one)")
-                .register(registry);
-        FunctionCounter.builder("mpsaas.entitlement.read.requests", store, SubscriptionStore::readRequests)
-                .description("BatchGetItem requests that read for notifications (reads asked together share one)")
                 .register(registry);
     }
 
