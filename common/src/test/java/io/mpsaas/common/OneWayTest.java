@@ -111,6 +111,15 @@ class OneWayTest {
     }
 
     @Test
+    void batchReadsAndWrites_goOnlyThroughCommonsLoops() {
+        // each loop asks again for what DynamoDB left unprocessed, with common's pause and rounds
+        assertThat(offenders(sources("main"), Pattern.compile("\\.batchGetItem\\("), named("BatchReads.java")))
+                .as("read items by batch with io.mpsaas.common.dynamo.BatchReads").isEmpty();
+        assertThat(offenders(sources("main"), Pattern.compile("\\.batchWriteItem\\("), named("BatchWrites.java")))
+                .as("write items by batch with io.mpsaas.common.dynamo.BatchWrites").isEmpty();
+    }
+
+    @Test
     void noClassIsNamedRateLimiter_eachLimiterIsNamedForWhatItLimits() {
         // AWS Marketplace calls per second: common's CallPacer; requests per client address: onboarding's
         // ClientRequestLimiter
