@@ -9,6 +9,7 @@ import io.mpsaas.common.marketplace.SharedCallPacer;
 import io.mpsaas.metering.domain.AggregateStatus;
 import io.mpsaas.metering.service.MeteringRunner;
 import io.mpsaas.sandbox.testing.SandboxTestResource;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -245,7 +246,7 @@ class SharedPaceTest extends MeteringTestSupport {
     @Test
     void theServicesPacer_isTheSharedOne_andAMeteringRunTakesItsSlotsFromTheItem() {
         // GIVEN the service's pacer (suite.metering.job.shared-pace defaults to true) and usage of a closed hour
-        assertThat(pacer).isInstanceOf(SharedCallPacer.class);
+        assertThat(ClientProxy.unwrap(pacer)).isInstanceOf(SharedCallPacer.class);
         Map<String, AttributeValue> key = SharedCallPacer.key("BatchMeterUsage");
         Long before = storedNext(key);
         MeteringFixtures.Buyer buyer = fx.activeBuyer(fx.newProduct(false, "requests"), 2);

@@ -38,9 +38,13 @@ public class MeteringRunnerProducer {
                 MeteringRunner.Failpoint.NONE, quota);
     }
 
-    /** The pace of this replica's BatchMeterUsage calls, told of throttled attempts by {@link #throttleFeedback}. */
+    /**
+     * The pace of this replica's BatchMeterUsage calls, told of throttled attempts by {@link #throttleFeedback}.
+     * Application-scoped, as entitlement-service's GetEntitlements pace: the sender and the feedback reach the one
+     * instance through a client proxy.
+     */
     @Produces
-    @Singleton
+    @ApplicationScoped
     Pacer pacer(MeteringConfig config, DynamoDbClient dynamo, TablesConfig tables) {
         return pacer(config.job(), dynamo, tables);
     }
