@@ -4,7 +4,9 @@ import io.mpsaas.common.dynamo.SuiteTables;
 import io.mpsaas.common.dynamo.TaggedTransaction;
 import io.mpsaas.entitlement.persistence.SubscriptionStore.Action;
 import io.quarkus.logging.Log;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -12,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -23,11 +28,11 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * about half of a commit's cost is per request (HTTP, SigV4 signing, parsing the answer), not per item, and each
  * commit's outcome is still exactly what it would have been alone.
  *
- * <p>Lock and drain ({@link Lanes}): a committer adds its commit to the waiting ones; while fewer than {@code lanes}
- * writes are in flight, it takes the oldest waiting commits that fit together and writes them, until its own is
- * answered; if its own is in another committer's write, it waits for that answer. So there is no thread and no timer
- * filling a request: an idle service's commit goes at once, alone, and under load the commits that arrived during one
- * write are the next write's. Commits fit together while they hold at most
+ * <p>Lock and drain, as common's {@code DeliveredOutcomes}: a committer adds its commit to the waiting ones; while
+ * fewer than {@code lanes} writes are in flight, it takes the oldest waiting commits that fit together and writes them,
+ * until its own is answered; if its own is in another committer's write, it waits for that answer. So there is no
+ * thread and no timer filling a request: an idle service's commit goes at once, alone, and under load the commits that
+ * arrived during one write are the next write's. Commits fit together while they hold at most
  * {@link TaggedTransaction#MAX_ACTIONS} actions in all and no two actions on the same item (DynamoDB refuses such a
  * request whole as invalid): one that does not fit waits for the next write.
  *
@@ -41,7 +46,13 @@ final class CommitCombiner {
 
     private final DynamoDbClient dynamo;
     private final boolean combine;
-    private final Lanes<Waiting, CommitOutcome> lanes;
+    private final int lanes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition answered = lock.newCondition();
+    /** Commits not taken by a write yet, oldest first (under the lock). */
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    /** Writes in flight (under the lock). */
+    private int busy;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
 
@@ -51,14 +62,21 @@ final class CommitCombiner {
      * @param lanes   combined writes in flight at once ({@code suite.entitlement.commit-lanes}), at least 1
      */
     CommitCombiner(DynamoDbClient dynamo, boolean combine, int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("suite.entitlement.commit-lanes must be at least 1, not " + lanes);
+        }
         this.dynamo = dynamo;
         this.combine = combine;
-        this.lanes = new Lanes<>("suite.entitlement.commit-lanes", lanes, CommitCombiner::take, this::write);
+        this.lanes = lanes;
     }
 
-    /** A commit and, once its write is over, its outcome or failure. */
-    private static final class Waiting extends Lanes.Entry<CommitOutcome> {
+    /** A commit and, once its write is over, its outcome or failure (set before {@code done}, under the lock). */
+    private static final class Waiting {
         final TaggedTransaction<Action> tx;
+        CommitOutcome outcome;
+        RuntimeException failure;
+        boolean taken;
+        boolean done;
 
         Waiting(TaggedTransaction<Action> tx) {
             this.tx = tx;
@@ -78,7 +96,38 @@ final class CommitCombiner {
         if (!combine) {
             return alone(tx);
         }
-        return lanes.submit(new Waiting(tx));
+        Waiting mine = new Waiting(tx);
+        lock.lock();
+        try {
+            waiting.add(mine);
+            while (!mine.done) {
+                if (busy < lanes && !mine.taken) {
+                    List<Waiting> batch = take();
+                    busy++;
+                    lock.unlock();
+                    try {
+                        write(batch);
+                    } finally {
+                        lock.lock();
+                        busy--;
+                        batch.forEach(w -> w.done = true);
+                        answered.signalAll();
+                    }
+                } else {
+                    // ours is in another committer's write, or every lane is busy: wait for an answer or a lane
+                    answered.awaitUninterruptibly();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        if (mine.outcome == null) {
+            throw new IllegalStateException("the write of a commit ended without an outcome");
+        }
+        return mine.outcome;
     }
 
     /** TransactWriteItems requests made so far. */
@@ -96,11 +145,16 @@ final class CommitCombiner {
 
     /** Commits waiting for a write. */
     int waiting() {
-        return lanes.waiting();
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The oldest waiting commits that fit in one request (the oldest always does). Called under the lock. */
-    private static List<Waiting> take(List<Waiting> waiting) {
+    /** Takes the oldest waiting commits that fit in one request (the oldest always does). Called under the lock. */
+    private List<Waiting> take() {
         List<Waiting> batch = new ArrayList<>();
         Set<ItemKey> items = new HashSet<>();
         int actions = 0;
@@ -111,6 +165,8 @@ final class CommitCombiner {
                     || keys.stream().anyMatch(items::contains))) {
                 continue;
             }
+            i.remove();
+            w.taken = true;
             batch.add(w);
             items.addAll(keys);
             actions += w.tx.size();
@@ -124,7 +180,7 @@ final class CommitCombiner {
         while (!pending.isEmpty()) {
             if (pending.size() == 1) {
                 Waiting last = pending.get(0);
-                last.answer(() -> alone(last.tx));
+                answer(last, () -> alone(last.tx));
                 return;
             }
             pending = together(pending);
@@ -149,7 +205,7 @@ final class CommitCombiner {
         commits.addAndGet(batch.size());
         try {
             dynamo.transactWriteItems(r -> r.transactItems(tx.items()));
-            batch.forEach(w -> w.answer = CommitOutcome.COMMITTED);
+            batch.forEach(w -> w.outcome = CommitOutcome.COMMITTED);
             return List.of();
         } catch (TransactionCanceledException e) {
             List<TaggedTransaction.Refusal<Tag>> refusals;
@@ -174,7 +230,7 @@ final class CommitCombiner {
                 if (own == null) {
                     innocent.add(w);
                 } else {
-                    w.answer(() -> outcome(own, e));
+                    answer(w, () -> outcome(own, e));
                 }
             }
             return innocent;
@@ -195,7 +251,16 @@ final class CommitCombiner {
     /** Writes each commit of the batch in its own request. */
     private void each(List<Waiting> batch) {
         for (Waiting w : batch) {
-            w.answer(() -> alone(w.tx));
+            answer(w, () -> alone(w.tx));
+        }
+    }
+
+    /** Sets the commit's outcome, or what computing it threw. */
+    private static void answer(Waiting w, Supplier<CommitOutcome> outcome) {
+        try {
+            w.outcome = outcome.get();
+        } catch (RuntimeException e) {
+            w.failure = e;
         }
     }
 

@@ -12,6 +12,8 @@ import io.mpsaas.sandbox.testing.SandboxTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,10 +22,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -68,7 +73,7 @@ class CommitCombinerTest {
 
     private void concurrentCommits_shareRequests(int lanes) throws Exception {
         // GIVEN a combiner whose first writes (one per lane) are held in flight
-        HeldClient<TransactWriteItemsRequest, List<TransactWriteItem>> held = held(lanes);
+        Held held = new Held(dynamo, lanes);
         CommitCombiner combiner = new CommitCombiner(held.client, true, lanes);
         List<String> keys = new ArrayList<>();
         List<CompletableFuture<CommitOutcome>> outcomes = new ArrayList<>();
@@ -195,7 +200,7 @@ class CommitCombinerTest {
     @Test
     void combiningOff_writesEachCommitInItsOwnRequest() throws Exception {
         // GIVEN combining off
-        HeldClient<TransactWriteItemsRequest, List<TransactWriteItem>> held = held(0);
+        Held held = new Held(dynamo, 0);
         CommitCombiner combiner = new CommitCombiner(held.client, false, 2);
 
         // WHEN five commits are submitted at once
@@ -216,7 +221,7 @@ class CommitCombinerTest {
 
     /** A combiner of one lane whose first write the test holds, and the commits queued behind it in order. */
     private final class Queued {
-        final HeldClient<TransactWriteItemsRequest, List<TransactWriteItem>> held = held(1);
+        final Held held = new Held(dynamo, 1);
         final CommitCombiner combiner = new CommitCombiner(held.client, true, 1);
         final CompletableFuture<CommitOutcome> blocker;
         int waiting;
@@ -310,20 +315,67 @@ class CommitCombinerTest {
      */
     private List<CompletableFuture<CommitOutcome>> newCustomersAtOnce(CommitCombiner combiner, int n,
             List<String> keys) {
-        List<Supplier<CommitOutcome>> commits = new ArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(n);
+        List<CompletableFuture<CommitOutcome>> outcomes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String key = uniqueKey();
             keys.add(key);
             SubscriptionStore.Commit commit = newCustomer(key, "m-" + key);
-            commits.add(() -> combiner.commit(commit.tx));
+            outcomes.add(CompletableFuture.supplyAsync(() -> {
+                await(together);
+                return combiner.commit(commit.tx);
+            }, committers));
         }
-        return HeldClient.atOnce(commits, committers);
+        return outcomes;
     }
 
-    /** DynamoDB Local with every {@code TransactWriteItems} request's actions recorded, the first {@code hold} held. */
-    private HeldClient<TransactWriteItemsRequest, List<TransactWriteItem>> held(int hold) {
-        return new HeldClient<>(dynamo, hold, "transactWriteItems", TransactWriteItemsRequest.class,
-                TransactWriteItemsRequest::builder, TransactWriteItemsRequest::transactItems,
-                dynamo::transactWriteItems);
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * DynamoDB Local with every {@code TransactWriteItems} request recorded, the first {@code hold} of them held until
+     * {@link #release}, so the test decides which commits are waiting when a lane frees up.
+     */
+    private static final class Held {
+        final List<List<TransactWriteItem>> requests = new CopyOnWriteArrayList<>();
+        final AtomicInteger holding = new AtomicInteger();
+        final CountDownLatch release = new CountDownLatch(1);
+        final DynamoDbClient client;
+
+        Held(DynamoDbClient real, int hold) {
+            AtomicInteger seen = new AtomicInteger();
+            this.client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                    new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("transactWriteItems")) {
+                            TransactWriteItemsRequest request = request(args[0]);
+                            requests.add(request.transactItems());
+                            if (seen.getAndIncrement() < hold) {
+                                holding.incrementAndGet();
+                                release.await(60, TimeUnit.SECONDS);
+                            }
+                            return real.transactWriteItems(request);
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        @SuppressWarnings("unchecked")
+        private static TransactWriteItemsRequest request(Object arg) {
+            if (arg instanceof TransactWriteItemsRequest r) {
+                return r;
+            }
+            TransactWriteItemsRequest.Builder b = TransactWriteItemsRequest.builder();
+            ((java.util.function.Consumer<TransactWriteItemsRequest.Builder>) arg).accept(b);
+            return b.build();
+        }
     }
 }
