@@ -92,7 +92,6 @@ public class SubscriptionStore {
      */
     static final String AGREEMENT_NAMED_AT = "agreementNamedAt";
 
-
     private final DynamoDbClient dynamo;
     private final CommitCombiner combiner;
     private final String customers;
