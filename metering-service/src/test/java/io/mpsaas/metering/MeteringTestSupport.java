@@ -97,7 +97,7 @@ abstract class MeteringTestSupport {
     MeteringRunner replica(String owner, boolean dryRun, Set<String> testAccounts, MeteringRunner.Failpoint failpoint) {
         MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
         MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, dryRun, testAccounts, base.lease(),
-                base.claimBatch(), base.retryLater(), base.warnBeforeDeadline());
+                base.claimBatch(), base.listAhead(), base.retryLater(), base.warnBeforeDeadline());
         return new MeteringRunner(table, customers, products, sender(), metrics, settings, failpoint);
     }
 
@@ -109,6 +109,18 @@ abstract class MeteringTestSupport {
     /** A replica whose usage table's calls go through {@code counting}, reading the pending list {@code page} a page. */
     MeteringRunner pagedReplica(String owner, CountingDynamo counting, int page) {
         return replica(owner, new UsageTable(counting.client, tables, config, page));
+    }
+
+    /**
+     * A replica reading the pending list {@code page} a page through {@code counting}, at most {@code listAhead}
+     * aggregates ahead of its claims.
+     */
+    MeteringRunner pagedReplica(String owner, CountingDynamo counting, int page, int listAhead) {
+        MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
+        MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, false, Set.of(), base.lease(),
+                base.claimBatch(), listAhead, base.retryLater(), base.warnBeforeDeadline());
+        return new MeteringRunner(new UsageTable(counting.client, tables, config, page), customers, products,
+                sender(), metrics, settings, MeteringRunner.Failpoint.NONE);
     }
 
     private MeteringRunner replica(String owner, UsageTable usage) {

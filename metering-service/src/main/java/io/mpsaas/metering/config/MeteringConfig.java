@@ -152,6 +152,16 @@ public interface MeteringConfig {
         int claimBatch();
 
         /**
+         * Aggregates of the pending list a run reads ahead of its claims: the reading pauses while this many are read
+         * and not yet claimed (in full batches of 25, or handed on and not yet sorted into them), so a replica holds
+         * about this many of the list in memory, however long the backlog, and replicas starting together do not all
+         * read the whole list before their first calls. What waits in a product's short batch (fewer than 25) does not
+         * count: the reading never waits for claims that wait for more of the list.
+         */
+        @WithDefault("2000")
+        int listAhead();
+
+        /**
          * BatchMeterUsage calls per second of all replicas together (with {@link #sharedPace()}, the default), or of
          * this replica alone (without it). AWS allows 10 per second per account and region, shared by all replicas
          * (throttling is still retried). A little under the quota, as GetEntitlements' 19 of 20: calls spaced exactly

@@ -65,9 +65,10 @@ public class MeteringRunner {
      * @param owner        this replica's lease owner id
      * @param dryRun       record instead of sending
      * @param testAccounts when non-empty, only these AWS accounts are really metered
+     * @param listAhead    aggregates of the pending list read ahead of the claims at most (short batches aside)
      */
     public record Settings(String owner, boolean dryRun, Set<String> testAccounts, Duration lease, int claimBatch,
-            Duration retryLater, Duration warnBeforeDeadline) {
+            int listAhead, Duration retryLater, Duration warnBeforeDeadline) {
     }
 
     /** A test hook between sending and recording the outcome, where a replica can crash. */
@@ -79,7 +80,7 @@ public class MeteringRunner {
         void afterSend(List<Aggregate> sent);
     }
 
-    /** Told, as each hourly run starts, what it needs of AWS's BatchMeterUsage quota. */
+    /** Told, once each hourly run has read its pending list, what the run needs of AWS's BatchMeterUsage quota. */
     @FunctionalInterface
     public interface QuotaListener {
         QuotaListener NONE = (now, calls, records) -> {
@@ -181,7 +182,7 @@ public class MeteringRunner {
         Predicate<Aggregate> dueNow = a -> a.nextAttemptAt() == null || !a.nextAttemptAt().isAfter(now);
         Predicate<Aggregate> selected = retriesOnly ? dueNow.and(a -> a.status() == AggregateStatus.FROZEN)
                 : dueNow;
-        Listing listing = new Listing();
+        Listing listing = new Listing(settings.listAhead());
         Future<?> reading = LISTERS.submit(inCallersContext(() -> {
             list(now, selected, !retriesOnly, listing);
             return null;
@@ -205,7 +206,9 @@ public class MeteringRunner {
     /**
      * Reads the pending list of the closed hours (the reading thread of a run): hands the selected aggregates to the
      * claims as they come, a chunk at a time, so the first batch is claimed after the first page, not after the whole
-     * list; then logs and records what the list held (backlog, aggregates at risk, the hourly run's quota need).
+     * list, and never more than {@code list-ahead} ahead of the claims (it pauses until they catch up); then logs and
+     * records what the list held (backlog, aggregates at risk, the hourly run's quota need). Once the claims are over
+     * (a failed run), it reads on only to count.
      */
     private void list(Instant now, Predicate<Aggregate> selected, boolean hourly, Listing listing) {
         Instant currentHour = MeteringWindow.hourOf(now);
@@ -227,13 +230,13 @@ public class MeteringRunner {
                     perGroup.merge(sendGroup(a), 1L, Long::sum);
                     due++;
                     if (chunk.size() >= Math.min(LIST_CHUNK, table.pendingPage())) {
-                        listing.chunks.add(chunk);
+                        listing.hand(chunk);
                         chunk = new ArrayList<>();
                     }
                 }
             }
             if (!chunk.isEmpty()) {
-                listing.chunks.add(chunk);
+                listing.hand(chunk);
             }
             Log.infof("Metering run: %d aggregates pending before %s, listed in %d ms", pending, currentHour,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readStart));
@@ -336,6 +339,8 @@ public class MeteringRunner {
         } catch (RuntimeException e) {
             run.fail(e);
         } finally {
+            // the reading stops handing on (it only counts what is left), then the senders learn the claims are over
+            candidates.close();
             hand(END, toSend, run, sending);
         }
         await(sending, run);
@@ -423,22 +428,75 @@ public class MeteringRunner {
 
     /**
      * The aggregates a run meters, as they are read: chunks of the pending list, then END (compared by identity), and
-     * what made the reading stop early, if anything.
+     * what made the reading stop early, if anything. The reading thread hands a chunk on only while fewer than {@code
+     * ahead} aggregates are handed on and not yet sorted into batches, or sorted into full batches of 25 not yet
+     * claimed (the claiming thread tells this figure before each claim). Aggregates of a product's short batch do not
+     * count: when the claims wait for more of the list, nothing counts, so the reading never waits for them.
      */
     private static final class Listing {
 
         final BlockingQueue<List<Aggregate>> chunks = new LinkedBlockingQueue<>();
         volatile RuntimeException failure;
         volatile int atRisk;
+        private final int ahead;
+        /** Aggregates in chunks handed on and not yet drained (guarded by this). */
+        private int queued;
+        /** Aggregates the claims hold in full batches (guarded by this). */
+        private int ready;
+        /** The claims are over: nothing more is handed on (guarded by this). */
+        private boolean closed;
+
+        Listing(int ahead) {
+            this.ahead = Math.max(1, ahead);
+        }
 
         /** A list read already (the flush's). */
         static Listing of(List<Aggregate> aggregates) {
-            Listing listing = new Listing();
+            Listing listing = new Listing(Integer.MAX_VALUE);
             if (!aggregates.isEmpty()) {
                 listing.chunks.add(aggregates);
             }
             listing.chunks.add(END);
             return listing;
+        }
+
+        /**
+         * The reading thread: hands the chunk on once fewer than {@code ahead} aggregates wait for a claim, or drops it
+         * when the claims are over.
+         */
+        synchronized void hand(List<Aggregate> chunk) {
+            try {
+                while (!closed && queued + ready >= ahead) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the pending list", e);
+            }
+            if (!closed) {
+                queued += chunk.size();
+                chunks.add(chunk);
+            }
+        }
+
+        /** The claiming thread: this many aggregates wait in its full batches. */
+        synchronized void holding(int inFullBatches) {
+            boolean fewer = inFullBatches < ready;
+            ready = inFullBatches;
+            if (fewer) {
+                notifyAll();
+            }
+        }
+
+        /** The claiming thread: the claims are over. */
+        synchronized void close() {
+            closed = true;
+            notifyAll();
+        }
+
+        private synchronized void drained(List<Aggregate> chunk) {
+            queued -= chunk.size();
+            notifyAll();
         }
 
         /**
@@ -461,6 +519,7 @@ public class MeteringRunner {
                     for (Aggregate a : chunk) {
                         groups.computeIfAbsent(sendGroup(a), g -> new ArrayList<>()).add(new Candidate(a, 0));
                     }
+                    drained(chunk);
                 }
                 return run.failure != null;
             } catch (InterruptedException e) {
@@ -481,6 +540,7 @@ public class MeteringRunner {
         Map<String, List<Candidate>> groups = new LinkedHashMap<>();
         boolean listed = listing.drain(groups, false, run);
         while (run.failure == null) {
+            listing.holding(inFullBatches(groups));
             List<Candidate> queue = claimable(groups, listed);
             if (queue == null) {
                 if (listed) {
@@ -497,6 +557,15 @@ public class MeteringRunner {
                 listed = listing.drain(groups, false, run);
             }
         }
+    }
+
+    /** Aggregates of the groups that make full batches of 25 (what the claims can take without more of the list). */
+    private static int inFullBatches(Map<String, List<Candidate>> groups) {
+        int full = 0;
+        for (List<Candidate> queue : groups.values()) {
+            full += queue.size() - queue.size() % Marketplace.MAX_RECORDS_PER_BATCH;
+        }
+        return full;
     }
 
     /** The queue of the first group holding a full batch; once the whole list is read, of the first holding any. */

@@ -72,7 +72,7 @@ public class MeteringRunnerProducer {
     public static MeteringRunner.Settings settings(MeteringConfig config, String owner) {
         MeteringConfig.Job job = config.job();
         return new MeteringRunner.Settings(owner, config.dryRun(), Set.copyOf(config.testAccounts().orElse(List.of())),
-                job.lease(), job.claimBatch(), job.retryLater(), job.warnBeforeDeadline());
+                job.lease(), job.claimBatch(), job.listAhead(), job.retryLater(), job.warnBeforeDeadline());
     }
 
     /** The pod name on Kubernetes (HOSTNAME), else the host name, plus a random suffix per process. */
