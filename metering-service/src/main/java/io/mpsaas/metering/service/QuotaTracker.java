@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Keeps the BatchMeterUsage quota in view: as each hourly run starts, stores what it needs (the usage table, one item
- * per hour, shared by the replicas) and updates the gauges of the share of the quota it needs and of the hours left
- * before a run growing as the runs of {@code suite.metering.quota.trend-window} grew would need all of it.
+ * Keeps the BatchMeterUsage quota in view: once each hourly run has read its pending list, stores what the run needs
+ * (the usage table, one item per hour, shared by the replicas) and updates the gauges of the share of the quota it
+ * needs and of the hours left before a run growing as the runs of {@code suite.metering.quota.trend-window} grew would
+ * need all of it.
  */
 @ApplicationScoped
 public class QuotaTracker implements MeteringRunner.QuotaListener {
