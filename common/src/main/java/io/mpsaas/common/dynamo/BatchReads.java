@@ -12,8 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The one {@code BatchGetItem} loop of the suite: keys read {@value #MAX_KEYS} to a call, and what DynamoDB leaves
- * unprocessed (throttling part of a batch, or a batch over its 16 MB) asked for again after a pause (50 ms, doubling,
- * at most a second), {@value #ROUNDS} rounds at most. What the keys left unread mean is the caller's: a read that
+ * unprocessed (throttling part of a batch, or a batch over its 16 MB) asked for again after a pause (full jitter: a
+ * random part of 50 ms doubling to at most a second, so replicas throttled together do not ask again in step),
+ * {@value #ROUNDS} rounds at most. What the keys left unread mean is the caller's: a read that
  * writes are based on fails, a listing shows what it got, a caller that can do neither asks {@link #UNTIL_READ}.
  */
 public final class BatchReads {
@@ -28,7 +29,7 @@ public final class BatchReads {
      */
     public static final int UNTIL_READ = Integer.MAX_VALUE;
 
-    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
+    static final Backoff BACKOFF = Backoff.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     /**
      * What a read answered: the items found (of every table, in no particular order; a key without an item has none)

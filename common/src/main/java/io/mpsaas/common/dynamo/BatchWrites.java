@@ -13,8 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The one {@code BatchWriteItem} loop of the suite: requests to one table written {@value #MAX_ITEMS} to a call, and
- * what DynamoDB leaves unprocessed (throttling part of a batch) written again after a pause (50 ms, doubling, at most a
- * second), {@value #ROUNDS} rounds at most. A batch write has no condition: callers put items whose whole content they
+ * what DynamoDB leaves unprocessed (throttling part of a batch) written again after a pause (full jitter: a random part
+ * of 50 ms doubling to at most a second, so replicas throttled together do not write again in step), {@value #ROUNDS}
+ * rounds at most. A batch write has no condition: callers put items whose whole content they
  * know to be right whatever is stored.
  */
 public final class BatchWrites {
@@ -24,7 +25,7 @@ public final class BatchWrites {
     /** Rounds of unprocessed items tried again before giving up. */
     public static final int ROUNDS = 8;
 
-    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(1));
+    static final Backoff BACKOFF = Backoff.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private BatchWrites() {
     }

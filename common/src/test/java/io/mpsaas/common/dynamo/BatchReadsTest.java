@@ -2,6 +2,8 @@ package io.mpsaas.common.dynamo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mpsaas.common.retry.Backoff;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -123,6 +125,13 @@ class BatchReadsTest {
             assertThat(call.get("t").projectionExpression()).isEqualTo("#pk");
             assertThat(call.get("t").expressionAttributeNames()).containsEntry("#pk", SuiteTables.PK);
         });
+    }
+
+    @Test
+    void readsAndWritesAskedAgain_waitAJitteredPause() {
+        // replicas throttled together must not ask again in step: a random part of 50 ms doubling to 1 s, both loops
+        assertThat(BatchReads.BACKOFF).isEqualTo(Backoff.fullJitter(Duration.ofMillis(50), Duration.ofSeconds(1)));
+        assertThat(BatchWrites.BACKOFF).isEqualTo(BatchReads.BACKOFF);
     }
 
     @Test
