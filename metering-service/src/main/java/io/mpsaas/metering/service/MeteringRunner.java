@@ -238,8 +238,10 @@ public class MeteringRunner {
             if (!chunk.isEmpty()) {
                 listing.hand(chunk);
             }
-            Log.infof("Metering run: %d aggregates pending before %s, listed in %d ms", pending, currentHour,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readStart));
+            Log.infof("Metering run: %d aggregates pending before %s, listed in %d ms (%d ms of it paused while"
+                    + " list-ahead aggregates waited for their claims)", pending, currentHour,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readStart),
+                    TimeUnit.NANOSECONDS.toMillis(listing.paused()));
             listing.atRisk = atRisk;
             metrics.backlog(pending, atRisk);
             if (hourly) {
@@ -445,6 +447,8 @@ public class MeteringRunner {
         private int ready;
         /** The claims are over: nothing more is handed on (guarded by this). */
         private boolean closed;
+        /** Nanoseconds the reading thread paused for the claims (guarded by this). */
+        private long paused;
 
         Listing(int ahead) {
             this.ahead = Math.max(1, ahead);
@@ -465,10 +469,12 @@ public class MeteringRunner {
          * when the claims are over.
          */
         synchronized void hand(List<Aggregate> chunk) {
+            long start = System.nanoTime();
             try {
                 while (!closed && queued + ready >= ahead) {
                     wait();
                 }
+                paused += System.nanoTime() - start;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while reading the pending list", e);
@@ -477,6 +483,11 @@ public class MeteringRunner {
                 queued += chunk.size();
                 chunks.add(chunk);
             }
+        }
+
+        /** How long the reading paused for the claims, in nanoseconds. */
+        synchronized long paused() {
+            return paused;
         }
 
         /** The claiming thread: this many aggregates wait in its full batches. */
