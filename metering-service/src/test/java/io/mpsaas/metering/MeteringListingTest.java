@@ -120,9 +120,9 @@ class MeteringListingTest extends MeteringTestSupport {
             MeteringRunner.Report report = run.get(3, TimeUnit.MINUTES);
 
             // THEN while the claim was held the reading stopped about 30 aggregates ahead: at most 96 of the 220 taken
-            // from the shards (29 waiting, the chunk of 10 that crossed the line, up to 24 a product in its short batch,
-            // 9 in the chunk being filled), so the rest (124 at least, 10 a page over 4 shards: 8 pages at least) was
-            // read only once the claims went on; a reading that did not wait reads the whole list in those 2 s
+            // from the shards (29 waiting, the chunk of 10 that crossed the line, up to 24 a product in its short
+            // batch, 9 in the chunk being filled), so the rest (124 at least, 10 a page over 4 shards: 8 pages at
+            // least) was read only once the claims went on; a reading that did not wait reads the whole list in 2 s
             assertThat(pages.get() - pagesWhileHeld).as("pending index pages read after the first claim, of %d",
                     pages.get()).isGreaterThanOrEqualTo(6);
             // AND each product's 110 records were still billed once each in ceil(110/25) = 5 calls

@@ -103,29 +103,26 @@ abstract class MeteringTestSupport {
 
     /** A replica whose usage table's DynamoDB calls go through {@code counting}. */
     MeteringRunner countedReplica(String owner, CountingDynamo counting) {
-        return replica(owner, new UsageTable(counting.client, tables, config));
+        return replica(new UsageTable(counting.client, tables, config), MeteringRunnerProducer.settings(config, owner));
     }
 
     /** A replica whose usage table's calls go through {@code counting}, reading the pending list {@code page} a page. */
     MeteringRunner pagedReplica(String owner, CountingDynamo counting, int page) {
-        return replica(owner, new UsageTable(counting.client, tables, config, page));
+        return replica(new UsageTable(counting.client, tables, config, page),
+                MeteringRunnerProducer.settings(config, owner));
     }
 
-    /**
-     * A replica reading the pending list {@code page} a page through {@code counting}, at most {@code listAhead}
-     * aggregates ahead of its claims.
-     */
+    /** {@link #pagedReplica(String, CountingDynamo, int)}, reading at most {@code listAhead} ahead of its claims. */
     MeteringRunner pagedReplica(String owner, CountingDynamo counting, int page, int listAhead) {
         MeteringRunner.Settings base = MeteringRunnerProducer.settings(config, owner);
-        MeteringRunner.Settings settings = new MeteringRunner.Settings(owner, false, Set.of(), base.lease(),
-                base.claimBatch(), listAhead, base.retryLater(), base.warnBeforeDeadline());
-        return new MeteringRunner(new UsageTable(counting.client, tables, config, page), customers, products,
-                sender(), metrics, settings, MeteringRunner.Failpoint.NONE);
+        return replica(new UsageTable(counting.client, tables, config, page), new MeteringRunner.Settings(owner,
+                base.dryRun(), base.testAccounts(), base.lease(), base.claimBatch(), listAhead, base.retryLater(),
+                base.warnBeforeDeadline()));
     }
 
-    private MeteringRunner replica(String owner, UsageTable usage) {
-        return new MeteringRunner(usage, customers, products, sender(), metrics,
-                MeteringRunnerProducer.settings(config, owner), MeteringRunner.Failpoint.NONE);
+    private MeteringRunner replica(UsageTable usage, MeteringRunner.Settings settings) {
+        return new MeteringRunner(usage, customers, products, sender(), metrics, settings,
+                MeteringRunner.Failpoint.NONE);
     }
 
     /** A sender of its own, pacing its calls as the service does (the shared pace item, as configured). */
