@@ -50,6 +50,33 @@ public final class Proc {
         }
     }
 
+    /**
+     * User + system CPU seconds the process's JIT compiler threads ({@code C1 CompilerThre...}, {@code C2
+     * CompilerThre...}) have used so far, or -1 when the process is gone. Only live threads count: a compiler thread
+     * the JVM stopped while idle takes its CPU time with it, so a difference of two readings is a lower bound.
+     */
+    public static double compilerCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (var threads = Files.list(tasks)) {
+            long ticks = 0;
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(thread.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read: it no longer counts
+                }
+            }
+            return ticks / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** CPU seconds the whole machine has spent busy (all cores: user, nice, system, irq, softirq, steal) so far. */
     public static double machineBusySeconds() {
         try {
