@@ -231,10 +231,20 @@ class BatchMeterUsageTest {
                 .isInstanceOf(MarketplaceMeteringException.class)
                 .satisfies(e -> assertThat(errorCode(e)).isEqualTo("ValidationException"));
         assertThat(sim.ledger().records(product.code(), null)).isEmpty();
+        assertThat(sim.ledger().count(product.code())).isZero();
 
         BatchMeterUsageResponse ok = metering.batchMeterUsage(r -> r.productCode(product.code())
                 .usageRecords(records.subList(0, 25)));
         assertThat(ok.results()).hasSize(25).allMatch(x -> x.status() == UsageRecordResultStatus.SUCCESS);
+        assertThat(sim.ledger().count(product.code())).isEqualTo(25);
+        assertThat(sim.ledger().count("another-" + product.code())).isZero();
+        assertThat(sim.ledger().count(null)).isEqualTo(sim.ledger().records().size()).isGreaterThanOrEqualTo(25);
+        // the same records billed again count once; a reset forgets them
+        metering.batchMeterUsage(r -> r.productCode(product.code()).usageRecords(records.subList(0, 25)));
+        assertThat(sim.ledger().count(product.code())).isEqualTo(25);
+        sim.reset();
+        assertThat(sim.ledger().count(product.code())).isZero();
+        assertThat(sim.ledger().count(null)).isZero();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything the simulated AWS billed, plus every metering attempt, so tests can assert "exact usage, never a
@@ -15,6 +16,8 @@ public final class Ledger {
 
     private final Map<DedupeKey, MeteredRecord> metered = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<MeteringAttempt> attempts = new ConcurrentLinkedQueue<>();
+    /** Records billed per product, counted as they are billed: {@link #count} reads them without a walk. */
+    private final Map<String, LongAdder> billedPerProduct = new ConcurrentHashMap<>();
 
     /**
      * Bills the candidate unless the key is already billed; returns the record that stands (the candidate or the
@@ -22,11 +25,28 @@ public final class Ledger {
      */
     public MeteredRecord meterIfAbsent(DedupeKey key, MeteredRecord candidate) {
         MeteredRecord existing = metered.putIfAbsent(key, candidate);
-        return existing != null ? existing : candidate;
+        if (existing != null) {
+            return existing;
+        }
+        billedPerProduct.computeIfAbsent(candidate.productCode(), product -> new LongAdder()).increment();
+        return candidate;
     }
 
     public void recordAttempt(MeteringAttempt attempt) {
         attempts.add(attempt);
+    }
+
+    /**
+     * How many records of a product are billed (null = any product), kept as they are billed: a caller may ask often
+     * while a run bills (the benchmark asks every 100 ms). {@link #records} walks every record billed and sorts the
+     * product's: with 100,000 in the ledger that took 70-90 ms a call.
+     */
+    public long count(String productCode) {
+        if (productCode == null) {
+            return metered.size();
+        }
+        LongAdder billed = billedPerProduct.get(productCode);
+        return billed == null ? 0 : billed.sum();
     }
 
     /** Billed records, ordered by product, usage hour, dimension; optionally filtered (null = any). */
@@ -73,6 +93,7 @@ public final class Ledger {
 
     public void reset() {
         metered.clear();
+        billedPerProduct.clear();
         attempts.clear();
     }
 }
