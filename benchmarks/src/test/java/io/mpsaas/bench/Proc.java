@@ -40,14 +40,18 @@ public final class Proc {
     /** User + system CPU seconds the process has used so far, or -1 when it is gone. */
     public static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the command name (field 2) may hold spaces: the fields after it start behind its closing parenthesis
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            // utime and stime: fields 14 and 15 of the whole line, 12 and 13 after the name and state
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+            return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) / (double) CLOCK_TICKS;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** User + system clock ticks of a {@code stat} line of a process or a thread. */
+    private static long cpuTicks(String stat) {
+        // the command name (field 2) may hold spaces: the fields after it start behind its closing parenthesis
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // utime and stime: fields 14 and 15 of the whole line, 12 and 13 after the name and state
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -64,8 +68,7 @@ public final class Proc {
                     String stat = Files.readString(thread.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicks(stat);
                     }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while being read: it no longer counts
@@ -93,22 +96,28 @@ public final class Proc {
 
     /**
      * CPU seconds used so far by the services measured, by this JVM (the sandbox: DynamoDB Local, ElasticMQ, the
-     * simulator, and the load generator) and by the whole machine; two of them apart are where the cores went.
+     * simulator, and the load generator) and by the whole machine; two of them apart are where the cores went. Of the
+     * services' and this JVM's, their JIT compiler threads' ({@link #compilerCpuSeconds}: a lower bound).
      */
-    public record CpuTimes(double services, double harness, double machine) {
+    public record CpuTimes(double services, double harness, double machine, double servicesJit, double harnessJit) {
 
         /** Now, the services being the processes {@code servicePids}. */
         public static CpuTimes now(long... servicePids) {
             double services = 0;
+            double servicesJit = 0;
             for (long pid : servicePids) {
                 services += cpuSeconds(pid);
+                servicesJit += Math.max(0, compilerCpuSeconds(pid));
             }
-            return new CpuTimes(services, cpuSeconds(ProcessHandle.current().pid()), machineBusySeconds());
+            long harness = ProcessHandle.current().pid();
+            return new CpuTimes(services, cpuSeconds(harness), machineBusySeconds(), servicesJit,
+                    Math.max(0, compilerCpuSeconds(harness)));
         }
 
         /** What was used between {@code before} and this. */
         public CpuTimes since(CpuTimes before) {
-            return new CpuTimes(services - before.services, harness - before.harness, machine - before.machine);
+            return new CpuTimes(services - before.services, harness - before.harness, machine - before.machine,
+                    servicesJit - before.servicesJit, harnessJit - before.harnessJit);
         }
 
         /** "services / harness / machine of the seconds' worth the cores had" (this being a difference). */

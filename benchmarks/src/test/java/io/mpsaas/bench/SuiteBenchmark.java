@@ -1205,7 +1205,6 @@ class SuiteBenchmark {
             String load = Bench.loadAverage();
             long[] pids = group.stream().mapToLong(ServiceProcess::pid).toArray();
             Proc.CpuTimes cpuBefore = Proc.CpuTimes.now(pids);
-            double[] jitBefore = compilerCpu(pids);
             ExecutorService runs = Executors.newFixedThreadPool(replicas);
             long t0 = System.nanoTime();
             List<Future<String>> answers = new ArrayList<>();
@@ -1229,7 +1228,6 @@ class SuiteBenchmark {
             billed = sim.ledger().count(product);
             double wall = (System.nanoTime() - t0) / 1e9;
             Proc.CpuTimes cpu = Proc.CpuTimes.now(pids).since(cpuBefore);
-            double[] jit = compilerCpu(pids);
             long elsewhere = 0;
             for (Future<String> answer : answers) {
                 String body = answer.get(30, TimeUnit.MINUTES);
@@ -1275,7 +1273,7 @@ class SuiteBenchmark {
                             + " 9.8/s) shares AWS's sliding second with it: the eleventh, throttled, one slot lost");
             report.add("3 metering", replicas + " replica(s), " + v.name() + ": JIT compiler CPU seconds during the"
                     + " run, metering-service replicas / sandbox + harness JVM",
-                    f(Math.max(0, jit[0] - jitBefore[0]), 1) + " / " + f(Math.max(0, jit[1] - jitBefore[1]), 1),
+                    f(Math.max(0, cpu.servicesJit()), 1) + " / " + f(Math.max(0, cpu.harnessJit()), 1),
                     "(where the cores went)", null, "after a warm-up run of " + meterWarmup() + " aggregates; the CPU"
                             + " of the compiler threads alive at the end (a lower bound): compiling while the run's"
                             + " calls wait for the cores makes them late");
@@ -1320,16 +1318,7 @@ class SuiteBenchmark {
         }
         runs.shutdown();
         LOG.infof("warm-up of %d replica(s) (%s): %d records billed", replicas, v.name(),
-                sim.ledger().records("bench-warm-" + v.tag() + "-" + replicas + "-" + run, null).size());
-    }
-
-    /** The JIT compiler threads' CPU seconds so far: of the processes {@code pids} together, and of this JVM. */
-    private static double[] compilerCpu(long[] pids) {
-        double services = 0;
-        for (long pid : pids) {
-            services += Math.max(0, Proc.compilerCpuSeconds(pid));
-        }
-        return new double[] {services, Proc.compilerCpuSeconds(ProcessHandle.current().pid())};
+                sim.ledger().count("bench-warm-" + v.tag() + "-" + replicas + "-" + run));
     }
 
     private void footprintOfReplica(ServiceProcess p) {
@@ -1760,7 +1749,7 @@ class SuiteBenchmark {
                     / notifications;
             // the steady state: the CPU of the run net of the idle part and of the JIT compiling (the compiler
             // threads' share of the idle part taken out of it, so it is not taken twice)
-            double jitSeconds = Math.max(0, after.jit - before.jit);
+            double jitSeconds = Math.max(0, cpu.servicesJit());
             double steadyMs = Math.max(0, cpu.services() - jitSeconds - (idleCpuRate - idleJitRate) * seconds) * 1000
                     / notifications;
             report.add("4 notifications", "entitlement-service JIT compiler CPU seconds during the run (" + setting
@@ -1794,7 +1783,7 @@ class SuiteBenchmark {
 
     /** The counters a notification run is judged by, read before and after it. */
     private record Counters(double getEntitlements, double throttled, double commits, double commitRequests,
-            double retried, Proc.CpuTimes cpu, double jit) {
+            double retried, Proc.CpuTimes cpu) {
     }
 
     private Counters counters(URI entitlement, long pid) {
@@ -1807,7 +1796,7 @@ class SuiteBenchmark {
                 Bench.metric(entitlement, "mpsaas_entitlement_commit_requests_total"),
                 Bench.metric(entitlement, "mpsaas_sqs_messages_total", "queue=\"" + SuiteQueues.NOTIFICATIONS
                         + "\"", "outcome=\"retried\""),
-                Proc.CpuTimes.now(pid), Math.max(0, Proc.compilerCpuSeconds(pid)));
+                Proc.CpuTimes.now(pid));
     }
 
     /**
