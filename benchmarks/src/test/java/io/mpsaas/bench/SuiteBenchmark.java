@@ -92,16 +92,16 @@ class SuiteBenchmark {
     private static final String CORES = "2 cores shared by load generator, sandbox and services";
 
     /** The sizes of one run. */
-    record Scale(Duration warmup, int warmupRate, int[] rates, Duration runFor, int fulfillmentTokens,
+    record Scale(int warmupRate, int[] rates, Duration runFor, int fulfillmentTokens,
             int usageCustomers, int restRecords, int sqsRecords, int rawWrites, int meterCustomers, int meterDimensions,
             int meterHours, int[] replicas, int notifyCustomers) {
 
         static Scale of(String name) {
             if ("small".equals(name)) {
-                return new Scale(Duration.ofSeconds(3), 50, new int[] {50, 200}, Duration.ofSeconds(5), 300, 50,
+                return new Scale(50, new int[] {50, 200}, Duration.ofSeconds(5), 300, 50,
                         2000, 2000, 2000, 25, 4, 5, new int[] {1, 2}, 100);
             }
-            return new Scale(Duration.ofSeconds(15), 100, new int[] {50, 100, 200, 300}, Duration.ofSeconds(15),
+            return new Scale(100, new int[] {50, 100, 200, 300}, Duration.ofSeconds(15),
                     3000, 200, 10000, 10000, 10000, 500, 4, 10, new int[] {1, 2, 3}, 1000);
         }
 
@@ -422,9 +422,20 @@ class SuiteBenchmark {
             String token = tokens.get(Math.floorMod(i, tokens.size()));
             return CompletableFuture.supplyAsync(() -> resolveAndWrite(simClient, simulator, token, i), pool);
         };
-        LOG.infof("warm-up %s at %d/s", scale.warmup(), scale.warmupRate());
-        OpenLoad.run(scale.warmupRate(), scale.warmup(), Duration.ofSeconds(30), landing);
-        OpenLoad.run(scale.warmupRate(), scale.warmup().dividedBy(2), Duration.ofSeconds(30), direct);
+        int warmupRate = fulfillmentWarmupRate();
+        Duration warmup = Duration.ofMillis(1000L * fulfillmentWarmup() / warmupRate);
+        LOG.infof("warm-up: %d landings at %d/s (%s), then %s of the direct calls", fulfillmentWarmup(), warmupRate,
+                warmup, warmup.dividedBy(2));
+        Proc.CpuTimes warmupCpu = Proc.CpuTimes.now(suite.process(Service.ONBOARDING).map(ProcessHandle::pid)
+                .orElse(-1L));
+        OpenLoad.run(warmupRate, warmup, Duration.ofSeconds(30), landing);
+        OpenLoad.run(warmupRate, warmup.dividedBy(2), Duration.ofSeconds(30), direct);
+        warmupCpu = Proc.CpuTimes.now(suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L))
+                .since(warmupCpu);
+        report.add("1 fulfillment", "warm-up: landings at " + warmupRate + "/s, then half as long of the direct"
+                + " calls; JIT compiler CPU in it: service / sandbox JVM", fulfillmentWarmup() + ", "
+                        + f(warmupCpu.servicesJit(), 1) + " / " + f(warmupCpu.harnessJit(), 1) + " s", "(method)",
+                null, "the JIT compiling the paths the measured runs take (bench.fulfillment.warmup)");
         rss.resetPeak(Service.ONBOARDING.module());
         // the service's HTTP round trip without any AWS call: its start page
         java.util.function.Supplier<CompletableFuture<Boolean>> startPage = () -> http.sendAsync(HttpRequest
@@ -437,11 +448,12 @@ class SuiteBenchmark {
             if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
                 JfrProfile.record(onboardingPid, JfrProfile.settings(logDir), jfr, scale.runFor());
             }
-            double cpuBefore = Proc.cpuSeconds(onboardingPid);
+            Proc.CpuTimes cpuBefore = Proc.CpuTimes.now(onboardingPid);
             long opens = Proc.tcpConnectionsOpened();
             OpenLoad.Result service = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), landing);
             opens = Proc.tcpConnectionsOpened() - opens;
-            double cpuPerLanding = (Proc.cpuSeconds(onboardingPid) - cpuBefore) / Math.max(1, service.ok()) * 1000;
+            Proc.CpuTimes cpu = Proc.CpuTimes.now(onboardingPid).since(cpuBefore);
+            double cpuPerLanding = cpu.services() / Math.max(1, service.ok()) * 1000;
             OpenLoad.Result floor = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), direct);
             OpenLoad.Result page = rate == 200 ? OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), startPage)
                     : null;
@@ -472,6 +484,9 @@ class SuiteBenchmark {
             report.add("1 fulfillment", "onboarding-service CPU per landing at " + rate + "/s", f(cpuPerLanding, 2)
                     + " ms", "(where the overhead goes)", null, "user + system CPU of the service process over the"
                             + " landings it answered");
+            report.add("1 fulfillment", "JIT compiler CPU during the POSTs at " + rate + "/s: service / sandbox JVM",
+                    f(cpu.servicesJit(), 2) + " / " + f(cpu.harnessJit(), 2) + " s", "(JIT left)", null,
+                    "compiler threads' CPU (a lower bound): work the warm-up left to the measured run");
             if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
                 Bench.pause(Duration.ofSeconds(2));
                 String profile = JfrProfile.summary(jfr, 8);
@@ -481,6 +496,21 @@ class SuiteBenchmark {
             }
         }
         pool.shutdownNow();
+    }
+
+    /**
+     * Landings of the fulfillment warm-up ({@code bench.fulfillment.warmup}), before the measured rates: as many as
+     * the measured runs send together (9,750 at full scale), so the JIT has compiled the paths they take, as in a
+     * long-running service. The direct calls are warmed for half as long.
+     */
+    private int fulfillmentWarmup() {
+        int measured = Arrays.stream(scale.rates()).sum() * (int) scale.runFor().toSeconds();
+        return Integer.getInteger("bench.fulfillment.warmup", measured);
+    }
+
+    /** The warm-up's rate: the judged rate (200/s) when the scale measures it, else the scale's warm-up rate. */
+    private int fulfillmentWarmupRate() {
+        return Arrays.stream(scale.rates()).anyMatch(r -> r == 200) ? 200 : scale.warmupRate();
     }
 
     private Boolean resolveAndWrite(HttpClient client, URI simulator, String token, int i) {
