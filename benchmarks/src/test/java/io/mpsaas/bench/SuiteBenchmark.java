@@ -136,6 +136,10 @@ class SuiteBenchmark {
                 Service.ENTITLEMENT, Map.of("suite.entitlement.reconciliation.enabled", "false"));
         LocalSuite.Options options = new LocalSuite.Options(root, Sandbox.Ports.RANDOM, true, logDir, Map.of(),
                 perService);
+        ServiceJvm jdk = ServiceJvm.current();
+        if (jdk.aotCapable()) {
+            trainStaleCaches(jdk);
+        }
         rss = Proc.sampler();
         suite = startSuite(options);
         quietHarnessLogs();
@@ -267,12 +271,12 @@ class SuiteBenchmark {
     /**
      * Each service alone (the others idle), each way of starting it in turn, twice (the better of two starts: the
      * first start of a JVM after another pays for the page cache): spawn to ready, Quarkus's own start time, RSS 5 s
-     * after ready. The caches are trained first when missing or stale, as run-local.sh does.
+     * after ready. The services' own caches were trained before the suite started ({@link #runAll}).
      */
     private void footprint() throws IOException {
         ServiceJvm jdk = ServiceJvm.current();
         if (jdk.aotCapable()) {
-            trainCaches(jdk);
+            trainCompactHeaderCaches(jdk);
         }
         for (Service service : Service.values()) {
             suite.stop(service, Duration.ofSeconds(15));
@@ -321,10 +325,10 @@ class SuiteBenchmark {
     }
 
     /**
-     * The services' caches as run-local.sh has them (trained when missing or stale), and a second cache per service,
-     * with compact object headers, in a copy of it under benchmarks/target/coh.
+     * The services' caches as run-local.sh has them, trained when missing or stale before the suite starts, so every
+     * phase measures the services as they run (a run of some phases too, from a clone packaged without them).
      */
-    private void trainCaches(ServiceJvm jdk) throws IOException {
+    private void trainStaleCaches(ServiceJvm jdk) throws IOException {
         boolean stale = false;
         for (Service service : Service.values()) {
             stale |= jdk.cacheUsable(LocalSuite.quarkusApp(root, service)).isPresent();
@@ -333,6 +337,10 @@ class SuiteBenchmark {
             LOG.info("Training the services' ahead-of-time caches (as run-local.sh does)");
             AotTraining.train(root, jdk, logDir.resolve("aot-training"));
         }
+    }
+
+    /** A second cache per service, with compact object headers, in a copy of it under benchmarks/target/coh. */
+    private void trainCompactHeaderCaches(ServiceJvm jdk) throws IOException {
         for (Service service : footprintVariant("coh") ? Service.values() : new Service[0]) {
             Path copy = root.resolve("benchmarks/target/coh").resolve(service.module());
             copyApp(LocalSuite.quarkusApp(root, service), copy);
