@@ -3,14 +3,16 @@ package io.mpsaas.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Resident memory of a process, from {@code /proc/<pid>/status}, and a sampler keeping each process's peak; CPU time
  * of a process and of the machine, from {@code /proc/<pid>/stat} and {@code /proc/stat}, to say where the cores went
- * during a benchmark.
+ * during a benchmark; a JVM's collector pauses, from its performance counters.
  */
 public final class Proc {
 
@@ -77,6 +79,78 @@ public final class Proc {
             return ticks / (double) CLOCK_TICKS;
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * The stop-the-world pauses of a JVM's collectors so far, read from its performance counters with the JDK's
+     * {@code jcmd} (a JVM of its own, so read outside what is measured); {@code null} when they cannot be read.
+     */
+    public record GcPauses(long young, double youngSeconds, long full, double fullSeconds) {
+
+        public static GcPauses of(long pid) {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            try {
+                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "PerfCounter.print")
+                        .redirectErrorStream(true).start();
+                Map<String, String> counters = new HashMap<>();
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        int eq = line.indexOf('=');
+                        if (eq > 0 && line.startsWith("sun.")) {
+                            counters.put(line.substring(0, eq), line.substring(eq + 1));
+                        }
+                    }
+                }
+                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    return null;
+                }
+                double frequency = Double.parseDouble(counters.get("sun.os.hrt.frequency"));
+                return new GcPauses(Long.parseLong(counters.get("sun.gc.collector.0.invocations")),
+                        Long.parseLong(counters.get("sun.gc.collector.0.time")) / frequency,
+                        Long.parseLong(counters.get("sun.gc.collector.1.invocations")),
+                        Long.parseLong(counters.get("sun.gc.collector.1.time")) / frequency);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        /**
+         * This JVM's (the sandbox's and the load generator's) collections so far, from its collector beans: their
+         * counts and times, split young (the beans whose name says young) and the rest.
+         */
+        public static GcPauses ofThisJvm() {
+            long young = 0;
+            long youngMillis = 0;
+            long other = 0;
+            long otherMillis = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc.getName().toLowerCase(java.util.Locale.ROOT).contains("young")) {
+                    young += Math.max(0, gc.getCollectionCount());
+                    youngMillis += Math.max(0, gc.getCollectionTime());
+                } else {
+                    other += Math.max(0, gc.getCollectionCount());
+                    otherMillis += Math.max(0, gc.getCollectionTime());
+                }
+            }
+            return new GcPauses(young, youngMillis / 1000.0, other, otherMillis / 1000.0);
+        }
+
+        /** The pauses between {@code before} and this. */
+        public GcPauses since(GcPauses before) {
+            return new GcPauses(young - before.young, youngSeconds - before.youngSeconds, full - before.full,
+                    fullSeconds - before.fullSeconds);
+        }
+
+        /** "young N (X ms in all) / old N (Y ms)": old being a full collection (serial) or G1's old and concurrent. */
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "young %d (%.0f ms in all) / old %d (%.0f ms)", young,
+                    youngSeconds * 1000, full, fullSeconds * 1000);
         }
     }
 

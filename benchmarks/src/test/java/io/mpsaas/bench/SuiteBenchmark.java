@@ -456,13 +456,19 @@ class SuiteBenchmark {
             if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
                 JfrProfile.record(onboardingPid, JfrProfile.settings(logDir), jfr, scale.runFor());
             }
+            Proc.GcPauses gcBefore = Proc.GcPauses.of(onboardingPid);
+            Proc.GcPauses harnessGc = Proc.GcPauses.ofThisJvm();
             Proc.CpuTimes cpuBefore = Proc.CpuTimes.now(onboardingPid);
             long opens = Proc.tcpConnectionsOpened();
             OpenLoad.Result service = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), landing);
             opens = Proc.tcpConnectionsOpened() - opens;
             Proc.CpuTimes cpu = Proc.CpuTimes.now(onboardingPid).since(cpuBefore);
+            harnessGc = Proc.GcPauses.ofThisJvm().since(harnessGc);
+            Proc.GcPauses gcAfter = Proc.GcPauses.of(onboardingPid);
             double cpuPerLanding = cpu.services() / Math.max(1, service.ok()) * 1000;
+            Proc.GcPauses floorGc = Proc.GcPauses.ofThisJvm();
             OpenLoad.Result floor = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), direct);
+            floorGc = Proc.GcPauses.ofThisJvm().since(floorGc);
             OpenLoad.Result page = rate == 200 ? OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), startPage)
                     : null;
             LOG.infof("fulfillment %d/s: %s statuses %s, %d TCP connections opened (the whole machine's); direct: %s;"
@@ -495,6 +501,12 @@ class SuiteBenchmark {
             report.add("1 fulfillment", "JIT compiler CPU during the POSTs at " + rate + "/s: service / sandbox JVM",
                     f(cpu.servicesJit(), 2) + " / " + f(cpu.harnessJit(), 2) + " s", "(JIT left)", null,
                     "compiler threads' CPU (a lower bound): work the warm-up left to the measured run");
+            report.add("1 fulfillment", "GC pauses of the service during the POSTs at " + rate + "/s",
+                    gcBefore == null || gcAfter == null ? "n/a" : gcAfter.since(gcBefore).toString(), "(the tail)",
+                    null, "serial collector: every pause holds every landing in flight");
+            report.add("1 fulfillment", "GC of the sandbox JVM during the POSTs / the direct calls at " + rate + "/s",
+                    harnessGc + "; " + floorGc, "(the tail)", null,
+                    "DynamoDB Local, the simulator and the load generator pause with it");
             if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
                 Bench.pause(Duration.ofSeconds(2));
                 String profile = JfrProfile.summary(jfr, 8);
