@@ -120,6 +120,24 @@ public final class Proc {
         }
 
         /**
+         * Has the JVM {@code pid} run a full collection now ({@code jcmd GC.run}), answering whether it did: what a
+         * long-running instance's collector has long since done with the garbage of its start.
+         */
+        public static boolean collect(long pid) {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            try {
+                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /**
          * This JVM's (the sandbox's and the load generator's) collections so far, from its collector beans: their
          * counts and times, split young (the beans whose name says young) and the rest.
          */

@@ -140,6 +140,7 @@ class SuiteBenchmark {
         if (jdk.aotCapable()) {
             trainStaleCaches(jdk);
         }
+        String caches = cachesInUse(jdk);
         rss = Proc.sampler();
         suite = startSuite(options);
         quietHarnessLogs();
@@ -165,7 +166,7 @@ class SuiteBenchmark {
                 + " 1-min load average %s before, %s after; scale %s. Every figure: %s.",
                 started.truncatedTo(ChronoUnit.SECONDS), Duration.between(started, Instant.now()).toMinutes(),
                 Bench.machine(), String.join(" ", ServiceJvm.FIXED_OPTIONS), String.join(" ", ServiceJvm.LOCAL_OPTIONS),
-                ServiceJvm.current().aotCapable() ? "on" : "off (JDK < 25)", loadBefore, Bench.loadAverage(),
+                caches, loadBefore, Bench.loadAverage(),
                 System.getProperty("bench.scale", "full"), CORES);
         String table = report.markdown(header);
         Files.createDirectories(root.resolve("benchmarks/target"));
@@ -339,6 +340,19 @@ class SuiteBenchmark {
         }
     }
 
+    /** Whether the suite's services start with their caches: "on", or why not (the header of the result table). */
+    private String cachesInUse(ServiceJvm jdk) {
+        if (!jdk.aotCapable()) {
+            return "off (JDK < 25)";
+        }
+        List<String> without = new ArrayList<>();
+        for (Service service : Service.values()) {
+            jdk.cacheUsable(LocalSuite.quarkusApp(root, service)).ifPresent(why -> without.add(service.module()
+                    + ": " + why));
+        }
+        return without.isEmpty() ? "on" : "off for " + String.join(", ", without);
+    }
+
     /** A second cache per service, with compact object headers, in a copy of it under benchmarks/target/coh. */
     private void trainCompactHeaderCaches(ServiceJvm jdk) throws IOException {
         for (Service service : footprintVariant("coh") ? Service.values() : new Service[0]) {
@@ -440,6 +454,14 @@ class SuiteBenchmark {
         OpenLoad.run(warmupRate, warmup.dividedBy(2), Duration.ofSeconds(30), direct);
         warmupCpu = Proc.CpuTimes.now(suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L))
                 .since(warmupCpu);
+        // a long-running instance collected its start's garbage long ago: its first full collection (100-160 ms of
+        // the serial collector, the old generation full of what the start and the cold JIT promoted) would otherwise
+        // fall into a measured run, once in the life of the process
+        boolean collected = Proc.GcPauses.collect(suite.process(Service.ONBOARDING).map(ProcessHandle::pid)
+                .orElse(-1L));
+        System.gc();
+        LOG.infof("after the warm-up: a full collection of onboarding-service (%s) and of the sandbox JVM",
+                collected ? "done" : "failed");
         report.add("1 fulfillment", "warm-up: landings at " + warmupRate + "/s, then half as long of the direct"
                 + " calls; JIT compiler CPU in it: service / sandbox JVM", fulfillmentWarmup() + ", "
                         + f(warmupCpu.servicesJit(), 1) + " / " + f(warmupCpu.harnessJit(), 1) + " s", "(method)",
