@@ -456,8 +456,9 @@ class SuiteBenchmark {
                 .since(warmupCpu);
         // a long-running instance collected its start's garbage long ago: its first full collection (100-160 ms of
         // the serial collector, the old generation full of what the start and the cold JIT promoted) would otherwise
-        // fall into a measured run, once in the life of the process. Not the sandbox JVM's: G1 shrinks the heap after
-        // a full collection, and the sandbox then collected more often in the measured runs, not less
+        // fall into a measured run, once in the life of the process. Not the sandbox JVM's: collected too, its G1 still
+        // ran old-generation cycles in the measured runs (BENCHMARKS.md, "Fulfillment warmed as a long-running
+        // service")
         boolean collected = Proc.GcPauses.collect(suite.process(Service.ONBOARDING).map(ProcessHandle::pid)
                 .orElse(-1L));
         LOG.infof("after the warm-up: a full collection of onboarding-service (%s)", collected ? "done" : "failed");
