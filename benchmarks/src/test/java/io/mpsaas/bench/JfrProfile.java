@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -61,31 +60,13 @@ public final class JfrProfile {
 
     /** Records {@code duration} of a running JVM into {@code file} (jcmd JFR.start), returning at once. */
     public static void record(long pid, Path settings, Path file, Duration duration) {
-        jcmd(pid, "JFR.start", "name=bench", "settings=" + settings, "filename=" + file,
+        Proc.jcmd(pid, "JFR.start", "name=bench", "settings=" + settings, "filename=" + file,
                 "duration=" + duration.toSeconds() + "s");
     }
 
     /** Writes a running JVM's recording {@code name} into {@code file} (jcmd JFR.dump). */
     public static void dump(long pid, Path file) {
-        jcmd(pid, "JFR.dump", "filename=" + file);
-    }
-
-    private static void jcmd(long pid, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                .toString(), Long.toString(pid)));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Proc.jcmd(pid, "JFR.dump", "filename=" + file);
     }
 
     /** The profile in a few lines: the top {@code top} places of CPU samples and of socket-read time. */

@@ -1,10 +1,16 @@
 package io.mpsaas.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -83,40 +89,73 @@ public final class Proc {
     }
 
     /**
-     * The stop-the-world pauses of a JVM's collectors so far, read from its performance counters with the JDK's
-     * {@code jcmd} (a JVM of its own, so read outside what is measured); {@code null} when they cannot be read.
+     * Runs the JDK's {@code jcmd} on the JVM {@code pid} ({@code jcmd <pid> <args>}) and answers its output; throws
+     * when it fails. A JVM of its own: call it outside what is measured.
      */
-    public record GcPauses(long young, double youngSeconds, long full, double fullSeconds) {
+    static String jcmd(long pid, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), Long.toString(pid)));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + String.join(" ", args) + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
+    /**
+     * The stop-the-world pauses of a JVM's collectors so far: young collections, and old (the serial collector's full
+     * collections; G1's old and concurrent ones), each counted and timed.
+     */
+    public record GcPauses(long young, double youngSeconds, long old, double oldSeconds) {
+
+        /** A service's, from its performance counters ({@link #jcmd}); {@code null} when they cannot be read. */
         public static GcPauses of(long pid) {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             try {
-                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "PerfCounter.print")
-                        .redirectErrorStream(true).start();
                 Map<String, String> counters = new HashMap<>();
-                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                        java.nio.charset.StandardCharsets.UTF_8))) {
-                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                        int eq = line.indexOf('=');
-                        if (eq > 0 && line.startsWith("sun.")) {
-                            counters.put(line.substring(0, eq), line.substring(eq + 1));
-                        }
+                for (String line : jcmd(pid, "PerfCounter.print").split("\\R")) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0 && line.startsWith("sun.")) {
+                        counters.put(line.substring(0, eq), line.substring(eq + 1));
                     }
-                }
-                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    return null;
                 }
                 double frequency = Double.parseDouble(counters.get("sun.os.hrt.frequency"));
                 return new GcPauses(Long.parseLong(counters.get("sun.gc.collector.0.invocations")),
                         Long.parseLong(counters.get("sun.gc.collector.0.time")) / frequency,
                         Long.parseLong(counters.get("sun.gc.collector.1.invocations")),
                         Long.parseLong(counters.get("sun.gc.collector.1.time")) / frequency);
-            } catch (IOException | RuntimeException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
                 return null;
             }
+        }
+
+        /**
+         * This JVM's (the sandbox's and the load generator's), from its collector beans: those whose name says young,
+         * and the rest.
+         */
+        public static GcPauses ofThisJvm() {
+            long young = 0;
+            long youngMillis = 0;
+            long old = 0;
+            long oldMillis = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc.getName().toLowerCase(Locale.ROOT).contains("young")) {
+                    young += Math.max(0, gc.getCollectionCount());
+                    youngMillis += Math.max(0, gc.getCollectionTime());
+                } else {
+                    old += Math.max(0, gc.getCollectionCount());
+                    oldMillis += Math.max(0, gc.getCollectionTime());
+                }
+            }
+            return new GcPauses(young, youngMillis / 1000.0, old, oldMillis / 1000.0);
         }
 
         /**
@@ -124,51 +163,25 @@ public final class Proc {
          * long-running instance's collector has long since done with the garbage of its start.
          */
         public static boolean collect(long pid) {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             try {
-                Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                jcmd(pid, "GC.run");
+                return true;
+            } catch (RuntimeException e) {
                 return false;
             }
-        }
-
-        /**
-         * This JVM's (the sandbox's and the load generator's) collections so far, from its collector beans: their
-         * counts and times, split young (the beans whose name says young) and the rest.
-         */
-        public static GcPauses ofThisJvm() {
-            long young = 0;
-            long youngMillis = 0;
-            long other = 0;
-            long otherMillis = 0;
-            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc.getName().toLowerCase(java.util.Locale.ROOT).contains("young")) {
-                    young += Math.max(0, gc.getCollectionCount());
-                    youngMillis += Math.max(0, gc.getCollectionTime());
-                } else {
-                    other += Math.max(0, gc.getCollectionCount());
-                    otherMillis += Math.max(0, gc.getCollectionTime());
-                }
-            }
-            return new GcPauses(young, youngMillis / 1000.0, other, otherMillis / 1000.0);
         }
 
         /** The pauses between {@code before} and this. */
         public GcPauses since(GcPauses before) {
-            return new GcPauses(young - before.young, youngSeconds - before.youngSeconds, full - before.full,
-                    fullSeconds - before.fullSeconds);
+            return new GcPauses(young - before.young, youngSeconds - before.youngSeconds, old - before.old,
+                    oldSeconds - before.oldSeconds);
         }
 
-        /** "young N (X ms in all) / old N (Y ms)": old being a full collection (serial) or G1's old and concurrent. */
+        /** "young N (X ms in all) / old N (Y ms)". */
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "young %d (%.0f ms in all) / old %d (%.0f ms)", young,
-                    youngSeconds * 1000, full, fullSeconds * 1000);
+            return String.format(Locale.ROOT, "young %d (%.0f ms in all) / old %d (%.0f ms)", young,
+                    youngSeconds * 1000, old, oldSeconds * 1000);
         }
     }
 
