@@ -92,16 +92,16 @@ class SuiteBenchmark {
     private static final String CORES = "2 cores shared by load generator, sandbox and services";
 
     /** The sizes of one run. */
-    record Scale(int warmupRate, int[] rates, Duration runFor, int fulfillmentTokens,
+    record Scale(int[] rates, Duration runFor, int fulfillmentTokens,
             int usageCustomers, int restRecords, int sqsRecords, int rawWrites, int meterCustomers, int meterDimensions,
             int meterHours, int[] replicas, int notifyCustomers) {
 
         static Scale of(String name) {
             if ("small".equals(name)) {
-                return new Scale(50, new int[] {50, 200}, Duration.ofSeconds(5), 300, 50,
+                return new Scale(new int[] {50, 200}, Duration.ofSeconds(5), 300, 50,
                         2000, 2000, 2000, 25, 4, 5, new int[] {1, 2}, 100);
             }
-            return new Scale(100, new int[] {50, 100, 200, 300}, Duration.ofSeconds(15),
+            return new Scale(new int[] {50, 100, 200, 300}, Duration.ofSeconds(15),
                     3000, 200, 10000, 10000, 10000, 500, 4, 10, new int[] {1, 2, 3}, 1000);
         }
 
@@ -444,26 +444,24 @@ class SuiteBenchmark {
             String token = tokens.get(Math.floorMod(i, tokens.size()));
             return CompletableFuture.supplyAsync(() -> resolveAndWrite(simClient, simulator, token, i), pool);
         };
-        int warmupRate = fulfillmentWarmupRate();
-        Duration warmup = Duration.ofMillis(1000L * fulfillmentWarmup() / warmupRate);
-        LOG.infof("warm-up: %d landings at %d/s (%s), then %s of the direct calls", fulfillmentWarmup(), warmupRate,
+        long onboardingPid = suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L);
+        int warmupLandings = fulfillmentWarmup();
+        Duration warmup = Duration.ofMillis(1000L * warmupLandings / JUDGED_RATE);
+        LOG.infof("warm-up: %d landings at %d/s (%s), then %s of the direct calls", warmupLandings, JUDGED_RATE,
                 warmup, warmup.dividedBy(2));
-        Proc.CpuTimes warmupCpu = Proc.CpuTimes.now(suite.process(Service.ONBOARDING).map(ProcessHandle::pid)
-                .orElse(-1L));
-        OpenLoad.run(warmupRate, warmup, Duration.ofSeconds(30), landing);
-        OpenLoad.run(warmupRate, warmup.dividedBy(2), Duration.ofSeconds(30), direct);
-        warmupCpu = Proc.CpuTimes.now(suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L))
-                .since(warmupCpu);
+        Proc.CpuTimes warmupCpu = Proc.CpuTimes.now(onboardingPid);
+        OpenLoad.run(JUDGED_RATE, warmup, Duration.ofSeconds(30), landing);
+        OpenLoad.run(JUDGED_RATE, warmup.dividedBy(2), Duration.ofSeconds(30), direct);
+        warmupCpu = Proc.CpuTimes.now(onboardingPid).since(warmupCpu);
         // a long-running instance collected its start's garbage long ago: its first full collection (100-160 ms of
         // the serial collector, the old generation full of what the start and the cold JIT promoted) would otherwise
         // fall into a measured run, once in the life of the process. Not the sandbox JVM's: collected too, its G1 still
         // ran old-generation cycles in the measured runs (BENCHMARKS.md, "Fulfillment warmed as a long-running
         // service")
-        boolean collected = Proc.GcPauses.collect(suite.process(Service.ONBOARDING).map(ProcessHandle::pid)
-                .orElse(-1L));
+        boolean collected = Proc.GcPauses.collect(onboardingPid);
         LOG.infof("after the warm-up: a full collection of onboarding-service (%s)", collected ? "done" : "failed");
-        report.add("1 fulfillment", "warm-up: landings at " + warmupRate + "/s, then half as long of the direct"
-                + " calls; JIT compiler CPU in it: service / sandbox JVM", fulfillmentWarmup() + ", "
+        report.add("1 fulfillment", "warm-up: landings at " + JUDGED_RATE + "/s, then half as long of the direct"
+                + " calls; JIT compiler CPU in it: service / sandbox JVM", warmupLandings + ", "
                         + f(warmupCpu.servicesJit(), 1) + " / " + f(warmupCpu.harnessJit(), 1) + " s", "(method)",
                 null, "the JIT compiling the paths the measured runs take (bench.fulfillment.warmup)");
         rss.resetPeak(Service.ONBOARDING.module());
@@ -471,11 +469,10 @@ class SuiteBenchmark {
         java.util.function.Supplier<CompletableFuture<Boolean>> startPage = () -> http.sendAsync(HttpRequest
                 .newBuilder(fulfillmentUrl).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> r.statusCode() == 200);
-        long onboardingPid = suite.process(Service.ONBOARDING).map(ProcessHandle::pid).orElse(-1L);
         for (int rate : scale.rates()) {
             statuses.clear();
             Path jfr = logDir.resolve("onboarding-service-" + rate + ".jfr");
-            if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
+            if (JfrProfile.enabled() && rate == JUDGED_RATE && onboardingPid > 0) {
                 JfrProfile.record(onboardingPid, JfrProfile.settings(logDir), jfr, scale.runFor());
             }
             Proc.GcPauses gcBefore = Proc.GcPauses.of(onboardingPid);
@@ -491,12 +488,12 @@ class SuiteBenchmark {
             Proc.GcPauses floorGc = Proc.GcPauses.ofThisJvm();
             OpenLoad.Result floor = OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), direct);
             floorGc = Proc.GcPauses.ofThisJvm().since(floorGc);
-            OpenLoad.Result page = rate == 200 ? OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), startPage)
-                    : null;
+            OpenLoad.Result page = rate == JUDGED_RATE
+                    ? OpenLoad.run(rate, scale.runFor(), Duration.ofSeconds(30), startPage) : null;
             LOG.infof("fulfillment %d/s: %s statuses %s, %d TCP connections opened (the whole machine's); direct: %s;"
                     + " start page: %s", rate, summary(service), statuses, opens, summary(floor),
                     page == null ? "-" : summary(page));
-            boolean judged = rate == 200;
+            boolean judged = rate == JUDGED_RATE;
             report.add("1 fulfillment", "POST fulfillment URL at " + rate + "/s: achieved/s, p50 / p99 / p99.9",
                     f(service.achievedPerSecond(), 0) + "/s, " + f(service.p50(), 1) + " / " + f(service.p99(), 1)
                             + " / " + f(service.p999(), 1) + " ms" + errors(service),
@@ -529,7 +526,7 @@ class SuiteBenchmark {
             report.add("1 fulfillment", "GC of the sandbox JVM during the POSTs / the direct calls at " + rate + "/s",
                     harnessGc + "; " + floorGc, "(the tail)", null,
                     "DynamoDB Local, the simulator and the load generator pause with it");
-            if (JfrProfile.enabled() && rate == 200 && onboardingPid > 0) {
+            if (JfrProfile.enabled() && rate == JUDGED_RATE && onboardingPid > 0) {
                 Bench.pause(Duration.ofSeconds(2));
                 String profile = JfrProfile.summary(jfr, 8);
                 LOG.infof("profile of onboarding-service at %d/s: %s", rate, profile);
@@ -540,8 +537,12 @@ class SuiteBenchmark {
         pool.shutdownNow();
     }
 
+    /** The fulfillment rate the issue's targets are judged at (landings a second), and the warm-up's rate. */
+    private static final int JUDGED_RATE = 200;
+
     /**
-     * Landings of the fulfillment warm-up ({@code bench.fulfillment.warmup}), before the measured rates: as many as
+     * Landings of the fulfillment warm-up ({@code bench.fulfillment.warmup}, at {@link #JUDGED_RATE}), before the
+     * measured rates: as many as
      * the measured runs send together (9,750 at full scale), so the JIT has compiled the paths they take, as in a
      * long-running service. The direct calls are warmed for half as long.
      */
@@ -550,10 +551,6 @@ class SuiteBenchmark {
         return Integer.getInteger("bench.fulfillment.warmup", measured);
     }
 
-    /** The warm-up's rate: the judged rate (200/s) when the scale measures it, else the scale's warm-up rate. */
-    private int fulfillmentWarmupRate() {
-        return Arrays.stream(scale.rates()).anyMatch(r -> r == 200) ? 200 : scale.warmupRate();
-    }
 
     private Boolean resolveAndWrite(HttpClient client, URI simulator, String token, int i) {
         try {
@@ -683,10 +680,10 @@ class SuiteBenchmark {
             // REST: 4 clients, 100 records of 3 customers per call
             double items0 = itemsWritten(metrics);
             double tx0 = dynamoRequests(metrics, "TransactWriteItems");
-            double jit0 = Math.max(0, Proc.compilerCpuSeconds(p.pid()));
+            Proc.CpuTimes restCpu = Proc.CpuTimes.now(p.pid());
             Ingested rest = restRun(metering, customers, scale.restRecords() / perCall, perCall, 3,
                     "rest-" + v.tag() + "-" + run, hour);
-            double restJit = Math.max(0, Proc.compilerCpuSeconds(p.pid())) - jit0;
+            double restJit = Proc.CpuTimes.now(p.pid()).since(restCpu).servicesJit();
             double restItems = itemsWritten(metrics) - items0;
             double restTx = dynamoRequests(metrics, "TransactWriteItems") - tx0;
             LOG.infof("%s: REST %d accepted in %.1f s (%.0f/s), %.0f items written, %.0f transactions", v.name(),
@@ -694,10 +691,10 @@ class SuiteBenchmark {
 
             // SQS: the same shape, messages of 100, all enqueued at once
             double sqsItems0 = itemsWritten(metrics);
-            double sqsJit0 = Math.max(0, Proc.compilerCpuSeconds(p.pid()));
+            Proc.CpuTimes sqsCpu = Proc.CpuTimes.now(p.pid());
             Ingested sqsRun = sqsRun(metrics, customers, scale.sqsRecords() / perCall, perCall, 3,
                     "sqs-" + v.tag() + "-" + run, hour);
-            double sqsJit = Math.max(0, Proc.compilerCpuSeconds(p.pid())) - sqsJit0;
+            double sqsJit = Proc.CpuTimes.now(p.pid()).since(sqsCpu).servicesJit();
             double sqsItems = itemsWritten(metrics) - sqsItems0;
             LOG.infof("%s: SQS %d accepted in %.1f s (%.0f/s), %.0f items written", v.name(), sqsRun.accepted(),
                     sqsRun.seconds(), sqsRun.rate(), sqsItems);
@@ -1711,13 +1708,13 @@ class SuiteBenchmark {
         double idleJitRate = 0;
         if (measured) {
             awaitQuiet(service.pid());
-            double idleJit = Proc.compilerCpuSeconds(service.pid());
-            double idleStart = Proc.cpuSeconds(service.pid());
+            Proc.CpuTimes idleStart = Proc.CpuTimes.now(service.pid());
             long idleT0 = System.nanoTime();
             Bench.pause(IDLE_SAMPLE);
             double idleSeconds = (System.nanoTime() - idleT0) / 1e9;
-            idleCpuRate = Math.max(0, Proc.cpuSeconds(service.pid()) - idleStart) / idleSeconds;
-            idleJitRate = Math.max(0, Proc.compilerCpuSeconds(service.pid()) - idleJit) / idleSeconds;
+            Proc.CpuTimes idle = Proc.CpuTimes.now(service.pid()).since(idleStart);
+            idleCpuRate = Math.max(0, idle.services()) / idleSeconds;
+            idleJitRate = Math.max(0, idle.servicesJit()) / idleSeconds;
         }
         Counters before = counters(entitlement, service.pid());
         try {
