@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,9 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -25,6 +29,17 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrProfile {
 
     private static final String OWN = "io.mpsaas.";
+
+    private static final List<Map.Entry<String, String>> PARTS = List.of(
+            Map.entry("com.amazonaws.services.dynamodbv2.", "DynamoDB Local"),
+            Map.entry("com.almworks.sqlite4java.", "DynamoDB Local"),
+            Map.entry("org.eclipse.jetty.", "DynamoDB Local"),
+            Map.entry("org.elasticmq.", "ElasticMQ"),
+            Map.entry("org.apache.pekko.", "ElasticMQ"),
+            Map.entry("io.mpsaas.sandbox.", "the simulator"),
+            Map.entry("sun.net.httpserver.", "the simulator"),
+            Map.entry("io.mpsaas.bench.", "the harness (load generator, metric reads)"),
+            Map.entry("software.amazon.awssdk.", "the harness (load generator, metric reads)"));
 
     private JfrProfile() {
     }
@@ -67,6 +82,69 @@ public final class JfrProfile {
     /** Writes a running JVM's recording {@code name} into {@code file} (jcmd JFR.dump). */
     public static void dump(long pid, Path file) {
         Proc.jcmd(pid, "JFR.dump", "filename=" + file);
+    }
+
+    /** Records this JVM (the sandbox and the harness) from now until the returned recording is stopped. */
+    public static Recording recordThisJvm(Path settings) {
+        try {
+            Recording recording = new Recording(Configuration.create(settings));
+            recording.start();
+            return recording;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ParseException e) {
+            throw new IllegalStateException("JFR settings " + settings + " unreadable", e);
+        }
+    }
+
+    /**
+     * The sandbox JVM's CPU samples by the part of the sandbox that took them, told by the thread first (each server
+     * runs on its own threads: DynamoDB Local's Jetty, ElasticMQ's Pekko, the simulator's HTTP server), else by the
+     * first package of a known part on the stack; then the top {@code top} innermost frames of all.
+     */
+    public static String sandboxShares(Path file, int top) {
+        Map<String, Long> parts = new HashMap<>();
+        Map<String, Long> cpuAny = new HashMap<>();
+        long samples = 0;
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                RecordedEvent event = recording.readEvent();
+                if ("jdk.ExecutionSample".equals(event.getEventType().getName())) {
+                    samples++;
+                    RecordedThread thread = event.getThread("sampledThread");
+                    parts.merge(part(thread == null ? "" : thread.getJavaName(), event.getStackTrace()), 1L,
+                            Long::sum);
+                    cpuAny.merge(frame(event.getStackTrace(), false), 1L, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            return "profile " + file + " unreadable: " + e.getMessage();
+        }
+        return String.format(Locale.ROOT, "%d CPU samples; by part: %s; by the innermost frame: %s", samples,
+                top(parts, samples, top), top(cpuAny, samples, top));
+    }
+
+    private static String part(String thread, RecordedStackTrace stack) {
+        if (thread.startsWith("qtp")) {
+            return "DynamoDB Local"; // its Jetty server's pool: nothing else in the sandbox runs Jetty
+        }
+        if (thread.contains("pekko")) {
+            return "ElasticMQ";
+        }
+        if (thread.startsWith("mp-simulator")) {
+            return "the simulator";
+        }
+        if (stack != null) {
+            for (RecordedFrame f : stack.getFrames()) {
+                String type = f.getMethod().getType().getName();
+                for (Map.Entry<String, String> p : PARTS) {
+                    if (type.startsWith(p.getKey())) {
+                        return p.getValue();
+                    }
+                }
+            }
+        }
+        return "other (" + thread.replaceAll("[0-9]+", "#") + ")";
     }
 
     /** The profile in a few lines: the top {@code top} places of CPU samples and of socket-read time. */

@@ -138,8 +138,9 @@ public final class Proc {
         }
 
         /**
-         * This JVM's (the sandbox's and the load generator's), from its collector beans: those whose name says young,
-         * and the rest.
+         * This JVM's (the sandbox's and the load generator's), from its collector beans: those whose name says young
+         * (G1) or minor (ZGC), and the rest; ZGC's cycle beans are left out, as their time is that of the concurrent
+         * cycles, not of pauses (its pause beans count those).
          */
         public static GcPauses ofThisJvm() {
             long young = 0;
@@ -147,7 +148,11 @@ public final class Proc {
             long old = 0;
             long oldMillis = 0;
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc.getName().toLowerCase(Locale.ROOT).contains("young")) {
+                String name = gc.getName().toLowerCase(Locale.ROOT);
+                if (name.endsWith(" cycles")) {
+                    continue;
+                }
+                if (name.contains("young") || name.contains("minor")) {
                     young += Math.max(0, gc.getCollectionCount());
                     youngMillis += Math.max(0, gc.getCollectionTime());
                 } else {

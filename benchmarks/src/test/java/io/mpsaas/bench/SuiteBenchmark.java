@@ -26,6 +26,7 @@ import io.mpsaas.sandbox.marketplace.notify.SentNotification;
 import io.mpsaas.sandbox.marketplace.webhook.WebhookReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -62,6 +63,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import jdk.jfr.Recording;
 import org.HdrHistogram.Histogram;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -162,11 +164,15 @@ class SuiteBenchmark {
             suite.close();
             rss.stop();
         }
+        // the sandbox JVM's collector and heap (benchmarks/pom.xml): its pauses reach every call to the sandbox
+        String sandboxJvm = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(o -> o.startsWith("-X") && !o.startsWith("-Xlog")).collect(Collectors.joining(" "));
         String header = String.format(Locale.ROOT, "Run of %s, %d min; %s; services: %s %s, ahead-of-time caches %s;"
-                + " 1-min load average %s before, %s after; scale %s. Every figure: %s.",
-                started.truncatedTo(ChronoUnit.SECONDS), Duration.between(started, Instant.now()).toMinutes(),
-                Bench.machine(), String.join(" ", ServiceJvm.FIXED_OPTIONS), String.join(" ", ServiceJvm.LOCAL_OPTIONS),
-                caches, loadBefore, Bench.loadAverage(),
+                + " sandbox and load generator JVM: %s; 1-min load average %s before, %s after; scale %s. Every"
+                + " figure: %s.", started.truncatedTo(ChronoUnit.SECONDS),
+                Duration.between(started, Instant.now()).toMinutes(), Bench.machine(),
+                String.join(" ", ServiceJvm.FIXED_OPTIONS), String.join(" ", ServiceJvm.LOCAL_OPTIONS), caches,
+                sandboxJvm.isEmpty() ? "the JDK's defaults" : sandboxJvm, loadBefore, Bench.loadAverage(),
                 System.getProperty("bench.scale", "full"), CORES);
         String table = report.markdown(header);
         Files.createDirectories(root.resolve("benchmarks/target"));
@@ -1720,6 +1726,9 @@ class SuiteBenchmark {
         try {
             Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
+            // the sandbox's own profile (DynamoDB Local, ElasticMQ, the simulator): where its share of the cores goes
+            Recording sandboxProfile = JfrProfile.enabled() && measured
+                    ? JfrProfile.recordThisJvm(JfrProfile.settings(logDir)) : null;
             long t0 = System.nanoTime();
             onThreads(4, () -> {
                 for (int m; (m = next.getAndAdd(10)) < held.size(); ) {
@@ -1742,6 +1751,16 @@ class SuiteBenchmark {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Counters after = counters(entitlement, service.pid());
+            if (sandboxProfile != null) {
+                Path jfr = logDir.resolve("sandbox-" + service.name() + ".jfr");
+                sandboxProfile.stop();
+                sandboxProfile.dump(jfr);
+                sandboxProfile.close();
+                String profile = JfrProfile.sandboxShares(jfr, 8);
+                LOG.infof("profile of the sandbox JVM during %s's run: %s", service.name(), profile);
+                report.note("Profile of the sandbox JVM during " + service.name() + "'s run (JFR, " + jfr.getFileName()
+                        + "): " + profile);
+            }
             if (!measured) {
                 notifyWarmedWith = customerCount;
                 LOG.infof("notifications warm-up, %d customers: drained in %.1f s", customerCount,
