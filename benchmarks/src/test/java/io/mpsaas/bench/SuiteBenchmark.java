@@ -680,15 +680,20 @@ class SuiteBenchmark {
             warmUpIngestion(p, v, perCall, hour);
 
             // the AWS sample's write path: the same number of records and threads, right before the service
+            Recording peerProfile = profileSandbox();
             double peerRate = samplePath(customers, scale.restRecords(), 4);
+            noteSandboxProfile(peerProfile, "the AWS sample's write path (before " + v.name() + ")",
+                    "ingestion-peer-" + v.tag());
             LOG.infof("%s: the AWS sample's write path: %.0f records/s", v.name(), peerRate);
 
             // REST: 4 clients, 100 records of 3 customers per call
             double items0 = itemsWritten(metrics);
             double tx0 = dynamoRequests(metrics, "TransactWriteItems");
             Proc.CpuTimes restCpu = Proc.CpuTimes.now(p.pid());
+            Recording restProfile = profileSandbox();
             Ingested rest = restRun(metering, customers, scale.restRecords() / perCall, perCall, 3,
                     "rest-" + v.tag() + "-" + run, hour);
+            noteSandboxProfile(restProfile, "ingestion through REST (" + v.name() + ")", "ingestion-rest-" + v.tag());
             double restJit = Proc.CpuTimes.now(p.pid()).since(restCpu).servicesJit();
             double restItems = itemsWritten(metrics) - items0;
             double restTx = dynamoRequests(metrics, "TransactWriteItems") - tx0;
@@ -750,6 +755,32 @@ class SuiteBenchmark {
                     + " counted; 200 records sent again: " + repeat.duplicates() + " duplicate, " + repeat.accepted()
                     + " accepted", "equal, all duplicate", once, "idempotency put and aggregate ADD in one transaction");
         }
+    }
+
+    /** With {@code bench.profile}, a recording of this JVM (the sandbox's and the harness's CPU) from now on. */
+    private Recording profileSandbox() {
+        return JfrProfile.enabled() ? JfrProfile.recordThisJvm(JfrProfile.settings(logDir)) : null;
+    }
+
+    /**
+     * Ends {@code recording} (if any) and notes where the sandbox JVM's CPU went during {@code what}, by part
+     * (DynamoDB Local, ElasticMQ, the simulator, the harness): what bounds a figure the sandbox's share of the cores
+     * holds down.
+     */
+    private void noteSandboxProfile(Recording recording, String what, String name) {
+        if (recording == null) {
+            return;
+        }
+        Path jfr = logDir.resolve("sandbox-" + name + ".jfr");
+        try (recording) {
+            recording.stop();
+            recording.dump(jfr);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String profile = JfrProfile.sandboxShares(jfr, 8);
+        LOG.infof("profile of the sandbox JVM during %s: %s", what, profile);
+        report.note("Profile of the sandbox JVM during " + what + " (JFR, " + jfr.getFileName() + "): " + profile);
     }
 
     /**
@@ -1726,9 +1757,7 @@ class SuiteBenchmark {
         try {
             Map<String, Long> enqueuedAt = new ConcurrentHashMap<>();
             AtomicInteger next = new AtomicInteger();
-            // the sandbox's own profile (DynamoDB Local, ElasticMQ, the simulator): where its share of the cores goes
-            Recording sandboxProfile = JfrProfile.enabled() && measured
-                    ? JfrProfile.recordThisJvm(JfrProfile.settings(logDir)) : null;
+            Recording sandboxProfile = measured ? profileSandbox() : null;
             long t0 = System.nanoTime();
             onThreads(4, () -> {
                 for (int m; (m = next.getAndAdd(10)) < held.size(); ) {
@@ -1751,16 +1780,7 @@ class SuiteBenchmark {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Counters after = counters(entitlement, service.pid());
-            if (sandboxProfile != null) {
-                Path jfr = logDir.resolve("sandbox-" + service.name() + ".jfr");
-                sandboxProfile.stop();
-                sandboxProfile.dump(jfr);
-                sandboxProfile.close();
-                String profile = JfrProfile.sandboxShares(jfr, 8);
-                LOG.infof("profile of the sandbox JVM during %s's run: %s", service.name(), profile);
-                report.note("Profile of the sandbox JVM during " + service.name() + "'s run (JFR, " + jfr.getFileName()
-                        + "): " + profile);
-            }
+            noteSandboxProfile(sandboxProfile, service.name() + "'s run", service.name());
             if (!measured) {
                 notifyWarmedWith = customerCount;
                 LOG.infof("notifications warm-up, %d customers: drained in %.1f s", customerCount,
