@@ -211,24 +211,21 @@ final class Suite implements AutoCloseable {
     }
 
     /**
-     * Reads the dead-letter queue's messages (they become visible again after 1 s, so the test may read again).
+     * Reads the dead-letter queue's messages (they become visible again after 1 s, so the test may read again; at most
+     * 500: {@link #deadLettersContaining} reads a long one through).
      */
     List<Parked> peekDeadLetters(String queue) {
-        List<Parked> parked = new java.util.ArrayList<>();
-        String url = queueUrl(queue + "-dlq");
-        for (int round = 0; round < 50; round++) {
-            var messages = local.sandbox().aws().sqs().receiveMessage(ReceiveMessageRequest.builder().queueUrl(url)
-                    .maxNumberOfMessages(10).visibilityTimeout(1).waitTimeSeconds(0).messageAttributeNames("All")
-                    .build()).messages();
-            if (messages.isEmpty()) {
-                break;
-            }
-            for (var m : messages) {
-                MessageAttributeValue reason = m.messageAttributes().get("parkReason");
-                parked.add(new Parked(m.body(), reason == null ? null : reason.stringValue()));
-            }
-        }
-        return parked;
+        return readDeadLetters(queue, 1, 50, p -> true, () -> false);
+    }
+
+    /**
+     * Every message of the queue's dead-letter queue whose body contains {@code fragment}, the whole queue read through:
+     * each read hides a message for 10 s, so a long dead-letter queue (other tests park hundreds, more than
+     * {@link #peekDeadLetters} reads) is read to its end rather than the same ten seen again. Call it at most every
+     * 10 s.
+     */
+    List<Parked> deadLettersContaining(String queue, String fragment) {
+        return readDeadLetters(queue, 10, 2_000, p -> p.body().contains(fragment), () -> false);
     }
 
     /**
@@ -238,24 +235,37 @@ final class Suite implements AutoCloseable {
      */
     Map<String, Parked> findDeadLetters(String queue, java.util.Collection<String> markers) {
         Map<String, Parked> found = new LinkedHashMap<>();
+        readDeadLetters(queue, 10, 2_000, p -> {
+            markers.stream().filter(marker -> p.body().contains(marker)).forEach(marker -> found.put(marker, p));
+            return false;
+        }, () -> found.size() >= markers.size());
+        return found;
+    }
+
+    /**
+     * The dead-letter queue's messages that {@code keep} accepts, read ten at a time (each hidden for
+     * {@code visibilitySeconds}) until it has none to give, {@code rounds} reads were made or {@code done} says so.
+     */
+    private List<Parked> readDeadLetters(String queue, int visibilitySeconds, int rounds,
+            java.util.function.Predicate<Parked> keep, java.util.function.BooleanSupplier done) {
+        List<Parked> parked = new java.util.ArrayList<>();
         String url = queueUrl(queue + "-dlq");
-        for (int round = 0; round < 2_000 && found.size() < markers.size(); round++) {
+        for (int round = 0; round < rounds && !done.getAsBoolean(); round++) {
             var messages = local.sandbox().aws().sqs().receiveMessage(ReceiveMessageRequest.builder().queueUrl(url)
-                    .maxNumberOfMessages(10).visibilityTimeout(10).waitTimeSeconds(0).messageAttributeNames("All")
-                    .build()).messages();
+                    .maxNumberOfMessages(10).visibilityTimeout(visibilitySeconds).waitTimeSeconds(0)
+                    .messageAttributeNames("All").build()).messages();
             if (messages.isEmpty()) {
                 break;
             }
             for (var m : messages) {
                 MessageAttributeValue reason = m.messageAttributes().get("parkReason");
-                for (String marker : markers) {
-                    if (m.body().contains(marker)) {
-                        found.put(marker, new Parked(m.body(), reason == null ? null : reason.stringValue()));
-                    }
+                Parked p = new Parked(m.body(), reason == null ? null : reason.stringValue());
+                if (keep.test(p)) {
+                    parked.add(p);
                 }
             }
         }
-        return found;
+        return parked;
     }
 
     /** Whether the service reports ready ({@code /q/health/ready} on its management port answers 200). */
