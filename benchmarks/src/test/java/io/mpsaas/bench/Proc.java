@@ -112,8 +112,8 @@ public final class Proc {
     }
 
     /**
-     * The stop-the-world pauses of a JVM's collectors so far: young collections, and old (the serial collector's full
-     * collections; G1's old and concurrent ones), each counted and timed.
+     * The stop-the-world pauses of a JVM's collectors so far: young collections (ZGC's minor pauses), and old (the
+     * serial collector's full collections; G1's old and concurrent ones; ZGC's major pauses), each counted and timed.
      */
     public record GcPauses(long young, double youngSeconds, long old, double oldSeconds) {
 

@@ -461,9 +461,9 @@ class SuiteBenchmark {
         warmupCpu = Proc.CpuTimes.now(onboardingPid).since(warmupCpu);
         // a long-running instance collected its start's garbage long ago: its first full collection (100-160 ms of
         // the serial collector, the old generation full of what the start and the cold JIT promoted) would otherwise
-        // fall into a measured run, once in the life of the process. Not the sandbox JVM's: collected too, its G1 still
-        // ran old-generation cycles in the measured runs (BENCHMARKS.md, "Fulfillment warmed as a long-running
-        // service")
+        // fall into a measured run, once in the life of the process. Not the sandbox JVM's: when it ran G1, collected
+        // too, it still ran old-generation cycles in the measured runs; it now runs ZGC, whose pauses stay under a
+        // millisecond (BENCHMARKS.md, "The sandbox JVM's collector")
         boolean collected = Proc.GcPauses.collect(onboardingPid);
         LOG.infof("after the warm-up: a full collection of onboarding-service (%s)", collected ? "done" : "failed");
         report.add("1 fulfillment", "warm-up: landings at " + JUDGED_RATE + "/s, then half as long of the direct"
@@ -548,15 +548,13 @@ class SuiteBenchmark {
 
     /**
      * Landings of the fulfillment warm-up ({@code bench.fulfillment.warmup}, at {@link #JUDGED_RATE}), before the
-     * measured rates: as many as
-     * the measured runs send together (9,750 at full scale), so the JIT has compiled the paths they take, as in a
-     * long-running service. The direct calls are warmed for half as long.
+     * measured rates: as many as the measured runs send together (9,750 at full scale), so the JIT has compiled the
+     * paths they take, as in a long-running service. The direct calls are warmed for half as long.
      */
     private int fulfillmentWarmup() {
         int measured = Arrays.stream(scale.rates()).sum() * (int) scale.runFor().toSeconds();
         return Integer.getInteger("bench.fulfillment.warmup", measured);
     }
-
 
     private Boolean resolveAndWrite(HttpClient client, URI simulator, String token, int i) {
         try {
