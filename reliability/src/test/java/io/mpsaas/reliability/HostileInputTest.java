@@ -507,7 +507,7 @@ class HostileInputTest {
         // THEN each is parked in its own queue's dead-letter queue, with a reason: none lost, none accepted
         Map<String, Map<String, Suite.Parked>> parked = new LinkedHashMap<>();
         byQueue.keySet().forEach(q -> parked.put(q, new LinkedHashMap<>()));
-        await().atMost(Duration.ofMinutes(Level.current().pick(3, 6))).pollInterval(Duration.ofSeconds(11))
+        await().atMost(Duration.ofMinutes(Level.current().pick(3, 6))).pollInterval(Suite.READ_THROUGH_AGAIN)
                 .untilAsserted(() -> {
                     Map<String, List<String>> missing = new LinkedHashMap<>();
                     byQueue.forEach((queue, bodies) -> {
@@ -668,7 +668,7 @@ class HostileInputTest {
         suite.sendMessage(Suite.COMMANDS, "{\"marker\":\"" + marker + "\",\"customer\":" + deep + "}");
         suite.sendMessage(Suite.NOTIFICATIONS, resigned(legacyNotification(), "C".repeat(3_000), marker));
         // each dead-letter queue read through: the corpus tests park hundreds before this one
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(11)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Suite.READ_THROUGH_AGAIN).untilAsserted(() -> {
             Map<String, String> reasons = new LinkedHashMap<>();
             for (String queue : List.of(Suite.NOTIFICATIONS, Suite.USAGE, Suite.COMMANDS)) {
                 suite.deadLettersContaining(queue, marker).stream()

@@ -459,7 +459,7 @@ class SecurityTest {
         suite.sendMessage(Suite.NOTIFICATIONS, deprovisioned(sub, marker + "-region", now, "eu-west-1"));
 
         // THEN each is parked once, at once, with its reason
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(11)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Suite.READ_THROUGH_AGAIN).untilAsserted(() -> {
             // the dead-letter queue read through: other tests park hundreds
             List<Suite.Parked> parked = suite.deadLettersContaining(Suite.NOTIFICATIONS, marker);
             assertThat(parked).hasSize(2);

@@ -44,6 +44,12 @@ final class Suite implements AutoCloseable {
     static final String COMMANDS = "metering-commands";
     static final String CUSTOMER_EVENTS = "marketplace-customer-events";
 
+    /** How long a read-through of a dead-letter queue hides each message it read. */
+    private static final int READ_THROUGH_HIDES_SECONDS = 10;
+
+    /** How often a test may read a dead-letter queue through again and see every message: once they are visible. */
+    static final Duration READ_THROUGH_AGAIN = Duration.ofSeconds(READ_THROUGH_HIDES_SECONDS + 1);
+
     final LocalSuite local;
     final MarketplaceSimulator sim;
     final ObjectMapper json = new ObjectMapper();
@@ -215,40 +221,46 @@ final class Suite implements AutoCloseable {
      * 500: {@link #deadLettersContaining} reads a long one through).
      */
     List<Parked> peekDeadLetters(String queue) {
-        return readDeadLetters(queue, 1, 50, p -> true, () -> false);
+        List<Parked> parked = new java.util.ArrayList<>();
+        readDeadLetters(queue, 1, 50, parked::add, () -> false);
+        return parked;
     }
 
     /**
      * Every message of the queue's dead-letter queue whose body contains {@code fragment}, the whole queue read through:
-     * each read hides a message for 10 s, so a long dead-letter queue (other tests park hundreds, more than
+     * each read hides a message for a while, so a long dead-letter queue (other tests park hundreds, more than
      * {@link #peekDeadLetters} reads) is read to its end rather than the same ten seen again. Call it at most every
-     * 10 s.
+     * {@link #READ_THROUGH_AGAIN}.
      */
     List<Parked> deadLettersContaining(String queue, String fragment) {
-        return readDeadLetters(queue, 10, 2_000, p -> p.body().contains(fragment), () -> false);
+        List<Parked> parked = new java.util.ArrayList<>();
+        readDeadLetters(queue, READ_THROUGH_HIDES_SECONDS, 2_000, p -> {
+            if (p.body().contains(fragment)) {
+                parked.add(p);
+            }
+        }, () -> false);
+        return parked;
     }
 
     /**
-     * The messages of the queue's dead-letter queue whose body contains one of {@code markers}, by marker, read until
-     * every marker is found or the dead-letter queue has nothing more to give: each read hides a message for 10 s, so
-     * a long dead-letter queue (other tests park hundreds) is read through rather than the same ten seen again.
+     * The messages of the queue's dead-letter queue whose body contains one of {@code markers}, by marker (the last one
+     * read of each), read through as {@link #deadLettersContaining} reads until every marker is found or the
+     * dead-letter queue has nothing more to give.
      */
     Map<String, Parked> findDeadLetters(String queue, java.util.Collection<String> markers) {
         Map<String, Parked> found = new LinkedHashMap<>();
-        readDeadLetters(queue, 10, 2_000, p -> {
-            markers.stream().filter(marker -> p.body().contains(marker)).forEach(marker -> found.put(marker, p));
-            return false;
-        }, () -> found.size() >= markers.size());
+        readDeadLetters(queue, READ_THROUGH_HIDES_SECONDS, 2_000, p -> markers.stream()
+                .filter(marker -> p.body().contains(marker)).forEach(marker -> found.put(marker, p)),
+                () -> found.size() >= markers.size());
         return found;
     }
 
     /**
-     * The dead-letter queue's messages that {@code keep} accepts, read ten at a time (each hidden for
-     * {@code visibilitySeconds}) until it has none to give, {@code rounds} reads were made or {@code done} says so.
+     * Reads the dead-letter queue ten messages at a time (each hidden for {@code visibilitySeconds}), giving each to
+     * {@code read}, until it has none to give, {@code rounds} reads were made or {@code done} says so.
      */
-    private List<Parked> readDeadLetters(String queue, int visibilitySeconds, int rounds,
-            java.util.function.Predicate<Parked> keep, java.util.function.BooleanSupplier done) {
-        List<Parked> parked = new java.util.ArrayList<>();
+    private void readDeadLetters(String queue, int visibilitySeconds, int rounds,
+            java.util.function.Consumer<Parked> read, java.util.function.BooleanSupplier done) {
         String url = queueUrl(queue + "-dlq");
         for (int round = 0; round < rounds && !done.getAsBoolean(); round++) {
             var messages = local.sandbox().aws().sqs().receiveMessage(ReceiveMessageRequest.builder().queueUrl(url)
@@ -259,13 +271,9 @@ final class Suite implements AutoCloseable {
             }
             for (var m : messages) {
                 MessageAttributeValue reason = m.messageAttributes().get("parkReason");
-                Parked p = new Parked(m.body(), reason == null ? null : reason.stringValue());
-                if (keep.test(p)) {
-                    parked.add(p);
-                }
+                read.accept(new Parked(m.body(), reason == null ? null : reason.stringValue()));
             }
         }
-        return parked;
     }
 
     /** Whether the service reports ready ({@code /q/health/ready} on its management port answers 200). */
